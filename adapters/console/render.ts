@@ -1,0 +1,62 @@
+// Terminal rendering of the bot's replies and of tickets posted to console "channels".
+import type { Reply } from "../../src/bot/reply.js";
+import type { Incident } from "../../src/domain/incident.js";
+import type { Outbound } from "../../src/tickets/notifier.js";
+
+const pct = (c: number) => `${Math.round(c * 100)}%`;
+
+export function renderReply(r: Reply): string {
+  switch (r.kind) {
+    case "notice":
+      return `${r.level === "info" ? "ℹ" : "⚠"} ${r.text}`;
+    case "text-prompt":
+      return [`[${r.progress.index}/${r.progress.total}] ${r.prompt}`, r.help ? `  (${r.help})` : "", `  Type your answer${r.canBack ? ", or 'back' / 'cancel'" : ", or 'cancel'"}.`]
+        .filter(Boolean)
+        .join("\n");
+    case "question": {
+      const lines = [`[${r.progress.index}/${r.progress.total}] ${r.prompt}`];
+      if (r.help) lines.push(`  (${r.help})`);
+      if (r.suggestion) lines.push(`  Suggested: ${r.suggestion.labels.join(", ")} (${pct(r.suggestion.confidence)}, from "${r.suggestion.evidence.join('", "')}")`);
+      r.options.forEach((o, i) => lines.push(`  ${i + 1}. ${o.label}${o.hint ? ` (${o.hint})` : ""}`));
+      if (r.multi) lines.push(`  0. ${r.noneLabel ?? "None"}`, "  Pick one or more numbers separated by commas (e.g. 1,3), or 0 for none.");
+      else lines.push("  Pick a number.");
+      lines.push(`  ${r.canBack ? "'back' goes to the previous question, " : ""}'cancel' stops.`);
+      return lines.join("\n");
+    }
+    case "confirm-inferred": {
+      const lines = [`[${r.progress.index}/${r.progress.total}] From your description I suggest these answers:`];
+      for (const it of r.items) lines.push(`  • ${it.prompt} → ${it.labels.join(", ") || "none"} (${pct(it.confidence)}; "${it.evidence.join('", "')}")`);
+      lines.push("  Are these right? y = accept all, n = answer these questions myself, 'back', 'cancel'.");
+      return lines.join("\n");
+    }
+    case "triage-result":
+      return renderResult(r.incident, r.duplicate);
+  }
+}
+
+export function renderResult(i: Incident, duplicate = false): string {
+  const c = i.classification;
+  const lines = [
+    `${duplicate ? "Already filed" : "Filed"} ${i.id}: ${c.severity} ${c.primary}${c.provisional ? " (provisional: intent unknown, security until ruled out)" : ""}`,
+    `  Routed to ${i.routing.queue}${i.routing.cc.length ? `, copied to ${i.routing.cc.join(", ")}` : ""}; acknowledge within ${i.routing.ackMinutes} min.`,
+  ];
+  if (c.crossDomain.length) lines.push(`  Cross-domain: ${c.crossDomain.join(", ")}`);
+  lines.push("  Why:", ...c.rationale.map((x) => `   - ${x}`));
+  if (c.refs.length) lines.push("  Refs:", ...c.refs.map((x) => `   - ${x.id}${x.id === x.name ? "" : ` ${x.name}`} (${x.framework})`));
+  return lines.join("\n");
+}
+
+export function renderOutbound(m: Outbound): string {
+  const i = m.incident;
+  const head = `[${m.to.address}] ${i.id} ${i.classification.severity} ${i.classification.primary}: ${i.title}`;
+  switch (m.kind) {
+    case "ticket":
+      return `${head}\n  on call: ${m.oncall.name} (level ${m.level + 1}); reporter: ${i.reporter.name ?? i.reporter.userId}; status: ${i.status}`;
+    case "page":
+      return `[page ${m.to.address}] ${m.person.name}: ${i.id} ${i.classification.severity} needs you (${m.reason}).`;
+    case "cross-domain":
+      return `[${m.to.address}] FYI ${i.id} (${i.classification.primary}, ${i.classification.crossDomain.join(", ")}) affects ${m.domain}: ${i.title}`;
+    case "update":
+      return `[${m.to.address}] ${i.id}: ${m.text}`;
+  }
+}

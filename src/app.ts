@@ -1,0 +1,91 @@
+// Wires one process: stores, queue, ticket processor and bot, on the embedded (memory) backend or on
+// Redis + BullMQ when REDIS_URL is set. Process entries (cli, web, worker) call this; nothing else does.
+import type { Redis } from "ioredis";
+import { systemClock, type Clock } from "./clock.js";
+import type { Config } from "./config.js";
+import { loadDefinitions, type Definitions } from "./definitions.js";
+import type { Logger } from "./log.js";
+import { TriageBot } from "./bot/conversation.js";
+import { MemoryConversationStore, MemoryIncidentStore } from "./store/memory.js";
+import type { ConversationStore, IncidentStore } from "./store/types.js";
+import type { JobQueue } from "./tickets/jobs.js";
+import { MemoryJobQueue } from "./tickets/memory-queue.js";
+import type { Notifier } from "./tickets/notifier.js";
+import { TicketProcessor } from "./tickets/processor.js";
+import { TicketActions } from "./tickets/actions.js";
+import { BullJobQueue } from "./tickets/bullmq-queue.js";
+import { RedisConversationStore, RedisIncidentStore } from "./store/redis.js";
+import { connect } from "./redis.js";
+
+export interface App {
+  mode: "embedded" | "redis";
+  defs: Definitions;
+  clock: Clock;
+  log: Logger;
+  conversations: ConversationStore;
+  incidents: IncidentStore;
+  queue: JobQueue;
+  bot: TriageBot;
+  actions: TicketActions;
+  processor: TicketProcessor;
+  /** Resolves when in-process jobs are done (embedded mode); a no-op with Redis. */
+  idle(): Promise<void>;
+  /** The store's Redis client (redis mode only), for health checks. */
+  redis?: Redis;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  notifier: Notifier;
+  log: Logger;
+  clock?: Clock;
+  defs?: Definitions;
+}
+
+/** The single-process embedded mode: everything in memory, jobs run in this process. */
+export function createEmbeddedApp(cfg: Config, opts: AppOptions): App {
+  const clock = opts.clock ?? systemClock;
+  const defs = opts.defs ?? loadDefinitions(cfg);
+  const conversations = new MemoryConversationStore(cfg.CONVERSATION_TTL_SECONDS, clock);
+  const incidents = new MemoryIncidentStore();
+  const queue = new MemoryJobQueue(clock, opts.log);
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log });
+  queue.process((job) => processor.run(job));
+  return assemble({ mode: "embedded", defs, clock, log: opts.log, conversations, incidents, queue, processor, idle: () => queue.idle() });
+}
+
+/** The durable mode: state in Redis, tickets on BullMQ. Workers run separately (`triage worker`). */
+export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOptions): App {
+  const clock = opts.clock ?? systemClock;
+  const defs = opts.defs ?? loadDefinitions(cfg);
+  const redis = connect(cfg.REDIS_URL, opts.log, "store");
+  const conversations = new RedisConversationStore(redis, { prefix: cfg.QUEUE_PREFIX, ttlSeconds: cfg.CONVERSATION_TTL_SECONDS });
+  const incidents = new RedisIncidentStore(redis, { prefix: cfg.QUEUE_PREFIX });
+  const queue = new BullJobQueue(connect(cfg.REDIS_URL, opts.log, "queue"), cfg.QUEUE_PREFIX);
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log });
+  const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, idle: async () => {} });
+  return {
+    ...app,
+    redis,
+    async close() {
+      await app.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+export function assemble(parts: Omit<App, "bot" | "actions" | "close">): App {
+  const { defs, clock, incidents, queue } = parts;
+  const tickets = { dispatch: (i: Parameters<TicketActions["dispatch"]>[0]) => actions.dispatch(i) };
+  const actions = new TicketActions({ incidents, queue, roster: defs.roster, clock });
+  const bot = new TriageBot({ ...defs, conversations: parts.conversations, incidents, tickets, clock });
+  return {
+    ...parts,
+    bot,
+    actions,
+    async close() {
+      await queue.close();
+      await incidents.close();
+    },
+  };
+}

@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+// `triage`: the console bot and one-shot commands. Bad usage prints one line on stderr and exits 2.
+import { readFileSync } from "node:fs";
+import { userInfo } from "node:os";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { ConsoleNotifier } from "../adapters/console/notifier.js";
+import { renderResult } from "../adapters/console/render.js";
+import { runConsoleChat } from "../adapters/console/chat.js";
+import { createEmbeddedApp } from "./app.js";
+import { classifyText, replay } from "./bot/oneshot.js";
+import { loadConfig, type Config } from "./config.js";
+import { loadDefinitions } from "./definitions.js";
+import { createLogger } from "./log.js";
+
+export class UsageError extends Error {
+  readonly code = "USAGE";
+}
+
+interface Command {
+  summary: string;
+  usage: string;
+  example: string;
+  options: NonNullable<ParseArgsConfig["options"]>;
+  run(args: { values: Record<string, unknown>; positionals: string[] }, cfg: () => Config): Promise<number>;
+}
+
+const json = { json: { type: "boolean" as const } };
+
+const commands: Record<string, Command> = {
+  start: {
+    summary: "run the bot: the console bot on the embedded in-memory store when nothing is configured",
+    usage: "triage start",
+    example: "npm start",
+    options: {},
+    run: (_a, cfg) => chat(cfg()),
+  },
+  chat: {
+    summary: "triage an incident in the terminal (works with piped stdin too)",
+    usage: "triage chat",
+    example: "printf 'the bot leaked its system prompt\\ny\\n...' | triage chat",
+    options: {},
+    run: (_a, cfg) => chat(cfg()),
+  },
+  classify: {
+    summary: "free-text pre-triage only: what a description implies and what is still unknown",
+    usage: "triage classify [--json] TEXT",
+    example: 'triage classify --json "someone got the support bot to ignore its instructions and print customer emails"',
+    options: json,
+    async run({ values, positionals }, cfg) {
+      const text = positionals.join(" ").trim();
+      if (!text) throw new UsageError("classify needs a description, e.g. triage classify \"the model keeps making up refund rules\"");
+      if (text.length > 4000) throw new UsageError(`the description is ${text.length} characters; the limit is 4000`);
+      const r = classifyText(text, loadDefinitions(cfg()));
+      const { primary, provisional, crossDomain, severity, confidence, inferred, missing, rationale, refs } = r;
+      const out = { primary, provisional, crossDomain, severity, confidence, inferred, missing, rationale, refs };
+      if (values.json) return print(JSON.stringify(out));
+      const lines = [`${primary}${provisional ? " (provisional)" : ""} ${severity}, confidence ${Math.round(confidence * 100)}%`];
+      for (const [q, inf] of Object.entries(inferred)) lines.push(`  ${q} = ${[inf.value].flat().join(",")} (${Math.round(inf.confidence * 100)}%: "${inf.evidence.join('", "')}")`);
+      if (missing.length) lines.push(`  still to ask: ${missing.join(", ")}`);
+      lines.push(...rationale.map((x) => `  - ${x}`));
+      return print(lines.join("\n"));
+    },
+  },
+  replay: {
+    summary: 'run recorded answers ({"answers":{...}}) through the flow, classifier and router',
+    usage: "triage replay [--json] FILE|-",
+    example: `echo '{"answers":{"description":"bot invented a refund policy","intent":"none","failureKind":"hallucination","asset":"outputs","ciaLost":[],"exploitable":"no","harm":["financial"],"ongoing":"yes","scope":"many-users"}}' | triage replay --json -`,
+    options: json,
+    async run({ values, positionals }, cfg) {
+      if (positionals.length !== 1) throw new UsageError("replay needs exactly one FILE (or - for stdin)");
+      const path = positionals[0]!;
+      let text: string;
+      try {
+        text = readFileSync(path === "-" ? 0 : path, "utf8");
+      } catch (e) {
+        throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      }
+      let doc: unknown;
+      try {
+        doc = JSON.parse(text);
+      } catch (e) {
+        throw new UsageError(`${path === "-" ? "stdin" : path}: not valid JSON (${(e as Error).message})`);
+      }
+      const defs = loadDefinitions(cfg());
+      const r = replay(doc, defs);
+      if (!r.ok) throw new UsageError(r.error);
+      const pre = classifyText(String(r.answers.description), defs);
+      const out = { ...r.classification, confidence: 1, inferred: pre.inferred, missing: [], routing: r.routing };
+      if (values.json) return print(JSON.stringify(out));
+      return print(`${r.classification.severity} ${r.classification.primary} → ${r.routing.queue}${r.routing.cc.length ? ` (cc ${r.routing.cc.join(",")})` : ""}\n${r.classification.rationale.map((x) => `  - ${x}`).join("\n")}`);
+    },
+  },
+};
+
+async function chat(cfg: Config): Promise<number> {
+  const log = createLogger(cfg.LOG_LEVEL === "info" ? "warn" : cfg.LOG_LEVEL);
+  const app = createEmbeddedApp(cfg, { notifier: new ConsoleNotifier(process.stdout), log });
+  process.stdout.write("Embedded mode: in-memory store and queue, nothing is kept after exit (set REDIS_URL for durable storage).\n");
+  const name = safeUser();
+  await runConsoleChat({
+    bot: app.bot,
+    input: process.stdin,
+    output: process.stdout,
+    user: { platform: "console", userId: name, name },
+    settle: () => app.idle(),
+  });
+  await app.idle();
+  await app.close();
+  return 0;
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username || "console";
+  } catch {
+    return "console";
+  }
+}
+
+function print(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}
+
+function help(): string {
+  const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return [
+    "triage: triage incidents in AI systems (safety or security?) and route them to the right on-call",
+    "",
+    "Usage: triage COMMAND [options]    (triage COMMAND --help for details)",
+    "",
+    "Commands:",
+    ...rows,
+    "",
+    "Example:",
+    '  triage classify "weights showed up on a torrent site"',
+  ].join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") return print(help());
+  const cmd = commands[name];
+  if (!cmd) throw new UsageError(`unknown command '${name}' (try: triage --help)`);
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: rest, options: { ...cmd.options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${name}: ${(e as Error).message.split("\n")[0]}`);
+  }
+  if (parsed.values.help) return print(`${cmd.summary}\n\nUsage: ${cmd.usage}\n\nExample:\n  ${cmd.example}`);
+  return cmd.run(parsed, () => loadConfig());
+}
+
+/** Runs the CLI with process.argv and sets the exit code; used by `bin/triage.js` and `tsx src/cli.ts`. */
+export function runCli(argv = process.argv.slice(2)): Promise<void> {
+  return main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      const e = err as Error & { code?: string };
+      // Usage and configuration mistakes are the user's to fix: one line, exit 2. Anything else is ours.
+      const userFacing = e.code === "USAGE" || e.code === "CONFIG_INVALID" || e.code === "FLOW_INVALID" || /^[^\s]+\.(ya?ml|json): /.test(e.message);
+      process.stderr.write(`triage: ${userFacing ? e.message.replace(/\n\s*/g, "; ") : (e.stack ?? String(e))}\n`);
+      process.exitCode = userFacing ? 2 : 1;
+    },
+  );
+}
+
+if (process.argv[1] && /[\\/]cli\.[tj]s$/.test(process.argv[1])) void runCli();

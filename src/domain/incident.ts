@@ -1,0 +1,240 @@
+// The incident record and its ticket lifecycle. Every change is a pure transition that checks who may
+// make it, returns the new record with one more timeline event, or a refusal that changes nothing.
+import { z } from "zod";
+import { Classification } from "./classify.js";
+import { Platform, personByIdentity, type Person, type Roster } from "./roster.js";
+import { RoutingDecision, queueFor } from "./route.js";
+import { Answers, Domain, Severity, otherDomain } from "./vocabulary.js";
+
+export const INCIDENT_ID = /^INC-\d{4}-\d{4,}$/;
+export const IncidentId = z.string().regex(INCIDENT_ID, "an incident id such as INC-2026-0042");
+export const Status = z.enum(["open", "acknowledged", "escalated", "resolved"]);
+export type Status = z.infer<typeof Status>;
+
+export const Actor = z.strictObject({
+  platform: Platform,
+  userId: z.string().min(1).max(200),
+  name: z.string().max(200).optional(),
+});
+export type Actor = z.infer<typeof Actor>;
+
+const at = z.iso.datetime();
+export const TimelineEvent = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("created"), at, by: Actor }),
+  z.strictObject({ type: z.literal("routed"), at, queue: z.string(), domain: Domain }),
+  z.strictObject({ type: z.literal("delivered"), at, to: z.string(), level: z.number().int(), person: z.string().optional() }),
+  z.strictObject({ type: z.literal("cross-domain-noted"), at, domain: Domain, to: z.string() }),
+  z.strictObject({ type: z.literal("acknowledged"), at, by: Actor, person: z.string().optional() }),
+  z.strictObject({
+    type: z.literal("escalated"),
+    at,
+    by: Actor.optional(),
+    level: z.number().int(),
+    reason: z.string(),
+    /** the escalation generation whose timer fired (automatic escalations only). */
+    timer: z.number().int().optional(),
+    /** the generation this escalation started: its page job is keyed on it. */
+    gen: z.number().int(),
+  }),
+  z.strictObject({
+    type: z.literal("rerouted"),
+    at,
+    by: Actor,
+    from: Domain,
+    to: Domain,
+    reason: z.string(),
+    previous: Classification,
+  }),
+  z.strictObject({ type: z.literal("resolved"), at, by: Actor, note: z.string() }),
+  z.strictObject({ type: z.literal("delivery-failed"), at, to: z.string(), error: z.string() }),
+]);
+export type TimelineEvent = z.infer<typeof TimelineEvent>;
+
+export const Incident = z.strictObject({
+  schemaVersion: z.literal(1),
+  id: IncidentId,
+  /** record version, bumped by the store on every write (optimistic concurrency). */
+  rev: z.number().int().min(1),
+  conversationId: z.string().min(1).max(300),
+  reporter: Actor,
+  title: z.string().max(120),
+  answers: Answers,
+  classification: Classification,
+  routing: RoutingDecision,
+  status: Status,
+  assignee: z.string().optional(),
+  /** current escalation level (0 = first level of the roster). */
+  level: z.number().int().min(0),
+  /**
+   * Bumped whenever a pending escalation must no longer fire (ack, resolve, reroute, escalate):
+   * a delayed escalation job carries the generation it was scheduled for and does nothing if stale.
+   */
+  escalationGen: z.number().int().min(0),
+  /** how many times the ticket was routed (1 + reroutes); part of the delivery job id. */
+  routeCount: z.number().int().min(1),
+  createdAt: at,
+  updatedAt: at,
+  acknowledgedAt: at.optional(),
+  resolvedAt: at.optional(),
+  timeline: z.array(TimelineEvent),
+});
+export type Incident = z.infer<typeof Incident>;
+
+/** The incident as it is about to be stored, before the store assigns its id. */
+export type IncidentDraft = Omit<Incident, "id" | "rev">;
+
+export function draftIncident(input: {
+  conversationId: string;
+  reporter: Actor;
+  answers: Answers;
+  classification: Classification;
+  routing: RoutingDecision;
+  now: Date;
+}): IncidentDraft {
+  const iso = input.now.toISOString();
+  const desc = typeof input.answers.description === "string" ? input.answers.description : "";
+  return {
+    schemaVersion: 1,
+    conversationId: input.conversationId,
+    reporter: input.reporter,
+    title: titleOf(desc),
+    answers: input.answers,
+    classification: input.classification,
+    routing: input.routing,
+    status: "open",
+    level: 0,
+    escalationGen: 0,
+    routeCount: 1,
+    createdAt: iso,
+    updatedAt: iso,
+    timeline: [
+      { type: "created", at: iso, by: input.reporter },
+      { type: "routed", at: iso, queue: input.routing.queue, domain: input.routing.domain },
+    ],
+  };
+}
+
+function titleOf(description: string): string {
+  const first = description.split(/\r?\n/)[0]?.trim() ?? "";
+  return first.length > 100 ? `${first.slice(0, 99)}…` : first || "(no description)";
+}
+
+// ---- ticket actions -------------------------------------------------------------------------------
+
+export type ActionResult = { ok: true; incident: Incident; changed: boolean; message: string } | { ok: false; code: RefusalCode; message: string };
+export type RefusalCode = "NOT_ALLOWED" | "ALREADY_RESOLVED" | "REASON_REQUIRED" | "NOTE_REQUIRED";
+
+/** Who may act on a domain's tickets: anyone on its roster (any level) or an incident manager. */
+export function mayAct(roster: Roster, domain: Domain, actor: Actor): Person | undefined {
+  const p = personByIdentity(roster, actor.platform, actor.userId);
+  if (!p) return undefined;
+  const onRoster = roster.domains[domain].levels.some((lvl) => lvl.includes(p.id));
+  return onRoster || roster.incidentManagers.includes(p.id) ? p : undefined;
+}
+
+function guard(incident: Incident, roster: Roster, actor: Actor): { ok: false; code: RefusalCode; message: string } | Person {
+  const p = mayAct(roster, incident.routing.domain, actor);
+  if (!p) {
+    return {
+      ok: false,
+      code: "NOT_ALLOWED",
+      message: `Only the ${incident.routing.domain} on-call roster or an incident manager can act on ${incident.id}.`,
+    };
+  }
+  if (incident.status === "resolved") return { ok: false, code: "ALREADY_RESOLVED", message: `${incident.id} is already resolved.` };
+  return p;
+}
+
+function touch(i: Incident, now: Date, event: TimelineEvent, patch: Partial<Incident>): Incident {
+  return { ...i, ...patch, updatedAt: now.toISOString(), timeline: [...i.timeline, event] };
+}
+
+export function acknowledge(i: Incident, roster: Roster, actor: Actor, now: Date): ActionResult {
+  const p = guard(i, roster, actor);
+  if ("ok" in p) return p;
+  if (i.status === "acknowledged") {
+    return { ok: true, incident: i, changed: false, message: `${i.id} was already acknowledged by ${i.assignee ?? "someone"}.` };
+  }
+  const iso = now.toISOString();
+  const incident = touch(i, now, { type: "acknowledged", at: iso, by: actor, person: p.id }, {
+    status: "acknowledged",
+    assignee: p.id,
+    acknowledgedAt: i.acknowledgedAt ?? iso,
+    escalationGen: i.escalationGen + 1,
+  });
+  return { ok: true, incident, changed: true, message: `${p.name} acknowledged ${i.id}.` };
+}
+
+/** Escalates to the next level; `actor` undefined means the acknowledgement timer ran out. */
+export function escalate(i: Incident, roster: Roster, actor: Actor | undefined, now: Date, levels: number): ActionResult {
+  if (actor) {
+    const p = guard(i, roster, actor);
+    if ("ok" in p) return p;
+  } else if (i.status === "resolved" || i.status === "acknowledged") {
+    return { ok: true, incident: i, changed: false, message: `${i.id} is ${i.status}; no escalation needed.` };
+  }
+  const level = Math.min(i.level + 1, levels - 1);
+  const reason = actor
+    ? `escalated by ${actor.name ?? actor.userId}`
+    : `not acknowledged within ${i.routing.ackMinutes} minutes`;
+  const who = actor ? { by: actor } : { timer: i.escalationGen };
+  const gen = i.escalationGen + 1;
+  const incident = touch(i, now, { type: "escalated", at: now.toISOString(), ...who, level, reason, gen }, {
+    status: "escalated",
+    level,
+    escalationGen: gen,
+  });
+  return { ok: true, incident, changed: true, message: `${i.id} escalated to level ${level + 1} (${reason}).` };
+}
+
+export function reroute(i: Incident, roster: Roster, actor: Actor, reason: string, now: Date): ActionResult {
+  const p = guard(i, roster, actor);
+  if ("ok" in p) return p;
+  const why = reason.trim();
+  if (why.length < 3) return { ok: false, code: "REASON_REQUIRED", message: "A reroute needs a reason (what makes it the other domain's?)." };
+  const from = i.routing.domain;
+  const to = otherDomain(from);
+  const severity: Severity = i.classification.severity;
+  const classification: Classification = {
+    ...i.classification,
+    primary: to,
+    provisional: false,
+    rationale: [...i.classification.rationale, `Rerouted from ${from} to ${to} by ${p.name}: ${why}`],
+  };
+  const routing: RoutingDecision = {
+    domain: to,
+    queue: queueFor(to),
+    cc: i.routing.cc.filter((d) => d !== to),
+    ackMinutes: roster.domains[to].escalationMinutes[severity],
+  };
+  const iso = now.toISOString();
+  const incident = touch(i, now, { type: "rerouted", at: iso, by: actor, from, to, reason: why, previous: i.classification }, {
+    classification,
+    routing,
+    status: "open",
+    level: 0,
+    escalationGen: i.escalationGen + 1,
+    routeCount: i.routeCount + 1,
+  });
+  incident.timeline.push({ type: "routed", at: iso, queue: routing.queue, domain: to });
+  delete incident.assignee;
+  return { ok: true, incident, changed: true, message: `${i.id} rerouted from ${from} to ${to}: ${why}` };
+}
+
+export function resolve(i: Incident, roster: Roster, actor: Actor, note: string, now: Date): ActionResult {
+  const p = guard(i, roster, actor);
+  if ("ok" in p) return p;
+  const text = note.trim();
+  if (text.length < 3) return { ok: false, code: "NOTE_REQUIRED", message: "Resolving needs a note (what was done, or why no action is needed)." };
+  const iso = now.toISOString();
+  const incident = touch(i, now, { type: "resolved", at: iso, by: actor, note: text }, {
+    status: "resolved",
+    resolvedAt: iso,
+    escalationGen: i.escalationGen + 1,
+    assignee: i.assignee ?? p.id,
+  });
+  return { ok: true, incident, changed: true, message: `${p.name} resolved ${i.id}: ${text}` };
+}
+
+/** BullMQ job id of a ticket delivery: one per incident and routing, so a retry never enqueues twice. */
+export const deliveryJobId = (i: Pick<Incident, "id" | "routeCount">) => `${i.id}.r${i.routeCount}`;

@@ -1,0 +1,24 @@
+// Redis connections. Workers need `maxRetriesPerRequest: null` (BullMQ's blocking commands); the
+// stores fail fast instead, so a web request answers with an error rather than hanging while Redis is away.
+import { Redis } from "ioredis";
+import type { Logger } from "./log.js";
+
+export function connect(url: string, log: Logger, role: "store" | "queue" | "worker"): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: role === "store" ? 3 : null,
+    enableOfflineQueue: true,
+    connectionName: `ai-incident-triage:${role}`,
+    retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
+  });
+  let warned = false;
+  redis.on("error", (err) => {
+    // One line per outage, not one per reconnect attempt.
+    if (!warned) log.warn({ role, err: err.message }, "redis connection error; retrying");
+    warned = true;
+  });
+  redis.on("ready", () => {
+    if (warned) log.info({ role }, "redis connection back");
+    warned = false;
+  });
+  return redis;
+}

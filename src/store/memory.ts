@@ -1,0 +1,92 @@
+// The embedded backend: everything in this process, for the console bot and single-process use.
+// It keeps the same contract as Redis (copies in and out, compare-and-set, windows by time).
+import { Incident, type IncidentDraft } from "../domain/incident.js";
+import type { Clock } from "../clock.js";
+import { formatIncidentId, type Conversation, type ConversationStore, type IncidentStore, type IncidentWindow } from "./types.js";
+
+const copy = <T>(v: T): T => structuredClone(v);
+
+export class MemoryConversationStore implements ConversationStore {
+  private readonly items = new Map<string, { conv: Conversation; expires: number }>();
+  constructor(private readonly ttlSeconds: number, private readonly clock: Clock) {}
+
+  async get(key: string): Promise<Conversation | undefined> {
+    const hit = this.items.get(key);
+    if (!hit) return undefined;
+    if (hit.expires <= this.clock.now().getTime()) {
+      this.items.delete(key);
+      return undefined;
+    }
+    return copy(hit.conv);
+  }
+
+  async put(conv: Conversation, expectedRev: number | undefined): Promise<boolean> {
+    const current = await this.get(conv.key);
+    if (current?.rev !== expectedRev) return false;
+    this.items.set(conv.key, { conv: copy(conv), expires: this.clock.now().getTime() + this.ttlSeconds * 1000 });
+    return true;
+  }
+
+  async delete(key: string, expectedRev?: number): Promise<boolean> {
+    const current = await this.get(key);
+    if (!current || (expectedRev !== undefined && current.rev !== expectedRev)) return false;
+    return this.items.delete(key);
+  }
+}
+
+export class MemoryIncidentStore implements IncidentStore {
+  private readonly byId = new Map<string, Incident>();
+  private readonly byConversation = new Map<string, string>();
+  private readonly counters = new Map<number, number>();
+  private readonly pending = new Map<string, number>();
+
+  async create(draft: IncidentDraft) {
+    const existing = this.byConversation.get(draft.conversationId);
+    if (existing) return { incident: copy(this.byId.get(existing)!), created: false };
+    const year = new Date(draft.createdAt).getUTCFullYear();
+    const n = (this.counters.get(year) ?? 0) + 1;
+    this.counters.set(year, n);
+    const incident = Incident.parse({ ...draft, id: formatIncidentId(year, n), rev: 1 });
+    this.byId.set(incident.id, incident);
+    this.byConversation.set(draft.conversationId, incident.id);
+    this.pending.set(incident.id, Date.parse(incident.createdAt));
+    return { incident: copy(incident), created: true };
+  }
+
+  async get(id: string) {
+    const i = this.byId.get(id);
+    return i ? copy(i) : undefined;
+  }
+
+  async update(id: string, change: (current: Incident) => Incident | undefined) {
+    const current = this.byId.get(id);
+    if (!current) return undefined;
+    const next = change(copy(current));
+    if (!next) return copy(current);
+    const stored = Incident.parse({ ...next, id, rev: current.rev + 1 });
+    this.byId.set(id, stored);
+    return copy(stored);
+  }
+
+  async list(w: IncidentWindow) {
+    const from = w.from.getTime();
+    const to = w.to.getTime();
+    return [...this.byId.values()]
+      .filter((i) => {
+        const t = Date.parse(i.createdAt);
+        return t >= from && t < to && (!w.domain || i.routing.domain === w.domain) && (!w.status || i.status === w.status);
+      })
+      .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id))
+      .map(copy);
+  }
+
+  async undelivered(before: Date) {
+    return [...this.pending].filter(([, t]) => t < before.getTime()).map(([id]) => id);
+  }
+
+  async markDelivered(id: string) {
+    this.pending.delete(id);
+  }
+
+  async close() {}
+}

@@ -1,0 +1,60 @@
+// Storage ports. Two backends implement them (memory for the embedded mode, Redis for production)
+// and one contract suite (test/contract) holds both to the same behaviour.
+import { z } from "zod";
+import { FlowState } from "../domain/engine.js";
+import { Actor, type Incident, type IncidentDraft, type Status } from "../domain/incident.js";
+import type { Domain } from "../domain/vocabulary.js";
+
+export const Conversation = z.strictObject({
+  /** unique per walk-through: the idempotency key of the incident it creates. */
+  id: z.string().min(1).max(300),
+  /** who is answering: one walk-through per responder and platform at a time. */
+  key: z.string().min(1).max(300),
+  user: Actor,
+  rev: z.number().int().min(0),
+  state: FlowState,
+  startedAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  /** where the report came from (e.g. a Slack message permalink), shown on the ticket. */
+  link: z.url().optional(),
+  /** set once the incident is filed; the conversation then only answers with its result. */
+  incidentId: z.string().optional(),
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+export interface ConversationStore {
+  get(key: string): Promise<Conversation | undefined>;
+  /**
+   * Writes `conv` only if the stored rev is `expectedRev` (undefined: nothing stored yet).
+   * Returns false when another process wrote first, so the caller can re-read and retry or refuse.
+   */
+  put(conv: Conversation, expectedRev: number | undefined): Promise<boolean>;
+  delete(key: string, expectedRev?: number): Promise<boolean>;
+}
+
+export interface IncidentWindow {
+  from: Date;
+  to: Date;
+  domain?: Domain;
+  status?: Status;
+}
+
+export interface IncidentStore {
+  /** Stores a new incident, or returns the one already created for the same conversation id. */
+  create(draft: IncidentDraft): Promise<{ incident: Incident; created: boolean }>;
+  get(id: string): Promise<Incident | undefined>;
+  /**
+   * Applies `change` to the current record and stores the result if nobody wrote in between
+   * (retrying on conflict). `change` returns undefined to leave the record untouched.
+   */
+  update(id: string, change: (current: Incident) => Incident | undefined): Promise<Incident | undefined>;
+  /** Incidents created in [from, to), newest last; reads only that window. */
+  list(window: IncidentWindow): Promise<Incident[]>;
+  /** Ids created but not yet confirmed delivered, older than `before`: the outbox sweeper's input. */
+  undelivered(before: Date): Promise<string[]>;
+  markDelivered(id: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** INC-2026-0042: year of creation and a per-year sequence, zero-padded to four digits. */
+export const formatIncidentId = (year: number, n: number) => `INC-${year}-${String(n).padStart(4, "0")}`;

@@ -1,0 +1,54 @@
+// Ticket jobs and the queue port they travel through (BullMQ in production, in-process when embedded).
+// Job ids derive from the incident, so enqueueing the same work twice is a no-op.
+import { z } from "zod";
+import { IncidentId } from "../domain/incident.js";
+import type { Domain } from "../domain/vocabulary.js";
+
+export const TicketJob = z.discriminatedUnion("name", [
+  z.strictObject({ name: z.literal("deliver"), incidentId: IncidentId, routeCount: z.number().int().min(1) }),
+  /** an acknowledgement timer: escalates if generation `gen` is still current when it fires. */
+  z.strictObject({ name: z.literal("escalate"), incidentId: IncidentId, gen: z.number().int().min(0) }),
+  /** pages the level that the escalation starting generation `gen` reached. */
+  z.strictObject({ name: z.literal("page"), incidentId: IncidentId, gen: z.number().int().min(1) }),
+  z.strictObject({ name: z.literal("update"), incidentId: IncidentId, rev: z.number().int().min(1), text: z.string().max(3000) }),
+]);
+export type TicketJob = z.infer<typeof TicketJob>;
+
+export function jobId(job: TicketJob): string {
+  switch (job.name) {
+    case "deliver":
+      return `${job.incidentId}.r${job.routeCount}`;
+    case "escalate":
+      return `${job.incidentId}.e${job.gen}`;
+    case "page":
+      return `${job.incidentId}.p${job.gen}`;
+    case "update":
+      return `${job.incidentId}.u${job.rev}`;
+  }
+}
+
+export interface FailedJob {
+  queue: string;
+  id: string;
+  job: TicketJob;
+  error: string;
+  attempts: number;
+  failedAt: string;
+}
+
+export interface JobQueue {
+  add(domain: Domain, job: TicketJob, delayMs?: number): Promise<void>;
+  /** Jobs that ran out of retries, for `triage tickets failed`. */
+  failed(): Promise<FailedJob[]>;
+  /** Puts a failed job back in its queue (keeps its id); false when no such failed job exists. */
+  replay(id: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Retry policy shared by both queue backends: exponential from 1 s, or what the platform asked for. */
+export const RETRY = { attempts: 6, baseDelayMs: 1000, maxDelayMs: 5 * 60_000 };
+export function retryDelay(attemptsMade: number, err: unknown): number {
+  const asked = (err as { retryAfterMs?: unknown })?.retryAfterMs;
+  if (typeof asked === "number" && asked >= 0) return Math.min(asked, RETRY.maxDelayMs);
+  return Math.min(RETRY.baseDelayMs * 2 ** Math.max(0, attemptsMade - 1), RETRY.maxDelayMs);
+}

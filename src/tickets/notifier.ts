@@ -1,0 +1,60 @@
+// The Notifier port: how tickets reach people. Slack, Teams, webhook and console implement it; the
+// ticket processor decides what to send where and keeps the record of what was sent.
+import type { Incident } from "../domain/incident.js";
+import type { Person, Platform } from "../domain/roster.js";
+import type { Domain } from "../domain/vocabulary.js";
+
+export interface Destination {
+  platform: Platform;
+  /** channel id, conversation id, URL or console channel name. */
+  address: string;
+}
+export const destinationKey = (d: Destination) => `${d.platform}:${d.address}`;
+
+export type Outbound = (
+  | { kind: "ticket"; incident: Incident; to: Destination; level: number; oncall: Person }
+  | { kind: "page"; incident: Incident; to: Destination; level: number; person: Person; reason: string }
+  | { kind: "cross-domain"; incident: Incident; to: Destination; domain: Domain }
+  | { kind: "update"; incident: Incident; to: Destination; text: string }
+) & {
+  /** unique per message and destination, stable across retries: receivers may dedupe on it. */
+  key: string;
+};
+type Message = Outbound extends infer T ? (T extends unknown ? Omit<T, "key"> : never) : never;
+export type { Message };
+
+export interface Notifier {
+  /** Platforms this notifier can deliver to. */
+  readonly platforms: readonly Platform[];
+  send(message: Outbound): Promise<void>;
+}
+
+/** A delivery failure; `retryAfterMs` is honoured when the platform said when to come back (429). */
+export class DeliveryError extends Error {
+  readonly code = "DELIVERY_FAILED";
+  constructor(message: string, readonly retryAfterMs?: number, readonly permanent = false) {
+    super(message);
+  }
+}
+
+/** Sends each message to the notifier for its destination's platform. */
+export class NotifierRouter implements Notifier {
+  readonly platforms: readonly Platform[];
+  constructor(private readonly byPlatform: Notifier[]) {
+    this.platforms = byPlatform.flatMap((n) => n.platforms);
+  }
+  async send(m: Outbound): Promise<void> {
+    const n = this.byPlatform.find((x) => x.platforms.includes(m.to.platform));
+    if (!n) throw new DeliveryError(`no notifier for platform ${m.to.platform}`, undefined, true);
+    await n.send(m);
+  }
+}
+
+/** Keeps what was sent, in order: the embedded mode's "channel" and the tests' witness. */
+export class RecordingNotifier implements Notifier {
+  readonly sent: Outbound[] = [];
+  constructor(readonly platforms: readonly Platform[] = ["console", "webhook", "slack", "teams"]) {}
+  async send(m: Outbound) {
+    this.sent.push(m);
+  }
+}

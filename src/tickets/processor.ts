@@ -1,0 +1,171 @@
+// What a worker does with a ticket job. Every step is idempotent: a job retried after a crash skips
+// what the incident's timeline says was already sent, and timers that are no longer current do nothing.
+import type { Clock } from "../clock.js";
+import { escalate, type Incident } from "../domain/incident.js";
+import { levelCount, onCall, type Destinations, type Person, type Roster } from "../domain/roster.js";
+import type { Domain } from "../domain/vocabulary.js";
+import type { Logger } from "../log.js";
+import type { IncidentStore } from "../store/types.js";
+import type { JobQueue, TicketJob } from "./jobs.js";
+import { DeliveryError, destinationKey, type Destination, type Message, type Notifier, type Outbound } from "./notifier.js";
+
+export interface ProcessorDeps {
+  incidents: IncidentStore;
+  roster: Roster;
+  notifier: Notifier;
+  queue: JobQueue;
+  clock: Clock;
+  log: Logger;
+}
+
+export class TicketProcessor {
+  constructor(private readonly d: ProcessorDeps) {}
+
+  async run(job: TicketJob): Promise<string> {
+    switch (job.name) {
+      case "deliver":
+        return this.deliver(job.incidentId, job.routeCount);
+      case "escalate":
+        return this.escalate(job.incidentId, job.gen);
+      case "page":
+        return this.page(job.incidentId, job.gen);
+      case "update":
+        return this.update(job.incidentId, job.rev, job.text);
+    }
+  }
+
+  private async load(id: string): Promise<Incident> {
+    const incident = await this.d.incidents.get(id);
+    // Not retryable: an id that is not stored will not appear by waiting.
+    if (!incident) throw new DeliveryError(`incident ${id} not found`, undefined, true);
+    return incident;
+  }
+
+  private async deliver(id: string, routeCount: number): Promise<string> {
+    let incident = await this.load(id);
+    if (incident.routeCount !== routeCount) return "superseded by a reroute";
+    if (incident.status === "resolved") {
+      await this.d.incidents.markDelivered(id);
+      return "already resolved";
+    }
+    const domain = incident.routing.domain;
+    const oncall = onCall(this.d.roster, domain, incident.level, this.d.clock.now());
+    const r = `r${routeCount}`;
+    for (const to of this.channels(domain)) {
+      incident = await this.sendOnce(incident, `${r}:ticket:${destinationKey(to)}`, { kind: "ticket", incident, to, level: incident.level, oncall });
+    }
+    for (const to of this.personal(oncall)) {
+      const reason = `you are on call (level ${incident.level + 1}) for ${domain}`;
+      incident = await this.sendOnce(incident, `${r}:page:${destinationKey(to)}`, { kind: "page", incident, to, level: incident.level, person: oncall, reason });
+    }
+    for (const other of incident.routing.cc) {
+      for (const to of this.channels(other)) {
+        incident = await this.sendOnce(incident, `${r}:cc:${destinationKey(to)}`, { kind: "cross-domain", incident, to, domain: other });
+      }
+    }
+    await this.scheduleEscalation(incident);
+    await this.d.incidents.markDelivered(id);
+    return "delivered";
+  }
+
+  private async escalate(id: string, timer: number): Promise<string> {
+    const incident = await this.load(id);
+    let fired = incident.timeline.findLast((e) => e.type === "escalated" && e.timer === timer);
+    if (!fired) {
+      if (incident.escalationGen !== timer) return "stale timer (acknowledged, escalated or rerouted since)";
+      const levels = levelCount(this.d.roster, incident.routing.domain);
+      const updated = await this.d.incidents.update(id, (cur) => {
+        if (cur.escalationGen !== timer) return undefined;
+        const r = escalate(cur, this.d.roster, undefined, this.d.clock.now(), levels);
+        return r.ok && r.changed ? r.incident : undefined;
+      });
+      fired = updated?.timeline.findLast((e) => e.type === "escalated" && e.timer === timer);
+      if (!fired) return "no escalation needed";
+    }
+    // Recorded; the page is its own idempotent job so a crash here cannot lose or repeat it.
+    if (fired.type === "escalated") await this.d.queue.add(incident.routing.domain, { name: "page", incidentId: id, gen: fired.gen });
+    return "escalated";
+  }
+
+  private async page(id: string, gen: number): Promise<string> {
+    let incident = await this.load(id);
+    const event = incident.timeline.find((e) => e.type === "escalated" && e.gen === gen);
+    if (!event || event.type !== "escalated") return "no such escalation";
+    if (incident.status === "resolved") return "already resolved";
+    const person = onCall(this.d.roster, incident.routing.domain, event.level, this.d.clock.now());
+    const level = event.level;
+    for (const to of this.personal(person)) {
+      incident = await this.sendOnce(incident, `p${gen}:page:${destinationKey(to)}`, { kind: "page", incident, to, level, person, reason: event.reason });
+    }
+    for (const to of this.channels(incident.routing.domain)) {
+      incident = await this.sendOnce(incident, `p${gen}:update:${destinationKey(to)}`, {
+        kind: "update",
+        incident,
+        to,
+        text: `Escalated to level ${level + 1} (${person.name}): ${event.reason}.`,
+      });
+    }
+    await this.scheduleEscalation(incident);
+    return `paged level ${level + 1}`;
+  }
+
+  private async update(id: string, rev: number, text: string): Promise<string> {
+    const incident = await this.load(id);
+    for (const to of this.channels(incident.routing.domain)) {
+      await this.d.notifier.send({ kind: "update", incident, to, text, key: `${id}.u${rev}.${destinationKey(to)}` });
+    }
+    return "updated";
+  }
+
+  /** The next timer, unless acknowledged, resolved, or already at the last level. */
+  private async scheduleEscalation(i: Incident): Promise<void> {
+    if (i.status === "acknowledged" || i.status === "resolved") return;
+    if (i.status === "escalated" && i.level >= levelCount(this.d.roster, i.routing.domain) - 1) return;
+    const job: TicketJob = { name: "escalate", incidentId: i.id, gen: i.escalationGen };
+    await this.d.queue.add(i.routing.domain, job, i.routing.ackMinutes * 60_000);
+  }
+
+  /** Sends unless the timeline records `key` as sent; records it right after sending. */
+  private async sendOnce(incident: Incident, key: string, message: Message): Promise<Incident> {
+    if (incident.timeline.some((e) => (e.type === "delivered" || e.type === "cross-domain-noted") && e.to === key)) return incident;
+    await this.d.notifier.send({ ...message, key: `${incident.id}.${key}` } as Outbound);
+    const at = this.d.clock.now().toISOString();
+    const event =
+      message.kind === "cross-domain"
+        ? ({ type: "cross-domain-noted", at, domain: message.domain, to: key } as const)
+        : ({
+            type: "delivered",
+            at,
+            to: key,
+            level: "level" in message ? message.level : incident.level,
+            ...(message.kind === "page" ? { person: message.person.id } : {}),
+          } as const);
+    this.d.log.info({ incidentId: incident.id, to: key, kind: message.kind }, "sent");
+    const updated = await this.d.incidents.update(incident.id, (cur) =>
+      cur.timeline.some((e) => "to" in e && e.to === key) ? undefined : { ...cur, timeline: [...cur.timeline, event] },
+    );
+    return updated ?? incident;
+  }
+
+  private channels(domain: Domain): Destination[] {
+    return destinationsOf(this.d.roster.domains[domain].destinations).filter((d) => this.d.notifier.platforms.includes(d.platform));
+  }
+
+  private personal(p: Person): Destination[] {
+    const all: Destination[] = [
+      ...(p.slack ? [{ platform: "slack" as const, address: p.slack }] : []),
+      ...(p.teams ? [{ platform: "teams" as const, address: p.teams }] : []),
+      { platform: "console", address: `@${p.id}` },
+    ];
+    return all.filter((d) => this.d.notifier.platforms.includes(d.platform));
+  }
+}
+
+export function destinationsOf(d: Destinations): Destination[] {
+  return [
+    ...(d.slack ? [{ platform: "slack" as const, address: d.slack.channel }] : []),
+    ...(d.teams ? [{ platform: "teams" as const, address: d.teams.conversationId }] : []),
+    ...(d.console ? [{ platform: "console" as const, address: d.console.channel }] : []),
+    ...(d.webhook ? [{ platform: "webhook" as const, address: d.webhook.url }] : []),
+  ];
+}

@@ -1,0 +1,41 @@
+// Delivers tickets as JSON to a webhook (the `webhook` destination): for chat tools without a native
+// adapter, paging gateways, and the tests' local fake. Each message carries an Idempotency-Key.
+import type { Notifier, Outbound } from "./notifier.js";
+import { DeliveryError } from "./notifier.js";
+
+export class WebhookNotifier implements Notifier {
+  readonly platforms = ["webhook"] as const;
+  constructor(private readonly timeoutMs = 5000) {}
+
+  async send(m: Outbound): Promise<void> {
+    const body = {
+      kind: m.kind,
+      incidentId: m.incident.id,
+      severity: m.incident.classification.severity,
+      domain: m.incident.routing.domain,
+      title: m.incident.title,
+      status: m.incident.status,
+      ...(m.kind === "ticket" ? { oncall: m.oncall.id, level: m.level } : {}),
+      ...(m.kind === "page" ? { person: m.person.id, level: m.level, reason: m.reason } : {}),
+      ...(m.kind === "cross-domain" ? { crossDomain: m.incident.classification.crossDomain, for: m.domain } : {}),
+      ...(m.kind === "update" ? { text: m.text } : {}),
+    };
+    let res: Response;
+    try {
+      res = await fetch(m.to.address, {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": m.key },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      throw new DeliveryError(`webhook unreachable: ${(e as Error).message}`);
+    }
+    if (res.ok) return;
+    const retryAfter = Number(res.headers.get("retry-after"));
+    const retryAfterMs = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined;
+    // 4xx other than 408/429 will not get better by retrying.
+    const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
+    throw new DeliveryError(`webhook answered ${res.status}`, retryAfterMs, permanent);
+  }
+}

@@ -1,0 +1,252 @@
+// One contract for both storage backends: whatever the memory store does, the Redis store does too.
+// Each test takes a fresh, empty store (a new object in memory, a new key prefix in Redis).
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ManualClock } from "../../src/clock.js";
+import type { Incident } from "../../src/domain/incident.js";
+import { MemoryConversationStore, MemoryIncidentStore } from "../../src/store/memory.js";
+import { RedisConversationStore, RedisIncidentStore } from "../../src/store/redis.js";
+import type { ConversationStore, IncidentStore } from "../../src/store/types.js";
+import { makeConversation, makeDraft } from "../support/fixtures.js";
+import { dropTestKeys, startRedis, uniquePrefix, type RedisServer } from "../support/redis.js";
+
+interface Backend {
+  name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  incidents(): IncidentStore;
+  conversations(ttlSeconds: number): ConversationStore;
+  /** lets time pass for conversation expiry: a manual clock in memory, real time in Redis. */
+  elapse(seconds: number): Promise<void>;
+}
+
+function memoryBackend(): Backend {
+  const clock = new ManualClock();
+  return {
+    name: "memory",
+    start: async () => {},
+    stop: async () => {},
+    incidents: () => new MemoryIncidentStore(),
+    conversations: (ttl) => new MemoryConversationStore(ttl, clock),
+    elapse: async (s) => clock.advance(s * 1000),
+  };
+}
+
+function redisBackend(): Backend {
+  let server: RedisServer;
+  let redis: Redis;
+  return {
+    name: "redis",
+    async start() {
+      server = await startRedis();
+      redis = new Redis(server.url);
+    },
+    async stop() {
+      if (redis) await dropTestKeys(redis);
+      await redis?.quit();
+      await server?.stop();
+    },
+    incidents: () => new RedisIncidentStore(redis, { prefix: uniquePrefix() }),
+    conversations: (ttlSeconds) => new RedisConversationStore(redis, { prefix: uniquePrefix(), ttlSeconds }),
+    elapse: (s) => new Promise((r) => setTimeout(r, s * 1000)),
+  };
+}
+
+const at = (iso: string) => new Date(iso);
+const delivered = (i: Incident, to: string): Incident => ({
+  ...i,
+  timeline: [...i.timeline, { type: "delivered", at: i.createdAt, to, level: 0 }],
+});
+
+describe.each([memoryBackend(), redisBackend()])("$name stores", (backend) => {
+  beforeAll(() => backend.start(), 20_000);
+  afterAll(() => backend.stop());
+
+  describe("IncidentStore", () => {
+    it("assigns INC-YYYY-NNNN ids in sequence, one sequence per year of creation", async () => {
+      const s = backend.incidents();
+      const ids: string[] = [];
+      for (const iso of ["2026-03-01T10:00:00Z", "2026-03-01T11:00:00Z", "2025-12-31T23:59:59Z", "2026-12-31T23:59:59Z"]) {
+        const { incident, created } = await s.create(makeDraft({ createdAt: at(iso) }));
+        expect(created).toBe(true);
+        expect(incident.rev).toBe(1);
+        ids.push(incident.id);
+      }
+      expect(ids).toEqual(["INC-2026-0001", "INC-2026-0002", "INC-2025-0001", "INC-2026-0003"]);
+    });
+
+    it("stores the draft as given, with id and rev added", async () => {
+      const s = backend.incidents();
+      const draft = makeDraft({ domain: "safety" });
+      const { incident } = await s.create(draft);
+      expect(incident).toEqual({ ...draft, id: "INC-2026-0001", rev: 1 });
+      expect(await s.get(incident.id)).toEqual(incident);
+    });
+
+    it("is idempotent on the conversation id, without using up a number", async () => {
+      const s = backend.incidents();
+      const first = await s.create(makeDraft({ conversationId: "c-1" }));
+      const again = await s.create(makeDraft({ conversationId: "c-1", domain: "safety" }));
+      expect(again).toEqual({ incident: first.incident, created: false });
+      expect((await s.create(makeDraft())).incident.id).toBe("INC-2026-0002");
+    });
+
+    it("creates one incident for 20 concurrent creates of the same conversation", async () => {
+      const s = backend.incidents();
+      const results = await Promise.all(Array.from({ length: 20 }, () => s.create(makeDraft({ conversationId: "c-same" }))));
+      expect(new Set(results.map((r) => r.incident.id))).toEqual(new Set(["INC-2026-0001"]));
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(await s.list({ from: at("2026-01-01"), to: at("2027-01-01") })).toHaveLength(1);
+    });
+
+    it("gives 50 concurrent creates of different conversations 50 distinct ids", async () => {
+      const s = backend.incidents();
+      const results = await Promise.all(Array.from({ length: 50 }, (_, n) => s.create(makeDraft({ conversationId: `c-${n}` }))));
+      const ids = new Set(results.map((r) => r.incident.id));
+      expect(ids.size).toBe(50);
+      expect(ids).toEqual(new Set(Array.from({ length: 50 }, (_, n) => `INC-2026-${String(n + 1).padStart(4, "0")}`)));
+    });
+
+    it("answers undefined for an unknown id, on get and on update", async () => {
+      const s = backend.incidents();
+      expect(await s.get("INC-2026-9999")).toBeUndefined();
+      expect(await s.update("INC-2026-9999", (i) => i)).toBeUndefined();
+    });
+
+    it("update bumps rev and persists; records are copies", async () => {
+      const s = backend.incidents();
+      const { incident } = await s.create(makeDraft());
+      const updated = await s.update(incident.id, (i) => ({ ...i, status: "acknowledged", assignee: "alan" }));
+      expect(updated).toMatchObject({ id: incident.id, rev: 2, status: "acknowledged", assignee: "alan" });
+      const read = await s.get(incident.id);
+      expect(read).toEqual(updated);
+      read!.title = "changed by the caller";
+      expect((await s.get(incident.id))!.title).toBe(incident.title);
+    });
+
+    it("loses none of 20 concurrent updates", async () => {
+      const s = backend.incidents();
+      const { incident } = await s.create(makeDraft());
+      await Promise.all(Array.from({ length: 20 }, (_, n) => s.update(incident.id, (i) => delivered(i, `q${n}`))));
+      const final = (await s.get(incident.id))!;
+      expect(final.rev).toBe(21);
+      const targets = final.timeline.flatMap((e) => (e.type === "delivered" ? [e.to] : []));
+      expect(targets.sort()).toEqual(Array.from({ length: 20 }, (_, n) => `q${n}`).sort());
+    });
+
+    it("writes nothing when the change returns undefined", async () => {
+      const s = backend.incidents();
+      const { incident } = await s.create(makeDraft());
+      expect(await s.update(incident.id, () => undefined)).toEqual(incident);
+      expect(await s.get(incident.id)).toEqual(incident);
+    });
+
+    it("keeps the status and domain filters in step with updates", async () => {
+      const s = backend.incidents();
+      const w = { from: at("2026-01-01"), to: at("2027-01-01") };
+      const a = await s.create(makeDraft());
+      const b = await s.create(makeDraft());
+      await s.create(makeDraft({ domain: "safety" }));
+      await s.update(a.incident.id, (i) => ({ ...i, status: "acknowledged" }));
+      const ids = async (f: Partial<Parameters<IncidentStore["list"]>[0]>) => (await s.list({ ...w, ...f })).map((i) => i.id);
+      expect(await ids({ status: "open" })).toEqual(["INC-2026-0002", "INC-2026-0003"]);
+      expect(await ids({ status: "acknowledged" })).toEqual(["INC-2026-0001"]);
+      await s.update(a.incident.id, (i) => ({ ...i, status: "resolved" }));
+      expect(await ids({ status: "acknowledged" })).toEqual([]);
+      expect(await ids({ status: "resolved" })).toEqual(["INC-2026-0001"]);
+      // a reroute moves the incident to the other domain's list
+      await s.update(b.incident.id, (i) => ({ ...i, routing: { ...i.routing, domain: "safety", queue: "oncall-safety" } }));
+      expect(await ids({ domain: "safety" })).toEqual(["INC-2026-0002", "INC-2026-0003"]);
+      expect(await ids({ domain: "security", status: "resolved" })).toEqual(["INC-2026-0001"]);
+      expect(await ids({ domain: "security", status: "open" })).toEqual([]);
+    });
+
+    it("lists [from, to) windows sorted by creation time then id, filtered by domain and status", async () => {
+      const s = backend.incidents();
+      // created out of order, so the sort (not insertion order) must put them right
+      const made = [
+        ["2026-05-01T12:00:00Z", "security"],
+        ["2026-05-01T10:00:00Z", "safety"],
+        ["2026-05-02T00:00:00Z", "security"], // exactly `to`: excluded
+        ["2026-05-01T00:00:00Z", "security"], // exactly `from`: included
+        ["2026-04-30T23:59:59.999Z", "safety"],
+        ["2026-05-01T10:00:00Z", "security"], // same time as the safety one: ordered by id
+      ] as const;
+      const ids: string[] = [];
+      for (const [iso, domain] of made) ids.push((await s.create(makeDraft({ createdAt: at(iso), domain }))).incident.id);
+      const w = { from: at("2026-05-01T00:00:00Z"), to: at("2026-05-02T00:00:00Z") };
+      const list = async (f = {}) => (await s.list({ ...w, ...f })).map((i) => i.id);
+      expect(await list()).toEqual([ids[3], ids[1], ids[5], ids[0]]);
+      expect(await list({ domain: "safety" })).toEqual([ids[1]]);
+      expect(await list({ domain: "security", status: "open" })).toEqual([ids[3], ids[5], ids[0]]);
+      expect(await list({ status: "resolved" })).toEqual([]);
+      expect(await s.list({ from: at("2026-06-01"), to: at("2026-07-01") })).toEqual([]);
+    });
+
+    it("reports undelivered ids older than a time until they are marked delivered", async () => {
+      const s = backend.incidents();
+      const a = (await s.create(makeDraft({ createdAt: at("2026-05-01T10:00:00Z") }))).incident.id;
+      const b = (await s.create(makeDraft({ createdAt: at("2026-05-01T10:05:00Z") }))).incident.id;
+      const c = (await s.create(makeDraft({ createdAt: at("2026-05-01T10:10:00Z") }))).incident.id;
+      expect((await s.undelivered(at("2026-05-01T10:10:00Z"))).sort()).toEqual([a, b]);
+      await s.markDelivered(a);
+      await s.markDelivered("INC-2026-9999"); // unknown: no error
+      expect(await s.undelivered(at("2026-05-01T10:10:00Z"))).toEqual([b]);
+      expect((await s.undelivered(at("2026-05-02T00:00:00Z"))).sort()).toEqual([b, c]);
+      // an update does not bring a delivered incident back into the outbox
+      await s.update(a, (i) => delivered(i, "q"));
+      expect((await s.undelivered(at("2026-05-02T00:00:00Z"))).sort()).toEqual([b, c]);
+    });
+  });
+
+  describe("ConversationStore", () => {
+    it("puts only when the stored rev is the expected one", async () => {
+      const s = backend.conversations(3600);
+      const conv = makeConversation();
+      expect(await s.get(conv.key)).toBeUndefined();
+      expect(await s.put(conv, undefined)).toBe(true);
+      expect(await s.get(conv.key)).toEqual(conv);
+      // undefined means "nothing stored yet": refused now that something is
+      expect(await s.put({ ...conv, rev: 1, updatedAt: "2026-11-24T09:01:00.000Z" }, undefined)).toBe(false);
+      expect(await s.put({ ...conv, rev: 1 }, 5)).toBe(false);
+      expect(await s.get(conv.key)).toEqual(conv);
+      const next = { ...conv, rev: 1, incidentId: "INC-2026-0001" };
+      expect(await s.put(next, 0)).toBe(true);
+      expect(await s.get(conv.key)).toEqual(next);
+      expect(await s.put({ ...conv, rev: 2 }, 0)).toBe(false); // a second writer from rev 0 loses
+    });
+
+    it("refuses a put with an expected rev when nothing is stored", async () => {
+      const s = backend.conversations(3600);
+      const conv = makeConversation({ rev: 1 });
+      expect(await s.put(conv, 0)).toBe(false);
+      expect(await s.get(conv.key)).toBeUndefined();
+    });
+
+    it("deletes only at the expected rev, or unconditionally without one", async () => {
+      const s = backend.conversations(3600);
+      const a = makeConversation({ key: "slack:T1:A", rev: 3 });
+      const b = makeConversation({ key: "slack:T1:B" });
+      await s.put(a, undefined);
+      await s.put(b, undefined);
+      expect(await s.delete(a.key, 2)).toBe(false);
+      expect(await s.get(a.key)).toEqual(a);
+      expect(await s.delete(a.key, 3)).toBe(true);
+      expect(await s.get(a.key)).toBeUndefined();
+      expect(await s.delete(a.key)).toBe(false);
+      expect(await s.delete(b.key)).toBe(true);
+      expect(await s.get(b.key)).toBeUndefined();
+    });
+
+    it("forgets a conversation after its ttl", async () => {
+      const s = backend.conversations(1);
+      const conv = makeConversation();
+      await s.put(conv, undefined);
+      expect(await s.get(conv.key)).toEqual(conv);
+      await backend.elapse(1.2);
+      expect(await s.get(conv.key)).toBeUndefined();
+      expect(await s.put({ ...conv, rev: 1 }, 0)).toBe(false); // gone means gone for CAS too
+      expect(await s.put(conv, undefined)).toBe(true);
+    });
+  });
+});

@@ -1,0 +1,45 @@
+// Realistic records for store tests: a draft as the bot files it, and a conversation mid-walk-through.
+import { randomUUID } from "node:crypto";
+import { emptyState } from "../../src/domain/engine.js";
+import { draftIncident, type IncidentDraft } from "../../src/domain/incident.js";
+import type { Domain } from "../../src/domain/vocabulary.js";
+import type { Conversation } from "../../src/store/types.js";
+
+export const reporter = { platform: "slack" as const, userId: "U0REPORTER", name: "Grace" };
+
+export function makeDraft(overrides: { conversationId?: string; createdAt?: Date; domain?: Domain } = {}): IncidentDraft {
+  const domain = overrides.domain ?? "security";
+  return draftIncident({
+    conversationId: overrides.conversationId ?? `conv-${randomUUID()}`,
+    reporter,
+    answers: {
+      description: domain === "security" ? "Prompt injection in an uploaded PDF made the assistant leak its system prompt" : "The support bot told a customer to double their medication dose",
+      intent: domain === "security" ? "deliberate" : "none",
+      asset: domain === "security" ? "prompts-or-inputs" : "outputs",
+    },
+    classification: {
+      primary: domain,
+      provisional: false,
+      crossDomain: [],
+      severity: "SEV3",
+      rationale: [`${domain} owns it (test fixture).`],
+      refs: [],
+    },
+    routing: { domain, queue: `oncall-${domain}`, cc: [], ackMinutes: 60 },
+    now: overrides.createdAt ?? new Date("2026-11-24T09:00:00Z"),
+  });
+}
+
+export function makeConversation(overrides: Partial<Conversation> = {}): Conversation {
+  const at = "2026-11-24T09:00:00.000Z";
+  return {
+    id: `conv-${randomUUID()}`,
+    key: `slack:T1:${reporter.userId}`,
+    user: reporter,
+    rev: 0,
+    state: { ...emptyState(), answers: { description: "the model leaked a key" }, trail: ["description"] },
+    startedAt: at,
+    updatedAt: at,
+    ...overrides,
+  };
+}

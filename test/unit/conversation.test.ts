@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { App } from "../../src/app.js";
+import { TriageBot, type Input } from "../../src/bot/conversation.js";
+import type { Reply } from "../../src/bot/reply.js";
+import { testApp } from "../support/app.js";
+
+const user = { platform: "slack" as const, userId: "U0REPORTER", name: "Rita" };
+const key = "slack:T1:U0REPORTER";
+let apps: App[] = [];
+afterEach(async () => {
+  await Promise.all(apps.map((a) => a.close()));
+  apps = [];
+});
+
+function setup() {
+  const t = testApp();
+  apps.push(t.app);
+  const say = (input: Input, bot: TriageBot = t.app.bot) => bot.handle({ key, user, input });
+  return { ...t, say };
+}
+const current = (r: Reply[]) => r.findLast((x) => x.kind === "question" || x.kind === "text-prompt" || x.kind === "confirm-inferred")!;
+const answers: Record<string, unknown> = {
+  description: "The assistant started quoting a competitor's price list",
+  intent: "suspected",
+  attackKind: "prompt-injection",
+  asset: "outputs",
+  ciaLost: ["integrity"],
+  harm: ["financial"],
+  ongoing: "yes",
+  scope: "some-users",
+};
+
+async function answerAll(say: ReturnType<typeof setup>["say"], start: Reply[]) {
+  let r = start;
+  for (let i = 0; i < 20; i++) {
+    const q = current(r);
+    if (!q) return r;
+    if (q.kind === "confirm-inferred") r = await say({ kind: "confirm-inferred", accept: false, rev: q.rev });
+    else r = await say({ kind: "answer", questionId: q.questionId, value: answers[q.questionId], rev: q.rev });
+  }
+  throw new Error("flow did not finish");
+}
+
+describe("triage conversation", () => {
+  it("walks the flow with buttons, files one incident and delivers its tickets", async () => {
+    const { app, sent, say } = setup();
+    const r = await answerAll(say, await say({ kind: "start" }));
+    const result = r.find((x) => x.kind === "triage-result");
+    expect(result).toMatchObject({ kind: "triage-result", incident: { id: "INC-2026-0001", classification: { primary: "security", crossDomain: ["security->safety"], severity: "SEV2" } } });
+    await app.idle();
+    const kinds = sent.sent.map((m) => `${m.kind}:${m.to.address}`);
+    // 2026-11-24 is an odd day of the daily security rotation: hedy is on call.
+    expect(kinds).toEqual(["ticket:#security", "page:@hedy", "cross-domain:#safety"]);
+    const stored = await app.incidents.get("INC-2026-0001");
+    expect(stored?.timeline.map((e) => e.type)).toEqual(["created", "routed", "delivered", "delivered", "cross-domain-noted"]);
+  });
+
+  it("a stale or double-clicked answer changes nothing and files nothing twice", async () => {
+    const { app, say } = setup();
+    const first = current(await say({ kind: "start" }));
+    const r1 = await say({ kind: "answer", questionId: "description", value: "model weights on a torrent site", rev: first.rev });
+    const again = await say({ kind: "answer", questionId: "description", value: "something else", rev: first.rev });
+    expect(again).toEqual([expect.objectContaining({ kind: "notice", text: expect.stringContaining("already answered") })]);
+    const done = await answerAll(say, r1);
+    const last = done.find((x) => x.kind === "triage-result");
+    expect(last).toBeDefined();
+    const conv = await app.conversations.get(key);
+    const replayed = await say({ kind: "answer", questionId: "scope", value: "some-users", rev: conv!.rev - 1 });
+    expect(replayed[0]).toMatchObject({ kind: "notice" });
+    const typed = await say({ kind: "text", text: "many" });
+    expect(typed[0]).toMatchObject({ kind: "triage-result", duplicate: true });
+    expect(await app.incidents.list({ from: new Date(0), to: new Date(8e15) })).toHaveLength(1);
+  });
+
+  it("a second bot process on the same stores takes the next answer", async () => {
+    const { app, say } = setup();
+    const other = new TriageBot({ ...app.defs, conversations: app.conversations, incidents: app.incidents, tickets: { dispatch: (i) => app.actions.dispatch(i) }, clock: app.clock });
+    const q = current(await say({ kind: "start" }));
+    const r = await say({ kind: "answer", questionId: "description", value: answers.description, rev: q.rev }, other);
+    expect(current(r)).toBeDefined();
+    expect((await app.conversations.get(key))?.state.answers.description).toBe(answers.description);
+  });
+
+  it("invalid answers get a clear message and the same question again", async () => {
+    const { say } = setup();
+    let r = await say({ kind: "start", text: "the chatbot told a user to stop taking their medication" });
+    const q = current(r);
+    r = await say({ kind: "answer", questionId: "intent", value: "perhaps" });
+    expect(r[0]).toMatchObject({ kind: "notice", level: "warning" });
+    expect(current(r)).toMatchObject({ rev: q.rev });
+  });
+
+  it("cancel files nothing; back and cancel on nothing say so", async () => {
+    const { app, say } = setup();
+    expect((await say({ kind: "back" }))[0]).toMatchObject({ kind: "notice", text: expect.stringContaining("no triage in progress") });
+    await say({ kind: "start" });
+    const back = await say({ kind: "back" });
+    expect(back[0]).toMatchObject({ kind: "notice", text: expect.stringContaining("first question") });
+    const c = await say({ kind: "cancel" });
+    expect(c[0]).toMatchObject({ kind: "notice", text: expect.stringContaining("Nothing was filed") });
+    expect(await app.conversations.get(key)).toBeUndefined();
+  });
+
+  it("expired conversations are gone", async () => {
+    const { clock, say } = setup();
+    await say({ kind: "start" });
+    clock.advance(86_400_000 + 1);
+    expect((await say({ kind: "text", text: "hello" }))[0]).toMatchObject({ kind: "notice", text: expect.stringContaining("expired") });
+  });
+
+  it("a description typed with the command is pre-triaged and its suggestions confirmed, not assumed", async () => {
+    const { say } = setup();
+    const r = await say({ kind: "start", text: "An attacker got the support bot to ignore its instructions and reveal the system prompt" });
+    const step = current(r);
+    expect(step.kind).toBe("confirm-inferred");
+    if (step.kind !== "confirm-inferred") return;
+    expect(step.items.map((i) => i.questionId)).toContain("intent");
+    const accepted = await say({ kind: "confirm-inferred", accept: true, rev: step.rev });
+    const next = current(accepted);
+    expect(next.kind).toBe("question");
+  });
+});
