@@ -13,6 +13,7 @@ import { MemoryJobQueue } from "./tickets/memory-queue.js";
 import type { Notifier } from "./tickets/notifier.js";
 import { TicketProcessor } from "./tickets/processor.js";
 import { TicketActions } from "./tickets/actions.js";
+import { Summaries } from "./bot/summaries.js";
 import { BullJobQueue } from "./tickets/bullmq-queue.js";
 import { RedisConversationStore, RedisIncidentStore } from "./store/redis.js";
 import { connect } from "./redis.js";
@@ -27,6 +28,7 @@ export interface App {
   queue: JobQueue;
   bot: TriageBot;
   actions: TicketActions;
+  summaries: Summaries;
   processor: TicketProcessor;
   /** Resolves when in-process jobs are done (embedded mode); a no-op with Redis. */
   idle(): Promise<void>;
@@ -74,15 +76,17 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   };
 }
 
-export function assemble(parts: Omit<App, "bot" | "actions" | "close">): App {
+export function assemble(parts: Omit<App, "bot" | "actions" | "summaries" | "close">): App {
   const { defs, clock, incidents, queue } = parts;
   const tickets = { dispatch: (i: Parameters<TicketActions["dispatch"]>[0]) => actions.dispatch(i) };
   const actions = new TicketActions({ incidents, queue, roster: defs.roster, clock });
   const bot = new TriageBot({ ...defs, conversations: parts.conversations, incidents, tickets, clock });
+  const summaries = new Summaries({ incidents, roster: defs.roster, clock });
   return {
     ...parts,
     bot,
     actions,
+    summaries,
     async close() {
       await queue.close();
       await incidents.close();

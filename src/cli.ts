@@ -2,7 +2,7 @@
 // `triage`: the console bot and one-shot commands. Bad usage prints one line on stderr and exits 2.
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseArgs } from "node:util";
 import { ConsoleNotifier } from "../adapters/console/notifier.js";
 import { renderResult } from "../adapters/console/render.js";
 import { runConsoleChat } from "../adapters/console/chat.js";
@@ -11,18 +11,10 @@ import { classifyText, replay } from "./bot/oneshot.js";
 import { loadConfig, type Config } from "./config.js";
 import { loadDefinitions } from "./definitions.js";
 import { createLogger } from "./log.js";
+import { UsageError, print, type Command } from "./commands/command.js";
+import { summaryCommands } from "./commands/summary.js";
 
-export class UsageError extends Error {
-  readonly code = "USAGE";
-}
-
-interface Command {
-  summary: string;
-  usage: string;
-  example: string;
-  options: NonNullable<ParseArgsConfig["options"]>;
-  run(args: { values: Record<string, unknown>; positionals: string[] }, cfg: () => Config): Promise<number>;
-}
+export { UsageError };
 
 const json = { json: { type: "boolean" as const } };
 
@@ -117,13 +109,8 @@ function safeUser(): string {
   }
 }
 
-function print(text: string): number {
-  process.stdout.write(`${text}\n`);
-  return 0;
-}
-
 function help(): string {
-  const rows = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  const rows = Object.entries({ ...commands, ...summaryCommands }).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
   return [
     "triage: triage incidents in AI systems (safety or security?) and route them to the right on-call",
     "",
@@ -140,7 +127,7 @@ function help(): string {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") return print(help());
-  const cmd = commands[name];
+  const cmd = commands[name] ?? summaryCommands[name];
   if (!cmd) throw new UsageError(`unknown command '${name}' (try: triage --help)`);
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {

@@ -35,6 +35,16 @@ const Env = z.object({
   PORT: int(3000, 0, 65_535),
   WORKER_CONCURRENCY: int(10, 1, 500),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Slack (adapters/slack): HTTP mode with the signing secret and bot token; Socket Mode with an app token.
+  SLACK_SIGNING_SECRET: z.string().min(8).optional(),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, "must be a bot token starting with xoxb-").optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, "must be an app-level token starting with xapp-").optional(),
+  SLACK_API_URL: z.url().optional(),
+  // Microsoft Teams (adapters/teams), by Bot Framework's usual names.
+  MicrosoftAppId: z.string().min(1).optional(),
+  MicrosoftAppPassword: z.string().min(1).optional(),
+  MicrosoftAppType: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
+  MicrosoftAppTenantId: z.string().min(1).optional(),
 });
 export type Config = z.infer<typeof Env>;
 
@@ -46,7 +56,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means "not set": shells and .env files often leave them so.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const r = Env.safeParse(cleaned);
-  if (r.success) return r.data;
+  if (r.success) {
+    const c = r.data;
+    if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
+      throw new ConfigError("invalid configuration:\n  - SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)");
+    }
+    if ((c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN) && !c.SLACK_BOT_TOKEN) {
+      throw new ConfigError("invalid configuration:\n  - SLACK_BOT_TOKEN: required when Slack is configured");
+    }
+    if (c.MicrosoftAppId && !c.MicrosoftAppPassword && c.MicrosoftAppType !== "UserAssignedMSI") {
+      throw new ConfigError("invalid configuration:\n  - MicrosoftAppPassword: required with MicrosoftAppId");
+    }
+    return c;
+  }
   const lines = r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
   throw new ConfigError(`invalid configuration:\n  - ${lines.join("\n  - ")}`);
 }
+
+export const slackConfigured = (c: Config) => Boolean(c.SLACK_BOT_TOKEN);
+/** Teams runs whenever the web process runs; without MicrosoftAppId it accepts unauthenticated local calls only. */
+export const teamsAuthenticated = (c: Config) => Boolean(c.MicrosoftAppId);

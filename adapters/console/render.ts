@@ -1,5 +1,6 @@
 // Terminal rendering of the bot's replies and of tickets posted to console "channels".
 import type { Reply } from "../../src/bot/reply.js";
+import { renderSummaryText } from "../../src/bot/summary-text.js";
 import type { Incident } from "../../src/domain/incident.js";
 import type { Outbound } from "../../src/tickets/notifier.js";
 
@@ -31,6 +32,8 @@ export function renderReply(r: Reply): string {
     }
     case "triage-result":
       return renderResult(r.incident, r.duplicate);
+    case "summary":
+      return renderSummaryText(r.summary);
   }
 }
 

@@ -1,6 +1,7 @@
 // What the bot says, independent of any chat platform. Each adapter renders these its own way
 // (Block Kit, Adaptive Cards, terminal text); the words of questions come from the flow file.
 import type { Incident } from "../domain/incident.js";
+import type { Summary } from "../domain/summary.js";
 
 export interface OptionView {
   value: string;
@@ -45,6 +46,7 @@ export type Reply =
       canBack: boolean;
     })
   | { kind: "triage-result"; incident: Incident; duplicate: boolean }
-  | { kind: "notice"; level: "info" | "warning" | "error"; text: string };
+  | { kind: "notice"; level: "info" | "warning" | "error"; text: string }
+  | { kind: "summary"; summary: Summary };
 
 export const notice = (text: string, level: "info" | "warning" | "error" = "info"): Reply => ({ kind: "notice", level, text });

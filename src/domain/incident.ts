@@ -22,8 +22,17 @@ const at = z.iso.datetime();
 export const TimelineEvent = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("created"), at, by: Actor }),
   z.strictObject({ type: z.literal("routed"), at, queue: z.string(), domain: Domain }),
-  z.strictObject({ type: z.literal("delivered"), at, to: z.string(), level: z.number().int(), person: z.string().optional() }),
-  z.strictObject({ type: z.literal("cross-domain-noted"), at, domain: Domain, to: z.string() }),
+  z.strictObject({
+    type: z.literal("delivered"),
+    at,
+    to: z.string(),
+    level: z.number().int(),
+    person: z.string().optional(),
+    /** the platform's reference to the posted message (to edit it in place later) and a link to it. */
+    ref: z.string().optional(),
+    link: z.string().optional(),
+  }),
+  z.strictObject({ type: z.literal("cross-domain-noted"), at, domain: Domain, to: z.string(), ref: z.string().optional(), link: z.string().optional() }),
   z.strictObject({ type: z.literal("acknowledged"), at, by: Actor, person: z.string().optional() }),
   z.strictObject({
     type: z.literal("escalated"),

@@ -23,10 +23,18 @@ export type Outbound = (
 type Message = Outbound extends infer T ? (T extends unknown ? Omit<T, "key"> : never) : never;
 export type { Message };
 
+/** What a platform returns for a posted message, so later updates can edit it in place. */
+export interface SentRef {
+  /** platform message reference, e.g. "C123/1700000000.000100" in Slack or an activity id in Teams. */
+  ref: string;
+  /** a link people can open, e.g. a Slack permalink. */
+  link?: string;
+}
+
 export interface Notifier {
   /** Platforms this notifier can deliver to. */
   readonly platforms: readonly Platform[];
-  send(message: Outbound): Promise<void>;
+  send(message: Outbound): Promise<SentRef | void>;
 }
 
 /** A delivery failure; `retryAfterMs` is honoured when the platform said when to come back (429). */
@@ -43,10 +51,10 @@ export class NotifierRouter implements Notifier {
   constructor(private readonly byPlatform: Notifier[]) {
     this.platforms = byPlatform.flatMap((n) => n.platforms);
   }
-  async send(m: Outbound): Promise<void> {
+  async send(m: Outbound): Promise<SentRef | void> {
     const n = this.byPlatform.find((x) => x.platforms.includes(m.to.platform));
     if (!n) throw new DeliveryError(`no notifier for platform ${m.to.platform}`, undefined, true);
-    await n.send(m);
+    return n.send(m);
   }
 }
 

@@ -128,17 +128,19 @@ export class TicketProcessor {
   /** Sends unless the timeline records `key` as sent; records it right after sending. */
   private async sendOnce(incident: Incident, key: string, message: Message): Promise<Incident> {
     if (incident.timeline.some((e) => (e.type === "delivered" || e.type === "cross-domain-noted") && e.to === key)) return incident;
-    await this.d.notifier.send({ ...message, key: `${incident.id}.${key}` } as Outbound);
+    const sent = await this.d.notifier.send({ ...message, key: `${incident.id}.${key}` } as Outbound);
     const at = this.d.clock.now().toISOString();
+    const ref = sent ? { ref: sent.ref, ...(sent.link ? { link: sent.link } : {}) } : {};
     const event =
       message.kind === "cross-domain"
-        ? ({ type: "cross-domain-noted", at, domain: message.domain, to: key } as const)
+        ? ({ type: "cross-domain-noted", at, domain: message.domain, to: key, ...ref } as const)
         : ({
             type: "delivered",
             at,
             to: key,
             level: "level" in message ? message.level : incident.level,
             ...(message.kind === "page" ? { person: message.person.id } : {}),
+            ...ref,
           } as const);
     this.d.log.info({ incidentId: incident.id, to: key, kind: message.kind }, "sent");
     const updated = await this.d.incidents.update(incident.id, (cur) =>

@@ -1,0 +1,51 @@
+// Summaries on request: who may ask (managers in the roster), which window, and the store reads.
+import type { Clock } from "../clock.js";
+import { personByIdentity, type Roster } from "../domain/roster.js";
+import { summarize, type Summary } from "../domain/summary.js";
+import type { Actor } from "../domain/incident.js";
+import type { Domain } from "../domain/vocabulary.js";
+import type { IncidentStore } from "../store/types.js";
+
+export const SUMMARY_PERIODS = { "7d": 7, "30d": 30, "90d": 90 } as const;
+export type SummaryPeriod = keyof typeof SUMMARY_PERIODS;
+
+export type SummaryOutcome = { ok: true; summary: Summary } | { ok: false; message: string };
+
+/** Parses "[7d|30d|90d] [safety|security]" in any order; undefined on anything else. */
+export function parseSummaryArgs(text: string): { period: SummaryPeriod; domain?: Domain } | undefined {
+  let period: SummaryPeriod = "7d";
+  let domain: Domain | undefined;
+  for (const word of text.trim().toLowerCase().split(/\s+/).filter(Boolean)) {
+    if (word in SUMMARY_PERIODS) period = word as SummaryPeriod;
+    else if (word === "safety" || word === "security") domain = word;
+    else return undefined;
+  }
+  return domain ? { period, domain } : { period };
+}
+
+export class Summaries {
+  constructor(private readonly d: { incidents: IncidentStore; roster: Roster; clock: Clock }) {}
+
+  isManager(actor: Actor): boolean {
+    const p = personByIdentity(this.d.roster, actor.platform, actor.userId);
+    return Boolean(p && this.d.roster.managers.includes(p.id));
+  }
+
+  async forManager(actor: Actor, period: SummaryPeriod, domain?: Domain): Promise<SummaryOutcome> {
+    if (!this.isManager(actor)) {
+      return { ok: false, message: "Summaries are for the managers listed in the on-call roster. Ask an incident manager if you need one." };
+    }
+    return { ok: true, summary: await this.build(this.d.clock.now(), SUMMARY_PERIODS[period], domain) };
+  }
+
+  /** Reads exactly the window and the one before it (for the trend), nothing older. */
+  async build(to: Date, days: number, domain?: Domain): Promise<Summary> {
+    const from = new Date(to.getTime() - days * 86_400_000);
+    const prevFrom = new Date(from.getTime() - days * 86_400_000);
+    const [current, previous] = await Promise.all([
+      this.d.incidents.list({ from, to, ...(domain ? { domain } : {}) }),
+      this.d.incidents.list({ from: prevFrom, to: from, ...(domain ? { domain } : {}) }),
+    ]);
+    return summarize(current, previous, { from, to, ...(domain ? { domain } : {}) });
+  }
+}
