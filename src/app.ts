@@ -57,13 +57,15 @@ export function createEmbeddedApp(cfg: Config, opts: AppOptions): App {
 }
 
 /** The durable mode: state in Redis, tickets on BullMQ. Workers run separately (`triage worker`). */
-export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOptions): App {
+export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOptions & { role?: "web" | "worker" }): App {
   const clock = opts.clock ?? systemClock;
   const defs = opts.defs ?? loadDefinitions(cfg);
-  const redis = connect(cfg.REDIS_URL, opts.log, "store");
+  // A worker waits out a Redis restart (its half-done job resumes); a web request fails fast instead.
+  const redis = connect(cfg.REDIS_URL, opts.log, opts.role === "worker" ? "worker" : "store");
   const conversations = new RedisConversationStore(redis, { prefix: cfg.QUEUE_PREFIX, ttlSeconds: cfg.CONVERSATION_TTL_SECONDS });
   const incidents = new RedisIncidentStore(redis, { prefix: cfg.QUEUE_PREFIX });
-  const queue = new BullJobQueue(connect(cfg.REDIS_URL, opts.log, "queue"), cfg.QUEUE_PREFIX);
+  const queueConn = connect(cfg.REDIS_URL, opts.log, "queue");
+  const queue = new BullJobQueue(queueConn, cfg.QUEUE_PREFIX);
   const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log });
   const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, idle: async () => {} });
   return {
@@ -71,7 +73,8 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
     redis,
     async close() {
       await app.close();
-      await redis.quit().catch(() => redis.disconnect());
+      // BullMQ leaves connections it was given open: they are ours to close.
+      await Promise.all([redis, queueConn].map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
 }

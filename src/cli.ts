@@ -13,6 +13,10 @@ import { loadDefinitions } from "./definitions.js";
 import { createLogger } from "./log.js";
 import { UsageError, print, type Command } from "./commands/command.js";
 import { summaryCommands } from "./commands/summary.js";
+import { opsCommands } from "./commands/ops.js";
+import { serve } from "./serve.js";
+import { slackConfigured } from "./config.js";
+import { onShutdown } from "./worker.js";
 
 export { UsageError };
 
@@ -20,11 +24,18 @@ const json = { json: { type: "boolean" as const } };
 
 const commands: Record<string, Command> = {
   start: {
-    summary: "run the bot: the console bot on the embedded in-memory store when nothing is configured",
+    summary: "run the bot: the console bot on the embedded store when nothing is configured, else web + workers",
     usage: "triage start",
     example: "npm start",
     options: {},
-    run: (_a, cfg) => chat(cfg()),
+    async run(_a, cfg) {
+      const c = cfg();
+      if (!c.REDIS_URL && !slackConfigured(c) && !c.MicrosoftAppId) return chat(c);
+      const log = createLogger(c.LOG_LEVEL);
+      const s = await serve(c, log);
+      onShutdown(s.stop, log);
+      return new Promise<number>(() => {});
+    },
   },
   chat: {
     summary: "triage an incident in the terminal (works with piped stdin too)",
@@ -110,7 +121,7 @@ function safeUser(): string {
 }
 
 function help(): string {
-  const rows = Object.entries({ ...commands, ...summaryCommands }).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  const rows = Object.entries({ ...commands, ...opsCommands, ...summaryCommands }).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
   return [
     "triage: triage incidents in AI systems (safety or security?) and route them to the right on-call",
     "",
@@ -127,7 +138,8 @@ function help(): string {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") return print(help());
-  const cmd = commands[name] ?? summaryCommands[name];
+  const all = { ...commands, ...opsCommands, ...summaryCommands };
+  const cmd = all[name];
   if (!cmd) throw new UsageError(`unknown command '${name}' (try: triage --help)`);
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {

@@ -34,6 +34,10 @@ const Env = z.object({
   CONVERSATION_TTL_SECONDS: int(86_400, 60, 30 * 86_400),
   PORT: int(3000, 0, 65_535),
   WORKER_CONCURRENCY: int(10, 1, 500),
+  /** how long a job's lock lives; a worker that dies mid-job has its job taken over after about this. */
+  WORKER_LOCK_MS: int(30_000, 1_000, 600_000),
+  /** `npm start` with Redis or a chat platform: run the ticket workers in the web process (inline) or not. */
+  WORKER_MODE: z.enum(["inline", "separate"]).default("inline"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Slack (adapters/slack): HTTP mode with the signing secret and bot token; Socket Mode with an app token.
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),

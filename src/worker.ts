@@ -24,9 +24,9 @@ export function defaultNotifier(extra: Notifier[] = []): Notifier {
 
 export async function startWorker(cfg: Config, log: Logger, notifier: Notifier = defaultNotifier()): Promise<WorkerHandle> {
   if (!cfg.REDIS_URL) throw new ConfigError("REDIS_URL: required for `triage worker` (without it, `npm start` runs everything in one process)");
-  const app = createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, { notifier, log });
+  const app = createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, { notifier, log, role: "worker" });
   const workerConn = connect(cfg.REDIS_URL, log, "worker");
-  const workers = startWorkers(workerConn, cfg.QUEUE_PREFIX, (job) => app.processor.run(job), cfg.WORKER_CONCURRENCY, log);
+  const workers = startWorkers(workerConn, cfg.QUEUE_PREFIX, (job) => app.processor.run(job), { concurrency: cfg.WORKER_CONCURRENCY, lockMs: cfg.WORKER_LOCK_MS }, log);
 
   const sweep = async () => {
     try {

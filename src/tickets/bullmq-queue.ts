@@ -60,7 +60,13 @@ export class BullJobQueue implements JobQueue {
 export type RunJob = (job: TicketJob) => Promise<string>;
 
 /** Starts one worker per domain queue. Workers need their own connection (blocking commands). */
-export function startWorkers(connection: ConnectionOptions, prefix: string, run: RunJob, concurrency: number, log: Logger): Worker[] {
+export function startWorkers(
+  connection: ConnectionOptions,
+  prefix: string,
+  run: RunJob,
+  opts: { concurrency: number; lockMs: number },
+  log: Logger,
+): Worker[] {
   return DOMAINS.map((d) => {
     const worker = new Worker(
       queueFor(d),
@@ -80,7 +86,10 @@ export function startWorkers(connection: ConnectionOptions, prefix: string, run:
       {
         connection,
         prefix,
-        concurrency,
+        concurrency: opts.concurrency,
+        // A dead worker's job is taken over once its lock lapses and the stalled check runs.
+        lockDuration: opts.lockMs,
+        stalledInterval: opts.lockMs,
         settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => retryDelay(attemptsMade, err) },
       },
     );

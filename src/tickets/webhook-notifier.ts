@@ -32,10 +32,18 @@ export class WebhookNotifier implements Notifier {
       throw new DeliveryError(`webhook unreachable: ${(e as Error).message}`);
     }
     if (res.ok) return;
-    const retryAfter = Number(res.headers.get("retry-after"));
-    const retryAfterMs = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined;
+    const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"), Date.now());
     // 4xx other than 408/429 will not get better by retrying.
     const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
     throw new DeliveryError(`webhook answered ${res.status}`, retryAfterMs, permanent);
   }
+}
+
+/** Retry-After is seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | null, now: number): number | undefined {
+  if (header === null || header.trim() === "") return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -1,0 +1,43 @@
+// `npm start` when something is configured: the web endpoints and (inline, unless WORKER_MODE=separate)
+// the ticket workers in one process. Embedded (no REDIS_URL) keeps state in memory and says so.
+import { createEmbeddedApp, createRedisApp, type App } from "./app.js";
+import type { Config } from "./config.js";
+import type { Logger } from "./log.js";
+import { platformAdapters } from "./platforms.js";
+import { startWeb, type WebHandle } from "./web.js";
+import { defaultNotifier, startWorker, type WorkerHandle } from "./worker.js";
+
+export interface Served {
+  app: App;
+  web: WebHandle;
+  worker?: WorkerHandle;
+  stop(): Promise<void>;
+}
+
+export async function serve(cfg: Config, log: Logger): Promise<Served> {
+  const adapters = await platformAdapters(cfg, log);
+  const notifier = defaultNotifier(adapters.notifiers);
+  let app: App;
+  let worker: WorkerHandle | undefined;
+  if (!cfg.REDIS_URL) {
+    log.warn("embedded mode: in-memory store and queue, nothing is kept after exit (set REDIS_URL for durable storage)");
+    app = createEmbeddedApp(cfg, { notifier, log });
+  } else {
+    app = createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, { notifier, log });
+    if (cfg.WORKER_MODE === "inline") worker = await startWorker(cfg, log, notifier);
+  }
+  const routes = adapters.routes(app);
+  const web = await startWeb(app, cfg.PORT, log, routes.map((r) => r.route));
+  for (const r of routes) await r.start?.();
+  return {
+    app,
+    web,
+    ...(worker ? { worker } : {}),
+    async stop() {
+      await web.stop();
+      for (const r of routes) await r.stop?.();
+      await worker?.stop();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// Durable-mode fixtures: a roster whose destinations are a local webhook, the app on a real Redis,
+// worker processes started like the Procfile's, and a quick way to file incidents.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { createRedisApp, type App } from "../../src/app.js";
+import { replay } from "../../src/bot/oneshot.js";
+import { loadConfig } from "../../src/config.js";
+import { draftIncident, type Incident } from "../../src/domain/incident.js";
+import { parseRoster, type Roster } from "../../src/domain/roster.js";
+import { silentLogger } from "../../src/log.js";
+import type { Notifier } from "../../src/tickets/notifier.js";
+import { NotifierRouter } from "../../src/tickets/notifier.js";
+import { defs } from "./defs.js";
+
+export function webhookRosterDoc(url: string, escalationMinutes = 60) {
+  const minutes = { SEV1: escalationMinutes, SEV2: escalationMinutes, SEV3: escalationMinutes, SEV4: escalationMinutes };
+  const domain = (d: string) => ({
+    destinations: { webhook: { url: `${url}/${d}` } },
+    rotation: { every: "weekly", startDate: "2026-01-05", handoff: "09:00", timeZone: "UTC" },
+    levels: [[d === "safety" ? "ada" : "alan"], ["radia"]],
+    escalationMinutes: minutes,
+  });
+  return {
+    people: [
+      { id: "ada", name: "Ada" },
+      { id: "alan", name: "Alan" },
+      { id: "radia", name: "Radia" },
+      { id: "maya", name: "Maya" },
+    ],
+    managers: ["maya"],
+    incidentManagers: ["radia"],
+    domains: { safety: domain("safety"), security: domain("security") },
+  };
+}
+
+export function writeRoster(doc: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), "triage-roster-")), "oncall.yaml");
+  writeFileSync(file, stringify(doc));
+  return file;
+}
+
+export function redisApp(redisUrl: string, prefix: string, roster: Roster, notifier: Notifier = new NotifierRouter([]), role: "web" | "worker" = "web"): App {
+  const cfg = loadConfig({ REDIS_URL: redisUrl, QUEUE_PREFIX: prefix });
+  return createRedisApp({ ...cfg, REDIS_URL: redisUrl }, { notifier, log: silentLogger, defs: { ...defs(), roster }, role });
+}
+
+export const rosterFrom = (doc: unknown) => parseRoster(doc, "test");
+
+const securityAnswers = {
+  description: "Prompt injection in a shared document made the assistant email out customer records",
+  intent: "deliberate",
+  attackKind: "prompt-injection",
+  asset: "user-data",
+  ciaLost: ["confidentiality"],
+  harm: ["psychological"],
+  ongoing: "yes",
+  scope: "some-users",
+};
+const safetyAnswers = {
+  description: "The model keeps making up refund rules after the last update",
+  intent: "none",
+  failureKind: "hallucination",
+  asset: "outputs",
+  ciaLost: [],
+  exploitable: "no",
+  harm: ["financial"],
+  ongoing: "yes",
+  scope: "many-users",
+};
+
+/** Files one incident the way the bot does on the last answer: classify, route, create, dispatch. */
+export async function fileIncident(app: App, conversationId: string, domain: "safety" | "security" = "security"): Promise<Incident> {
+  const r = replay({ answers: domain === "security" ? securityAnswers : safetyAnswers }, app.defs);
+  if (!r.ok) throw new Error(r.error);
+  const draft = draftIncident({ conversationId, reporter: { platform: "console", userId: "tester" }, answers: r.answers, classification: r.classification, routing: r.routing, now: app.clock.now() });
+  const { incident } = await app.incidents.create(draft);
+  await app.actions.dispatch(incident);
+  return incident;
+}
+
+export interface WorkerProc {
+  proc: ChildProcess;
+  output: () => string;
+  kill9(): void;
+  stop(): Promise<void>;
+}
+
+/** `triage worker` in its own process, as the Procfile runs it. */
+export function spawnWorker(env: Record<string, string>): WorkerProc {
+  let out = "";
+  const proc = spawn(process.execPath, ["--import", "tsx", "src/worker.ts"], {
+    env: { ...process.env, LOG_LEVEL: "warn", WORKER_LOCK_MS: "2000", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((r) => proc.once("exit", () => r()));
+  return {
+    proc,
+    output: () => out,
+    kill9: () => void proc.kill("SIGKILL"),
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
+    },
+  };
+}
