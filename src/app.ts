@@ -65,7 +65,7 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   const conversations = new RedisConversationStore(redis, { prefix: cfg.QUEUE_PREFIX, ttlSeconds: cfg.CONVERSATION_TTL_SECONDS });
   const incidents = new RedisIncidentStore(redis, { prefix: cfg.QUEUE_PREFIX });
   const queueConn = connect(cfg.REDIS_URL, opts.log, "queue");
-  const queue = new BullJobQueue(queueConn, cfg.QUEUE_PREFIX);
+  const queue = new BullJobQueue(queueConn, cfg.QUEUE_PREFIX, opts.log);
   const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log });
   const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, idle: async () => {} });
   return {

@@ -12,8 +12,13 @@ const KEEP_COMPLETED = { age: 7 * 86_400, count: 50_000 };
 export class BullJobQueue implements JobQueue {
   readonly queues: Record<Domain, Queue>;
 
-  constructor(connection: ConnectionOptions, prefix: string) {
-    const make = (d: Domain) => new Queue(queueFor(d), { connection, prefix });
+  constructor(connection: ConnectionOptions, prefix: string, log: Logger) {
+    const make = (d: Domain) => {
+      const q = new Queue(queueFor(d), { connection, prefix });
+      // Connection errors while Redis is away are expected and retried; without a listener they crash.
+      q.on("error", (err) => log.debug({ queue: queueFor(d), err: err.message }, "queue connection error"));
+      return q;
+    };
     this.queues = { safety: make("safety"), security: make("security") };
   }
 
