@@ -1,5 +1,6 @@
 // The chat platforms this deployment talks to, from configuration: their HTTP routes (web process)
 // and their notifiers (worker). The only place in src/ that knows the adapters exist.
+import { createSlackAdapter, createSlackNotifier } from "../adapters/slack/index.js";
 import type { App } from "./app.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./log.js";
@@ -18,6 +19,23 @@ export interface PlatformAdapters {
   routes(app: App): PlatformRoute[];
 }
 
-export async function platformAdapters(_cfg: Config, _log: Logger): Promise<PlatformAdapters> {
-  return { notifiers: [], routes: () => [] };
+export async function platformAdapters(cfg: Config, log: Logger): Promise<PlatformAdapters> {
+  const notifiers: Notifier[] = [];
+  const makers: Array<(app: App) => PlatformRoute> = [];
+  if (cfg.SLACK_BOT_TOKEN) {
+    const botToken = cfg.SLACK_BOT_TOKEN;
+    const apiUrl = cfg.SLACK_API_URL;
+    notifiers.push(createSlackNotifier({ botToken, ...(apiUrl ? { apiUrl } : {}), log }));
+    makers.push((app) => {
+      const slack = createSlackAdapter(app, {
+        signingSecret: cfg.SLACK_SIGNING_SECRET ?? "",
+        botToken,
+        ...(cfg.SLACK_APP_TOKEN ? { appToken: cfg.SLACK_APP_TOKEN } : {}),
+        ...(apiUrl ? { apiUrl } : {}),
+      });
+      return { name: "slack", route: slack.route, start: slack.start, stop: slack.stop };
+    });
+    log.info({ mode: cfg.SLACK_APP_TOKEN ? "socket" : "http" }, "slack enabled");
+  }
+  return { notifiers, routes: (app) => makers.map((m) => m(app)) };
 }

@@ -168,6 +168,7 @@ export class TriageBot {
       classification,
       routing,
       now: this.d.clock.now(),
+      ...(conv.link ? { link: conv.link } : {}),
     });
     // Idempotent on the conversation id: a retried or double-clicked last answer files once, and
     // dispatching again is harmless because the delivery job id is derived from the incident.

@@ -67,6 +67,8 @@ export const Incident = z.strictObject({
   conversationId: z.string().min(1).max(300),
   reporter: Actor,
   title: z.string().max(120),
+  /** where it was reported from (e.g. a Slack message permalink), shown on the ticket. */
+  link: z.url().optional(),
   answers: Answers,
   classification: Classification,
   routing: RoutingDecision,
@@ -99,6 +101,7 @@ export function draftIncident(input: {
   classification: Classification;
   routing: RoutingDecision;
   now: Date;
+  link?: string;
 }): IncidentDraft {
   const iso = input.now.toISOString();
   const desc = typeof input.answers.description === "string" ? input.answers.description : "";
@@ -107,6 +110,7 @@ export function draftIncident(input: {
     conversationId: input.conversationId,
     reporter: input.reporter,
     title: titleOf(desc),
+    ...(input.link ? { link: input.link } : {}),
     answers: input.answers,
     classification: input.classification,
     routing: input.routing,

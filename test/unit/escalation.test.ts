@@ -31,7 +31,7 @@ class ManualQueue implements JobQueue {
     for (;;) {
       const i = this.jobs.findIndex((j) => j.due <= this.clock.now().getTime());
       if (i < 0) return out;
-      const [{ job }] = this.jobs.splice(i, 1) as [{ job: TicketJob }];
+      const job = this.jobs.splice(i, 1)[0]!.job;
       out.push(`${job.name}:${await p.run(job)}`);
     }
   }

@@ -1,0 +1,74 @@
+// Renders the bot's platform-neutral Reply to a Slack message (fallback text + blocks).
+import type { Reply } from "../../../src/bot/reply.js";
+import { renderSummaryText } from "../../../src/bot/summary-text.js";
+import type { Incident } from "../../../src/domain/incident.js";
+import { capped, context, esc, fields, header, section, sections, type Block } from "./kit.js";
+import { confirmBlocks, questionBlocks, textPromptBlocks } from "./question.js";
+
+export interface SlackMessage {
+  text: string;
+  blocks: Block[];
+}
+
+const NOTICE_ICON = { info: ":information_source:", warning: ":warning:", error: ":x:" } as const;
+
+export function noticeText(r: Extract<Reply, { kind: "notice" }>): string {
+  return `${NOTICE_ICON[r.level]} ${esc(r.text)}`;
+}
+
+export function renderReply(r: Reply): SlackMessage {
+  switch (r.kind) {
+    case "question":
+      return { text: r.prompt, blocks: capped(questionBlocks(r)) };
+    case "text-prompt":
+      return { text: r.prompt, blocks: capped(textPromptBlocks(r)) };
+    case "confirm-inferred":
+      return { text: "Please confirm the suggested answers", blocks: capped(confirmBlocks(r)) };
+    case "notice":
+      return { text: r.text, blocks: [section(noticeText(r))] };
+    case "summary":
+      return { text: `Incident summary, last ${r.summary.window.days} days`, blocks: [header("Incident summary"), ...sections(renderSummaryText(r.summary).split("\n"), 20)] };
+    case "triage-result":
+      return { text: `${r.duplicate ? "Already filed" : "Filed"} ${r.incident.id}`, blocks: capped(resultBlocks(r.incident, r.duplicate)) };
+  }
+}
+
+/** Several replies as one message: notices become lines above the step they precede. */
+export function renderReplies(replies: Reply[]): SlackMessage[] {
+  const out: SlackMessage[] = [];
+  let pending: string[] = [];
+  for (const r of replies) {
+    if (r.kind === "notice") {
+      pending.push(noticeText(r));
+      continue;
+    }
+    const m = renderReply(r);
+    out.push({ text: m.text, blocks: capped([...(pending.length ? [context(...pending)] : []), ...m.blocks]) });
+    pending = [];
+  }
+  if (pending.length) out.push({ text: pending.join("\n"), blocks: [section(pending.join("\n"))] });
+  return out;
+}
+
+export function resultBlocks(i: Incident, duplicate: boolean): Block[] {
+  const c = i.classification;
+  const r = i.routing;
+  const blocks: Block[] = [
+    header(`${duplicate ? "Already filed" : "Filed"} ${i.id}`),
+    fields([
+      `*Classification*\n${c.severity} AI ${c.primary}${c.provisional ? " (provisional: intent unknown, security until ruled out)" : ""}`,
+      `*Routing*\n${r.queue}${r.cc.length ? `, copied to ${r.cc.join(", ")}` : ""}; acknowledge within ${r.ackMinutes} min`,
+      ...(c.crossDomain.length ? [`*Cross-domain*\n${c.crossDomain.join(", ")}`] : []),
+      `*Incident id*\n${i.id}`,
+    ]),
+    ...sections(["*Why*", ...c.rationale.map((x) => `• ${esc(x)}`)], 5),
+  ];
+  if (c.refs.length) blocks.push(...sections(["*Refs*", ...c.refs.map((x) => `• ${esc(x.id)}${x.id === x.name ? "" : ` ${esc(x.name)}`} (${x.framework})`)], 3));
+  blocks.push(context(`The ${r.domain} on-call has been notified. Quote ${i.id} in follow-ups.`));
+  return blocks;
+}
+
+/** A walk-through message once answered: the question and the answer, no live buttons. */
+export function answeredBlocks(prompt: string, answer: string): SlackMessage {
+  return { text: `${prompt}: ${answer}`, blocks: [section(`*${esc(prompt)}*`), context(`:white_check_mark: ${esc(answer)}`)] };
+}

@@ -1,0 +1,60 @@
+// The names Slack sends back to us (action ids, callback ids) and the small references carried in
+// button values and modal metadata. They hold ids only, never state: the stores are the truth.
+import { z } from "zod";
+
+export const EVENTS_PATH = "/slack/events";
+export const COMMAND = "/incident";
+export const SHORTCUTS = { report: "report_incident", reportMessage: "report_message_as_incident" } as const;
+
+export const ACTIONS = {
+  /** one button per option: `triage_answer:<value>` keeps action ids unique within a message. */
+  answer: "triage_answer",
+  multiPick: "triage_multi_pick",
+  multiNext: "triage_multi_next",
+  multiNone: "triage_multi_none",
+  textOpen: "triage_text_open",
+  confirmYes: "triage_confirm_yes",
+  confirmNo: "triage_confirm_no",
+  back: "triage_back",
+  cancel: "triage_cancel",
+  ticketAck: "ticket_acknowledge",
+  ticketEscalate: "ticket_escalate",
+  ticketReroute: "ticket_reroute",
+  ticketResolve: "ticket_resolve",
+} as const;
+
+export const VIEWS = { textAnswer: "triage_text_answer", reroute: "ticket_reroute_reason", resolve: "ticket_resolve_note" } as const;
+/** block and element ids of the single input in our modals. */
+export const INPUT = { block: "input", element: "value" } as const;
+
+/** A walk-through button: which conversation, at which revision, which question, which option. */
+export const StepValue = z.strictObject({
+  c: z.string().min(1).max(300),
+  r: z.number().int().min(0),
+  q: z.string().max(64).optional(),
+  v: z.string().max(64).optional(),
+});
+export type StepValue = z.infer<typeof StepValue>;
+
+/** The free-text modal: the step it answers and the DM message to mark answered. */
+export const TextModalMeta = StepValue.extend({ ch: z.string().max(40), ts: z.string().max(40) });
+export type TextModalMeta = z.infer<typeof TextModalMeta>;
+
+/** A ticket modal: the incident, and where the card was clicked (for refusals). */
+export const TicketModalMeta = z.strictObject({ i: z.string().max(40), ch: z.string().max(40).optional() });
+export type TicketModalMeta = z.infer<typeof TicketModalMeta>;
+
+export const IncidentRef = z.string().regex(/^INC-\d{4}-\d{4,}$/);
+
+export const encode = (v: object): string => JSON.stringify(v);
+
+/** Parses a value Slack echoed back; undefined when it is not one of ours (forged or outdated). */
+export function decode<T>(schema: z.ZodType<T>, raw: string | undefined): T | undefined {
+  if (!raw) return undefined;
+  try {
+    const r = schema.safeParse(JSON.parse(raw));
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,107 @@
+// The Slack adapter: a Bolt app whose HTTP receiver sits behind our web server's Route (POST
+// /slack/events carries commands, interactivity and events), or Socket Mode when an app token is set.
+// Transport and acknowledgement live here; the bot, the lifecycle and the stores do the work.
+import { App as Bolt, HTTPReceiver, type AuthorizeResult } from "@slack/bolt";
+import type { App } from "../../src/app.js";
+import type { Logger } from "../../src/log.js";
+import type { Notifier } from "../../src/tickets/notifier.js";
+import type { Route } from "../../src/web.js";
+import { clientOptions, createClient } from "./client.js";
+import { eventDedupe } from "./dedupe.js";
+import { timestampAcceptable } from "./guard.js";
+import { EVENTS_PATH } from "./ids.js";
+import { registerListeners, type InFlight } from "./listeners/index.js";
+import { slackLogger } from "./logger.js";
+import { SlackNotifier, createSlackNotifier, linkFromConversations } from "./notifier.js";
+
+export { SlackNotifier, createSlackNotifier, linkFromConversations };
+export type { SlackNotifierConfig } from "./notifier.js";
+
+export interface SlackAdapterConfig {
+  signingSecret: string;
+  botToken: string;
+  /** xapp- token: Socket Mode (no public URL needed); `route` then handles nothing. */
+  appToken?: string;
+  apiUrl?: string;
+  /** the bot's user id and bot id; without them one auth.test is made at the first request. */
+  botUserId?: string;
+  botId?: string;
+}
+
+export interface SlackAdapter {
+  route: Route;
+  notifier: Notifier;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** resolves when no Slack request is being worked on and in-process jobs are done (tests). */
+  idle(): Promise<void>;
+}
+
+export function createSlackAdapter(app: App, cfg: SlackAdapterConfig): SlackAdapter {
+  const log = app.log.child({ adapter: "slack" });
+  const logger = slackLogger(log);
+  const notifier = createSlackNotifier({ botToken: cfg.botToken, apiUrl: cfg.apiUrl, roster: app.defs.roster, reportLink: linkFromConversations(() => app.conversations), log });
+  const authorize = authorizeOnce(cfg, log);
+  const common = { authorize, logger, clientOptions: clientOptions(cfg.apiUrl, log, "interactive") };
+  const receiver = cfg.appToken ? undefined : new HTTPReceiver({ signingSecret: cfg.signingSecret, endpoints: EVENTS_PATH, processBeforeResponse: false, logger });
+  const bolt = receiver ? new Bolt({ ...common, receiver }) : new Bolt({ ...common, socketMode: true, appToken: cfg.appToken });
+  const inFlight: InFlight = { count: 0 };
+  registerListeners(bolt, { app, log, notifier }, eventDedupe(app.redis), inFlight);
+  bolt.error(async (err) => void log.error({ err: err.message, code: (err as { code?: string }).code }, "slack listener failed"));
+
+  const route: Route = async (req, res) => {
+    if (!receiver || req.method !== "POST" || (req.url ?? "").split("?")[0] !== EVENTS_PATH) return false;
+    if (!timestampAcceptable(req.headers)) {
+      log.warn({ ts: req.headers["x-slack-request-timestamp"] }, "slack request refused: timestamp outside ±5 minutes");
+      req.resume();
+      res.writeHead(401).end();
+      return true;
+    }
+    // Bolt reads the body, verifies the signature, acks at once and runs the listener after.
+    receiver.requestListener(req, res);
+    return true;
+  };
+
+  let connected = false;
+  return {
+    route,
+    notifier,
+    start: async () => {
+      if (!cfg.appToken || connected) return;
+      await bolt.start();
+      connected = true;
+    },
+    stop: async () => {
+      if (!connected) return;
+      connected = false;
+      await bolt.stop();
+    },
+    idle: async () => {
+      // Work starts a few ticks after the ack that the caller has seen: let it begin first.
+      for (let quiet = 0; quiet < 3; ) {
+        await new Promise((r) => setImmediate(r));
+        if (inFlight.count > 0) quiet = 0;
+        else quiet++;
+        if (inFlight.count > 0) await new Promise((r) => setTimeout(r, 5));
+      }
+      await app.idle();
+    },
+  };
+}
+
+/** Bolt's own token authorization calls auth.test at construction; this calls it at most once, lazily. */
+function authorizeOnce(cfg: SlackAdapterConfig, log: Logger): () => Promise<AuthorizeResult> {
+  let ids: Promise<{ botUserId?: string; botId?: string }> | undefined =
+    cfg.botUserId ? Promise.resolve({ botUserId: cfg.botUserId, ...(cfg.botId ? { botId: cfg.botId } : {}) }) : undefined;
+  return async () => {
+    ids ??= createClient(cfg.botToken, cfg.apiUrl, log, "interactive")
+      .auth.test()
+      .then((r) => ({ ...(r.user_id ? { botUserId: r.user_id } : {}), ...(r.bot_id ? { botId: r.bot_id } : {}) }))
+      .catch((err: Error) => {
+        ids = undefined; // try again on the next request
+        log.warn({ err: err.message }, "slack auth.test failed; bot ids unknown for this request");
+        return {};
+      });
+    return { botToken: cfg.botToken, ...(await ids) };
+  };
+}

@@ -1,0 +1,63 @@
+// A walk-through button (an option, Next / None for multi-answer questions, the suggested-answers
+// confirmation, Back, Cancel). The button names the conversation and revision; the bot decides.
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
+import type { Input } from "../../../../src/bot/conversation.js";
+import { ACTIONS, StepValue, decode } from "../../ids.js";
+import { actorOf, turnKey, type SlackDeps } from "../../deps.js";
+import { runTurn } from "../../turns.js";
+
+type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+/** Checked boxes of the clicked message (all checkbox groups of a multi-answer question). */
+function checked(body: BlockAction): string[] {
+  const out: string[] = [];
+  for (const block of Object.values(body.state?.values ?? {})) {
+    for (const [actionId, v] of Object.entries(block)) {
+      if (actionId.startsWith(ACTIONS.multiPick) && v.type === "checkboxes") out.push(...(v.selected_options ?? []).map((o) => o.value));
+    }
+  }
+  return out;
+}
+
+function inputOf(actionId: string, v: StepValue, body: BlockAction): Input | undefined {
+  const base = { rev: v.r };
+  if (actionId.startsWith(`${ACTIONS.answer}:`) && v.q && v.v) return { kind: "answer", questionId: v.q, value: v.v, ...base };
+  switch (actionId) {
+    case ACTIONS.multiNext:
+      return v.q ? { kind: "answer", questionId: v.q, value: checked(body), ...base } : undefined;
+    case ACTIONS.multiNone:
+      return v.q ? { kind: "answer", questionId: v.q, value: [], ...base } : undefined;
+    case ACTIONS.confirmYes:
+    case ACTIONS.confirmNo:
+      return { kind: "confirm-inferred", accept: actionId === ACTIONS.confirmYes, ...base };
+    case ACTIONS.back:
+      return { kind: "back", ...base };
+    case ACTIONS.cancel:
+      return { kind: "cancel", ...base };
+  }
+  return undefined;
+}
+
+export const triageStepAction =
+  (d: SlackDeps) =>
+  async ({ action, body, ack, respond, client, context }: Args): Promise<void> => {
+    await ack();
+    const whisper = (text: string) => respond({ response_type: "ephemeral", replace_original: false, text });
+    const v = decode(StepValue, action.value);
+    const input = v && inputOf(action.action_id, v, body);
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    if (!v || !input || !channel || !body.message) return void (await whisper(":warning: I could not read that button; nothing was changed."));
+    if (action.action_id === ACTIONS.multiNext && input.kind === "answer" && (input.value as string[]).length === 0) {
+      return void (await whisper(":warning: Tick at least one box, or choose the “none” button."));
+    }
+    const user = actorOf(body.user);
+    await runTurn(d, {
+      client,
+      key: turnKey(context.teamId ?? body.user.team_id, user.userId),
+      user,
+      input,
+      dm: channel,
+      origin: { channel, ts: body.message.ts, conversationId: v.c, ...(v.q ? { questionId: v.q } : {}) },
+      whisper,
+    });
+  };

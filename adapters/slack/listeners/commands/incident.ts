@@ -1,0 +1,35 @@
+// `/incident [what happened]` starts a private triage; `/incident summary [7d|30d|90d] [safety|security]`
+// gives managers a summary; `/incident help` explains. Acknowledged first, worked on after.
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import { parseSummaryArgs } from "../../../../src/bot/summaries.js";
+import { renderReply } from "../../blocks/reply.js";
+import { actorOf, turnKey, type SlackDeps } from "../../deps.js";
+import { runTurn } from "../../turns.js";
+
+export const HELP = [
+  "*Report an AI incident*",
+  "• `/incident` or `/incident what happened…`: I ask a few questions in a DM and route it to the AI safety or AI security on-call.",
+  "• Or use the shortcut *Report an AI incident*, or *Report as AI incident* on any message.",
+  "• `/incident summary [7d|30d|90d] [safety|security]`: incident summary (managers only).",
+  "Safety means an unintentional failure under normal use; security means someone did it on purpose. Not sure? Say so: it goes to security until ruled out.",
+].join("\n");
+
+export const incidentCommand =
+  (d: SlackDeps) =>
+  async ({ command, ack, respond, client, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    const text = command.text.trim();
+    const [first = "", ...rest] = text.split(/\s+/);
+    if (/^(help|\?)$/i.test(text)) return ack({ response_type: "ephemeral", text: HELP });
+    const user = actorOf({ id: command.user_id, name: command.user_name });
+    if (first.toLowerCase() === "summary" && rest.length <= 2) {
+      await ack();
+      const args = parseSummaryArgs(rest.join(" "));
+      if (!args) return void (await respond({ response_type: "ephemeral", text: "Usage: `/incident summary [7d|30d|90d] [safety|security]`, e.g. `/incident summary 30d security`." }));
+      const outcome = await d.app.summaries.forManager(user, args.period, args.domain);
+      const reply = outcome.ok ? renderReply({ kind: "summary", summary: outcome.summary }) : renderReply({ kind: "notice", level: "warning", text: outcome.message });
+      return void (await respond({ response_type: "ephemeral", ...reply }));
+    }
+    await ack({ response_type: "ephemeral", text: "Thanks. I'll take it from here in a direct message with you, so the details stay private." });
+    const key = turnKey(context.teamId ?? command.team_id, command.user_id);
+    await runTurn(d, { client, key, user, input: { kind: "start", ...(text ? { text } : {}) } });
+  };

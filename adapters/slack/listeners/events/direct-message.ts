@@ -1,0 +1,20 @@
+// A message typed in the DM with the bot: answers the current question (free text, or an option by
+// its label), or starts a new report when no triage is in progress.
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
+import { DESCRIPTION_MAX } from "../../../../src/domain/vocabulary.js";
+import { clip } from "../../blocks/kit.js";
+import { turnKey, type SlackDeps } from "../../deps.js";
+import { runTurn } from "../../turns.js";
+
+export const directMessageEvent =
+  (d: SlackDeps) =>
+  async ({ event, body, client, context }: SlackEventMiddlewareArgs<"message"> & AllMiddlewareArgs): Promise<void> => {
+    // Only people's own new messages in a DM: not edits, joins, files, or bots (including us).
+    if (event.channel_type !== "im" || event.subtype !== undefined || (event as { bot_id?: string }).bot_id) return;
+    const text = clip((event.text ?? "").trim(), DESCRIPTION_MAX);
+    if (!text) return;
+    const key = turnKey(context.teamId ?? body.team_id, event.user);
+    const conv = await d.app.conversations.get(key);
+    const input = conv && !conv.incidentId ? { kind: "text" as const, text } : { kind: "start" as const, text };
+    await runTurn(d, { client, key, user: { platform: "slack", userId: event.user }, input, dm: event.channel });
+  };

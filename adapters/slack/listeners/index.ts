@@ -1,0 +1,53 @@
+// Registers every listener in one place (the bolt-ts-starter-template cut), plus two global
+// middlewares: event re-deliveries are worked on once, and in-flight work is counted for idle().
+import type { App as Bolt, BlockAction, ButtonAction } from "@slack/bolt";
+import type { EventDedupe } from "../dedupe.js";
+import type { SlackDeps } from "../deps.js";
+import { ACTIONS, COMMAND, SHORTCUTS, VIEWS } from "../ids.js";
+import { checkboxToggleAction } from "./actions/checkbox-toggle.js";
+import { ticketAction } from "./actions/ticket-action.js";
+import { ticketModalOpenAction } from "./actions/ticket-modal-open.js";
+import { triageStepAction } from "./actions/triage-step.js";
+import { triageTextOpenAction } from "./actions/triage-text-open.js";
+import { incidentCommand } from "./commands/incident.js";
+import { directMessageEvent } from "./events/direct-message.js";
+import { reportIncidentShortcut } from "./shortcuts/report-incident.js";
+import { reportMessageShortcut } from "./shortcuts/report-message.js";
+import { ticketNoteView } from "./views/ticket-note.js";
+import { triageTextView } from "./views/triage-text.js";
+
+export interface InFlight {
+  count: number;
+}
+
+type Button = BlockAction<ButtonAction>;
+const any = (...ids: string[]) => new RegExp(`^(${ids.join("|")})$`);
+
+export function registerListeners(bolt: Bolt, d: SlackDeps, dedupe: EventDedupe, inFlight: InFlight): void {
+  bolt.use(async ({ body, next, logger }) => {
+    const eventId = (body as { type?: string; event_id?: string }).type === "event_callback" ? (body as { event_id?: string }).event_id : undefined;
+    if (eventId && !(await dedupe.first(eventId))) return logger.info(`skipping re-delivered event ${eventId}`);
+    inFlight.count++;
+    try {
+      await next();
+    } finally {
+      inFlight.count--;
+    }
+  });
+
+  bolt.command(COMMAND, incidentCommand(d));
+  bolt.shortcut({ callback_id: SHORTCUTS.report, type: "shortcut" }, reportIncidentShortcut(d));
+  bolt.shortcut({ callback_id: SHORTCUTS.reportMessage, type: "message_action" }, reportMessageShortcut(d));
+
+  const step = [ACTIONS.multiNext, ACTIONS.multiNone, ACTIONS.confirmYes, ACTIONS.confirmNo, ACTIONS.back, ACTIONS.cancel];
+  bolt.action<Button>({ type: "block_actions", action_id: new RegExp(`^(${ACTIONS.answer}:.+|${step.join("|")})$`) }, triageStepAction(d));
+  bolt.action<Button>({ type: "block_actions", action_id: ACTIONS.textOpen }, triageTextOpenAction(d));
+  bolt.action({ type: "block_actions", action_id: new RegExp(`^${ACTIONS.multiPick}:\\d+$`) }, checkboxToggleAction);
+  bolt.action<Button>({ type: "block_actions", action_id: any(ACTIONS.ticketAck, ACTIONS.ticketEscalate) }, ticketAction(d));
+  bolt.action<Button>({ type: "block_actions", action_id: any(ACTIONS.ticketReroute, ACTIONS.ticketResolve) }, ticketModalOpenAction(d));
+
+  bolt.view({ type: "view_submission", callback_id: VIEWS.textAnswer }, triageTextView(d));
+  bolt.view({ type: "view_submission", callback_id: any(VIEWS.reroute, VIEWS.resolve) }, ticketNoteView(d));
+
+  bolt.event("message", directMessageEvent(d));
+}

@@ -1,0 +1,24 @@
+// Message shortcut "Report as AI incident": the message becomes the description, and its permalink
+// travels with the report so the on-call can open what was seen.
+import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from "@slack/bolt";
+import { DESCRIPTION_MAX } from "../../../../src/domain/vocabulary.js";
+import { clip } from "../../blocks/kit.js";
+import { actorOf, turnKey, type SlackDeps } from "../../deps.js";
+import { runTurn } from "../../turns.js";
+
+export const reportMessageShortcut =
+  (d: SlackDeps) =>
+  async ({ shortcut, ack, client, context }: SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs): Promise<void> => {
+    await ack();
+    const user = actorOf(shortcut.user);
+    let link: string | undefined;
+    try {
+      link = (await client.chat.getPermalink({ channel: shortcut.channel.id, message_ts: shortcut.message.ts })).permalink;
+    } catch (err) {
+      // Still worth reporting without the link (e.g. the bot cannot see that channel).
+      d.log.warn({ err: (err as Error).message }, "slack permalink unavailable for reported message");
+    }
+    const text = clip((shortcut.message.text ?? "").trim(), DESCRIPTION_MAX);
+    const input = { kind: "start" as const, ...(text ? { text } : {}), ...(link ? { link } : {}) };
+    await runTurn(d, { client, key: turnKey(context.teamId ?? shortcut.team?.id, user.userId), user, input });
+  };

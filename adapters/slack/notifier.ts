@@ -1,0 +1,150 @@
+// SlackNotifier: delivers ticket jobs to Slack. A ticket is a Block Kit card in the domain's channel,
+// a page is a DM to the on-call person, a cross-domain note links the ticket, an update edits the card
+// in place and adds the news to its thread. Every failure becomes a DeliveryError for the queue.
+import type { webApi } from "@slack/bolt";
+import type { Incident } from "../../src/domain/incident.js";
+import type { Roster } from "../../src/domain/roster.js";
+import type { Logger } from "../../src/log.js";
+import { silentLogger } from "../../src/log.js";
+import type { ConversationStore } from "../../src/store/types.js";
+import type { Notifier, Outbound, SentRef } from "../../src/tickets/notifier.js";
+import { actions, button, esc, section } from "./blocks/kit.js";
+import { ACTIONS } from "./ids.js";
+import { ticketCard, ticketText } from "./blocks/ticket.js";
+import { createClient } from "./client.js";
+import { toDeliveryError } from "./errors.js";
+
+export interface SlackNotifierConfig {
+  botToken: string;
+  apiUrl?: string;
+  /** resolves assignees to Slack mentions on the card; without it the card shows who acted. */
+  roster?: Roster;
+  /** where an incident was reported from (a message permalink), shown on the card. */
+  reportLink?: (incident: Incident) => Promise<string | undefined>;
+  log?: Logger;
+}
+
+/** A posted ticket's timeline key prefix: `r<routeCount>:ticket:slack:<channel>`. */
+const ticketKey = (routeCount: number, channel?: string) => `r${routeCount}:ticket:slack:${channel ?? ""}`;
+
+/** Ticket messages of one routing generation, from the incident's `delivered` events. */
+export function postedTickets(i: Incident, routeCount = i.routeCount, channel?: string): Array<{ channel: string; ts: string; link?: string }> {
+  const out: Array<{ channel: string; ts: string; link?: string }> = [];
+  for (const e of i.timeline) {
+    if (e.type !== "delivered" || !e.to.startsWith(ticketKey(routeCount, channel)) || !e.ref) continue;
+    const [ch, ts] = e.ref.split("/");
+    if (ch && ts) out.push({ channel: ch, ts, ...(e.link ? { link: e.link } : {}) });
+  }
+  return out;
+}
+
+/** The report link kept with the walk-through that filed the incident (the conversation store). */
+export function linkFromConversations(store: () => ConversationStore | undefined) {
+  return async (i: Incident): Promise<string | undefined> => {
+    const own = (i as { link?: unknown }).link;
+    if (typeof own === "string") return own;
+    const key = i.conversationId.slice(0, i.conversationId.lastIndexOf(":"));
+    const conv = key ? await store()?.get(key) : undefined;
+    return conv?.id === i.conversationId ? conv.link : undefined;
+  };
+}
+
+export class SlackNotifier implements Notifier {
+  readonly platforms = ["slack"] as const;
+  readonly client: webApi.WebClient;
+  private readonly log: Logger;
+
+  constructor(private readonly cfg: SlackNotifierConfig) {
+    this.log = cfg.log ?? silentLogger;
+    this.client = createClient(cfg.botToken, cfg.apiUrl, this.log, "queue");
+  }
+
+  async send(m: Outbound): Promise<SentRef | void> {
+    try {
+      switch (m.kind) {
+        case "ticket":
+          return await this.ticket(m.incident, m.to.address, m.oncall.slack);
+        case "page":
+          return await this.page(m);
+        case "cross-domain":
+          return await this.crossDomain(m);
+        case "update":
+          return await this.update(m.incident, m.to.address, m.text);
+      }
+    } catch (err) {
+      throw toDeliveryError(err, `${m.kind} of ${m.incident.id} to ${m.to.address}`);
+    }
+  }
+
+  private async card(i: Incident, routeCount: number, oncall?: string) {
+    const reportLink = i.link ?? (await this.cfg.reportLink?.(i).catch(() => undefined));
+    return ticketCard(i, { routeCount, ...(reportLink ? { reportLink } : {}), ...(this.cfg.roster ? { roster: this.cfg.roster } : {}) }, oncall);
+  }
+
+  private async ticket(i: Incident, channel: string, oncall?: string): Promise<SentRef> {
+    const posted = await this.client.chat.postMessage({ channel, text: ticketText(i), blocks: await this.card(i, i.routeCount, oncall), unfurl_links: false });
+    const ts = posted.ts!;
+    return { ref: `${posted.channel ?? channel}/${ts}`, ...(await this.permalink(posted.channel ?? channel, ts)) };
+  }
+
+  /** Best effort: the ticket is posted already, so a failed link lookup must not post it again. */
+  private async permalink(channel: string, ts: string): Promise<{ link?: string }> {
+    try {
+      const r = await this.client.chat.getPermalink({ channel, message_ts: ts });
+      return r.permalink ? { link: r.permalink } : {};
+    } catch (err) {
+      this.log.warn({ channel, err: (err as Error).message }, "slack permalink unavailable");
+      return {};
+    }
+  }
+
+  private async page(m: Extract<Outbound, { kind: "page" }>): Promise<SentRef> {
+    const i = m.incident;
+    const link = postedTickets(i).find((t) => t.link)?.link;
+    const dm = await this.client.conversations.open({ users: m.to.address });
+    const channel = dm.channel!.id!;
+    const text = `<@${m.to.address}> ${i.classification.severity} AI ${i.classification.primary} incident *${i.id}* needs you (${esc(m.reason)}): ${esc(i.title)}${link ? ` · <${link}|open the ticket>` : ""}`;
+    // Acknowledge right from the page: the same action as on the card (the value is the incident id).
+    const blocks = [section(text), actions("page", [button("Acknowledge", ACTIONS.ticketAck, i.id, "primary")])];
+    const posted = await this.client.chat.postMessage({ channel, text, blocks, unfurl_links: false });
+    return { ref: `${channel}/${posted.ts}` };
+  }
+
+  private async crossDomain(m: Extract<Outbound, { kind: "cross-domain" }>): Promise<SentRef> {
+    const i = m.incident;
+    const link = postedTickets(i).find((t) => t.link)?.link;
+    const text =
+      `:link: FYI ${m.domain}: *${i.id}* (${i.classification.severity} AI ${i.classification.primary}, ${i.classification.crossDomain.join(", ")}) also affects ${m.domain}: ` +
+      `${esc(i.title)}. ${link ? `<${link}|See the ticket>` : `The ${i.routing.domain} on-call owns it`}.`;
+    const posted = await this.client.chat.postMessage({ channel: m.to.address, text, unfurl_links: false });
+    return { ref: `${posted.channel ?? m.to.address}/${posted.ts}` };
+  }
+
+  private async update(i: Incident, channel: string, text: string): Promise<SentRef> {
+    const card = postedTickets(i, i.routeCount, channel)[0];
+    if (!card) {
+      // The card was never posted here (delivery still pending): say it in the channel instead.
+      const posted = await this.client.chat.postMessage({ channel, text: `${i.id}: ${esc(text)}` });
+      return { ref: `${channel}/${posted.ts}` };
+    }
+    await this.client.chat.update({ channel: card.channel, ts: card.ts, text: ticketText(i), blocks: await this.card(i, i.routeCount) });
+    const posted = await this.client.chat.postMessage({ channel: card.channel, thread_ts: card.ts, text: esc(text) });
+    return { ref: `${card.channel}/${posted.ts}`, ...(card.link ? { link: card.link } : {}) };
+  }
+
+  /** After a reroute: marks the previous routing's cards as moved (no live buttons). Best effort. */
+  async markSuperseded(i: Incident): Promise<void> {
+    for (const card of postedTickets(i, i.routeCount - 1)) {
+      try {
+        await this.client.chat.update({ channel: card.channel, ts: card.ts, text: ticketText(i), blocks: await this.card(i, i.routeCount - 1) });
+      } catch (err) {
+        this.log.warn({ incidentId: i.id, err: (err as Error).message }, "could not mark the old ticket card as rerouted");
+      }
+    }
+  }
+}
+
+/** The notifier alone, for the worker process: it needs only the bot token and the API URL. */
+export function createSlackNotifier(cfg: SlackNotifierConfig): SlackNotifier {
+  return new SlackNotifier(cfg);
+}

@@ -1,0 +1,88 @@
+// Runs one step of the private walk-through: the bot decides, this posts the result in the user's DM
+// with the bot, marks the clicked question answered in place, and shows refusals only to the user.
+import type { webApi } from "@slack/bolt";
+import type { Input } from "../../src/bot/conversation.js";
+import type { Reply } from "../../src/bot/reply.js";
+import type { Actor } from "../../src/domain/incident.js";
+import type { Flow } from "../../src/domain/flow.js";
+import { answeredBlocks, noticeText, renderReplies } from "./blocks/reply.js";
+import type { SlackDeps } from "./deps.js";
+
+export interface TurnRequest {
+  client: webApi.WebClient;
+  key: string;
+  user: Actor;
+  input: Input;
+  /** the DM channel, when the request came from it (saves a conversations.open). */
+  dm?: string;
+  /** the walk-through message that was clicked: marked answered when the step moves on. */
+  origin?: { channel: string; ts: string; conversationId: string; questionId?: string };
+  /** shows a line to this user only (a refusal or stale-click notice). */
+  whisper?: (text: string) => Promise<unknown>;
+}
+
+const STALE = "That message belongs to an earlier triage; nothing was changed. Use the latest message, or start a new report with /incident.";
+
+export async function runTurn(d: SlackDeps, t: TurnRequest): Promise<void> {
+  const { conversations, bot } = d.app;
+  const before = await conversations.get(t.key);
+  // Revisions restart with a new walk-through, so a click must also name the current conversation.
+  if (t.origin && before && before.id !== t.origin.conversationId) return void (await say(d, t, [{ kind: "notice", level: "warning", text: STALE }]));
+  const replies = await bot.handle({ key: t.key, user: t.user, input: t.input });
+  const after = await conversations.get(t.key);
+  const moved = (after?.rev !== before?.rev || after?.id !== before?.id) && replies.some((r) => r.kind !== "notice" || r.level !== "warning");
+  if (t.origin && !moved) {
+    // Stale or invalid click: the user's message stays as it is; only they see why.
+    const notices = replies.filter((r) => r.kind === "notice");
+    return void (await say(d, t, notices.length ? notices : replies));
+  }
+  if (t.origin) {
+    const done = answered(d.app.defs.flow, t.input, t.origin.questionId);
+    await t.client.chat.update({ channel: t.origin.channel, ts: t.origin.ts, ...done });
+  }
+  await post(t, replies);
+}
+
+async function say(d: SlackDeps, t: TurnRequest, replies: Reply[]) {
+  const notices = replies.filter((r) => r.kind === "notice").map(noticeText);
+  if (t.whisper && notices.length === replies.length) {
+    try {
+      return void (await t.whisper(notices.join("\n")));
+    } catch (err) {
+      d.log.warn({ err: (err as Error).message }, "ephemeral reply failed; posting in the DM");
+    }
+  }
+  await post(t, replies);
+}
+
+async function post(t: TurnRequest, replies: Reply[]) {
+  const channel = t.dm ?? (await openDm(t.client, t.user.userId));
+  for (const m of renderReplies(replies)) await t.client.chat.postMessage({ channel, ...m });
+}
+
+export async function openDm(client: webApi.WebClient, userId: string): Promise<string> {
+  const r = await client.conversations.open({ users: userId });
+  return r.channel!.id!;
+}
+
+/** The clicked message once answered: its question and what was chosen. */
+function answered(flow: Flow, input: Input, questionId: string | undefined) {
+  const q = flow.questions.find((x) => x.id === questionId);
+  const prompt = q?.prompt ?? "Suggested answers";
+  switch (input.kind) {
+    case "answer": {
+      if (!q || q.kind === "text") return answeredBlocks(prompt, String(input.value));
+      const values = [input.value].flat().map(String);
+      const labels = values.map((v) => q.options.find((o) => o.value === v)?.label ?? v);
+      return answeredBlocks(prompt, labels.length ? labels.join(", ") : (q.kind === "many" && q.noneLabel) || "None");
+    }
+    case "confirm-inferred":
+      return answeredBlocks(prompt, input.accept ? "Yes, that's right" : "Let me answer them myself");
+    case "back":
+      return answeredBlocks(prompt, "Went back to the previous question");
+    case "cancel":
+      return answeredBlocks(prompt, "Cancelled");
+    default:
+      return answeredBlocks(prompt, "Answered");
+  }
+}

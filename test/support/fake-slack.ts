@@ -1,0 +1,164 @@
+// A local Slack Web API for tests: `POST /api/<method>` with form or JSON bodies and a bearer token,
+// answered the way Slack does (`{ok:true,...}` or `{ok:false,error}`), every call recorded. Messages
+// are kept per channel so tests can read a card as it is now (after chat.update). It can be told to
+// rate-limit (HTTP 429 + Retry-After) or refuse the next calls of a method. Response URLs land here too.
+import { createServer, type IncomingMessage, type Server } from "node:http";
+
+export interface FakeCall {
+  method: string;
+  args: Record<string, any>;
+  at: number;
+}
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: any[];
+  thread_ts?: string;
+  edits: number;
+}
+interface Failure {
+  left: number;
+  status?: number;
+  retryAfter?: number;
+  error?: string;
+  when?: (args: Record<string, any>) => boolean;
+}
+
+export class FakeSlack {
+  readonly calls: FakeCall[] = [];
+  /** bodies POSTed to response URLs (ephemeral replies to commands and clicks). */
+  readonly responses: Array<{ path: string; body: any }> = [];
+  readonly messages = new Map<string, FakeMessage>();
+  /** calls refused with 429 or an error, so tests can check what was retried. */
+  readonly refused: FakeCall[] = [];
+  private failures = new Map<string, Failure[]>();
+  private seq = 0;
+  private constructor(private readonly server: Server, readonly url: string, private readonly token: string) {}
+
+  static async start(token: string): Promise<FakeSlack> {
+    let fake: FakeSlack | undefined;
+    const server = createServer((req, res) => void fake!.handle(req, res.writeHead.bind(res), (b) => res.end(b)));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    fake = new FakeSlack(server, `http://127.0.0.1:${port}`, token);
+    return fake;
+  }
+
+  /** What the Web API client should be given as slackApiUrl. */
+  get apiUrl() {
+    return `${this.url}/api/`;
+  }
+  responseUrl(id = "r") {
+    return `${this.url}/respond/${id}`;
+  }
+
+  /** Answers the next `n` calls of `method` (that match `when`) with 429 + Retry-After, or an error. */
+  failNext(method: string, n: number, f: Omit<Failure, "left"> = { status: 429, retryAfter: 1 }) {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), { left: n, ...f }]);
+  }
+
+  callsOf(method: string) {
+    return this.calls.filter((c) => c.method === method);
+  }
+  /** Messages in a channel (top level, oldest first), as they are now. */
+  channel(id: string) {
+    return [...this.messages.values()].filter((m) => m.channel === id && !m.thread_ts);
+  }
+  thread(channel: string, ts: string) {
+    return [...this.messages.values()].filter((m) => m.channel === channel && m.thread_ts === ts);
+  }
+  dmOf(userId: string) {
+    return this.channel(`D${userId}`);
+  }
+  get totalCalls() {
+    return this.calls.length + this.responses.length;
+  }
+
+  async stop() {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  private async handle(req: IncomingMessage, head: (s: number, h?: Record<string, string>) => unknown, end: (b?: string) => void) {
+    const raw = await new Promise<string>((r) => {
+      let b = "";
+      req.on("data", (c) => (b += c));
+      req.on("end", () => r(b));
+    });
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      head(status, { "content-type": "application/json", ...headers });
+      end(JSON.stringify(body));
+    };
+    const path = (req.url ?? "").split("?")[0]!;
+    if (path.startsWith("/respond/")) {
+      this.responses.push({ path, body: JSON.parse(raw || "{}") });
+      return json(200, { ok: true });
+    }
+    const method = path.replace(/^\/api\//, "");
+    const args = parseBody(raw, String(req.headers["content-type"] ?? ""));
+    const call = { method, args, at: Date.now() };
+    const token = String(req.headers.authorization ?? "").replace(/^Bearer /, "") || args.token;
+    if (token !== this.token) return json(200, { ok: false, error: "invalid_auth" });
+    const f = (this.failures.get(method) ?? []).find((x) => x.left > 0 && (!x.when || x.when(args)));
+    if (f) {
+      f.left--;
+      this.refused.push(call);
+      if (f.status === 429) return json(429, { ok: false, error: "ratelimited" }, { "retry-after": String(f.retryAfter ?? 1) });
+      return json(f.status ?? 200, { ok: false, error: f.error ?? "internal_error" });
+    }
+    this.calls.push(call);
+    json(200, this.answer(method, args));
+  }
+
+  private nextTs() {
+    this.seq++;
+    return `1700000000.${String(this.seq).padStart(6, "0")}`;
+  }
+
+  private answer(method: string, a: Record<string, any>): Record<string, unknown> {
+    switch (method) {
+      case "chat.postMessage": {
+        const ts = this.nextTs();
+        this.messages.set(`${a.channel}/${ts}`, { channel: a.channel, ts, text: a.text, blocks: a.blocks, thread_ts: a.thread_ts, edits: 0 });
+        return { ok: true, channel: a.channel, ts, message: { text: a.text, ts } };
+      }
+      case "chat.update": {
+        const m = this.messages.get(`${a.channel}/${a.ts}`);
+        if (!m) return { ok: false, error: "message_not_found" };
+        Object.assign(m, { text: a.text, blocks: a.blocks, edits: m.edits + 1 });
+        return { ok: true, channel: a.channel, ts: a.ts };
+      }
+      case "chat.postEphemeral":
+        return { ok: true, message_ts: this.nextTs() };
+      case "chat.getPermalink":
+        return { ok: true, channel: a.channel, permalink: `https://fake.slack.test/archives/${a.channel}/p${String(a.message_ts).replace(".", "")}` };
+      case "conversations.open":
+        return { ok: true, channel: { id: `D${String(a.users).split(",")[0]}` } };
+      case "views.open":
+        return { ok: true, view: { id: `V${this.seq++}`, ...(a.view ?? {}) } };
+      case "auth.test":
+        return { ok: true, user_id: "U0BOT", bot_id: "B0BOT", team_id: "T0TEST" };
+      default:
+        return { ok: true };
+    }
+  }
+}
+
+/** Form bodies carry nested values (blocks, view) as JSON strings, like Slack's own clients send them. */
+function parseBody(raw: string, type: string): Record<string, any> {
+  if (!raw) return {};
+  if (type.includes("application/json")) return JSON.parse(raw);
+  const out: Record<string, any> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    out[k] = /^[[{]/.test(v) ? tryJson(v) : v;
+  }
+  return out;
+}
+const tryJson = (v: string) => {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+};
