@@ -15,7 +15,7 @@ import { UsageError, print, type Command } from "./commands/command.js";
 import { summaryCommands } from "./commands/summary.js";
 import { opsCommands } from "./commands/ops.js";
 import { serve } from "./serve.js";
-import { slackConfigured } from "./config.js";
+import { slackConfigured, teamsConfigured } from "./config.js";
 import { onShutdown } from "./worker.js";
 
 export { UsageError };
@@ -30,7 +30,7 @@ const commands: Record<string, Command> = {
     options: {},
     async run(_a, cfg) {
       const c = cfg();
-      if (!c.REDIS_URL && !slackConfigured(c) && !c.MicrosoftAppId) return chat(c);
+      if (!c.REDIS_URL && !slackConfigured(c) && !teamsConfigured(c)) return chat(c);
       const log = createLogger(c.LOG_LEVEL);
       const s = await serve(c, log);
       onShutdown(s.stop, log);

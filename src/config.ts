@@ -49,6 +49,8 @@ const Env = z.object({
   MicrosoftAppPassword: z.string().min(1).optional(),
   MicrosoftAppType: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
   MicrosoftAppTenantId: z.string().min(1).optional(),
+  /** local development only (Bot Framework Emulator, tests): serve Teams without an app id, unauthenticated. */
+  TEAMS_ALLOW_UNAUTHENTICATED: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
 });
 export type Config = z.infer<typeof Env>;
 
@@ -78,5 +80,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 export const slackConfigured = (c: Config) => Boolean(c.SLACK_BOT_TOKEN);
-/** Teams runs whenever the web process runs; without MicrosoftAppId it accepts unauthenticated local calls only. */
-export const teamsAuthenticated = (c: Config) => Boolean(c.MicrosoftAppId);
+/** Teams is served with an app id (authenticated), or without one only when explicitly allowed for local development. */
+export const teamsConfigured = (c: Config) => Boolean(c.MicrosoftAppId) || c.TEAMS_ALLOW_UNAUTHENTICATED;

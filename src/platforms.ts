@@ -1,8 +1,10 @@
 // The chat platforms this deployment talks to, from configuration: their HTTP routes (web process)
 // and their notifiers (worker). The only place in src/ that knows the adapters exist.
 import { createSlackAdapter, createSlackNotifier } from "../adapters/slack/index.js";
+import { createTeamsAdapter, createTeamsNotifier, teamsConfigFrom } from "../adapters/teams/index.js";
+import { loadDefinitions } from "./definitions.js";
 import type { App } from "./app.js";
-import type { Config } from "./config.js";
+import { teamsConfigured, type Config } from "./config.js";
 import type { Logger } from "./log.js";
 import type { Notifier } from "./tickets/notifier.js";
 import type { Route } from "./web.js";
@@ -36,6 +38,13 @@ export async function platformAdapters(cfg: Config, log: Logger): Promise<Platfo
       return { name: "slack", route: slack.route, start: slack.start, stop: slack.stop };
     });
     log.info({ mode: cfg.SLACK_APP_TOKEN ? "socket" : "http" }, "slack enabled");
+  }
+  if (teamsConfigured(cfg)) {
+    const teamsCfg = teamsConfigFrom(cfg);
+    notifiers.push(createTeamsNotifier({ ...teamsCfg, roster: loadDefinitions(cfg).roster }));
+    makers.push((app) => ({ name: "teams", route: createTeamsAdapter(app, teamsCfg).route }));
+    if (!cfg.MicrosoftAppId) log.warn("teams enabled WITHOUT authentication (TEAMS_ALLOW_UNAUTHENTICATED): local development only");
+    else log.info("teams enabled");
   }
   return { notifiers, routes: (app) => makers.map((m) => m(app)) };
 }

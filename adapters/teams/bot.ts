@@ -1,0 +1,86 @@
+// The Teams bot: turns an activity into a walk-through step, a ticket action or a summary. Work here
+// is short (store reads and writes, queue adds): deliveries run as queued jobs, so Teams gets its
+// HTTP answer well inside its time limit.
+import { ActivityHandler, TurnContext } from "botbuilder";
+import type { App } from "../../src/app.js";
+import { notice } from "../../src/bot/reply.js";
+import { parseSummaryArgs } from "../../src/bot/summaries.js";
+import type { TeamsConfig } from "./auth.js";
+import { cardActivity, welcomeCard } from "./cards/index.js";
+import { summaryCard } from "./cards/summary.js";
+import { parseCommand } from "./commands.js";
+import { isPersonal, whoIs, type Who } from "./identity.js";
+import { parseSubmit } from "./submit.js";
+import { ticketAction } from "./ticket-actions.js";
+import { Walkthrough, send } from "./walkthrough.js";
+
+export class TeamsTriageBot extends ActivityHandler {
+  private readonly walk: Walkthrough;
+
+  constructor(private readonly app: App, cfg: TeamsConfig) {
+    super();
+    this.walk = new Walkthrough(app, cfg);
+    this.onTurn(async (ctx, next) => {
+      const a = ctx.activity;
+      app.log.debug({ type: a.type, serviceUrl: a.serviceUrl, conversation: a.conversation?.id, tenant: a.conversation?.tenantId }, "teams activity");
+      await next();
+    });
+    this.onMessage(async (ctx, next) => {
+      await this.message(ctx);
+      await next();
+    });
+    this.onMembersAdded(async (ctx, next) => {
+      const a = ctx.activity;
+      if (a.membersAdded?.some((m) => m.id === a.recipient.id)) {
+        // The serviceUrl and tenant id the roster's destinations.<domain>.teams needs.
+        app.log.info({ conversationId: a.conversation.id, serviceUrl: a.serviceUrl, tenantId: a.conversation.tenantId }, "teams: bot installed");
+        await ctx.sendActivity(cardActivity(welcomeCard({ inChannel: !isPersonal(a) })));
+      }
+      await next();
+    });
+  }
+
+  private async message(ctx: TurnContext): Promise<void> {
+    const a = ctx.activity;
+    const who = whoIs(a);
+    if (!who) {
+      await ctx.sendActivity("I cannot tell who sent this message, so I cannot act on it.");
+      return;
+    }
+    if (a.value !== undefined && a.value !== null) return this.submit(ctx, who);
+    const personal = isPersonal(a);
+    const cmd = parseCommand(a.text ? TurnContext.removeRecipientMention(a) ?? "" : "");
+    switch (cmd.kind) {
+      case "start":
+        return personal ? this.walk.typed(ctx, who, { kind: "start", text: cmd.text }) : this.walk.startPrivately(ctx, who, cmd.text);
+      case "summary":
+        return this.summary(ctx, who, cmd.args);
+      case "back":
+      case "cancel":
+        if (personal) return this.walk.typed(ctx, who, { kind: cmd.kind });
+        break;
+      case "text":
+        if (personal) return this.walk.typed(ctx, who, { kind: "text", text: cmd.text });
+        break;
+    }
+    await ctx.sendActivity(cardActivity(welcomeCard({ inChannel: !personal })));
+  }
+
+  private async submit(ctx: TurnContext, who: Who): Promise<void> {
+    const parsed = parseSubmit(ctx.activity.value);
+    if (!parsed) return send(ctx, [notice("I could not read that button press; nothing was changed.", "warning")]);
+    const { data, inputs } = parsed;
+    if (data.action === "ticket") return ticketAction(this.app, ctx, who, data, inputs);
+    if (data.action === "start") {
+      return isPersonal(ctx.activity) ? this.walk.typed(ctx, who, { kind: "start" }) : this.walk.startPrivately(ctx, who, "");
+    }
+    return this.walk.submit(ctx, who, data, inputs);
+  }
+
+  private async summary(ctx: TurnContext, who: Who, args: string): Promise<void> {
+    const parsed = parseSummaryArgs(args);
+    if (!parsed) return send(ctx, [notice("Usage: summary [7d|30d|90d] [safety|security], e.g. summary 30d security", "warning")]);
+    const out = await this.app.summaries.forManager(who.actor, parsed.period, parsed.domain);
+    await ctx.sendActivity(out.ok ? cardActivity(summaryCard(out.summary), "Incident summary") : out.message);
+  }
+}

@@ -1,0 +1,7 @@
+// What an answered walk-through card turns into: the question and the answer, no live buttons, so an
+// old card cannot be clicked again by mistake.
+import { card, subtle, text, type AdaptiveCard } from "./card.js";
+
+export function answeredCard(question: string, answer: string): AdaptiveCard {
+  return card([subtle(question), text(`✔ ${answer}`, { weight: "bolder", color: "good" })]);
+}

@@ -1,0 +1,112 @@
+// Adaptive Card building blocks, schema 1.5 (what Teams renders). Only the elements we use are typed,
+// so a renderer cannot reach for one Teams would not show.
+import type { SubmitData } from "../submit.js";
+
+export const CARD_VERSION = "1.5";
+export const CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json";
+export const CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
+
+type Spacing = "none" | "small" | "default" | "medium" | "large";
+export interface TextBlock {
+  type: "TextBlock";
+  text: string;
+  wrap?: boolean;
+  weight?: "bolder" | "lighter";
+  size?: "small" | "medium" | "large";
+  color?: "accent" | "good" | "warning" | "attention";
+  isSubtle?: boolean;
+  spacing?: Spacing;
+  separator?: boolean;
+  style?: "heading";
+}
+export interface FactSet {
+  type: "FactSet";
+  facts: Array<{ title: string; value: string }>;
+}
+export interface Container {
+  type: "Container";
+  items: Element[];
+  style?: "emphasis" | "good" | "warning" | "attention" | "accent";
+  spacing?: Spacing;
+  separator?: boolean;
+}
+export interface ActionSet {
+  type: "ActionSet";
+  actions: Action[];
+}
+export interface InputText {
+  type: "Input.Text";
+  id: string;
+  label?: string;
+  placeholder?: string;
+  isMultiline?: boolean;
+  maxLength?: number;
+  isRequired?: boolean;
+  errorMessage?: string;
+}
+export interface InputChoiceSet {
+  type: "Input.ChoiceSet";
+  id: string;
+  choices: Array<{ title: string; value: string }>;
+  isMultiSelect?: boolean;
+  style?: "compact" | "expanded";
+  value?: string;
+  label?: string;
+  isRequired?: boolean;
+  errorMessage?: string;
+}
+export type Element = TextBlock | FactSet | Container | ActionSet | InputText | InputChoiceSet;
+
+export interface SubmitAction {
+  type: "Action.Submit";
+  title: string;
+  data: SubmitData;
+  style?: "positive" | "destructive";
+}
+export interface ShowCardAction {
+  type: "Action.ShowCard";
+  title: string;
+  card: { type: "AdaptiveCard"; body: Element[]; actions?: Action[] };
+}
+export interface OpenUrlAction {
+  type: "Action.OpenUrl";
+  title: string;
+  url: string;
+}
+export type Action = SubmitAction | ShowCardAction | OpenUrlAction;
+
+export interface AdaptiveCard {
+  type: "AdaptiveCard";
+  $schema: typeof CARD_SCHEMA;
+  version: typeof CARD_VERSION;
+  body: Element[];
+  actions?: Action[];
+}
+
+export function card(body: Element[], actions: Action[] = []): AdaptiveCard {
+  return { type: "AdaptiveCard", $schema: CARD_SCHEMA, version: CARD_VERSION, body, ...(actions.length ? { actions } : {}) };
+}
+
+/** Limits that keep a card well inside Teams' 28 KB message size and readable on a phone. */
+export const LIMIT = { title: 150, line: 400, block: 2000, label: 80 } as const;
+
+export function clip(text: string, max: number): string {
+  const t = text.trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+export const text = (t: string, opts: Omit<TextBlock, "type" | "text"> = {}): TextBlock => ({ type: "TextBlock", text: clip(t, LIMIT.block), wrap: true, ...opts });
+export const heading = (t: string): TextBlock => text(clip(t, LIMIT.title), { weight: "bolder", size: "medium", style: "heading" });
+export const subtle = (t: string): TextBlock => text(t, { isSubtle: true, size: "small", spacing: "none" });
+export const facts = (rows: Array<[string, string]>): FactSet => ({
+  type: "FactSet",
+  facts: rows.filter(([, v]) => v !== "").map(([title, value]) => ({ title: clip(title, LIMIT.label), value: clip(value, LIMIT.line) })),
+});
+export const bullets = (lines: string[]): TextBlock => text(lines.map((l) => `- ${clip(l, LIMIT.line)}`).join("\n"));
+export const submit = (title: string, data: SubmitData, style?: SubmitAction["style"]): SubmitAction => ({
+  type: "Action.Submit",
+  title: clip(title, LIMIT.label),
+  data,
+  ...(style ? { style } : {}),
+});
+export const pct = (c: number) => `${Math.round(c * 100)}%`;

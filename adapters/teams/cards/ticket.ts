@@ -1,0 +1,85 @@
+// What on-call sees: the ticket card in the domain's channel (and in the page), with Acknowledge,
+// Escalate, Reroute (with a reason) and Resolve (with a note). Buttons carry the incident id and the
+// routing they belong to; a card of an older routing or a resolved incident has none.
+import type { Incident } from "../../../src/domain/incident.js";
+import type { Domain } from "../../../src/domain/vocabulary.js";
+import { INPUT, type TicketOp } from "../submit.js";
+import { LIMIT, card, clip, facts, heading, submit, subtle, text, type Action, type AdaptiveCard, type Element } from "./card.js";
+import { classificationFacts, rationale } from "./incident-facts.js";
+
+export interface TicketView {
+  incident: Incident;
+  /** the routing (routeCount) this card was posted for. */
+  route: number;
+  /** who is (or was last) paged for it, and at which level (0-based). */
+  oncall?: { name: string; level: number };
+  /** names of roster people by id, to show the assignee. */
+  nameOf?: (personId: string) => string | undefined;
+}
+
+const STATUS = { open: "Open", acknowledged: "Acknowledged", escalated: "Escalated", resolved: "Resolved" } as const;
+
+export function ticketCard(v: TicketView): AdaptiveCard {
+  const i = v.incident;
+  const superseded = i.routeCount !== v.route;
+  const assignee = i.assignee ? (v.nameOf?.(i.assignee) ?? i.assignee) : "";
+  const body: Element[] = [
+    heading(`${i.id} · ${i.classification.severity} · ${i.classification.primary}`),
+    text(clip(i.title, LIMIT.title), { weight: "bolder" }),
+    facts([
+      ["Status", superseded ? `Rerouted to ${i.routing.domain}` : `${STATUS[i.status]}${i.status === "escalated" ? ` (level ${i.level + 1})` : ""}`],
+      ["Assigned to", assignee],
+      ["On call", v.oncall && !superseded ? `${v.oncall.name} (level ${v.oncall.level + 1})` : ""],
+      ["Reported by", i.reporter.name ?? i.reporter.userId],
+    ]),
+    classificationFacts(i),
+    ...rationale(i, 4),
+  ];
+  const last = i.timeline.at(-1);
+  if (last?.type === "resolved") body.push(text(`Resolved: ${clip(last.note, LIMIT.line)}`, { color: "good" }));
+  if (superseded) body.push(subtle(`This ticket moved to ${i.routing.domain}; act on it there.`));
+  return card(body, superseded || i.status === "resolved" ? [] : ticketActions(i));
+}
+
+export function pageCard(v: TicketView & { reason: string }): AdaptiveCard {
+  const t = ticketCard(v);
+  return { ...t, body: [text(`You are paged: ${clip(v.reason, LIMIT.line)}`, { color: "attention", weight: "bolder" }), ...t.body] };
+}
+
+/** The note to the other domain's channel: a quote of the ticket and a link to it when known. */
+export function crossDomainCard(i: Incident, domain: Domain, ticketLink?: string): AdaptiveCard {
+  const body: Element[] = [
+    heading(`FYI for ${domain}: ${i.id} · ${i.classification.severity} · ${i.classification.primary}`),
+    text(`> ${clip(i.title, LIMIT.title)}`),
+    text(`Owned by the ${i.routing.domain} on-call. It reaches ${domain}: ${i.classification.crossDomain.join(", ")}.`, { size: "small" }),
+    ...rationale(i, 3),
+  ];
+  return card(body, ticketLink ? [{ type: "Action.OpenUrl", title: "Open the ticket", url: ticketLink }] : []);
+}
+
+function ticketActions(i: Incident): Action[] {
+  const data = (op: TicketOp) => ({ action: "ticket" as const, op, incidentId: i.id, route: i.routeCount });
+  const acknowledge = i.status === "acknowledged" ? [] : [submit("Acknowledge", data("acknowledge"), "positive")];
+  return [
+    ...acknowledge,
+    submit("Escalate", data("escalate")),
+    {
+      type: "Action.ShowCard",
+      title: "Reroute",
+      card: {
+        type: "AdaptiveCard",
+        body: [{ type: "Input.Text", id: INPUT.reason, label: `Why is it ${i.routing.domain === "safety" ? "security" : "safety"}'s?`, isMultiline: true, maxLength: 500, isRequired: true, errorMessage: "A reroute needs a reason." }],
+        actions: [submit("Reroute", data("reroute"))],
+      },
+    },
+    {
+      type: "Action.ShowCard",
+      title: "Resolve",
+      card: {
+        type: "AdaptiveCard",
+        body: [{ type: "Input.Text", id: INPUT.note, label: "What was done (or why no action is needed)?", isMultiline: true, maxLength: 1000, isRequired: true, errorMessage: "Resolving needs a note." }],
+        actions: [submit("Resolve", data("resolve"), "positive")],
+      },
+    },
+  ];
+}

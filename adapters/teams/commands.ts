@@ -1,0 +1,21 @@
+// Typed text, after the @mention is stripped: a command, or an answer to the current question.
+export type Command =
+  | { kind: "start"; text: string }
+  | { kind: "summary"; args: string }
+  | { kind: "help" }
+  | { kind: "back" }
+  | { kind: "cancel" }
+  | { kind: "text"; text: string };
+
+export function parseCommand(raw: string): Command {
+  // Teams may send non-breaking spaces (from the compose box or command list) and HTML entities.
+  const text = raw.replace(/&nbsp;|\u00a0/g, " ").trim();
+  const start = /^(?:report an ai incident|incident|report)\b[:\s]*(.*)$/is.exec(text);
+  if (start) return { kind: "start", text: start[1]!.trim() };
+  const summary = /^summary\b\s*(.*)$/is.exec(text);
+  if (summary) return { kind: "summary", args: summary[1]!.trim() };
+  if (/^(help|hi|hello|\?)?$/i.test(text)) return { kind: "help" };
+  if (/^back$/i.test(text)) return { kind: "back" };
+  if (/^cancel$/i.test(text)) return { kind: "cancel" };
+  return { kind: "text", text };
+}

@@ -1,0 +1,23 @@
+// Microsoft Teams: the bot endpoint (POST /api/messages) for the web process and the notifier that
+// posts tickets for the worker. See README.md beside this file for setup.
+import type { App } from "../../src/app.js";
+import type { Notifier } from "../../src/tickets/notifier.js";
+import type { Route } from "../../src/web.js";
+import { cloudAdapter, type TeamsConfig } from "./auth.js";
+import { TeamsTriageBot } from "./bot.js";
+import { messagesRoute } from "./http.js";
+import { createTeamsNotifier } from "./notifier.js";
+
+export function createTeamsAdapter(app: App, cfg: TeamsConfig): { route: Route; notifier: Notifier } {
+  const adapter = cloudAdapter(cfg);
+  adapter.onTurnError = async (ctx, err) => {
+    app.log.error({ err: (err as Error).message, activity: ctx.activity.type, conversation: ctx.activity.conversation?.id }, "teams turn failed");
+    await ctx.sendActivity("Sorry, something went wrong on my side. Please try again in a moment.").catch(() => undefined);
+  };
+  const bot = new TeamsTriageBot(app, cfg);
+  return { route: messagesRoute(adapter, bot), notifier: createTeamsNotifier({ ...cfg, roster: app.defs.roster }) };
+}
+
+export { createTeamsNotifier, DEFAULT_SERVICE_URL, TeamsNotifier, type TeamsNotifierOptions } from "./notifier.js";
+export { MESSAGES_PATH } from "./http.js";
+export { teamsConfigFrom, type TeamsConfig } from "./auth.js";

@@ -1,0 +1,153 @@
+// Tickets to Teams, proactively (the worker has no inbound turn): the ticket card to the domain's
+// channel, the page in a personal chat with the on-call person, the FYI to the other domain's channel,
+// and updates that edit the ticket card in place and reply in its thread.
+import type { CloudAdapter } from "botbuilder";
+import type { Incident } from "../../src/domain/incident.js";
+import type { Destinations, Roster } from "../../src/domain/roster.js";
+import type { Notifier, Outbound, SentRef } from "../../src/tickets/notifier.js";
+import { DeliveryError } from "../../src/tickets/notifier.js";
+import { botAccountId, cloudAdapter, type TeamsConfig } from "./auth.js";
+import { cardActivity, crossDomainCard, pageCard, ticketCard } from "./cards/index.js";
+import { channelPostLink, decodeRef, encodeRef, toDeliveryError, withoutClientRetries, type Connector } from "./connector.js";
+import { ticketView } from "./ticket-view.js";
+
+/** Where Teams' connector lives when the roster does not say (the global Teams endpoint). */
+export const DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams/";
+
+export interface TeamsNotifierOptions extends TeamsConfig {
+  roster: Roster;
+  serviceUrl?: string;
+}
+
+interface Place {
+  serviceUrl: string;
+  tenantId?: string;
+}
+
+export class TeamsNotifier implements Notifier {
+  readonly platforms = ["teams"] as const;
+  private readonly adapter: CloudAdapter;
+
+  constructor(private readonly o: TeamsNotifierOptions) {
+    this.adapter = cloudAdapter(o);
+  }
+
+  async send(m: Outbound): Promise<SentRef> {
+    try {
+      return await this.deliver(m);
+    } catch (err) {
+      throw toDeliveryError(err);
+    }
+  }
+
+  private async deliver(m: Outbound): Promise<SentRef> {
+    const i = m.incident;
+    switch (m.kind) {
+      case "ticket": {
+        const view = { ...ticketView(i, i.routeCount, this.o.roster), oncall: { name: m.oncall.name, level: m.level } };
+        return this.post(m.to.address, cardActivity(ticketCard(view), `${i.id} ${i.classification.severity} ${i.routing.domain}: ${i.title}`));
+      }
+      case "cross-domain":
+        return this.post(m.to.address, cardActivity(crossDomainCard(i, m.domain, ticketLink(i)), `FYI ${i.id} affects ${m.domain}`));
+      case "page":
+        return this.page(m);
+      case "update":
+        return this.update(m.to.address, i, m.text);
+    }
+  }
+
+  private async post(channel: string, activity: object): Promise<SentRef> {
+    const place = this.channelPlace(channel);
+    const id = await this.call(place, async (c) => required((await c.conversations.sendToConversation(channel, activity)).id));
+    const link = channelPostLink(channel, id, place.tenantId);
+    return { ref: encodeRef(channel, id), ...(link ? { link } : {}) };
+  }
+
+  /** Opens (or finds: Teams returns the same chat) the 1:1 chat with the person and posts the page. */
+  private async page(m: Extract<Outbound, { kind: "page" }>): Promise<SentRef> {
+    const i = m.incident;
+    const place = this.domainPlace(i.routing.domain);
+    const view = { ...ticketView(i, i.routeCount, this.o.roster), oncall: { name: m.person.name, level: m.level } };
+    const activity = cardActivity(pageCard({ ...view, reason: m.reason }), `${i.id} ${i.classification.severity} needs you`);
+    const tenant = place.tenantId;
+    // Teams will not open a chat without the tenant; say which setting is missing instead of a 400.
+    if (!tenant) throw new DeliveryError(`no tenant id to page ${m.person.id} in Teams: set destinations.${i.routing.domain}.teams.tenantId in the roster or MicrosoftAppTenantId`, undefined, true);
+    return this.call(place, async (c) => {
+      const chat = await c.conversations.createConversation({
+        isGroup: false,
+        bot: { id: botAccountId(this.o) },
+        members: [{ id: m.to.address }],
+        tenantId: tenant,
+        channelData: { tenant: { id: tenant } },
+      });
+      if (!chat.id) throw new DeliveryError("Teams returned no id for the personal chat");
+      const sent = await c.conversations.sendToConversation(chat.id, activity);
+      return { ref: encodeRef(chat.id, required(sent.id)) };
+    });
+  }
+
+  /** Edits the ticket card of this channel (the latest routing's) and replies in its thread. */
+  private async update(channel: string, i: Incident, text: string): Promise<SentRef> {
+    const posted = ticketRef(i, channel);
+    const place = this.channelPlace(channel);
+    return this.call(place, async (c) => {
+      if (!posted) return { ref: encodeRef(channel, required((await c.conversations.sendToConversation(channel, { type: "message", text })).id)) };
+      const card = cardActivity(ticketCard(ticketView(i, posted.route, this.o.roster)));
+      await c.conversations.updateActivity(posted.conversationId, posted.activityId, { ...card, id: posted.activityId });
+      const reply = await c.conversations.replyToActivity(posted.conversationId, posted.activityId, { type: "message", text });
+      return { ref: encodeRef(posted.conversationId, required(reply.id)) };
+    });
+  }
+
+  /** Runs `fn` with a connector client for `place`, authenticated as the bot (none when local). */
+  private async call<T>(place: Place, fn: (c: Connector) => Promise<T>): Promise<T> {
+    let out: { value: T } | undefined;
+    const reference = { channelId: "msteams", serviceUrl: place.serviceUrl, conversation: { id: "proactive", isGroup: false, conversationType: "", name: "" } };
+    await this.adapter.continueConversationAsync(this.o.appId ?? "", reference, async (ctx) => {
+      const connector = withoutClientRetries(ctx.turnState.get(ctx.adapter.ConnectorClientKey) as Connector);
+      out = { value: await fn(connector) };
+    });
+    if (!out) throw new DeliveryError("the Teams turn ended without a result");
+    return out.value;
+  }
+
+  private channelPlace(conversationId: string): Place {
+    return this.place(Object.values(this.o.roster.domains).find((x) => x.destinations.teams?.conversationId === conversationId)?.destinations.teams);
+  }
+
+  /** A page goes through the service (and tenant) of the incident's domain channel. */
+  private domainPlace(domain: Incident["routing"]["domain"]): Place {
+    return this.place(this.o.roster.domains[domain].destinations.teams);
+  }
+
+  private place(d: Destinations["teams"]): Place {
+    const tenantId = d?.tenantId ?? this.o.tenantId;
+    return { serviceUrl: d?.serviceUrl ?? this.o.serviceUrl ?? DEFAULT_SERVICE_URL, ...(tenantId ? { tenantId } : {}) };
+  }
+}
+
+function required(id: string | undefined): string {
+  if (!id) throw new DeliveryError("Teams returned no activity id");
+  return id;
+}
+
+/** The ticket card posted to `channel`: the current routing's if there is one, else the latest. */
+export function ticketRef(i: Incident, channel: string): { conversationId: string; activityId: string; route: number } | undefined {
+  const suffix = `:ticket:teams:${channel}`;
+  const posts = i.timeline.flatMap((e) => {
+    if (e.type !== "delivered" || !e.ref || !e.to.endsWith(suffix)) return [];
+    const ref = decodeRef(e.ref);
+    const route = Number(/^r(\d+):/.exec(e.to)?.[1]);
+    return ref && route ? [{ ...ref, route }] : [];
+  });
+  return posts.findLast((p) => p.route === i.routeCount) ?? posts.at(-1);
+}
+
+function ticketLink(i: Incident): string | undefined {
+  const e = i.timeline.findLast((x) => x.type === "delivered" && x.to.startsWith(`r${i.routeCount}:ticket:`) && x.link !== undefined);
+  return e?.type === "delivered" ? e.link : undefined;
+}
+
+export function createTeamsNotifier(cfg: TeamsNotifierOptions): TeamsNotifier {
+  return new TeamsNotifier(cfg);
+}

@@ -1,0 +1,38 @@
+// What an Action.Submit carries back: small typed references (ids, rev), never state; the stores are
+// the truth. Input values of the card arrive beside them, keyed by input id.
+import { z } from "zod";
+import { IncidentId } from "../../src/domain/incident.js";
+
+const step = { conversationId: z.string().min(1).max(300), rev: z.number().int().min(0) };
+export const TicketOp = z.enum(["acknowledge", "escalate", "reroute", "resolve"]);
+export type TicketOp = z.infer<typeof TicketOp>;
+
+export const SubmitData = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("answer"), ...step, questionId: z.string().min(1).max(64), value: z.string().max(200).optional() }),
+  z.object({ action: z.literal("confirm"), ...step, accept: z.boolean() }),
+  z.object({ action: z.literal("back"), ...step }),
+  z.object({ action: z.literal("cancel"), ...step }),
+  z.object({ action: z.literal("start") }),
+  /** `route` is the incident's routeCount when the card was posted: an older card is superseded. */
+  z.object({ action: z.literal("ticket"), op: TicketOp, incidentId: IncidentId, route: z.number().int().min(1) }),
+]);
+export type SubmitData = z.infer<typeof SubmitData>;
+
+/** Input ids used by our cards; their values come back beside the data. */
+export const INPUT = { choices: "choices", text: "text", reason: "reason", note: "note" } as const;
+const Inputs = z.object({
+  choices: z.string().max(4000).optional(),
+  text: z.string().max(8000).optional(),
+  reason: z.string().max(2000).optional(),
+  note: z.string().max(4000).optional(),
+});
+export type Inputs = z.infer<typeof Inputs>;
+
+/** Splits an activity's `value` into the button's data and the card's inputs; undefined if unreadable. */
+export function parseSubmit(value: unknown): { data: SubmitData; inputs: Inputs } | undefined {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return undefined;
+  const { choices, text, reason, note, ...rest } = value as Record<string, unknown>;
+  const data = SubmitData.safeParse(rest);
+  const inputs = Inputs.safeParse({ choices, text, reason, note });
+  return data.success && inputs.success ? { data: data.data, inputs: inputs.data } : undefined;
+}

@@ -1,0 +1,111 @@
+// The triage walk-through in a personal chat: turns go to the platform-neutral TriageBot, replies come
+// back as cards, and a card whose button was accepted is edited in place to show the answer.
+import type { TurnContext } from "botbuilder";
+import type { App } from "../../src/app.js";
+import type { Input } from "../../src/bot/conversation.js";
+import { notice, type Reply } from "../../src/bot/reply.js";
+import { botAccountId, type TeamsConfig } from "./auth.js";
+import { answeredCard, cardActivity, renderReply } from "./cards/index.js";
+import { NONE_VALUE } from "./cards/question.js";
+import { connectorOf } from "./connector.js";
+import type { Who } from "./identity.js";
+import type { Inputs, SubmitData } from "./submit.js";
+
+type StepData = Exclude<SubmitData, { action: "ticket" } | { action: "start" }>;
+
+export class Walkthrough {
+  constructor(private readonly app: App, private readonly cfg: TeamsConfig) {}
+
+  /** Typed text or a command in the personal chat. */
+  async typed(ctx: TurnContext, who: Who, input: Input): Promise<void> {
+    await send(ctx, await this.app.bot.handle({ key: who.key, user: who.actor, input }));
+  }
+
+  /** A button of a walk-through card. Cards of another or an older triage change nothing. */
+  async submit(ctx: TurnContext, who: Who, data: StepData, inputs: Inputs): Promise<void> {
+    const conv = await this.app.conversations.get(who.key);
+    if (!conv || conv.id !== data.conversationId) {
+      await send(ctx, [notice("That card belongs to a triage that has ended or been replaced; nothing was changed. Use the latest card.", "warning")]);
+      return;
+    }
+    const input = this.toInput(data, inputs);
+    if ("error" in input) {
+      await send(ctx, [notice(input.error, "warning")]);
+      return;
+    }
+    const replies = await this.app.bot.handle({ key: who.key, user: who.actor, input });
+    const refused = replies[0]?.kind === "notice" && replies[0].level !== "info";
+    if (!refused && ctx.activity.replyToId) {
+      const { question, answer } = this.describe(data, input);
+      await ctx.updateActivity({ ...cardActivity(answeredCard(question, answer)), id: ctx.activity.replyToId });
+    }
+    await send(ctx, replies);
+  }
+
+  /** Asked in a channel or group chat: the questions go to a new personal chat with the reporter. */
+  async startPrivately(ctx: TurnContext, who: Who, text: string): Promise<void> {
+    const a = ctx.activity;
+    const connector = connectorOf(ctx);
+    const chat = await connector.conversations
+      .createConversation({
+        isGroup: false,
+        bot: { id: a.recipient?.id ?? botAccountId(this.cfg) },
+        members: [{ id: a.from.id }],
+        tenantId: who.tenantId,
+        channelData: { tenant: { id: who.tenantId } },
+      })
+      .catch((err: unknown) => {
+        this.app.log.warn({ err: (err as Error).message, user: who.actor.userId }, "teams: cannot open a personal chat");
+        return undefined;
+      });
+    const id = chat?.id;
+    if (!id) {
+      await ctx.sendActivity("I could not open a private chat with you. Open a chat with me (Apps → AI Incident Triage) and type **incident** there.");
+      return;
+    }
+    const replies = await this.app.bot.handle({ key: who.key, user: who.actor, input: { kind: "start", text } });
+    for (const r of replies) await connector.conversations.sendToConversation(id, cardActivity(renderReply(r)));
+    await ctx.sendActivity(`${who.actor.name ?? "Thanks"}, I have sent you a private chat to walk through this incident.`);
+  }
+
+  private toInput(data: StepData, inputs: Inputs): Input | { error: string } {
+    const { rev } = data;
+    switch (data.action) {
+      case "back":
+        return { kind: "back", rev };
+      case "cancel":
+        return { kind: "cancel", rev };
+      case "confirm":
+        return { kind: "confirm-inferred", accept: data.accept, rev };
+      case "answer": {
+        if (data.value !== undefined) return { kind: "answer", questionId: data.questionId, value: data.value, rev };
+        const q = this.app.defs.flow.questions.find((x) => x.id === data.questionId);
+        if (q?.kind === "many") {
+          const picked = (inputs.choices ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+          if (!picked.length) return { error: "Pick at least one option, or the last one for none, then Submit." };
+          if (picked.includes(NONE_VALUE) && picked.length > 1) return { error: "You picked options and 'none' together; pick one or the other." };
+          return { kind: "answer", questionId: data.questionId, value: picked.includes(NONE_VALUE) ? [] : picked, rev };
+        }
+        return { kind: "answer", questionId: data.questionId, value: inputs.text ?? "", rev };
+      }
+    }
+  }
+
+  /** The question and answer an answered card shows, in the flow's words. */
+  private describe(data: StepData, input: Input): { question: string; answer: string } {
+    if (input.kind === "back") return { question: "Back", answer: "Went back to the previous question" };
+    if (input.kind === "cancel") return { question: "Cancelled", answer: "Triage cancelled" };
+    if (input.kind === "confirm-inferred") return { question: "Suggested answers", answer: input.accept ? "Yes, that's right" : "I will answer them myself" };
+    if (input.kind !== "answer" || data.action !== "answer") return { question: "", answer: "Answered" };
+    const q = this.app.defs.flow.questions.find((x) => x.id === data.questionId);
+    if (!q) return { question: data.questionId, answer: String(input.value) };
+    if (q.kind === "text") return { question: q.prompt, answer: String(input.value) };
+    const values = [input.value].flat() as string[];
+    const labels = values.map((v) => q.options.find((o) => o.value === v)?.label ?? v);
+    return { question: q.prompt, answer: labels.join(", ") || (q.kind === "many" ? (q.noneLabel ?? "None") : "") };
+  }
+}
+
+export async function send(ctx: TurnContext, replies: Reply[]): Promise<void> {
+  if (replies.length) await ctx.sendActivities(replies.map((r) => cardActivity(renderReply(r))));
+}

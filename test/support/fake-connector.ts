@@ -1,0 +1,85 @@
+// A Bot Framework connector on localhost, standing where an activity's serviceUrl points: records what
+// the bot posts, replies, updates and which chats it opens, and answers like the real service.
+import { createServer, type IncomingMessage, type Server } from "node:http";
+
+export interface ConnectorCall {
+  kind: "create" | "send" | "reply" | "update";
+  /** the conversation id as sent (a channel thread may carry ";messageid=..."). */
+  conversationId: string;
+  /** the activity replied to (reply) or edited (update). */
+  activityId?: string;
+  /** the id the fake answered with. */
+  id: string;
+  body: Record<string, any>;
+}
+
+export interface FakeConnector {
+  url: string;
+  calls: ConnectorCall[];
+  /** Answers the next `count` requests with 429 and this Retry-After (seconds). */
+  throttle(count: number, retryAfterSeconds: number): void;
+  close(): Promise<void>;
+}
+
+/** The channel part of a conversation id (without the thread's ";messageid="). */
+export const channelOf = (conversationId: string) => conversationId.split(";")[0]!;
+
+export async function startFakeConnector(): Promise<FakeConnector> {
+  const calls: ConnectorCall[] = [];
+  let throttled = 0;
+  let retryAfter = 1;
+  let next = 1;
+  const server: Server = createServer((req, res) => {
+    void body(req).then((json) => {
+      const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) =>
+        res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(payload));
+      if (throttled > 0) {
+        throttled--;
+        return reply(429, { error: { code: "TooManyRequests", message: "slow down" } }, { "retry-after": String(retryAfter) });
+      }
+      const path = new URL(req.url ?? "/", "http://x").pathname;
+      const m = /^\/v3\/conversations(?:\/([^/]+)\/activities(?:\/([^/]+))?)?\/?$/.exec(path);
+      if (!m) return reply(404, { error: { code: "NotFound", message: path } });
+      const [, conv, act] = m;
+      const conversationId = conv ? decodeURIComponent(conv) : "";
+      const activityId = act ? decodeURIComponent(act) : undefined;
+      if (req.method === "POST" && !conv) {
+        // Teams answers the same 1:1 chat for the same member, as here.
+        const id = `a:chat-${json.members?.[0]?.id ?? "unknown"}`;
+        calls.push({ kind: "create", conversationId: id, id, body: json });
+        return reply(201, { id });
+      }
+      if (req.method === "POST") {
+        const id = `act-${next++}`;
+        calls.push({ kind: activityId ? "reply" : "send", conversationId, ...(activityId ? { activityId } : {}), id, body: json });
+        return reply(201, { id });
+      }
+      if (req.method === "PUT" && activityId) {
+        calls.push({ kind: "update", conversationId, activityId, id: activityId, body: json });
+        return reply(200, { id: activityId });
+      }
+      return reply(405, { error: { code: "MethodNotAllowed", message: req.method } });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    throttle(count, seconds) {
+      throttled = count;
+      retryAfter = seconds;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+async function body(req: IncomingMessage): Promise<Record<string, any>> {
+  let text = "";
+  for await (const chunk of req) text += chunk;
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return {};
+  }
+}

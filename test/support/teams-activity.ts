@@ -1,0 +1,80 @@
+// Activities as Microsoft Teams sends them to a bot (Bot Framework shapes, channelId "msteams"):
+// messages (with an @mention in channels), Action.Submit button presses and install events.
+import { randomUUID } from "node:crypto";
+
+export const TENANT_ID = "tenant-0001";
+export const BOT = { id: "28:00000000-0000-0000-0000-00000000b07", name: "Triage" };
+
+export interface TeamsUser {
+  /** the Teams user id ("29:..."). */
+  id: string;
+  aadObjectId: string;
+  name: string;
+}
+export const user = (handle: string, name: string): TeamsUser => ({ id: `29:1${handle}`, aadObjectId: `aad-${handle}`, name });
+
+export interface Where {
+  serviceUrl: string;
+  conversationId: string;
+  conversationType: "personal" | "channel" | "groupChat";
+}
+export const personalChat = (serviceUrl: string, u: TeamsUser, conversationId = `a:personal-${u.aadObjectId}`): Where => ({ serviceUrl, conversationId, conversationType: "personal" });
+/** A channel; `threadOf` makes it the thread of that root message, as Teams names replies there. */
+export const channel = (serviceUrl: string, id: string, threadOf?: string): Where => ({
+  serviceUrl,
+  conversationId: threadOf ? `${id};messageid=${threadOf}` : id,
+  conversationType: "channel",
+});
+
+function base(where: Where, from: TeamsUser) {
+  const inChannel = where.conversationType === "channel";
+  const channelId = where.conversationId.split(";")[0]!;
+  return {
+    id: `${Date.now()}${Math.floor(Math.random() * 1000)}`,
+    timestamp: new Date().toISOString(),
+    channelId: "msteams",
+    serviceUrl: where.serviceUrl,
+    from: { id: from.id, name: from.name, aadObjectId: from.aadObjectId },
+    conversation: {
+      id: where.conversationId,
+      conversationType: where.conversationType,
+      tenantId: TENANT_ID,
+      ...(where.conversationType !== "personal" ? { isGroup: true } : {}),
+    },
+    recipient: BOT,
+    locale: "en-US",
+    channelData: {
+      tenant: { id: TENANT_ID },
+      ...(inChannel ? { teamsChannelId: channelId, teamsTeamId: "19:team@thread.tacv2", channel: { id: channelId }, team: { id: "19:team@thread.tacv2" } } : {}),
+    },
+  };
+}
+
+/** A typed message; in a channel it starts with the bot's @mention, as Teams delivers it. */
+export function message(where: Where, from: TeamsUser, text: string) {
+  const mention = where.conversationType !== "personal";
+  const at = `<at>${BOT.name}</at>`;
+  return {
+    ...base(where, from),
+    type: "message",
+    textFormat: "plain",
+    text: mention ? `${at} ${text}` : text,
+    entities: [
+      { type: "clientInfo", locale: "en-US", platform: "Web", timezone: "Europe/Berlin" },
+      ...(mention ? [{ type: "mention", text: at, mentioned: { id: BOT.id, name: BOT.name } }] : []),
+    ],
+  };
+}
+
+/** An Action.Submit press: the button's data merged with the card's inputs; replyToId is the card. */
+export function submit(where: Where, from: TeamsUser, value: Record<string, unknown>, cardActivityId: string) {
+  const b = base(where, from);
+  return { ...b, type: "message", value, replyToId: cardActivityId, channelData: { ...b.channelData, source: { name: "message" }, legacy: { replyToId: cardActivityId } } };
+}
+
+/** The bot installed (personal scope) or added to a team: Teams sends membersAdded with the bot. */
+export function installed(where: Where, by: TeamsUser) {
+  const b = base(where, by);
+  const inTeam = where.conversationType === "channel";
+  return { ...b, id: randomUUID(), type: "conversationUpdate", membersAdded: [{ id: BOT.id }], channelData: { ...b.channelData, ...(inTeam ? { eventType: "teamMemberAdded" } : {}) } };
+}
