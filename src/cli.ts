@@ -16,7 +16,7 @@ import { summaryCommands } from "./commands/summary.js";
 import { opsCommands } from "./commands/ops.js";
 import { serve } from "./serve.js";
 import { slackConfigured, teamsConfigured } from "./config.js";
-import { onShutdown } from "./worker.js";
+import { onShutdown } from "./runtime.js";
 
 export { UsageError };
 

@@ -7,7 +7,7 @@ import type { App } from "./app.js";
 import { teamsConfigured, type Config } from "./config.js";
 import type { Logger } from "./log.js";
 import type { Notifier } from "./tickets/notifier.js";
-import type { Route } from "./web.js";
+import type { Route } from "./http.js";
 
 export interface PlatformRoute {
   name: string;

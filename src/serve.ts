@@ -4,8 +4,8 @@ import { createEmbeddedApp, createRedisApp, type App } from "./app.js";
 import type { Config } from "./config.js";
 import type { Logger } from "./log.js";
 import { platformAdapters } from "./platforms.js";
-import { startWeb, type WebHandle } from "./web.js";
-import { defaultNotifier, startWorker, type WorkerHandle } from "./worker.js";
+import { startWeb, type WebHandle } from "./http.js";
+import { defaultNotifier, startWorker, type WorkerHandle } from "./runtime.js";
 
 export interface Served {
   app: App;
@@ -16,7 +16,7 @@ export interface Served {
 
 export async function serve(cfg: Config, log: Logger): Promise<Served> {
   const adapters = await platformAdapters(cfg, log);
-  const notifier = defaultNotifier(adapters.notifiers);
+  const notifier = defaultNotifier(adapters.notifiers, log);
   let app: App;
   let worker: WorkerHandle | undefined;
   if (!cfg.REDIS_URL) {

@@ -1,76 +1,27 @@
-// Process "web": the HTTP endpoints (health now; Slack and Teams mount here). Holds no conversation
-// state of its own, so several can run behind a load balancer.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { App } from "./app.js";
-import { createRedisApp } from "./app.js";
-import { ConfigError, loadConfig, type Config } from "./config.js";
-import { createLogger, type Logger } from "./log.js";
-import { NotifierRouter } from "./tickets/notifier.js";
-import { onShutdown } from "./worker.js";
+// Process "web" (Procfile): Slack and Teams endpoints and /healthz. Workers run as their own process
+// ("worker"), so this one only files incidents and enqueues; run several behind a load balancer.
+import { loadConfig } from "./config.js";
+import { createLogger } from "./log.js";
+import { onShutdown } from "./runtime.js";
+import { serve } from "./serve.js";
 
-export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
-
-export interface WebHandle {
-  server: Server;
-  port: number;
-  stop(): Promise<void>;
-}
-
-export async function health(app: App): Promise<{ ok: boolean; checks: Record<string, string> }> {
-  const checks: Record<string, string> = { mode: app.mode };
-  let ok = true;
-  if (app.redis) {
-    try {
-      await Promise.race([app.redis.ping(), new Promise((_, rej) => setTimeout(() => rej(new Error("timeout")), 1000))]);
-      checks.redis = "ok";
-    } catch (e) {
-      checks.redis = `unreachable: ${(e as Error).message}`;
-      ok = false;
-    }
-  }
-  return { ok, checks };
-}
-
-export async function startWeb(app: App, port: number, log: Logger, routes: Route[] = []): Promise<WebHandle> {
-  const server = createServer((req, res) => {
-    void (async () => {
-      try {
-        if (req.method === "GET" && req.url === "/healthz") {
-          const h = await health(app);
-          res.writeHead(h.ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(h));
-          return;
-        }
-        for (const route of routes) if (await route(req, res)) return;
-        res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
-      } catch (err) {
-        log.error({ err: (err as Error).message, url: req.url }, "request failed");
-        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end('{"error":"internal error"}');
-      }
-    })();
-  });
-  await new Promise<void>((resolve) => server.listen(port, resolve));
-  const actual = (server.address() as { port: number }).port;
-  log.info({ port: actual }, "web listening");
-  return {
-    server,
-    port: actual,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-if (process.argv[1] && /[\\/]web\.[tj]s$/.test(process.argv[1])) {
-  const cfg: Config = loadConfig();
-  const log = createLogger(cfg.LOG_LEVEL);
-  if (!cfg.REDIS_URL) {
-    process.stderr.write(`web: ${new ConfigError("REDIS_URL: required for the web process (without it, `npm start` runs everything in one process)").message}\n`);
+const cfg = (() => {
+  try {
+    return loadConfig();
+  } catch (e) {
+    process.stderr.write(`web: ${(e as Error).message}\n`);
     process.exit(2);
   }
-  // The web process only enqueues; delivery happens in workers, so it needs no notifier of its own.
-  const app = createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, { notifier: new NotifierRouter([]), log });
-  startWeb(app, cfg.PORT, log).then((web) =>
-    onShutdown(async () => {
-      await web.stop();
-      await app.close();
-    }, log),
-  );
+})();
+const log = createLogger(cfg.LOG_LEVEL);
+if (!cfg.REDIS_URL) {
+  process.stderr.write("web: REDIS_URL: required for the web process (without it, `npm start` runs everything in one process)\n");
+  process.exit(2);
 }
+serve({ ...cfg, WORKER_MODE: "separate" }, log).then(
+  (s) => onShutdown(s.stop, log),
+  (err: Error) => {
+    log.fatal({ err: err.message }, "web failed to start");
+    process.exit(1);
+  },
+);

@@ -5,7 +5,7 @@ import { App as Bolt, HTTPReceiver, type AuthorizeResult } from "@slack/bolt";
 import type { App } from "../../src/app.js";
 import type { Logger } from "../../src/log.js";
 import type { Notifier } from "../../src/tickets/notifier.js";
-import type { Route } from "../../src/web.js";
+import type { Route } from "../../src/http.js";
 import { clientOptions, createClient } from "./client.js";
 import { eventDedupe } from "./dedupe.js";
 import { timestampAcceptable } from "./guard.js";

@@ -2,7 +2,7 @@
 // express-like request and response it expects. Authentication is botbuilder's (CloudAdapter.process).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ActivityHandler, CloudAdapter, Response as BotResponse } from "botbuilder";
-import type { Route } from "../../src/web.js";
+import type { Route } from "../../src/http.js";
 
 export const MESSAGES_PATH = "/api/messages";
 const MAX_BODY_BYTES = 256 * 1024;

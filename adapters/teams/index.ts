@@ -2,7 +2,7 @@
 // posts tickets for the worker. See README.md beside this file for setup.
 import type { App } from "../../src/app.js";
 import type { Notifier } from "../../src/tickets/notifier.js";
-import type { Route } from "../../src/web.js";
+import type { Route } from "../../src/http.js";
 import { cloudAdapter, type TeamsConfig } from "./auth.js";
 import { TeamsTriageBot } from "./bot.js";
 import { messagesRoute } from "./http.js";

@@ -4,7 +4,7 @@ import type { Config } from "../config.js";
 import { createLogger } from "../log.js";
 import { serve } from "../serve.js";
 import { NotifierRouter } from "../tickets/notifier.js";
-import { onShutdown, startWorker, defaultNotifier } from "../worker.js";
+import { onShutdown, startWorker, defaultNotifier } from "../runtime.js";
 import { platformAdapters } from "../platforms.js";
 import { UsageError, print, type Command } from "./command.js";
 
@@ -25,7 +25,7 @@ export const opsCommands: Record<string, Command> = {
     async run(_a, cfg) {
       const c = needRedis(cfg(), "triage worker");
       const log = createLogger(c.LOG_LEVEL);
-      const w = await startWorker(c, log, defaultNotifier((await platformAdapters(c, log)).notifiers));
+      const w = await startWorker(c, log, defaultNotifier((await platformAdapters(c, log)).notifiers, log));
       onShutdown(w.stop, log);
       return forever();
     },

@@ -54,7 +54,7 @@ export class TicketProcessor {
     for (const to of this.channels(domain)) {
       incident = await this.sendOnce(incident, `${r}:ticket:${destinationKey(to)}`, { kind: "ticket", incident, to, level: incident.level, oncall });
     }
-    for (const to of this.personal(oncall)) {
+    for (const to of this.personal(oncall, domain)) {
       const reason = `you are on call (level ${incident.level + 1}) for ${domain}`;
       incident = await this.sendOnce(incident, `${r}:page:${destinationKey(to)}`, { kind: "page", incident, to, level: incident.level, person: oncall, reason });
     }
@@ -94,7 +94,7 @@ export class TicketProcessor {
     if (incident.status === "resolved") return "already resolved";
     const person = onCall(this.d.roster, incident.routing.domain, event.level, this.d.clock.now());
     const level = event.level;
-    for (const to of this.personal(person)) {
+    for (const to of this.personal(person, incident.routing.domain)) {
       incident = await this.sendOnce(incident, `p${gen}:page:${destinationKey(to)}`, { kind: "page", incident, to, level, person, reason: event.reason });
     }
     for (const to of this.channels(incident.routing.domain)) {
@@ -153,11 +153,12 @@ export class TicketProcessor {
     return destinationsOf(this.d.roster.domains[domain].destinations).filter((d) => this.d.notifier.platforms.includes(d.platform));
   }
 
-  private personal(p: Person): Destination[] {
+  /** Where a person is paged: their chat ids, and the console where the domain uses it. */
+  private personal(p: Person, domain: Domain): Destination[] {
     const all: Destination[] = [
       ...(p.slack ? [{ platform: "slack" as const, address: p.slack }] : []),
       ...(p.teams ? [{ platform: "teams" as const, address: p.teams }] : []),
-      { platform: "console", address: `@${p.id}` },
+      ...(this.d.roster.domains[domain].destinations.console ? [{ platform: "console" as const, address: `@${p.id}` }] : []),
     ];
     return all.filter((d) => this.d.notifier.platforms.includes(d.platform));
   }

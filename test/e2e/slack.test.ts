@@ -8,7 +8,7 @@ import { ManualClock } from "../../src/clock.js";
 import { loadConfig } from "../../src/config.js";
 import { onCall } from "../../src/domain/roster.js";
 import { silentLogger } from "../../src/log.js";
-import { startWeb, type WebHandle } from "../../src/web.js";
+import { startWeb, type WebHandle } from "../../src/http.js";
 import { defs } from "../support/defs.js";
 import { FakeSlack, type FakeMessage } from "../support/fake-slack.js";
 import { testRoster } from "../support/roster.js";

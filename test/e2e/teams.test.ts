@@ -9,7 +9,7 @@ import { loadConfig } from "../../src/config.js";
 import type { Incident } from "../../src/domain/incident.js";
 import { silentLogger } from "../../src/log.js";
 import { DeliveryError } from "../../src/tickets/notifier.js";
-import { startWeb, type WebHandle } from "../../src/web.js";
+import { startWeb, type WebHandle } from "../../src/http.js";
 import { defs } from "../support/defs.js";
 import { channelOf, startFakeConnector, type ConnectorCall, type FakeConnector } from "../support/fake-connector.js";
 import { testRoster } from "../support/roster.js";

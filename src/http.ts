@@ -1,0 +1,55 @@
+// The web process's HTTP server: /healthz and the platform routes (Slack, Teams) mounted beside it.
+// Holds no conversation state of its own, so several can run behind a load balancer.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { App } from "./app.js";
+import type { Logger } from "./log.js";
+
+export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+export interface WebHandle {
+  server: Server;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function health(app: App): Promise<{ ok: boolean; checks: Record<string, string> }> {
+  const checks: Record<string, string> = { mode: app.mode };
+  let ok = true;
+  if (app.redis) {
+    try {
+      await Promise.race([app.redis.ping(), new Promise((_, rej) => setTimeout(() => rej(new Error("timeout")), 1000))]);
+      checks.redis = "ok";
+    } catch (e) {
+      checks.redis = `unreachable: ${(e as Error).message}`;
+      ok = false;
+    }
+  }
+  return { ok, checks };
+}
+
+export async function startWeb(app: App, port: number, log: Logger, routes: Route[] = []): Promise<WebHandle> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      try {
+        if (req.method === "GET" && req.url === "/healthz") {
+          const h = await health(app);
+          res.writeHead(h.ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(h));
+          return;
+        }
+        for (const route of routes) if (await route(req, res)) return;
+        res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
+      } catch (err) {
+        log.error({ err: (err as Error).message, url: req.url }, "request failed");
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end('{"error":"internal error"}');
+      }
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(port, resolve));
+  const actual = (server.address() as { port: number }).port;
+  log.info({ port: actual }, "web listening");
+  return {
+    server,
+    port: actual,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

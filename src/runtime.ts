@@ -1,0 +1,89 @@
+// The worker runtime: runs the ticket jobs (delivery, escalation timers, pages, updates) from BullMQ and
+// sweeps the outbox for incidents whose delivery was never enqueued (a web process died mid-way).
+import { ConsoleNotifier } from "../adapters/console/notifier.js";
+import { createRedisApp, type App } from "./app.js";
+import { ConfigError, type Config } from "./config.js";
+import type { Logger } from "./log.js";
+import { connect } from "./redis.js";
+import { startWorkers } from "./tickets/bullmq-queue.js";
+import { NotifierRouter, type Notifier, type Outbound } from "./tickets/notifier.js";
+import { WebhookNotifier } from "./tickets/webhook-notifier.js";
+
+const SWEEP_EVERY_MS = 15_000;
+/** An incident undelivered this long after creation had its enqueue lost: enqueue it again. */
+const SWEEP_GRACE_MS = 30_000;
+
+export interface WorkerHandle {
+  app: App;
+  stop(): Promise<void>;
+}
+
+/** The chat platforms' notifiers plus webhooks, and console destinations as JSON log lines. */
+export function defaultNotifier(extra: Notifier[] = [], log?: Logger): Notifier {
+  const consoleOut = log ? new LogNotifier(log) : new ConsoleNotifier(process.stdout);
+  return new NotifierRouter([...extra, new WebhookNotifier(), consoleOut]);
+}
+
+/** Console destinations in a server process: a structured log line instead of terminal text. */
+class LogNotifier implements Notifier {
+  readonly platforms = ["console"] as const;
+  constructor(private readonly log: Logger) {}
+  async send(m: Outbound): Promise<void> {
+    this.log.info({ incidentId: m.incident.id, to: m.to.address, kind: m.kind, key: m.key }, "posted to console destination");
+  }
+}
+
+export async function startWorker(cfg: Config, log: Logger, notifier: Notifier = defaultNotifier([], log)): Promise<WorkerHandle> {
+  if (!cfg.REDIS_URL) throw new ConfigError("REDIS_URL: required for `triage worker` (without it, `npm start` runs everything in one process)");
+  const app = createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, { notifier, log, role: "worker" });
+  const workerConn = connect(cfg.REDIS_URL, log, "worker");
+  const workers = startWorkers(workerConn, cfg.QUEUE_PREFIX, (job) => app.processor.run(job), { concurrency: cfg.WORKER_CONCURRENCY, lockMs: cfg.WORKER_LOCK_MS }, log);
+
+  const sweep = async () => {
+    try {
+      const ids = await app.incidents.undelivered(new Date(app.clock.now().getTime() - SWEEP_GRACE_MS));
+      for (const id of ids) {
+        const incident = await app.incidents.get(id);
+        if (incident) await app.actions.dispatch(incident);
+      }
+      if (ids.length) log.warn({ count: ids.length }, "re-enqueued undelivered incidents");
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, "outbox sweep failed; will retry");
+    }
+  };
+  const sweeper = setInterval(() => void sweep(), SWEEP_EVERY_MS);
+  const heartbeat = setInterval(() => log.info({ workers: workers.length, running: workers.filter((w) => w.isRunning()).length }, "heartbeat"), 30_000);
+  void sweep();
+  log.info({ queues: ["oncall-safety", "oncall-security"], prefix: cfg.QUEUE_PREFIX, concurrency: cfg.WORKER_CONCURRENCY }, "worker started");
+
+  return {
+    app,
+    async stop() {
+      clearInterval(sweeper);
+      clearInterval(heartbeat);
+      // close() waits for jobs in flight to finish; jobs not yet started stay in Redis for another worker.
+      await Promise.all(workers.map((w) => w.close()));
+      await workerConn.quit().catch(() => workerConn.disconnect());
+      await app.close();
+      log.info("worker stopped");
+    },
+  };
+}
+
+export function onShutdown(stop: () => Promise<void>, log: Logger) {
+  let stopping = false;
+  for (const sig of ["SIGTERM", "SIGINT"] as const) {
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal: sig }, "shutting down");
+      stop().then(
+        () => process.exit(0),
+        (err) => {
+          log.error({ err: (err as Error).message }, "unclean shutdown");
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
