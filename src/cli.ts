@@ -8,6 +8,9 @@ import { renderResult } from "../adapters/console/render.js";
 import { runConsoleChat } from "../adapters/console/chat.js";
 import { createEmbeddedApp } from "./app.js";
 import { classifyText, replay } from "./bot/oneshot.js";
+import { SUMMARY_PERIODS } from "./bot/summaries.js";
+import { renderSummaryText } from "./bot/summary-text.js";
+import { startEmbeddedDigest } from "./digest/runner.js";
 import { loadConfig, type Config } from "./config.js";
 import { loadDefinitions } from "./definitions.js";
 import { createLogger } from "./log.js";
@@ -97,7 +100,9 @@ const commands: Record<string, Command> = {
 
 async function chat(cfg: Config): Promise<number> {
   const log = createLogger(cfg.LOG_LEVEL === "info" ? "warn" : cfg.LOG_LEVEL);
-  const app = createEmbeddedApp(cfg, { notifier: new ConsoleNotifier(process.stdout), log });
+  const notifier = new ConsoleNotifier(process.stdout);
+  const app = createEmbeddedApp(cfg, { notifier, log });
+  const digest = startEmbeddedDigest({ app, log, send: (d) => notifier.postDigest(d) });
   process.stdout.write("Embedded mode: in-memory store and queue, nothing is kept after exit (set REDIS_URL for durable storage).\n");
   const name = safeUser();
   await runConsoleChat({
@@ -106,7 +111,10 @@ async function chat(cfg: Config): Promise<number> {
     output: process.stdout,
     user: { platform: "console", userId: name, name },
     settle: () => app.idle(),
+    // Whoever holds the terminal holds the data already: the console does not ask for a manager.
+    summary: async (period, domain) => renderSummaryText(await app.summaries.build(app.clock.now(), SUMMARY_PERIODS[period], domain)),
   });
+  await digest.stop();
   await app.idle();
   await app.close();
   return 0;

@@ -6,6 +6,8 @@ import { ConfigError, type Config } from "./config.js";
 import type { Logger } from "./log.js";
 import { connect } from "./redis.js";
 import { startWorkers } from "./tickets/bullmq-queue.js";
+import type { Digest } from "./digest/post.js";
+import { startDigest } from "./digest/runner.js";
 import { NotifierRouter, type Notifier, type Outbound } from "./tickets/notifier.js";
 import { WebhookNotifier } from "./tickets/webhook-notifier.js";
 
@@ -24,12 +26,21 @@ export function defaultNotifier(extra: Notifier[] = [], log?: Logger): Notifier 
   return new NotifierRouter([...extra, new WebhookNotifier(), consoleOut]);
 }
 
+/** Posts a digest through the notifier of its destination's platform. */
+export const digestSender = (notifier: Notifier) => async (d: Digest) => {
+  if (!notifier.postDigest) throw new Error("this notifier cannot post digests");
+  await notifier.postDigest(d);
+};
+
 /** Console destinations in a server process: a structured log line instead of terminal text. */
 class LogNotifier implements Notifier {
   readonly platforms = ["console"] as const;
   constructor(private readonly log: Logger) {}
   async send(m: Outbound): Promise<void> {
     this.log.info({ incidentId: m.incident.id, to: m.to.address, kind: m.kind, key: m.key }, "posted to console destination");
+  }
+  async postDigest(d: Digest): Promise<void> {
+    this.log.info({ to: d.to.address, scheduledAt: d.scheduledAt, total: d.summary.total, digest: d.text }, "digest posted to console destination");
   }
 }
 
@@ -38,6 +49,7 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
   const app = createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, { notifier, log, role: "worker" });
   const workerConn = connect(cfg.REDIS_URL, log, "worker");
   const workers = startWorkers(workerConn, cfg.QUEUE_PREFIX, (job) => app.processor.run(job), { concurrency: cfg.WORKER_CONCURRENCY, lockMs: cfg.WORKER_LOCK_MS }, log);
+  const digest = await startDigest({ connection: workerConn, prefix: cfg.QUEUE_PREFIX, app, log, send: digestSender(notifier) });
 
   const sweep = async () => {
     try {
@@ -59,6 +71,7 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
   return {
     app,
     async stop() {
+      await digest.stop();
       clearInterval(sweeper);
       clearInterval(heartbeat);
       // close() waits for jobs in flight to finish; jobs not yet started stay in Redis for another worker.

@@ -5,7 +5,8 @@ import type { Config } from "./config.js";
 import type { Logger } from "./log.js";
 import { platformAdapters } from "./platforms.js";
 import { startWeb, type WebHandle } from "./http.js";
-import { defaultNotifier, startWorker, type WorkerHandle } from "./runtime.js";
+import { defaultNotifier, digestSender, startWorker, type WorkerHandle } from "./runtime.js";
+import { startEmbeddedDigest, type DigestHandle } from "./digest/runner.js";
 
 export interface Served {
   app: App;
@@ -19,9 +20,11 @@ export async function serve(cfg: Config, log: Logger): Promise<Served> {
   const notifier = defaultNotifier(adapters.notifiers, log);
   let app: App;
   let worker: WorkerHandle | undefined;
+  let digest: DigestHandle | undefined;
   if (!cfg.REDIS_URL) {
     log.warn("embedded mode: in-memory store and queue, nothing is kept after exit (set REDIS_URL for durable storage)");
     app = createEmbeddedApp(cfg, { notifier, log });
+    digest = startEmbeddedDigest({ app, log, send: digestSender(notifier) });
   } else {
     app = createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, { notifier, log });
     if (cfg.WORKER_MODE === "inline") worker = await startWorker(cfg, log, notifier);
@@ -34,6 +37,7 @@ export async function serve(cfg: Config, log: Logger): Promise<Served> {
     web,
     ...(worker ? { worker } : {}),
     async stop() {
+      await digest?.stop();
       await web.stop();
       for (const r of routes) await r.stop?.();
       await worker?.stop();

@@ -3,6 +3,8 @@ import { createInterface } from "node:readline";
 import type { TriageBot } from "../../src/bot/conversation.js";
 import type { Reply } from "../../src/bot/reply.js";
 import type { Actor } from "../../src/domain/incident.js";
+import { parseSummaryArgs, type SummaryPeriod } from "../../src/bot/summaries.js";
+import type { Domain } from "../../src/domain/vocabulary.js";
 import { renderReply } from "./render.js";
 
 export interface ConsoleChatOptions {
@@ -12,6 +14,8 @@ export interface ConsoleChatOptions {
   user: Actor;
   /** waits for tickets of a filed incident to be delivered before the next prompt. */
   settle: () => Promise<void>;
+  /** `summary [7d|30d|90d] [safety|security]` between triages. */
+  summary?: (period: SummaryPeriod, domain?: Domain) => Promise<string>;
 }
 
 /** Runs until 'quit' or end of input. Returns the number of incidents filed. */
@@ -31,8 +35,10 @@ export async function runConsoleChat(o: ConsoleChatOptions): Promise<number> {
       active = false;
       await o.settle();
     }
-    if (!active) o.output.write("\nDescribe an incident to start a new triage, or type 'quit'.\n");
+    if (!active) o.output.write("\nDescribe an incident to start a new triage, 'summary [7d|30d|90d]', or 'quit'.\n");
   };
+  // Between triages, or before the first answer, a line like "summary 30d" asks for a summary.
+  const atStart = () => !active || (last?.kind === "text-prompt" && last.questionId === "description");
   await send({ kind: "start" });
   const rl = createInterface({ input: o.input, terminal: false });
   for await (const raw of rl) {
@@ -41,7 +47,10 @@ export async function runConsoleChat(o: ConsoleChatOptions): Promise<number> {
     if (line === "") continue;
     if (/^back$/i.test(line)) await send({ kind: "back" });
     else if (/^cancel$/i.test(line)) await send({ kind: "cancel" });
-    else if (!active) await send({ kind: "start", text: line });
+    else if (o.summary && atStart() && /^summary(\s+(7d|30d|90d|safety|security))*$/i.test(line)) {
+      const args = parseSummaryArgs(line.replace(/^summary/i, ""))!;
+      o.output.write(`${await o.summary(args.period, args.domain)}\n`);
+    } else if (!active) await send({ kind: "start", text: line });
     else if (last?.kind === "question") await send({ kind: "answer", questionId: last.questionId, value: choose(last, line), rev: last.rev });
     else if (last?.kind === "confirm-inferred") await send({ kind: "text", text: line });
     else await send({ kind: "text", text: line });

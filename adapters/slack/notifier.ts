@@ -13,6 +13,7 @@ import { ACTIONS } from "./ids.js";
 import { ticketCard, ticketText } from "./blocks/ticket.js";
 import { createClient } from "./client.js";
 import { toDeliveryError } from "./errors.js";
+import type { Digest } from "../../src/digest/post.js";
 
 export interface SlackNotifierConfig {
   botToken: string;
@@ -57,6 +58,15 @@ export class SlackNotifier implements Notifier {
   constructor(private readonly cfg: SlackNotifierConfig) {
     this.log = cfg.log ?? silentLogger;
     this.client = createClient(cfg.botToken, cfg.apiUrl, this.log, "queue");
+  }
+
+  /** The digest as mrkdwn text; its text chart stands in for the image (no files:write scope needed). */
+  async postDigest(d: Digest): Promise<void> {
+    try {
+      await this.client.chat.postMessage({ channel: d.to.address, text: d.text, mrkdwn: true, unfurl_links: false });
+    } catch (err) {
+      throw toDeliveryError(err, `digest to ${d.to.address}`);
+    }
   }
 
   async send(m: Outbound): Promise<SentRef | void> {

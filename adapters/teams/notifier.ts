@@ -4,6 +4,7 @@
 import type { CloudAdapter } from "botbuilder";
 import type { Incident } from "../../src/domain/incident.js";
 import type { Destinations, Roster } from "../../src/domain/roster.js";
+import type { Digest } from "../../src/digest/post.js";
 import type { Notifier, Outbound, SentRef } from "../../src/tickets/notifier.js";
 import { DeliveryError } from "../../src/tickets/notifier.js";
 import { botAccountId, cloudAdapter, type TeamsConfig } from "./auth.js";
@@ -54,6 +55,13 @@ export class TeamsNotifier implements Notifier {
       case "update":
         return this.update(m.to.address, i, m.text);
     }
+  }
+
+  /** The digest as a Markdown message in the managers' channel (the text chart stands in for the image). */
+  async postDigest(d: Digest): Promise<void> {
+    const place = { serviceUrl: d.to.serviceUrl ?? this.o.serviceUrl ?? DEFAULT_SERVICE_URL, ...(d.to.tenantId ? { tenantId: d.to.tenantId } : {}) };
+    const activity = { type: "message", textFormat: "markdown", text: d.text.replace(/\*([^*\n]+)\*/g, "**$1**") };
+    await this.call(place, async (c) => void (await c.conversations.sendToConversation(d.to.address, activity)));
   }
 
   private async post(channel: string, activity: object): Promise<SentRef> {

@@ -1,6 +1,6 @@
 // Summaries on request: who may ask (managers in the roster), which window, and the store reads.
 import type { Clock } from "../clock.js";
-import { personByIdentity, type Roster } from "../domain/roster.js";
+import { ackMinutes, personByIdentity, type Roster } from "../domain/roster.js";
 import { summarize, type Summary } from "../domain/summary.js";
 import type { Actor } from "../domain/incident.js";
 import type { Domain } from "../domain/vocabulary.js";
@@ -38,14 +38,30 @@ export class Summaries {
     return { ok: true, summary: await this.build(this.d.clock.now(), SUMMARY_PERIODS[period], domain) };
   }
 
-  /** Reads exactly the window and the one before it (for the trend), nothing older. */
+  /** A window of `days` days ending at `to`. */
   async build(to: Date, days: number, domain?: Domain): Promise<Summary> {
-    const from = new Date(to.getTime() - days * 86_400_000);
-    const prevFrom = new Date(from.getTime() - days * 86_400_000);
-    const [current, previous] = await Promise.all([
-      this.d.incidents.list({ from, to, ...(domain ? { domain } : {}) }),
-      this.d.incidents.list({ from: prevFrom, to: from, ...(domain ? { domain } : {}) }),
+    return this.buildWindow(new Date(to.getTime() - days * 86_400_000), to, domain);
+  }
+
+  /**
+   * Reads the window, the one of the same length before it (for the trend), and the unresolved
+   * incidents of any age through the status indexes (an open SEV1 from last month still matters):
+   * the cost follows the window and the open backlog, never the whole history.
+   */
+  async buildWindow(from: Date, to: Date, domain?: Domain): Promise<Summary> {
+    const prevFrom = new Date(2 * from.getTime() - to.getTime());
+    const scope = domain ? { domain } : {};
+    const unresolved = (["open", "acknowledged", "escalated"] as const).map((status) => this.d.incidents.list({ from: new Date(0), to, status, ...scope }));
+    const [current, previous, ...backlog] = await Promise.all([
+      this.d.incidents.list({ from, to, ...scope }),
+      this.d.incidents.list({ from: prevFrom, to: from, ...scope }),
+      ...unresolved,
     ]);
-    return summarize(current, previous, { from, to, ...(domain ? { domain } : {}) });
+    const roster = this.d.roster;
+    return summarize(current, previous, { from, to, ...scope }, {
+      now: this.d.clock.now(),
+      ackTargets: (d, s) => ackMinutes(roster, d, s),
+      backlog: backlog.flat(),
+    });
   }
 }

@@ -59,6 +59,20 @@ export const DomainRoster = z.strictObject({
   escalationMinutes: EscalationMinutes,
 });
 
+export const DIGEST_DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "daily"] as const;
+
+/** The scheduled manager digest: when (local wall-clock time in a time zone), which period, where to. */
+export const DigestConfig = z.strictObject({
+  schedule: z.strictObject({
+    day: z.enum(DIGEST_DAYS, { error: `one of ${DIGEST_DAYS.join(", ")}` }),
+    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM, 24-hour, e.g. 09:00"),
+    timeZone: TimeZone.default("UTC"),
+  }),
+  period: z.enum(["7d", "30d"], { error: "7d or 30d" }).default("7d"),
+  destinations: Destinations.refine((d) => Object.values(d).some(Boolean), "name at least one of slack, teams, console, webhook"),
+});
+export type DigestConfig = z.infer<typeof DigestConfig>;
+
 export const Roster = z
   .strictObject({
     people: z.array(Person).min(1),
@@ -66,6 +80,8 @@ export const Roster = z
     /** may act on tickets of either domain (acknowledge, reroute, resolve). */
     incidentManagers: z.array(z.string()).default([]),
     domains: z.strictObject({ safety: DomainRoster, security: DomainRoster }),
+    /** optional scheduled summary for managers (see src/digest). */
+    digest: DigestConfig.optional(),
   })
   .superRefine((r, ctx) => {
     const ids = new Set<string>();

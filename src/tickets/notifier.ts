@@ -3,6 +3,7 @@
 import type { Incident } from "../domain/incident.js";
 import type { Person, Platform } from "../domain/roster.js";
 import type { Domain } from "../domain/vocabulary.js";
+import type { Digest } from "../digest/post.js";
 
 export interface Destination {
   platform: Platform;
@@ -35,6 +36,8 @@ export interface Notifier {
   /** Platforms this notifier can deliver to. */
   readonly platforms: readonly Platform[];
   send(message: Outbound): Promise<SentRef | void>;
+  /** Posts the managers' digest (text, with the chart image where the platform takes one). */
+  postDigest?(digest: Digest): Promise<void>;
 }
 
 /** A delivery failure; `retryAfterMs` is honoured when the platform said when to come back (429). */
@@ -52,9 +55,19 @@ export class NotifierRouter implements Notifier {
     this.platforms = byPlatform.flatMap((n) => n.platforms);
   }
   async send(m: Outbound): Promise<SentRef | void> {
-    const n = this.byPlatform.find((x) => x.platforms.includes(m.to.platform));
-    if (!n) throw new DeliveryError(`no notifier for platform ${m.to.platform}`, undefined, true);
-    return n.send(m);
+    return this.for(m.to).send(m);
+  }
+
+  async postDigest(d: Digest): Promise<void> {
+    const n = this.for(d.to);
+    if (!n.postDigest) throw new DeliveryError(`the ${d.to.platform} notifier cannot post a digest`, undefined, true);
+    await n.postDigest(d);
+  }
+
+  private for(to: Destination): Notifier {
+    const n = this.byPlatform.find((x) => x.platforms.includes(to.platform));
+    if (!n) throw new DeliveryError(`no notifier for platform ${to.platform}`, undefined, true);
+    return n;
   }
 }
 
@@ -62,7 +75,11 @@ export class NotifierRouter implements Notifier {
 export class RecordingNotifier implements Notifier {
   readonly sent: Outbound[] = [];
   constructor(readonly platforms: readonly Platform[] = ["console", "webhook", "slack", "teams"]) {}
+  readonly digests: Digest[] = [];
   async send(m: Outbound) {
     this.sent.push(m);
+  }
+  async postDigest(d: Digest) {
+    this.digests.push(d);
   }
 }

@@ -1,11 +1,16 @@
 // Delivers tickets as JSON to a webhook (the `webhook` destination): for chat tools without a native
 // adapter, paging gateways, and the tests' local fake. Each message carries an Idempotency-Key.
+import type { Digest } from "../digest/post.js";
 import type { Notifier, Outbound } from "./notifier.js";
 import { DeliveryError } from "./notifier.js";
 
 export class WebhookNotifier implements Notifier {
   readonly platforms = ["webhook"] as const;
   constructor(private readonly timeoutMs = 5000) {}
+
+  async postDigest(d: Digest): Promise<void> {
+    await this.post(d.to.address, `digest.${d.scheduledAt}`, { kind: "digest", scheduledAt: d.scheduledAt, text: d.text, summary: d.summary });
+  }
 
   async send(m: Outbound): Promise<void> {
     const body = {
@@ -20,11 +25,15 @@ export class WebhookNotifier implements Notifier {
       ...(m.kind === "cross-domain" ? { crossDomain: m.incident.classification.crossDomain, for: m.domain } : {}),
       ...(m.kind === "update" ? { text: m.text } : {}),
     };
+    await this.post(m.to.address, m.key, body);
+  }
+
+  private async post(url: string, key: string, body: object): Promise<void> {
     let res: Response;
     try {
-      res = await fetch(m.to.address, {
+      res = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json", "idempotency-key": m.key },
+        headers: { "content-type": "application/json", "idempotency-key": key },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
