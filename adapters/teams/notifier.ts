@@ -57,10 +57,12 @@ export class TeamsNotifier implements Notifier {
     }
   }
 
-  /** The digest as a Markdown message in the managers' channel (the text chart stands in for the image). */
+  /** The digest as a Markdown message in the managers' channel, with the chart attached. */
   async postDigest(d: Digest): Promise<void> {
     const place = { serviceUrl: d.to.serviceUrl ?? this.o.serviceUrl ?? DEFAULT_SERVICE_URL, ...(d.to.tenantId ? { tenantId: d.to.tenantId } : {}) };
-    const activity = { type: "message", textFormat: "markdown", text: d.text.replace(/\*([^*\n]+)\*/g, "**$1**") };
+    // Teams shows an inline image attachment given as a data URL: the chart goes with the text.
+    const image = d.png ? [{ contentType: "image/png", contentUrl: `data:image/png;base64,${d.png.toString("base64")}`, name: "incidents.png" }] : [];
+    const activity = { type: "message", textFormat: "markdown", text: d.text.replace(/\*([^*\n]+)\*/g, "**$1**"), attachments: image };
     await this.call(place, async (c) => void (await c.conversations.sendToConversation(d.to.address, activity)));
   }
 
