@@ -26,15 +26,26 @@ const ValueSpec = z.strictObject({
   patterns: z.array(Weighted).min(1).max(1000),
 });
 
+const Implication = z
+  .strictObject({
+    target: z.enum(SIGNAL_TARGETS),
+    factor: z.number().min(0).max(2),
+    /** plain evidence goes to `value`, hedged evidence to `hedged`, negated evidence to `negated` */
+    value: z.string().optional(),
+    hedged: z.string().optional(),
+    negated: z.string().optional(),
+    /** or: this target's best value → a value of the other target (jailbreak → asset model) */
+    map: z.record(z.string(), z.string()).optional(),
+  })
+  .refine((i) => (i.value === undefined) !== (i.map === undefined), "set exactly one of 'value' and 'map'");
+
 const TargetSpec = z.strictObject({
   /** min confidence to report an inference */
   threshold: z.number().min(0).max(1),
   /** score of "none of these": the evidence a value needs to beat before it is believed */
   prior: z.number().min(0).max(20).optional(),
-  /** this target's best positive score, times factor, also counts for target.value (attack words imply intent) */
-  implies: z
-    .strictObject({ target: z.enum(SIGNAL_TARGETS), value: z.string(), factor: z.number().min(0).max(2) })
-    .optional(),
+  /** evidence for this target's best value also counts, times factor, for another target (see the file) */
+  implies: z.array(Implication).max(10).optional(),
   values: z.record(z.string(), ValueSpec),
 });
 
@@ -118,12 +129,17 @@ function checkValues(model: SignalModel): string[] {
       if (vs.negatedTo !== undefined && !allowed.includes(vs.negatedTo)) bad(vs.negatedTo, `values.${v}.negatedTo`);
       if (vs.hedgedTo !== undefined && !allowed.includes(vs.hedgedTo)) bad(vs.hedgedTo, `values.${v}.hedgedTo`);
     }
-    if (spec.implies) {
-      const other = CONTRACT[spec.implies.target].values as readonly string[];
-      if (!other.includes(spec.implies.value)) {
-        problems.push(`field 'targets.${t}.implies.value': '${spec.implies.value}' is not one of ${other.join(", ")}`);
+    (spec.implies ?? []).forEach((imp, i) => {
+      const other = CONTRACT[imp.target].values as readonly string[];
+      const where = `targets.${t}.implies.${i}`;
+      for (const [k, v] of [["value", imp.value], ["hedged", imp.hedged], ["negated", imp.negated]] as const) {
+        if (v !== undefined && !other.includes(v)) problems.push(`field '${where}.${k}': '${v}' is not one of ${other.join(", ")}`);
       }
-    }
+      for (const [from, to] of Object.entries(imp.map ?? {})) {
+        if (!allowed.includes(from)) problems.push(`field '${where}.map.${from}': '${from}' is not one of ${allowed.join(", ")}`);
+        if (!other.includes(to)) problems.push(`field '${where}.map.${from}': '${to}' is not one of ${other.join(", ")}`);
+      }
+    });
   }
   return problems;
 }
@@ -140,6 +156,10 @@ const GAP = "(?:[^\\s.;!?]+\\s){0,3}";
  * up to three words, and the whole pattern only matches whole words.
  */
 export function patternSource(p: string): string {
+  return `(?<!${WORD})(?:${translate(p)})(?!${WORD})`;
+}
+
+function translate(p: string): string {
   let out = "";
   let inClass = false;
   for (let i = 0; i < p.length; i++) {
@@ -166,12 +186,88 @@ export function patternSource(p: string): string {
       out += c.toLowerCase();
     }
   }
-  return `(?<!${WORD})(?:${out})(?!${WORD})`;
+  return out;
 }
 
-function tryRegex(source: string): RegExp | string {
+const KEY = 3;
+
+/**
+ * The literal prefixes a match of pattern p must start with (its first token), cut to KEY chars, or
+ * null when the pattern does not start with plain literals (then it is always run). Since a match
+ * starts at a word start, a pattern whose keys start no word of the text cannot match: skipping it
+ * saves most regex scans, as a report uses only a small part of the lexicon.
+ */
+export function patternKeys(p: string): string[] | null {
+  const alts = splitTop(p);
+  if (!alts) return null;
+  const keys = new Set<string>();
+  for (const a of alts) {
+    let lit: string[] | null;
+    if (a.startsWith("(")) {
+      const close = matchingParen(a, 0);
+      if (close < 0 || "?*{".includes(a[close + 1] ?? "")) return null;
+      lit = patternKeys(a.slice(1, close));
+    } else {
+      let i = 0;
+      while (i < a.length && !"()[]{}|?*+\\~.^$ ".includes(a[i]!)) i++;
+      let run = a.slice(0, i);
+      if (a[i] === "?" || a[i] === "{") run = run.slice(0, -1);
+      lit = run ? [run.toLowerCase()] : null;
+    }
+    if (!lit) return null;
+    for (const k of lit) keys.add(k.slice(0, KEY));
+  }
+  return [...keys];
+}
+
+/** Top-level alternatives of a pattern, or null if it has a character class we do not parse. */
+function splitTop(p: string): string[] | null {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i]!;
+    if (c === "\\") i++;
+    else if (c === "[") return null;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth === 0) {
+      out.push(p.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(p.slice(start));
+  return out.every((a) => a.length > 0) ? out : null;
+}
+
+function matchingParen(p: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < p.length; i++) {
+    const c = p[i]!;
+    if (c === "\\") i++;
+    else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** Every prefix (up to KEY chars) that starts a word in s: what patternKeys are checked against. */
+function wordStarts(s: string): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i < s.length; i++) {
+    if (i > 0 && WORD_RE.test(s[i - 1]!)) continue;
+    for (let n = 1; n <= KEY && i + n <= s.length; n++) out.add(s.slice(i, i + n));
+  }
+  return out;
+}
+const WORD_RE = /[\p{L}\p{N}_]/u;
+
+/** Compiles pattern p, or returns why it is invalid. The body is checked on its own first: wrapped,
+ * an unbalanced "no[t" or "a)|(b" could borrow brackets from the wrapper and compile to nonsense. */
+function tryRegex(p: string): RegExp | string {
   try {
-    return new RegExp(source, "gu");
+    new RegExp(translate(p), "u");
+    return new RegExp(patternSource(p), "gu");
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
@@ -181,6 +277,7 @@ interface CPattern {
   re: RegExp;
   w: number;
   value: string;
+  keys: string[] | null;
 }
 interface CTarget {
   id: SignalTarget;
@@ -191,8 +288,9 @@ interface CTarget {
   patterns: CPattern[];
   negatedTo: Map<string, string>;
   hedgedTo: Map<string, string>;
-  implies: { target: SignalTarget; value: string; factor: number } | undefined;
+  implies: Implication[];
 }
+type Implication = z.infer<typeof Implication>;
 interface Compiled {
   targets: Map<SignalTarget, CTarget>;
   negator: RegExp | null;
@@ -209,7 +307,7 @@ function cueRegex(list: string[], where: string, problems: string[]): RegExp | n
   const ok: string[] = [];
   list.forEach((p, i) => {
     const src = patternSource(p);
-    const r = tryRegex(src);
+    const r = tryRegex(p);
     if (typeof r === "string") problems.push(`field '${where}.${i}': invalid pattern "${p}": ${r}`);
     else ok.push(src);
   });
@@ -235,17 +333,17 @@ function compile(model: SignalModel): { compiled: Compiled; problems: string[] }
       patterns: [],
       negatedTo: new Map(),
       hedgedTo: new Map(),
-      implies: spec.implies,
+      implies: spec.implies ?? [],
     };
     for (const [value, vs] of Object.entries(spec.values)) {
       if (!allowed.includes(value)) continue;
       if (vs.negatedTo && allowed.includes(vs.negatedTo)) t.negatedTo.set(value, vs.negatedTo);
       if (vs.hedgedTo && allowed.includes(vs.hedgedTo)) t.hedgedTo.set(value, vs.hedgedTo);
       vs.patterns.forEach((p, i) => {
-        const r = tryRegex(patternSource(p.p));
+        const r = tryRegex(p.p);
         if (typeof r === "string") {
           problems.push(`target '${id}', value '${value}', field 'targets.${id}.values.${value}.patterns.${i}.p': invalid pattern "${p.p}": ${r}`);
-        } else t.patterns.push({ re: r, w: p.w, value });
+        } else t.patterns.push({ re: r, w: p.w, value, keys: patternKeys(p.p) });
       });
     }
     targets.set(id, t);
@@ -351,18 +449,34 @@ export interface PreTriage {
   inferred: Partial<Record<SignalTarget, Inference>>;
 }
 
+/** How a match was read: plainly, inside a hedge ("might be"), or inside a negation ("no sign of"). */
+type Reading = "plain" | "hedged" | "negated";
+
 interface Hit {
+  /** the value the weight goes to (after negatedTo / hedgedTo) and the value the pattern was for */
   value: string;
+  source: string;
+  reading: Reading;
   w: number;
   s: number;
   e: number;
-  /** evidence span (includes the negator for flipped matches); -1 = no evidence (counter-evidence) */
+  /** evidence span (includes the cue for negated / hedged matches) */
   evS: number;
   evE: number;
 }
+interface Ev {
+  text: string;
+  w: number;
+  /** normalised span, to drop evidence nested in stronger evidence */
+  at: number;
+  end: number;
+}
 interface Scored {
   scores: Map<string, number>;
-  evidence: Map<string, { text: string; w: number; at: number }[]>;
+  evidence: Map<string, Ev[]>;
+  /** per pattern value: positive weight read plainly / hedged, weight lost to negation, and plain
+   * counter-evidence (negative weights); for implications */
+  parts: Map<string, Record<Reading, number> & { counter: number; ev: Record<Reading, Ev[]> }>;
 }
 
 interface Ctx {
@@ -371,8 +485,10 @@ interface Ctx {
   t: Text;
   /** [start, end) of every clause break, ascending */
   breaks: number[];
+  /** word-start prefixes of the text, for the patternKeys prefilter */
+  starts: Set<string>;
   negCache: Map<number, number>;
-  postCache: Map<number, boolean>;
+  postCache: Map<number, number>;
   hedgeCache: Map<number, number>;
 }
 
@@ -437,19 +553,29 @@ function negatedBefore(ctx: Ctx, s: number): number {
   return r;
 }
 
-function negatedAfter(ctx: Ctx, e: number): boolean {
+/** End of a negation cue right after the match ("... was ruled out"), or -1. */
+function negatedAfter(ctx: Ctx, e: number): number {
   let r = ctx.postCache.get(e);
   if (r === undefined) {
-    r = false;
+    r = -1;
     const re = ctx.c.postNegator;
     const win = ctx.m.settings.negation.postWindow;
     if (re && win > 0) {
       let region = ctx.t.s.slice(e, e + 80);
       const stop = region.search(/[.!?;:\n]/);
       if (stop >= 0) region = region.slice(0, stop);
-      region = region.trim().split(/\s+/).slice(0, win).join(" ");
+      // keep offsets: cut after the first `win` tokens instead of re-joining them
+      const tok = /\S+/g;
+      let end = 0;
+      for (let i = 0; i < win; i++) {
+        const m = tok.exec(region);
+        if (!m) break;
+        end = m.index + m[0].length;
+      }
+      region = region.slice(0, end);
       re.lastIndex = 0;
-      r = re.test(region);
+      const m = re.exec(region);
+      if (m) r = e + m.index + m[0].length;
     }
     ctx.postCache.set(e, r);
   }
@@ -472,12 +598,10 @@ function scoreTarget(ctx: Ctx, t: CTarget): Scored {
   const hits: Hit[] = [];
   const text = ctx.t.s;
   for (const p of t.patterns) {
+    if (p.keys && !p.keys.some((k) => ctx.starts.has(k))) continue;
     p.re.lastIndex = 0;
-    // Each pattern counts at most once per reading (plain, negated, hedged), so repeating a word
-    // does not pile up evidence.
-    let plain = false;
-    let negated = false;
-    let hedged = false;
+    // Each pattern counts at most once per reading, so repeating a word does not pile up evidence.
+    const seen = new Set<Reading>();
     let n = 0;
     for (let m = p.re.exec(text); m && n < MAX_MATCHES_PER_PATTERN; m = p.re.exec(text), n++) {
       if (m[0].length === 0) {
@@ -486,50 +610,94 @@ function scoreTarget(ctx: Ctx, t: CTarget): Scored {
       }
       const s = m.index;
       const e = s + m[0].length;
-      let neg = negatedBefore(ctx, s);
-      if (neg < 0 && negatedAfter(ctx, e)) neg = s;
-      if (neg >= 0) {
-        if (negated || p.w < 0) continue;
-        negated = true;
+      let cue = negatedBefore(ctx, s);
+      let evE = e;
+      if (cue < 0) {
+        const after = negatedAfter(ctx, e);
+        if (after >= 0) [cue, evE] = [s, after];
+      }
+      if (cue >= 0) {
+        // Negated counter-evidence ("not unusual") carries no information either way.
+        if (seen.has("negated") || p.w < 0) continue;
+        seen.add("negated");
         const to = t.negatedTo.get(p.value);
-        if (to) hits.push({ value: to, w: p.w * negation.factor, s, e, evS: neg, evE: e });
-        else hits.push({ value: p.value, w: -p.w * negation.factor, s, e, evS: -1, evE: -1 });
+        const w = p.w * negation.factor;
+        hits.push({ value: to ?? p.value, source: p.value, reading: "negated", w: to ? w : -w, s, e, evS: cue, evE });
         continue;
       }
-      const hg = p.w > 0 ? hedgedBefore(ctx, s) : -1;
-      if (hg >= 0) {
-        if (hedged) continue;
-        hedged = true;
+      cue = p.w > 0 ? hedgedBefore(ctx, s) : -1;
+      if (cue >= 0) {
+        if (seen.has("hedged")) continue;
+        seen.add("hedged");
         const to = t.hedgedTo.get(p.value);
-        if (to) hits.push({ value: to, w: p.w, s, e, evS: hg, evE: e });
-        else hits.push({ value: p.value, w: p.w * hedge.factor, s, e, evS: s, evE: e });
+        hits.push({ value: to ?? p.value, source: p.value, reading: "hedged", w: to ? p.w : p.w * hedge.factor, s, e, evS: cue, evE: e });
         continue;
       }
-      if (plain) continue;
-      plain = true;
-      hits.push({ value: p.value, w: p.w, s, e, evS: p.w > 0 ? s : -1, evE: e });
+      if (seen.has("plain")) continue;
+      seen.add("plain");
+      hits.push({ value: p.value, source: p.value, reading: "plain", w: p.w, s, e, evS: s, evE: e });
     }
   }
   // A specific phrase and a generic word inside it ("ignore previous instructions" / "instructions")
   // should not both count: among same-sign hits for one value, overlapping spans keep the strongest.
   hits.sort((a, b) => Math.abs(b.w) - Math.abs(a.w) || a.s - b.s);
   const taken = new Map<string, { s: number; e: number; pos: boolean }[]>();
-  const scores = new Map<string, number>();
-  const evidence = new Map<string, { text: string; w: number; at: number }[]>();
+  const scored: Scored = { scores: new Map(), evidence: new Map(), parts: new Map() };
   for (const h of hits) {
     const spans = taken.get(h.value) ?? [];
     const pos = h.w > 0;
     if (spans.some((x) => x.pos === pos && x.s < h.e && h.s < x.e)) continue;
     spans.push({ s: h.s, e: h.e, pos });
     taken.set(h.value, spans);
-    scores.set(h.value, (scores.get(h.value) ?? 0) + h.w);
-    if (pos && h.evS >= 0) {
-      const list = evidence.get(h.value) ?? [];
-      list.push({ text: original(ctx.t, h.evS, h.evE), w: h.w, at: h.evS });
-      evidence.set(h.value, list);
+    scored.scores.set(h.value, (scored.scores.get(h.value) ?? 0) + h.w);
+    const ev: Ev = { text: original(ctx.t, h.evS, h.evE), w: Math.abs(h.w), at: h.evS, end: h.evE };
+    if (pos) push(scored.evidence, h.value, ev);
+    let part = scored.parts.get(h.source);
+    if (!part) {
+      part = { plain: 0, hedged: 0, negated: 0, counter: 0, ev: { plain: [], hedged: [], negated: [] } };
+      scored.parts.set(h.source, part);
     }
+    if (h.reading === "negated" || pos) {
+      part[h.reading] += Math.abs(h.w);
+      part.ev[h.reading].push(ev);
+    } else part.counter -= h.w;
   }
-  return { scores, evidence };
+  return scored;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/** Adds one target's evidence to another (attack wording → intent, jailbreak → asset model ...). */
+function applyImplication(from: Scored, into: Scored, imp: Implication) {
+  let best: string | undefined;
+  let bestScore = 0;
+  let negated = 0;
+  let negatedEv: Ev[] = [];
+  for (const [v, p] of from.parts) {
+    const net = p.plain + p.hedged - p.counter; // "deepfake" + "deepfake detector" (-) implies nothing
+    if (net > bestScore) [best, bestScore] = [v, net];
+    if (p.negated > negated) [negated, negatedEv] = [p.negated, p.ev.negated];
+  }
+  const add = (value: string | undefined, w: number, ev: Ev[]) => {
+    if (value === undefined || w <= 0) return;
+    into.scores.set(value, (into.scores.get(value) ?? 0) + w * imp.factor);
+    for (const e of ev) push(into.evidence, value, { ...e, w: e.w * imp.factor });
+  };
+  const part = best === undefined ? undefined : from.parts.get(best);
+  if (imp.map) {
+    if (best !== undefined && part) add(imp.map[best], bestScore, [...part.ev.plain, ...part.ev.hedged]);
+    return;
+  }
+  if (part) {
+    const keep = bestScore / (part.plain + part.hedged); // share counter-evidence out pro rata
+    add(imp.value, part.plain * keep, part.ev.plain);
+    add(imp.hedged ?? imp.value, part.hedged * keep, part.ev.hedged);
+  }
+  add(imp.negated, negated, negatedEv);
 }
 
 /** The exact original substring behind normalised [s, e). */
@@ -539,13 +707,14 @@ function original(t: Text, s: number, e: number): string {
   return a === undefined || b === undefined ? "" : t.orig.slice(a, b);
 }
 
-function topEvidence(list: { text: string; w: number; at: number }[], max: number): string[] {
-  const out: string[] = [];
-  for (const x of [...list].sort((a, b) => b.w - a.w || a.at - b.at)) {
-    if (x.text && !out.includes(x.text)) out.push(x.text);
-    if (out.length >= max) break;
+function topEvidence(list: Ev[], max: number): string[] {
+  const chosen: Ev[] = [];
+  for (const x of [...list].sort((a, b) => b.w - a.w || b.end - b.at - (a.end - a.at) || a.at - b.at)) {
+    if (!x.text || chosen.some((c) => c.text === x.text || (c.at <= x.at && x.end <= c.end))) continue;
+    chosen.push(x);
+    if (chosen.length >= max) break;
   }
-  return out;
+  return chosen.map((c) => c.text);
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -574,7 +743,7 @@ function decideOne(t: CTarget, sc: Scored, temperature: number, maxEvidence: num
 /** Multiple choice: each value independently, logistic of its score over the prior. */
 function decideMany(t: CTarget, sc: Scored, temperature: number, maxEvidence: number): Inference | undefined {
   const values: string[] = [];
-  const ev: { text: string; w: number; at: number }[] = [];
+  const ev: Ev[] = [];
   let confidence = 1;
   for (const v of t.values) {
     const s = Math.min(sc.scores.get(v) ?? 0, SCORE_CAP);
@@ -589,8 +758,6 @@ function decideMany(t: CTarget, sc: Scored, temperature: number, maxEvidence: nu
   return { value: values, confidence: round(confidence), evidence: topEvidence(ev, maxEvidence) };
 }
 
-const EMPTY: PreTriage = { inferred: {} };
-
 /** Suggests answers from the free-text description. Never throws on any text. */
 export function preTriage(text: string, model: SignalModel): PreTriage {
   if (typeof text !== "string" || !text.trim()) return { inferred: {} };
@@ -598,19 +765,33 @@ export function preTriage(text: string, model: SignalModel): PreTriage {
     return run(text, model);
   } catch {
     // Defensive: a suggestion is optional; the responder still answers every question.
-    return EMPTY;
+    return { inferred: {} };
   }
 }
 
-function run(text: string, model: SignalModel): PreTriage {
+/** Raw evidence score per target and value, after implications: for tuning the lexicon. */
+export function explainSignals(text: string, model: SignalModel): Partial<Record<SignalTarget, Record<string, number>>> {
+  const out: Partial<Record<SignalTarget, Record<string, number>>> = {};
+  if (typeof text !== "string") return out;
+  try {
+    for (const [id, sc] of scoreAll(text, model)) {
+      out[id] = Object.fromEntries([...sc.scores].map(([v, x]) => [v, round(x)]));
+    }
+  } catch {
+    // same contract as preTriage: never throws on input text
+  }
+  return out;
+}
+
+function scoreAll(text: string, model: SignalModel): Map<SignalTarget, Scored> {
   const c = compiledFor(model);
-  const st = model.settings;
-  const t = normalise(text, st.maxChars);
+  const t = normalise(text, model.settings.maxChars);
   const ctx: Ctx = {
     c,
     m: model,
     t,
     breaks: clauseBreaks(c, t.s),
+    starts: wordStarts(t.s),
     negCache: new Map(),
     postCache: new Map(),
     hedgeCache: new Map(),
@@ -618,21 +799,22 @@ function run(text: string, model: SignalModel): PreTriage {
   const scored = new Map<SignalTarget, Scored>();
   for (const [id, tgt] of c.targets) scored.set(id, scoreTarget(ctx, tgt));
 
-  // Implications: strong attack wording is evidence of intent even without an actor word, and a
-  // described failure mode is (weaker) evidence of normal use.
+  // Implications: attack wording is evidence of intent even without an actor word (hedged attack
+  // wording of suspected, negated of none), a failure mode of normal use, and kinds of assets.
   for (const [id, tgt] of c.targets) {
-    const imp = tgt.implies;
-    const into = imp && scored.get(imp.target);
-    const from = scored.get(id);
-    if (!imp || !into || !from) continue;
-    let best: string | undefined;
-    let bestScore = 0;
-    for (const [v, s] of from.scores) if (s > bestScore) [best, bestScore] = [v, s];
-    if (best === undefined) continue;
-    into.scores.set(imp.value, (into.scores.get(imp.value) ?? 0) + bestScore * imp.factor);
-    const ev = (from.evidence.get(best) ?? []).map((x) => ({ ...x, w: x.w * imp.factor }));
-    into.evidence.set(imp.value, [...(into.evidence.get(imp.value) ?? []), ...ev]);
+    const from = scored.get(id)!;
+    for (const imp of tgt.implies) {
+      const into = scored.get(imp.target);
+      if (into && imp.target !== id) applyImplication(from, into, imp);
+    }
   }
+  return scored;
+}
+
+function run(text: string, model: SignalModel): PreTriage {
+  const c = compiledFor(model);
+  const st = model.settings;
+  const scored = scoreAll(text, model);
 
   const inferred: PreTriage["inferred"] = {};
   for (const [id, tgt] of c.targets) {

@@ -1,0 +1,364 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import {
+  SIGNAL_TARGETS,
+  SignalModelError,
+  explainSignals,
+  parseSignalModel,
+  patternKeys,
+  patternSource,
+  preTriage,
+  type PreTriage,
+  type SignalModel,
+} from "../../src/domain/pretriage.js";
+import { CONTRACT } from "../../src/domain/vocabulary.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const MODEL_FILE = "flows/signals.yaml";
+const rawModel = (): Record<string, unknown> => parse(readFileSync(`${root}${MODEL_FILE}`, "utf8"));
+const model = parseSignalModel(rawModel(), MODEL_FILE);
+
+interface Report {
+  id: string;
+  text: string;
+  holdout?: boolean;
+  expect: Record<string, string | string[] | undefined>;
+}
+const reports = (parse(readFileSync(`${root}test/fixtures/reports.yaml`, "utf8")) as { reports: Report[] }).reports;
+
+const run = (text: string) => preTriage(text, model).inferred;
+
+/** Parses a modified copy of the real model file and returns the error message. */
+function errorFor(edit: (doc: any) => void): string {
+  const doc = rawModel() as any;
+  edit(doc);
+  try {
+    parseSignalModel(doc, "custom/signals.yaml");
+  } catch (e) {
+    expect(e).toBeInstanceOf(SignalModelError);
+    return (e as Error).message;
+  }
+  throw new Error("expected the model to be rejected");
+}
+
+describe("signal model file", () => {
+  it("the shipped flows/signals.yaml parses, covers every target and only contract values", () => {
+    for (const t of SIGNAL_TARGETS) {
+      const spec = model.targets[t];
+      expect(spec, t).toBeDefined();
+      for (const v of Object.keys(spec!.values)) expect(CONTRACT[t].values as readonly string[]).toContain(v);
+      expect(spec!.threshold).toBeGreaterThan(0);
+    }
+  });
+
+  it("names the file and the field path of a bad weight", () => {
+    const msg = errorFor((d) => (d.targets.intent.values.deliberate.patterns[0].w = 0));
+    expect(msg).toContain("custom/signals.yaml");
+    expect(msg).toContain("field 'targets.intent.values.deliberate.patterns.0.w': must not be 0");
+  });
+
+  it("rejects a value the contract does not know, listing the allowed ones", () => {
+    const msg = errorFor((d) => (d.targets.intent.values.evil = { patterns: [{ p: "evil", w: 1 }] }));
+    expect(msg).toContain("field 'targets.intent.values.evil': 'evil' is not one of deliberate, suspected, none, unknown");
+  });
+
+  it("rejects unknown keys, missing fields and bad negatedTo / implies values", () => {
+    expect(errorFor((d) => (d.targets.intent.values.none.patterns[1].weight = 2))).toContain(
+      "field 'targets.intent.values.none.patterns.1'",
+    );
+    expect(errorFor((d) => (d.targets.severity = {}))).toMatch(/field 'targets': Unrecognized key.*severity/);
+    expect(errorFor((d) => delete d.settings.negation.cues)).toContain("field 'settings.negation.cues'");
+    expect(errorFor((d) => (d.targets.intent.values.deliberate.negatedTo = "nope"))).toContain(
+      "field 'targets.intent.values.deliberate.negatedTo': 'nope' is not one of",
+    );
+    expect(errorFor((d) => (d.targets.attackKind.implies[1].map.jailbreak = "weights"))).toContain(
+      "field 'targets.attackKind.implies.1.map.jailbreak': 'weights' is not one of model,",
+    );
+    expect(errorFor((d) => (d.version = 2))).toContain("field 'version'");
+  });
+
+  it("compiles every pattern and reports an invalid one with its target, value and text", () => {
+    const msg = errorFor((d) => d.targets.attackKind.values.jailbreak.patterns.push({ p: "dan (mode", w: 2 }));
+    expect(msg).toContain("target 'attackKind', value 'jailbreak'");
+    expect(msg).toContain('invalid pattern "dan (mode"');
+    // An unbalanced bracket must not borrow brackets from the word-boundary wrapper and compile.
+    const cues = (rawModel() as any).settings.negation.cues.length;
+    expect(errorFor((d) => d.settings.negation.cues.push("no[t"))).toContain(
+      `field 'settings.negation.cues.${cues}': invalid pattern "no[t"`,
+    );
+  });
+
+  it("the word-start prefilter is exact: every real match starts with one of its pattern's keys", () => {
+    const patterns = Object.values(model.targets).flatMap((t) => Object.values(t!.values).flatMap((v) => v.patterns));
+    let checked = 0;
+    for (const { p } of patterns) {
+      const keys = patternKeys(p);
+      if (!keys) continue; // always run
+      const re = new RegExp(patternSource(p), "gu");
+      for (const rep of reports) {
+        const text = rep.text.toLowerCase().replace(/\s+/g, " ").replace(/[‘’]/g, "'").replace(/[“”]/g, '"').replace(/[–—]/g, "-");
+        for (const m of text.matchAll(re)) {
+          checked++;
+          expect(keys.some((k) => text.startsWith(k, m.index)), `${p} on "${m[0]}"`).toBe(true);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+    expect(patternKeys("(don't|do not) know")).toEqual(["don", "do"]);
+    expect(patternKeys("(un)?usual")).toBeNull();
+  });
+
+  it("works on a model object that was not parsed (compiled lazily) and gives the same answer", () => {
+    const copy = structuredClone(model) as SignalModel;
+    const text = "someone got the bot to ignore its instructions";
+    expect(preTriage(text, copy)).toEqual(preTriage(text, model));
+  });
+});
+
+describe("negation and hedging", () => {
+  it("'no sign of an attack' is evidence of normal use", () => {
+    const r = run("no sign of an attack");
+    expect(r.intent?.value).toBe("none");
+    expect(r.intent?.evidence).toContain("no sign of an attack");
+  });
+
+  it("'nobody tampered with it' is evidence of normal use", () => {
+    const r = run("nobody tampered with it");
+    expect(r.intent?.value).toBe("none");
+    expect(r.intent?.evidence.join(" ")).toContain("nobody tampered");
+  });
+
+  it("'not a jailbreak, just a bug' is a bug, not a jailbreak; the reverse is a jailbreak", () => {
+    const r = run("not a jailbreak, just a bug");
+    expect(r.intent?.value).toBe("none");
+    expect(r.attackKind).toBeUndefined();
+    expect(r.failureKind?.value).toBe("bug-or-misconfiguration");
+    expect(explainSignals("not a jailbreak, just a bug", model).attackKind?.jailbreak).toBeLessThan(0);
+
+    const j = run("It's a jailbreak, not a bug.");
+    expect(j.intent?.value).toBe("deliberate");
+    expect(j.attackKind?.value).toBe("jailbreak");
+    expect(j.failureKind).toBeUndefined();
+  });
+
+  it("handles cues after the match, retractions and contractions", () => {
+    expect(run("An attacker was ruled out; the model drifted after the holiday season.").intent?.value).toBe("none");
+    expect(run("We thought it was prompt injection at first, but the index was built from the wrong docs.").intent?.value).toBe(
+      "none",
+    );
+    expect(run("There wasn't any tampering, it just hallucinated.").intent?.value).toBe("none");
+    expect(run("no sign of anyone tampering, it just started giving wrong dosages after the update").intent?.value).toBe(
+      "none",
+    );
+  });
+
+  it("a negator in another clause does not negate", () => {
+    const r = run("We have no idea how, but an attacker got the bot to reveal its system prompt.");
+    expect(r.intent?.value).toBe("deliberate");
+  });
+
+  it("hedged attack wording is 'suspected'", () => {
+    expect(run("might be an attack, seeing weird traffic").intent?.value).toBe("suspected");
+    expect(run("We cannot rule out an attacker.").intent?.value).toBe("suspected");
+    expect(run("looks suspicious, not confirmed yet").intent?.value).toBe("suspected");
+  });
+});
+
+describe("inference", () => {
+  it("reads the messy reports from the brief", () => {
+    const a = run("someone got the bot to ignore its instructions");
+    expect([a.intent?.value, a.attackKind?.value]).toEqual(["deliberate", "prompt-injection"]);
+    const b = run("the model keeps making up refund rules");
+    expect([b.intent?.value, b.failureKind?.value, b.asset?.value]).toEqual(["none", "hallucination", "outputs"]);
+    const c = run("weights showed up on a torrent site");
+    expect([c.attackKind?.value, c.asset?.value, c.ciaLost?.value]).toEqual(["model-theft", "model", ["confidentiality"]]);
+  });
+
+  it("evidence is the exact substrings of the input that triggered it, original casing and quotes kept", () => {
+    const text = "Ticket #42:\n  Someone   got the bot to IGNORE its “previous” instructions\u200b and dump the system prompt.";
+    const r = run(text);
+    expect(r.attackKind?.value).toBe("prompt-injection");
+    expect(r.attackKind?.evidence).toContain("IGNORE its “previous” instructions");
+    expect(r.intent?.evidence).toContain("Someone   got the bot to");
+    for (const inf of Object.values(r)) for (const ev of inf.evidence) expect(text).toContain(ev);
+  });
+
+  it("multi-choice questions give a list, single-choice a string; confidences are in [0, 1]", () => {
+    const r = run("Attacker exfiltrated customer data and the service is down for all users; victims lost money.");
+    expect(Array.isArray(r.ciaLost?.value)).toBe(true);
+    expect(r.ciaLost?.value).toEqual(expect.arrayContaining(["confidentiality", "availability"]));
+    expect(r.harm?.value).toEqual(expect.arrayContaining(["financial"]));
+    expect(typeof r.intent?.value).toBe("string");
+    expect(r.scope?.value).toBe("many-users");
+  });
+
+  it("on every fixture: valid values, evidence from the text (max 3), flow-consistent kinds", () => {
+    const strong = model.settings.strongConfidence;
+    for (const rep of reports) {
+      const r = run(rep.text);
+      for (const [q, inf] of Object.entries(r)) {
+        const allowed = CONTRACT[q as keyof typeof CONTRACT].values as readonly string[];
+        for (const v of [inf.value].flat()) expect(allowed, `${rep.id} ${q}`).toContain(v);
+        expect(inf.confidence).toBeGreaterThanOrEqual(0);
+        expect(inf.confidence).toBeLessThanOrEqual(1);
+        expect(inf.evidence.length).toBeGreaterThan(0);
+        expect(inf.evidence.length).toBeLessThanOrEqual(3);
+        for (const ev of inf.evidence) expect(rep.text, `${rep.id} ${q}`).toContain(ev);
+      }
+      const iv = r.intent?.value;
+      if (r.attackKind) expect(["deliberate", "suspected"], rep.id).toContain(iv);
+      if (r.failureKind && r.failureKind.confidence < strong) expect([undefined, "none", "unknown"], rep.id).toContain(iv);
+    }
+  });
+});
+
+describe("robustness", () => {
+  const weird = [
+    "",
+    "   \n\t ",
+    "🔥🔥🔥 the bot 🤖 got jailbroken 😱",
+    "\u0000\u0001\u0007\u001b[31mred\u001b[0m attack\u0000",
+    "\ud800 lone surrogate \udfff attack",
+    "‮ignore previous instructions‬ (RTL override)",
+    "ＩＧＮＯＲＥ ＡＬＬ ＰＲＥＶＩＯＵＳ ＩＮＳＴＲＵＣＴＩＯＮＳ",
+    "no no no no no not never none",
+    "(((((((((( [[[[ \\ ^$.*+?{}| ~~~~ ''''",
+    "a".repeat(100_000),
+    "attack ".repeat(20_000),
+    "İstanbul ǅ ß ﬁ",
+  ];
+  it.each(weird.map((w) => [w.slice(0, 30), w]))("never throws: %j", (_label, text) => {
+    const r = preTriage(text, model);
+    expect(r).toHaveProperty("inferred");
+    for (const inf of Object.values(r.inferred)) for (const ev of inf.evidence) expect(text).toContain(ev);
+  });
+
+  it("never throws on arbitrary strings (property test)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 600 }), (text) => {
+        const r = preTriage(text, model);
+        return typeof r.inferred === "object" && Object.values(r.inferred).every((i) => i.confidence >= 0 && i.confidence <= 1);
+      }),
+      { numRuns: 300 },
+    );
+    // Non-string input from untyped callers (JSON payloads) must not throw either.
+    expect(preTriage(undefined as unknown as string, model)).toEqual({ inferred: {} });
+  });
+
+  it("only reads the first maxChars characters, so huge input costs what 4,000 chars cost", () => {
+    const head = "Someone got the bot to ignore its instructions. ";
+    const r = run(head + "x ".repeat(50_000) + "it was a bug after the update");
+    expect(r.intent?.value).toBe("deliberate");
+    const t0 = performance.now();
+    run("attack on the model ".repeat(10_000));
+    expect(performance.now() - t0).toBeLessThan(250);
+  });
+
+  it("is fast on typical reports", () => {
+    for (const rep of reports) run(rep.text); // warm up
+    const t0 = performance.now();
+    const rounds = 5;
+    for (let i = 0; i < rounds; i++) for (const rep of reports) run(rep.text);
+    const mean = (performance.now() - t0) / (rounds * reports.length);
+    // ~0.3-0.4 ms on an idle laptop; loose bound so a busy CI machine does not flake.
+    expect(mean).toBeLessThan(5);
+  });
+});
+
+// ------------------------------------------------------------------------------- fixture accuracy
+
+const QUESTIONS = ["intent", "attackKind", "failureKind", "asset", "ciaLost", "harm"] as const;
+type Q = (typeof QUESTIONS)[number];
+interface Score {
+  labelled: number;
+  inferred: number;
+  accuracy: number;
+  precision: number;
+}
+
+/** accuracy = correct / reports with that label (no inference = wrong); precision = correct / inferred.
+ * ciaLost / harm compare sets, and no inference means "none of these". */
+function score(set: Report[], q: Q, results: Map<string, PreTriage>): Score {
+  let labelled = 0;
+  let inferred = 0;
+  let correct = 0;
+  let correctInferred = 0;
+  for (const r of set) {
+    const label = r.expect[q];
+    if (label === undefined) continue;
+    labelled++;
+    const inf = results.get(r.id)!.inferred[q];
+    let ok: boolean;
+    let made: boolean;
+    if (Array.isArray(label)) {
+      const v = (inf?.value as string[] | undefined) ?? [];
+      ok = v.length === label.length && v.every((x) => label.includes(x));
+      made = v.length > 0;
+    } else {
+      ok = inf?.value === label;
+      made = !!inf;
+    }
+    if (ok) correct++;
+    if (made) inferred++;
+    if (made && ok) correctInferred++;
+  }
+  return { labelled, inferred, accuracy: correct / labelled, precision: inferred ? correctInferred / inferred : 1 };
+}
+
+describe("accuracy on test/fixtures/reports.yaml", () => {
+  const results = new Map(reports.map((r) => [r.id, preTriage(r.text, model)]));
+  const holdout = reports.filter((r) => r.holdout);
+
+  it("the fixture set is big and varied enough to mean something", () => {
+    expect(reports.length).toBeGreaterThanOrEqual(70);
+    expect(holdout.length).toBeGreaterThanOrEqual(20);
+    expect(new Set(reports.map((r) => r.id)).size).toBe(reports.length);
+    const count = (q: string, v: string) => reports.filter((r) => r.expect[q] === v).length;
+    for (const v of CONTRACT.attackKind.values) expect(count("attackKind", v), v).toBeGreaterThanOrEqual(4);
+    for (const v of CONTRACT.failureKind.values) expect(count("failureKind", v), v).toBeGreaterThanOrEqual(4);
+    for (const v of CONTRACT.intent.values) expect(count("intent", v), v).toBeGreaterThanOrEqual(1);
+  });
+
+  // Asserted floors sit a few points under what the model achieves (bench/pretriage-accuracy.ts), so
+  // a lexicon change that loses accuracy fails here; the run is deterministic, so no flake margin.
+  // Achieved: all  intent .89/.93  attackKind .88/.98  failureKind .92/.98  asset .84/.92 (acc/prec)
+  //           holdout intent .58/.78  attackKind .23/.60  failureKind .45/.71  asset .57/.76
+  // The gap is the honest part: the lexicon was tuned on the other reports, and unseen wording is
+  // where a lexicon is weakest. Raise the holdout floors when a change lifts them; never tune on them.
+  const floors: Record<"all" | "holdout", Partial<Record<Q, { accuracy: number; precision: number }>>> = {
+    all: {
+      intent: { accuracy: 0.85, precision: 0.9 },
+      attackKind: { accuracy: 0.84, precision: 0.94 },
+      failureKind: { accuracy: 0.88, precision: 0.94 },
+      asset: { accuracy: 0.8, precision: 0.88 },
+    },
+    holdout: {
+      intent: { accuracy: 0.5, precision: 0.7 },
+      attackKind: { accuracy: 0.2, precision: 0.5 },
+      failureKind: { accuracy: 0.4, precision: 0.6 },
+      asset: { accuracy: 0.5, precision: 0.7 },
+    },
+  };
+
+  for (const which of ["all", "holdout"] as const) {
+    it(`per-question accuracy and precision (${which})`, () => {
+      const set = which === "all" ? reports : holdout;
+      const rows = QUESTIONS.map((q) => ({ q, ...score(set, q, results) }));
+      console.log(
+        `pre-triage ${which} (${set.length} reports)\n` +
+          rows
+            .map((r) => `  ${r.q.padEnd(12)} n=${String(r.labelled).padStart(3)} acc=${r.accuracy.toFixed(2)} prec=${r.precision.toFixed(2)}`)
+            .join("\n"),
+      );
+      for (const r of rows) {
+        const floor = floors[which][r.q];
+        if (!floor) continue;
+        expect(r.accuracy, `${which} ${r.q} accuracy`).toBeGreaterThanOrEqual(floor.accuracy);
+        expect(r.precision, `${which} ${r.q} precision`).toBeGreaterThanOrEqual(floor.precision);
+      }
+    });
+  }
+});
