@@ -1,6 +1,5 @@
 // The worker runtime: runs the ticket jobs (delivery, escalation timers, pages, updates) from BullMQ and
 // sweeps the outbox for incidents whose delivery was never enqueued (a web process died mid-way).
-import { ConsoleNotifier } from "../adapters/console/notifier.js";
 import { createRedisApp, type App } from "./app.js";
 import { ConfigError, type Config } from "./config.js";
 import type { Logger } from "./log.js";
@@ -21,9 +20,8 @@ export interface WorkerHandle {
 }
 
 /** The chat platforms' notifiers plus webhooks, and console destinations as JSON log lines. */
-export function defaultNotifier(extra: Notifier[] = [], log?: Logger): Notifier {
-  const consoleOut = log ? new LogNotifier(log) : new ConsoleNotifier(process.stdout);
-  return new NotifierRouter([...extra, new WebhookNotifier(), consoleOut]);
+export function defaultNotifier(extra: Notifier[], log: Logger): Notifier {
+  return new NotifierRouter([...extra, new WebhookNotifier(), new LogNotifier(log)]);
 }
 
 /** Posts a digest through the notifier of its destination's platform. */
