@@ -2,12 +2,14 @@
 // Redis + BullMQ when REDIS_URL is set. Process entries (cli, web, worker) call this; nothing else does.
 import type { Redis } from "ioredis";
 import { systemClock, type Clock } from "./clock.js";
-import type { Config } from "./config.js";
+import { limitPolicy, type Config } from "./config.js";
+import type { LimitPolicy } from "./domain/limits.js";
+import { MemoryRateLimiter, RedisRateLimiter } from "./store/rate-limiter.js";
 import { loadDefinitions, type Definitions } from "./definitions.js";
 import type { Logger } from "./log.js";
 import { TriageBot } from "./bot/conversation.js";
 import { MemoryConversationStore, MemoryIncidentStore } from "./store/memory.js";
-import type { ConversationStore, IncidentStore } from "./store/types.js";
+import type { ConversationStore, IncidentStore, RateLimiter } from "./store/types.js";
 import type { JobQueue } from "./tickets/jobs.js";
 import { MemoryJobQueue } from "./tickets/memory-queue.js";
 import type { Notifier } from "./tickets/notifier.js";
@@ -30,6 +32,9 @@ export interface App {
   actions: TicketActions;
   summaries: Summaries;
   processor: TicketProcessor;
+  /** abuse limits: shared counters (Redis in production) and the configured policy. */
+  limiter: RateLimiter;
+  limits: LimitPolicy;
   /** Resolves when in-process jobs are done (embedded mode); a no-op with Redis. */
   idle(): Promise<void>;
   /** The store's Redis client (redis mode only), for health checks. */
@@ -51,9 +56,11 @@ export function createEmbeddedApp(cfg: Config, opts: AppOptions): App {
   const conversations = new MemoryConversationStore(cfg.CONVERSATION_TTL_SECONDS, clock);
   const incidents = new MemoryIncidentStore();
   const queue = new MemoryJobQueue(clock, opts.log);
-  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log });
+  const limiter = new MemoryRateLimiter();
+  const limits = limitPolicy(cfg);
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits });
   queue.process((job) => processor.run(job));
-  return assemble({ mode: "embedded", defs, clock, log: opts.log, conversations, incidents, queue, processor, idle: () => queue.idle() });
+  return assemble({ mode: "embedded", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, idle: () => queue.idle() });
 }
 
 /** The durable mode: state in Redis, tickets on BullMQ. Workers run separately (`triage worker`). */
@@ -66,8 +73,10 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   const incidents = new RedisIncidentStore(redis, { prefix: cfg.QUEUE_PREFIX });
   const queueConn = connect(cfg.REDIS_URL, opts.log, "queue");
   const queue = new BullJobQueue(queueConn, cfg.QUEUE_PREFIX, opts.log);
-  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log });
-  const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, idle: async () => {} });
+  const limiter = new RedisRateLimiter(redis, cfg.QUEUE_PREFIX);
+  const limits = limitPolicy(cfg);
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits });
+  const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, idle: async () => {} });
   return {
     ...app,
     redis,
@@ -80,10 +89,9 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
 }
 
 export function assemble(parts: Omit<App, "bot" | "actions" | "summaries" | "close">): App {
-  const { defs, clock, incidents, queue } = parts;
-  const tickets = { dispatch: (i: Parameters<TicketActions["dispatch"]>[0]) => actions.dispatch(i) };
+  const { defs, clock, incidents, queue, limiter, limits, log } = parts;
   const actions = new TicketActions({ incidents, queue, roster: defs.roster, clock });
-  const bot = new TriageBot({ ...defs, conversations: parts.conversations, incidents, tickets, clock });
+  const bot = new TriageBot({ ...defs, conversations: parts.conversations, incidents, tickets: actions, clock, limiter, limits, log });
   const summaries = new Summaries({ incidents, roster: defs.roster, clock });
   return {
     ...parts,

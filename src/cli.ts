@@ -81,6 +81,7 @@ const commands: Record<string, Command> = {
       } catch (e) {
         throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
       }
+      if (text.length > 1_000_000) throw new UsageError(`${path === "-" ? "stdin" : path}: larger than 1000000 characters`);
       let doc: unknown;
       try {
         doc = JSON.parse(text);

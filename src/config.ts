@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { DEFAULT_LIMITS, HOUR_MS, type LimitPolicy } from "./domain/limits.js";
 
 /** The checkout (or installed package) root, found from this file whether run from src/ or dist/. */
 export const ROOT = (() => {
@@ -38,6 +39,10 @@ const Env = z.object({
   WORKER_LOCK_MS: int(30_000, 1_000, 600_000),
   /** `npm start` with Redis or a chat platform: run the ticket workers in the web process (inline) or not. */
   WORKER_MODE: z.enum(["inline", "separate"]).default("inline"),
+  /** abuse limits per hour (0 = off); over a limit a report is filed and posted but nobody is paged. */
+  LIMIT_INCIDENTS_PER_REPORTER_PER_HOUR: int(DEFAULT_LIMITS.incidentsPerReporter, 0, 100_000),
+  LIMIT_INCIDENTS_PER_WORKSPACE_PER_HOUR: int(DEFAULT_LIMITS.incidentsPerWorkspace, 0, 1_000_000),
+  LIMIT_PAGES_PER_DOMAIN_PER_HOUR: int(DEFAULT_LIMITS.pagesPerDomain, 0, 100_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Slack (adapters/slack): HTTP mode with the signing secret and bot token; Socket Mode with an app token.
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),
@@ -82,3 +87,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export const slackConfigured = (c: Config) => Boolean(c.SLACK_BOT_TOKEN);
 /** Teams is served with an app id (authenticated), or without one only when explicitly allowed for local development. */
 export const teamsConfigured = (c: Config) => Boolean(c.MicrosoftAppId) || c.TEAMS_ALLOW_UNAUTHENTICATED;
+
+export const limitPolicy = (c: Config): LimitPolicy => ({
+  incidentsPerReporter: c.LIMIT_INCIDENTS_PER_REPORTER_PER_HOUR,
+  incidentsPerWorkspace: c.LIMIT_INCIDENTS_PER_WORKSPACE_PER_HOUR,
+  pagesPerDomain: c.LIMIT_PAGES_PER_DOMAIN_PER_HOUR,
+  windowMs: HOUR_MS,
+});

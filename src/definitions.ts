@@ -1,5 +1,5 @@
 // Reads the data files (flow, signals, taxonomy refs, roster) and validates each with its schema.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { relative } from "node:path";
 import { parse } from "yaml";
 import type { Config } from "./config.js";
@@ -20,12 +20,16 @@ const MAX_FILE_BYTES = 1_000_000;
 export function readYaml(path: string): unknown {
   const name = relative(process.cwd(), path) || path;
   let text: string;
+  let size: number;
   try {
-    text = readFileSync(path, "utf8");
+    // Sized before it is read: a huge or endless file (a FIFO, /dev/zero) is never loaded.
+    const st = statSync(path);
+    size = st.isFile() ? st.size : Number.POSITIVE_INFINITY;
+    text = size > MAX_FILE_BYTES ? "" : readFileSync(path, "utf8");
   } catch (e) {
     throw new Error(`${name}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  if (text.length > MAX_FILE_BYTES) throw new Error(`${name}: larger than ${MAX_FILE_BYTES} bytes`);
+  if (size > MAX_FILE_BYTES || text.length > MAX_FILE_BYTES) throw new Error(`${name}: larger than ${MAX_FILE_BYTES} bytes, or not a regular file`);
   try {
     return parse(text, { maxAliasCount: 100 });
   } catch (e) {

@@ -53,6 +53,8 @@ export async function runConsoleChat(o: ConsoleChatOptions): Promise<number> {
     } else if (!active) await send({ kind: "start", text: line });
     else if (last?.kind === "question") await send({ kind: "answer", questionId: last.questionId, value: choose(last, line), rev: last.rev });
     else if (last?.kind === "confirm-inferred") await send({ kind: "text", text: line });
+    else if (last?.kind === "duplicate" && /^(1|join)$/i.test(line)) await send({ kind: "join", incidentId: last.incident.id, rev: last.rev });
+    else if (last?.kind === "duplicate" && /^(2|new)$/i.test(line)) await send({ kind: "file-new", rev: last.rev });
     else await send({ kind: "text", text: line });
   }
   rl.close();

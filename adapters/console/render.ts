@@ -1,7 +1,7 @@
 // Terminal rendering of the bot's replies and of tickets posted to console "channels".
 import type { Reply } from "../../src/bot/reply.js";
 import { renderSummaryText } from "../../src/bot/summary-text.js";
-import type { Incident } from "../../src/domain/incident.js";
+import { redactedCount, type Incident } from "../../src/domain/incident.js";
 import type { Outbound } from "../../src/tickets/notifier.js";
 
 const pct = (c: number) => `${Math.round(c * 100)}%`;
@@ -30,17 +30,26 @@ export function renderReply(r: Reply): string {
       lines.push("  Are these right? y = accept all, n = answer these questions myself, 'back', 'cancel'.");
       return lines.join("\n");
     }
+    case "duplicate": {
+      const d = r.incident;
+      return [
+        `This looks like ${d.id} (${d.severity} AI ${d.primary}, ${d.status}, reported ${d.createdAt.slice(11, 16)} UTC): "${d.title}"`,
+        "  1. Join it: your report is added to its timeline and nobody is paged again",
+        "  2. File a new one",
+        `  ${r.canBack ? "'back' goes to the previous question, " : ""}'cancel' stops.`,
+      ].join("\n");
+    }
     case "triage-result":
-      return renderResult(r.incident, r.duplicate);
+      return renderResult(r.incident, r.duplicate, r.joined);
     case "summary":
       return renderSummaryText(r.summary);
   }
 }
 
-export function renderResult(i: Incident, duplicate = false): string {
+export function renderResult(i: Incident, duplicate = false, joined = false): string {
   const c = i.classification;
   const lines = [
-    `${duplicate ? "Already filed" : "Filed"} ${i.id}: ${c.severity} ${c.primary}${c.provisional ? " (provisional: intent unknown, security until ruled out)" : ""}`,
+    `${joined ? "Joined" : duplicate ? "Already filed" : "Filed"} ${i.id}: ${c.severity} ${c.primary}${c.provisional ? " (provisional: intent unknown, security until ruled out)" : ""}`,
     `  Routed to ${i.routing.queue}${i.routing.cc.length ? `, copied to ${i.routing.cc.join(", ")}` : ""}; acknowledge within ${i.routing.ackMinutes} min.`,
   ];
   if (c.crossDomain.length) lines.push(`  Cross-domain: ${c.crossDomain.join(", ")}`);
@@ -54,7 +63,7 @@ export function renderOutbound(m: Outbound): string {
   const head = `[${m.to.address}] ${i.id} ${i.classification.severity} ${i.classification.primary}: ${i.title}`;
   switch (m.kind) {
     case "ticket":
-      return `${head}\n  on call: ${m.oncall.name} (level ${m.level + 1}); reporter: ${i.reporter.name ?? i.reporter.userId}; status: ${i.status}`;
+      return `${head}\n  on call: ${m.oncall.name} (level ${m.level + 1}); reporter: ${i.reporter.name ?? i.reporter.userId}; status: ${i.status}${ticketNotes(i)}`;
     case "page":
       return `[page ${m.to.address}] ${m.person.name}: ${i.id} ${i.classification.severity} needs you (${m.reason}).`;
     case "cross-domain":
@@ -62,4 +71,15 @@ export function renderOutbound(m: Outbound): string {
     case "update":
       return `[${m.to.address}] ${i.id}: ${m.text}`;
   }
+}
+
+/** What a ticket says about itself beyond the classification: redactions, limits, joined reports. */
+export function ticketNotes(i: Incident): string {
+  const n = redactedCount(i);
+  const joined = i.timeline.filter((e) => e.type === "joined").length;
+  return [
+    n ? `; ${n} ${n === 1 ? "secret" : "secrets"} redacted` : "",
+    i.limited ? "; over the report limit: nobody paged" : "",
+    joined ? `; ${joined} more ${joined === 1 ? "report" : "reports"} joined` : "",
+  ].join("");
 }

@@ -1,7 +1,7 @@
 // Bolt refuses signatures older than 5 minutes but accepts any timestamp in the future, so a request
 // signed ahead of time (or replayed from a skewed clock) would pass. Both directions are refused here,
 // before Bolt reads the body, so nothing runs and Slack is never called.
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 
 export const MAX_SKEW_SECONDS = 5 * 60;
 
@@ -13,4 +13,29 @@ export function timestampAcceptable(headers: IncomingHttpHeaders, nowMs: number 
   const value = Array.isArray(raw) ? raw[0] : raw;
   if (!value || !/^\d{1,12}$/.test(value)) return false;
   return Math.abs(nowMs / 1000 - Number(value)) <= MAX_SKEW_SECONDS;
+}
+
+/** Slack's largest payloads (a view submission with its blocks) stay well under this. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/**
+ * Reads the request body, stopping at `max` bytes: undefined when it is larger. Done before Bolt
+ * sees the request, so an oversize body is refused without being buffered or parsed.
+ */
+export async function readCapped(req: IncomingMessage, max = MAX_BODY_BYTES): Promise<Buffer | undefined> {
+  if (Number(req.headers["content-length"] ?? 0) > max) {
+    req.resume(); // drain, so the 413 reaches the client instead of a reset
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) {
+      req.resume();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }

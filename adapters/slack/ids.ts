@@ -1,6 +1,8 @@
 // The names Slack sends back to us (action ids, callback ids) and the small references carried in
 // button values and modal metadata. They hold ids only, never state: the stores are the truth.
 import { z } from "zod";
+import { ConversationRef, OptionValue, QuestionId, Rev } from "../../src/domain/ids.js";
+import { IncidentId } from "../../src/domain/incident.js";
 
 export const EVENTS_PATH = "/slack/events";
 export const COMMAND = "/incident";
@@ -15,6 +17,8 @@ export const ACTIONS = {
   textOpen: "triage_text_open",
   confirmYes: "triage_confirm_yes",
   confirmNo: "triage_confirm_no",
+  joinDuplicate: "triage_join",
+  fileNew: "triage_file_new",
   back: "triage_back",
   cancel: "triage_cancel",
   ticketAck: "ticket_acknowledge",
@@ -27,30 +31,37 @@ export const VIEWS = { textAnswer: "triage_text_answer", reroute: "ticket_rerout
 /** block and element ids of the single input in our modals. */
 export const INPUT = { block: "input", element: "value" } as const;
 
-/** A walk-through button: which conversation, at which revision, which question, which option. */
+/** Slack's own ids as they come back to us: a channel (or DM) and a message timestamp. */
+export const ChannelId = z.string().regex(/^[CDG][A-Z0-9]{2,20}$/);
+export const MessageTs = z.string().regex(/^\d{1,12}\.\d{1,8}$/);
+
+/** A walk-through button: which conversation, at which revision, which question, option or incident. */
 export const StepValue = z.strictObject({
-  c: z.string().min(1).max(300),
-  r: z.number().int().min(0),
-  q: z.string().max(64).optional(),
-  v: z.string().max(64).optional(),
+  c: ConversationRef,
+  r: Rev,
+  q: QuestionId.optional(),
+  v: OptionValue.optional(),
+  i: IncidentId.optional(),
 });
 export type StepValue = z.infer<typeof StepValue>;
 
 /** The free-text modal: the step it answers and the DM message to mark answered. */
-export const TextModalMeta = StepValue.extend({ ch: z.string().max(40), ts: z.string().max(40) });
+export const TextModalMeta = StepValue.extend({ ch: ChannelId, ts: MessageTs });
 export type TextModalMeta = z.infer<typeof TextModalMeta>;
 
 /** A ticket modal: the incident, and where the card was clicked (for refusals). */
-export const TicketModalMeta = z.strictObject({ i: z.string().max(40), ch: z.string().max(40).optional() });
+export const TicketModalMeta = z.strictObject({ i: IncidentId, ch: ChannelId.optional() });
 export type TicketModalMeta = z.infer<typeof TicketModalMeta>;
 
-export const IncidentRef = z.string().regex(/^INC-\d{4}-\d{4,}$/);
+export const IncidentRef = IncidentId;
+/** Button values and modal metadata we parse are small; anything longer is refused unread. */
+export const MAX_VALUE_CHARS = 2000;
 
 export const encode = (v: object): string => JSON.stringify(v);
 
 /** Parses a value Slack echoed back; undefined when it is not one of ours (forged or outdated). */
 export function decode<T>(schema: z.ZodType<T>, raw: string | undefined): T | undefined {
-  if (!raw) return undefined;
+  if (typeof raw !== "string" || !raw || raw.length > MAX_VALUE_CHARS) return undefined;
   try {
     const r = schema.safeParse(JSON.parse(raw));
     return r.success ? r.data : undefined;

@@ -8,7 +8,7 @@ import type { Notifier } from "../../src/tickets/notifier.js";
 import type { Route } from "../../src/http.js";
 import { clientOptions, createClient } from "./client.js";
 import { eventDedupe } from "./dedupe.js";
-import { timestampAcceptable } from "./guard.js";
+import { MAX_BODY_BYTES, readCapped, timestampAcceptable } from "./guard.js";
 import { EVENTS_PATH } from "./ids.js";
 import { registerListeners, type InFlight } from "./listeners/index.js";
 import { slackLogger } from "./logger.js";
@@ -43,7 +43,7 @@ export function createSlackAdapter(app: App, cfg: SlackAdapterConfig): SlackAdap
   const notifier = createSlackNotifier({ botToken: cfg.botToken, apiUrl: cfg.apiUrl, roster: app.defs.roster, reportLink: linkFromConversations(() => app.conversations), log });
   const authorize = authorizeOnce(cfg, log);
   const common = { authorize, logger, clientOptions: clientOptions(cfg.apiUrl, log, "interactive") };
-  const receiver = cfg.appToken ? undefined : new HTTPReceiver({ signingSecret: cfg.signingSecret, endpoints: EVENTS_PATH, processBeforeResponse: false, logger });
+  const receiver = cfg.appToken ? undefined : new HTTPReceiver({ signingSecret: cfg.signingSecret, endpoints: EVENTS_PATH, processBeforeResponse: false, logger, bodyLimit: MAX_BODY_BYTES });
   const bolt = receiver ? new Bolt({ ...common, receiver }) : new Bolt({ ...common, socketMode: true, appToken: cfg.appToken });
   const inFlight: InFlight = { count: 0 };
   registerListeners(bolt, { app, log, notifier }, eventDedupe(app.redis), inFlight);
@@ -57,7 +57,15 @@ export function createSlackAdapter(app: App, cfg: SlackAdapterConfig): SlackAdap
       res.writeHead(401).end();
       return true;
     }
-    // Bolt reads the body, verifies the signature, acks at once and runs the listener after.
+    const body = await readCapped(req);
+    if (!body) {
+      log.warn({ length: req.headers["content-length"] }, "slack request refused: body too large");
+      res.writeHead(413, { "content-type": "application/json", connection: "close" }).end(JSON.stringify({ error: `body larger than ${MAX_BODY_BYTES} bytes` }));
+      return true;
+    }
+    // Bolt takes a body already read (its `rawBody`), verifies the signature over it, acks at once
+    // and runs the listener after.
+    (req as typeof req & { rawBody?: Buffer }).rawBody = body;
     receiver.requestListener(req, res);
     return true;
   };

@@ -5,6 +5,7 @@ import type { Input } from "../../src/bot/conversation.js";
 import type { Reply } from "../../src/bot/reply.js";
 import type { Actor } from "../../src/domain/incident.js";
 import type { Flow } from "../../src/domain/flow.js";
+import { redact } from "../../src/domain/redact.js";
 import { answeredBlocks, noticeText, renderReplies } from "./blocks/reply.js";
 import type { SlackDeps } from "./deps.js";
 
@@ -71,13 +72,18 @@ function answered(flow: Flow, input: Input, questionId: string | undefined) {
   const prompt = q?.prompt ?? "Suggested answers";
   switch (input.kind) {
     case "answer": {
-      if (!q || q.kind === "text") return answeredBlocks(prompt, String(input.value));
+      // The message shows what was kept: the redacted text, never a secret typed into the modal.
+      if (!q || q.kind === "text") return answeredBlocks(prompt, redact(String(input.value)).text);
       const values = [input.value].flat().map(String);
       const labels = values.map((v) => q.options.find((o) => o.value === v)?.label ?? v);
       return answeredBlocks(prompt, labels.length ? labels.join(", ") : (q.kind === "many" && q.noneLabel) || "None");
     }
     case "confirm-inferred":
       return answeredBlocks(prompt, input.accept ? "Yes, that's right" : "Let me answer them myself");
+    case "join":
+      return answeredBlocks("Already reported?", `Joined ${input.incidentId}`);
+    case "file-new":
+      return answeredBlocks("Already reported?", "Filed as a new incident");
     case "back":
       return answeredBlocks(prompt, "Went back to the previous question");
     case "cancel":

@@ -1,20 +1,24 @@
 // What an Action.Submit carries back: small typed references (ids, rev), never state; the stores are
 // the truth. Input values of the card arrive beside them, keyed by input id.
 import { z } from "zod";
+import { ConversationRef, OptionValue, QuestionId, Rev } from "../../src/domain/ids.js";
 import { IncidentId } from "../../src/domain/incident.js";
 
-const step = { conversationId: z.string().min(1).max(300), rev: z.number().int().min(0) };
+const step = { conversationId: ConversationRef, rev: Rev };
 export const TicketOp = z.enum(["acknowledge", "escalate", "reroute", "resolve"]);
 export type TicketOp = z.infer<typeof TicketOp>;
 
+// Strict: a submit carrying anything but our own fields (once the card inputs are taken out) is refused.
 export const SubmitData = z.discriminatedUnion("action", [
-  z.object({ action: z.literal("answer"), ...step, questionId: z.string().min(1).max(64), value: z.string().max(200).optional() }),
-  z.object({ action: z.literal("confirm"), ...step, accept: z.boolean() }),
-  z.object({ action: z.literal("back"), ...step }),
-  z.object({ action: z.literal("cancel"), ...step }),
-  z.object({ action: z.literal("start") }),
+  z.strictObject({ action: z.literal("answer"), ...step, questionId: QuestionId, value: OptionValue.optional() }),
+  z.strictObject({ action: z.literal("confirm"), ...step, accept: z.boolean() }),
+  z.strictObject({ action: z.literal("back"), ...step }),
+  z.strictObject({ action: z.literal("cancel"), ...step }),
+  z.strictObject({ action: z.literal("join"), ...step, incidentId: IncidentId }),
+  z.strictObject({ action: z.literal("file-new"), ...step }),
+  z.strictObject({ action: z.literal("start") }),
   /** `route` is the incident's routeCount when the card was posted: an older card is superseded. */
-  z.object({ action: z.literal("ticket"), op: TicketOp, incidentId: IncidentId, route: z.number().int().min(1) }),
+  z.strictObject({ action: z.literal("ticket"), op: TicketOp, incidentId: IncidentId, route: z.number().int().min(1).max(1000) }),
 ]);
 export type SubmitData = z.infer<typeof SubmitData>;
 

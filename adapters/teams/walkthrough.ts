@@ -4,6 +4,7 @@ import type { TurnContext } from "botbuilder";
 import type { App } from "../../src/app.js";
 import type { Input } from "../../src/bot/conversation.js";
 import { notice, type Reply } from "../../src/bot/reply.js";
+import { redact } from "../../src/domain/redact.js";
 import { botAccountId, type TeamsConfig } from "./auth.js";
 import { answeredCard, cardActivity, renderReply } from "./cards/index.js";
 import { NONE_VALUE } from "./cards/question.js";
@@ -34,8 +35,10 @@ export class Walkthrough {
       return;
     }
     const replies = await this.app.bot.handle({ key: who.key, user: who.actor, input });
-    const refused = replies[0]?.kind === "notice" && replies[0].level !== "info";
-    if (!refused && ctx.activity.replyToId) {
+    // Accepted when the walk-through moved on (a warning may still lead, e.g. "I removed a secret").
+    const after = await this.app.conversations.get(who.key);
+    const moved = after?.rev !== conv.rev || after?.id !== conv.id;
+    if (moved && ctx.activity.replyToId) {
       const { question, answer } = this.describe(data, input);
       await ctx.updateActivity({ ...cardActivity(answeredCard(question, answer)), id: ctx.activity.replyToId });
     }
@@ -77,6 +80,10 @@ export class Walkthrough {
         return { kind: "cancel", rev };
       case "confirm":
         return { kind: "confirm-inferred", accept: data.accept, rev };
+      case "join":
+        return { kind: "join", incidentId: data.incidentId, rev };
+      case "file-new":
+        return { kind: "file-new", rev };
       case "answer": {
         if (data.value !== undefined) return { kind: "answer", questionId: data.questionId, value: data.value, rev };
         const q = this.app.defs.flow.questions.find((x) => x.id === data.questionId);
@@ -96,10 +103,13 @@ export class Walkthrough {
     if (input.kind === "back") return { question: "Back", answer: "Went back to the previous question" };
     if (input.kind === "cancel") return { question: "Cancelled", answer: "Triage cancelled" };
     if (input.kind === "confirm-inferred") return { question: "Suggested answers", answer: input.accept ? "Yes, that's right" : "I will answer them myself" };
+    if (input.kind === "join") return { question: "Already reported?", answer: `Joined ${input.incidentId}` };
+    if (input.kind === "file-new") return { question: "Already reported?", answer: "Filed as a new incident" };
     if (input.kind !== "answer" || data.action !== "answer") return { question: "", answer: "Answered" };
     const q = this.app.defs.flow.questions.find((x) => x.id === data.questionId);
     if (!q) return { question: data.questionId, answer: String(input.value) };
-    if (q.kind === "text") return { question: q.prompt, answer: String(input.value) };
+    // The card shows what was kept: the redacted text, never a secret that was typed into it.
+    if (q.kind === "text") return { question: q.prompt, answer: redact(String(input.value)).text };
     const values = [input.value].flat() as string[];
     const labels = values.map((v) => q.options.find((o) => o.value === v)?.label ?? v);
     return { question: q.prompt, answer: labels.join(", ") || (q.kind === "many" ? (q.noneLabel ?? "None") : "") };

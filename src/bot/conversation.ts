@@ -2,17 +2,21 @@
 // the ConversationStore (never in this process), so any web process can take the next step.
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../clock.js";
-import { classify } from "../domain/classify.js";
+import { authorize } from "../domain/authz.js";
 import * as engine from "../domain/engine.js";
-import { draftIncident, type Actor, type Incident } from "../domain/incident.js";
+import type { Actor } from "../domain/incident.js";
+import type { LimitPolicy } from "../domain/limits.js";
 import { preTriage, type SignalModel } from "../domain/pretriage.js";
 import type { Flow, Question } from "../domain/flow.js";
 import type { RefCatalog } from "../domain/refs.js";
-import { route } from "../domain/route.js";
 import type { Roster } from "../domain/roster.js";
-import { coreOf } from "../domain/vocabulary.js";
-import type { Conversation, ConversationStore, IncidentStore } from "../store/types.js";
+import type { Logger } from "../log.js";
+import type { Conversation, ConversationStore, IncidentStore, RateLimiter } from "../store/types.js";
+import { Filing, type TicketDispatcher } from "./filing.js";
+import { cleanText, redactionNotice, textLimit, withNotes } from "./intake.js";
 import { notice, type Reply, type SuggestionView } from "./reply.js";
+
+export type { TicketDispatcher };
 
 export type Input =
   | { kind: "start"; text?: string; link?: string }
@@ -20,18 +24,20 @@ export type Input =
   | { kind: "confirm-inferred"; accept: boolean; rev?: number }
   | { kind: "text"; text: string }
   | { kind: "back"; rev?: number }
-  | { kind: "cancel"; rev?: number };
+  | { kind: "cancel"; rev?: number }
+  /** join the open incident the bot found this report duplicates, instead of filing a new one. */
+  | { kind: "join"; incidentId: string; rev?: number }
+  /** file a new incident although it looked like a duplicate. */
+  | { kind: "file-new"; rev?: number };
 
 export interface Turn {
   user: Actor;
-  /** one walk-through per key at a time, e.g. "slack:T123:U456". */
+  /**
+   * one walk-through per key at a time: "<platform>:<workspace>:<user>" (e.g. "slack:T123:U456"), or
+   * "console:<user>". The workspace part is what per-workspace abuse limits count.
+   */
   key: string;
   input: Input;
-}
-
-/** Hands a filed incident to the on-call queues (idempotent per incident and routing). */
-export interface TicketDispatcher {
-  dispatch(incident: Incident): Promise<void>;
 }
 
 export interface BotDeps {
@@ -43,12 +49,22 @@ export interface BotDeps {
   incidents: IncidentStore;
   tickets: TicketDispatcher;
   clock: Clock;
+  /** abuse limits on filing (src/domain/limits.ts); both or neither. */
+  limiter?: RateLimiter;
+  limits?: LimitPolicy;
+  log?: Logger;
 }
 
 const MAX_CAS_RETRIES = 3;
+const JOIN = /^(1|j|join|join it|yes|y)$/i;
+const FILE_NEW = /^(2|n|new|file|file new|file a new one|no)$/i;
 
 export class TriageBot {
-  constructor(private readonly d: BotDeps) {}
+  private readonly filing: Filing;
+
+  constructor(private readonly d: BotDeps) {
+    this.filing = new Filing(d);
+  }
 
   async handle(turn: Turn): Promise<Reply[]> {
     for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
@@ -68,6 +84,10 @@ export class TriageBot {
 
   private async step(turn: Turn, conv: Conversation | undefined): Promise<{ replies: Reply[]; save?: Conversation | "delete" }> {
     const { input } = turn;
+    // Keys already hold the user; this guards against an adapter that ever mixes them up.
+    const action = input.kind === "start" ? "start-triage" : input.kind === "join" ? "join-duplicate" : "answer-own-triage";
+    const own = authorize(this.d.roster, turn.user, action, conv ? { owner: conv.user } : {});
+    if (!own.ok) return { replies: [notice(own.message, "error")] };
     if (input.kind === "start") return this.start(turn, conv, input);
     if (!conv) {
       return { replies: [notice("There is no triage in progress (it may have expired). Start a new one to report an incident.", "warning")] };
@@ -76,7 +96,7 @@ export class TriageBot {
       return { replies: [notice("That question was already answered or has moved on; nothing was changed. Use the latest message.", "warning")] };
     }
     if (conv.incidentId) {
-      if (input.kind === "answer" || input.kind === "text") return { replies: await this.result(conv.incidentId) };
+      if (input.kind === "answer" || input.kind === "text" || input.kind === "join" || input.kind === "file-new") return { replies: await this.result(conv) };
       if (input.kind === "cancel") return { replies: [notice(`${conv.incidentId} is already filed; nothing to cancel.`)] };
     }
     switch (input.kind) {
@@ -85,8 +105,15 @@ export class TriageBot {
       case "back": {
         const state = engine.back(this.d.flow, conv.state);
         if (state === conv.state) return { replies: [notice("This is the first question; there is nothing to go back to."), ...this.ask(conv)] };
-        return this.advance(conv, state);
+        // Going back from the duplicate question reopens the last answer; the check runs again after it.
+        const { duplicateOf: _d, fileAnyway: _f, ...rest } = conv;
+        return this.advance(rest, state);
       }
+      case "join":
+        return this.joinDuplicate(conv, input.incidentId);
+      case "file-new":
+        if (!conv.duplicateOf) return { replies: [notice("There is no similar incident to decide about now.", "warning"), ...this.ask(conv)] };
+        return this.advance({ ...conv, fileAnyway: true }, conv.state);
       case "confirm-inferred": {
         const r = engine.decideInferred(this.d.flow, conv.state, input.accept);
         return r.ok ? this.advance(conv, r.state) : { replies: [notice(r.error, "warning"), ...this.ask(conv)] };
@@ -115,20 +142,26 @@ export class TriageBot {
       updatedAt: now,
       ...(input.link ? { link: input.link } : {}),
     };
-    const text = input.text?.trim();
-    if (text) {
-      const r = engine.answer(this.d.flow, fresh.state, "description", text);
-      if (r.ok) return this.advance(fresh, this.withSuggestions(r.state, text));
-      return { replies: [notice(r.error, "warning"), ...this.ask(fresh)], save: fresh };
-    }
+    if (input.text?.trim()) return this.answer(fresh, "description", input.text, fresh);
     return { replies: this.ask(fresh), save: fresh };
   }
 
-  private async answer(conv: Conversation, questionId: string, value: unknown) {
-    const r = engine.answer(this.d.flow, conv.state, questionId, value);
-    if (!r.ok) return { replies: [notice(r.error, "warning"), ...this.ask(conv)] };
+  /**
+   * Free text is redacted before the engine sees it, so stored answers, pre-triage evidence, tickets
+   * and logs only ever hold the redacted text. `orSave` is kept when the answer is refused (a new
+   * walk-through whose description was not accepted still starts).
+   */
+  private async answer(conv: Conversation, questionId: string, value: unknown, orSave?: Conversation) {
+    const q = this.d.flow.questions.find((x) => x.id === questionId);
+    const clean = q?.kind === "text" && typeof value === "string" ? cleanText(value, textLimit(q)) : undefined;
+    const r = engine.answer(this.d.flow, conv.state, questionId, clean ? clean.text : value);
+    if (!r.ok) return { replies: [notice(r.error, "warning"), ...this.ask(conv)], ...(orSave ? { save: orSave } : {}) };
     const state = questionId === "description" ? this.withSuggestions(r.state, String(r.state.answers.description)) : r.state;
-    return this.advance(conv, state);
+    const next = await this.advance(clean ? withNotes(conv, questionId, clean.hits) : conv, state);
+    if (!clean?.hits.length) return next;
+    // What was taken out and where, never the secret: enough to find the marker in the stored answer.
+    this.d.log?.info({ conversationId: conv.id, question: questionId, redacted: clean.hits }, "secrets redacted from an answer");
+    return { ...next, replies: [...redactionNotice(clean.hits), ...next.replies] };
   }
 
   /** Typed text answers the current question: free text as is, choices by value or label. */
@@ -140,48 +173,67 @@ export class TriageBot {
       if (yes || no) return this.step({ key: conv.key, user: conv.user, input: { kind: "confirm-inferred", accept: yes } }, conv);
       return { replies: [notice("Please answer yes to accept the suggested answers or no to review them one by one.", "warning"), ...this.ask(conv)] };
     }
+    if (step.kind === "done" && conv.duplicateOf) {
+      if (JOIN.test(text.trim())) return this.joinDuplicate(conv, conv.duplicateOf.id);
+      if (FILE_NEW.test(text.trim())) return this.advance({ ...conv, fileAnyway: true }, conv.state);
+      return { replies: [notice(`Please answer join to add your report to ${conv.duplicateOf.id}, or new to file a new incident.`, "warning"), ...this.ask(conv)] };
+    }
     if (step.kind !== "question") return { replies: this.ask(conv) };
     const q = step.question;
-    return this.answer(conv, q.id, q.kind === "text" ? text : parseChoice(q, text));
+    // A choice typed as text is redacted too: a refusal quotes what was typed.
+    return this.answer(conv, q.id, q.kind === "text" ? text : parseChoice(q, cleanText(text).text));
   }
 
   private withSuggestions(state: engine.FlowState, description: string): engine.FlowState {
     return engine.suggest(this.d.flow, state, preTriage(description, this.d.signals).inferred);
   }
 
-  /** Saves the new state; when the flow is complete, files the incident and dispatches its ticket. */
-  private async advance(conv: Conversation, state: engine.FlowState) {
+  /**
+   * Saves the new state. When the flow is complete: asks about a likely duplicate first (unless the
+   * responder chose to file anyway), else files the incident and dispatches its ticket.
+   */
+  private async advance(conv: Conversation, state: engine.FlowState): Promise<{ replies: Reply[]; save: Conversation }> {
     const next: Conversation = { ...conv, state, rev: conv.rev + 1, updatedAt: this.d.clock.now().toISOString() };
     if (engine.nextStep(this.d.flow, state).kind !== "done") return { replies: this.ask(next), save: next };
-    const incident = await this.file(next);
-    return { replies: [{ kind: "triage-result" as const, incident, duplicate: false }], save: { ...next, incidentId: incident.id } };
+    if (!next.fileAnyway) {
+      const duplicateOf = await this.filing.duplicateOf(next);
+      if (duplicateOf) {
+        const asking = { ...next, duplicateOf };
+        return { replies: this.ask(asking), save: asking };
+      }
+    }
+    const incident = await this.filing.file(next);
+    const limited = incident.limited
+      ? [notice(`${incident.id} is filed and posted to the ${incident.routing.domain} on-call channel, but nobody was paged: there were too many reports in the last hour. If it cannot wait, contact the on-call directly.`, "warning")]
+      : [];
+    return { replies: [...limited, { kind: "triage-result" as const, incident, duplicate: false }], save: { ...next, incidentId: incident.id } };
   }
 
-  private async file(conv: Conversation): Promise<Incident> {
-    const answers = coreOf(conv.state.answers);
-    const classification = classify(answers, this.d.flow, this.d.refs);
-    const routing = route(classification, this.d.roster);
-    const draft = draftIncident({
-      conversationId: conv.id,
-      reporter: conv.user,
-      answers: conv.state.answers,
-      classification,
-      routing,
-      now: this.d.clock.now(),
-      ...(conv.link ? { link: conv.link } : {}),
-    });
-    // Idempotent on the conversation id: a retried or double-clicked last answer files once, and
-    // dispatching again is harmless because the delivery job id is derived from the incident.
-    const { incident } = await this.d.incidents.create(draft);
-    await this.d.tickets.dispatch(incident);
-    return incident;
+  private async joinDuplicate(conv: Conversation, incidentId: string) {
+    const dup = conv.duplicateOf;
+    if (!dup || dup.id !== incidentId || engine.nextStep(this.d.flow, conv.state).kind !== "done") {
+      return { replies: [notice("That choice belongs to an earlier step; nothing was changed. Use the latest message.", "warning"), ...this.ask(conv)] };
+    }
+    const r = await this.filing.join(conv, incidentId);
+    if (!r.ok) {
+      // The incident closed (or vanished) meanwhile: this report is filed on its own instead.
+      const filed = await this.advance({ ...conv, fileAnyway: true }, conv.state);
+      return { ...filed, replies: [notice(`${r.message} Filing your report as a new incident.`, "warning"), ...filed.replies] };
+    }
+    const saved: Conversation = { ...conv, rev: conv.rev + 1, updatedAt: this.d.clock.now().toISOString(), incidentId };
+    const text = r.limited
+      ? `Added your report to ${incidentId}. The on-call already has it; over the report limit (${r.limited}), so its channel was not told.`
+      : `Added your report to ${incidentId}. The on-call already has it, so nobody was paged again${r.told ? "; its channel was told" : ""}.`;
+    return { replies: [notice(text), { kind: "triage-result" as const, incident: r.incident, duplicate: false, joined: true }], save: saved };
   }
 
-  /** What a finished conversation answers to a late or repeated answer: the incident it filed. */
-  private async result(incidentId: string): Promise<Reply[]> {
-    const incident = await this.d.incidents.get(incidentId);
-    if (!incident) return [notice(`${incidentId} was filed.`)];
-    return [{ kind: "triage-result", incident, duplicate: true }];
+  /** What a finished conversation answers to a late or repeated answer: the incident it filed or joined. */
+  private async result(conv: Conversation): Promise<Reply[]> {
+    const id = conv.incidentId!;
+    const incident = await this.d.incidents.get(id);
+    if (!incident) return [notice(`${id} was filed.`)];
+    const joined = conv.duplicateOf?.id === id && !conv.fileAnyway;
+    return [{ kind: "triage-result", incident, duplicate: true, ...(joined ? { joined } : {}) }];
   }
 
   /** The reply that asks the current step of a conversation. */
@@ -190,7 +242,10 @@ export class TriageBot {
     const ref = { conversationId: conv.id, rev: conv.rev };
     const canBack = conv.state.trail.length > 0;
     const progress = step.kind === "done" ? { index: 0, total: 0 } : { index: step.index, total: step.total };
-    if (step.kind === "done") return [];
+    if (step.kind === "done") {
+      if (!conv.duplicateOf || conv.incidentId || conv.fileAnyway) return [];
+      return [{ kind: "duplicate", ...ref, incident: { ...conv.duplicateOf }, canBack }];
+    }
     if (step.kind === "confirm-inferred") {
       const items = step.items.map(({ question, suggestion }) => ({ questionId: question.id, prompt: question.prompt, ...view(question, suggestion) }));
       return [{ kind: "confirm-inferred", ...ref, items, progress, canBack }];

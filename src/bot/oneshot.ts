@@ -1,5 +1,6 @@
 // One-shot triage without a conversation: `triage classify` (free text only) and `triage replay`
 // (recorded answers run through the flow). Same flow, classifier and router as the chat bot.
+import { z } from "zod";
 import { classify, type Classification } from "../domain/classify.js";
 import * as engine from "../domain/engine.js";
 import type { Flow } from "../domain/flow.js";
@@ -35,12 +36,14 @@ export function classifyText(text: string, d: { flow: Flow; signals: SignalModel
 
 export type ReplayResult = { ok: true; answers: Answers; classification: Classification; routing: RoutingDecision } | { ok: false; error: string };
 
+/** `triage replay` input: answers by question id; each value is checked by the flow as it is asked. */
+export const ReplayInput = z.object({ answers: z.record(z.string().max(64), z.unknown()) });
+
 /** Runs recorded answers through the flow exactly as the chat would ask them. */
 export function replay(raw: unknown, d: { flow: Flow; refs: RefCatalog; roster: Roster }): ReplayResult {
-  if (typeof raw !== "object" || raw === null || typeof (raw as { answers?: unknown }).answers !== "object" || (raw as { answers?: unknown }).answers === null) {
-    return { ok: false, error: 'expected a JSON object like {"answers":{"description":"...","intent":"none",...}}' };
-  }
-  const given = (raw as { answers: Record<string, unknown> }).answers;
+  const input = ReplayInput.safeParse(raw);
+  if (!input.success) return { ok: false, error: 'expected a JSON object like {"answers":{"description":"...","intent":"none",...}}' };
+  const given = input.data.answers;
   let state = engine.emptyState();
   for (let step = engine.nextStep(d.flow, state); step.kind !== "done"; step = engine.nextStep(d.flow, state)) {
     if (step.kind !== "question") break;

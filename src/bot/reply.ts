@@ -19,6 +19,18 @@ export interface SuggestionView {
   evidence: string[];
 }
 
+/** What the responder sees of a possible duplicate before joining it. */
+export interface DuplicateView {
+  id: string;
+  title: string;
+  severity: string;
+  primary: string;
+  status: string;
+  createdAt: string;
+  /** 0..1, how alike the descriptions are. */
+  similarity: number;
+}
+
 /** Identifies the step a reply belongs to: answers carrying an older rev are stale. */
 export interface StepRef {
   conversationId: string;
@@ -45,7 +57,14 @@ export type Reply =
       progress: Progress;
       canBack: boolean;
     })
-  | { kind: "triage-result"; incident: Incident; duplicate: boolean }
+  | (StepRef & {
+      kind: "duplicate";
+      /** the open incident this report looks like; joining adds the report to its timeline. */
+      incident: DuplicateView;
+      canBack: boolean;
+    })
+  /** `duplicate`: the incident was filed earlier (a repeated answer); `joined`: the report joined it. */
+  | { kind: "triage-result"; incident: Incident; duplicate: boolean; joined?: boolean }
   | { kind: "notice"; level: "info" | "warning" | "error"; text: string }
   | { kind: "summary"; summary: Summary };
 

@@ -1,6 +1,7 @@
 // Summaries on request: who may ask (managers in the roster), which window, and the store reads.
 import type { Clock } from "../clock.js";
-import { ackMinutes, personByIdentity, type Roster } from "../domain/roster.js";
+import { ackMinutes, type Roster } from "../domain/roster.js";
+import { authorize } from "../domain/authz.js";
 import { summarize, type Summary } from "../domain/summary.js";
 import type { Actor } from "../domain/incident.js";
 import type { Domain } from "../domain/vocabulary.js";
@@ -27,8 +28,7 @@ export class Summaries {
   constructor(private readonly d: { incidents: IncidentStore; roster: Roster; clock: Clock }) {}
 
   isManager(actor: Actor): boolean {
-    const p = personByIdentity(this.d.roster, actor.platform, actor.userId);
-    return Boolean(p && this.d.roster.managers.includes(p.id));
+    return authorize(this.d.roster, actor, "view-summary").ok;
   }
 
   async forManager(actor: Actor, period: SummaryPeriod, domain?: Domain): Promise<SummaryOutcome> {

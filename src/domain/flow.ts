@@ -1,15 +1,16 @@
 // The declarative question flow: its schema and the checks that make a bad flow file fail at load
 // with an error naming the file, the question and the field, instead of misbehaving mid-incident.
 import { z } from "zod";
+import { OptionValue, QuestionId } from "./ids.js";
 import { CONTRACT, DESCRIPTION_MAX, Severity, type ContractQuestionId } from "./vocabulary.js";
 
-const Id = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/, "must be a letter then letters, digits, - or _ (max 64)");
+const Id = QuestionId;
 /** question id → accepted values; an answer matches when it holds (or is) any of them. */
 export const Condition = z.record(Id, z.array(z.string().min(1)).min(1));
 export type Condition = z.infer<typeof Condition>;
 
 const Option = z.strictObject({
-  value: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be lower-case letters, digits, - or _"),
+  value: OptionValue,
   label: z.string().min(1).max(75),
   hint: z.string().max(150).optional(),
 });

@@ -1,10 +1,13 @@
 // The incident record and its ticket lifecycle. Every change is a pure transition that checks who may
 // make it, returns the new record with one more timeline event, or a refusal that changes nothing.
 import { z } from "zod";
+import { authorize, type TicketActionName } from "./authz.js";
 import { Classification } from "./classify.js";
-import { Platform, personByIdentity, type Person, type Roster } from "./roster.js";
+import { LimitName } from "./limits.js";
+import { RedactionNote } from "./redact.js";
+import { Platform, type Person, type Roster } from "./roster.js";
 import { RoutingDecision, queueFor } from "./route.js";
-import { Answers, Domain, Severity, otherDomain } from "./vocabulary.js";
+import { Answers, DESCRIPTION_MAX, Domain, Severity, otherDomain } from "./vocabulary.js";
 
 export const INCIDENT_ID = /^INC-\d{4}-\d{4,}$/;
 export const IncidentId = z.string().regex(INCIDENT_ID, "an incident id such as INC-2026-0042");
@@ -56,6 +59,12 @@ export const TimelineEvent = z.discriminatedUnion("type", [
   }),
   z.strictObject({ type: z.literal("resolved"), at, by: Actor, note: z.string() }),
   z.strictObject({ type: z.literal("delivery-failed"), at, to: z.string(), error: z.string() }),
+  /** another reporter's report of the same incident, joined instead of filed anew (nobody paged). */
+  z.strictObject({ type: z.literal("joined"), at, by: Actor, description: z.string().max(DESCRIPTION_MAX) }),
+  /** filed over an abuse limit: posted to the channel, nobody paged, no escalation timer. */
+  z.strictObject({ type: z.literal("limited"), at, limit: LimitName, reason: z.string().max(300) }),
+  /** a page not sent because the domain's paging limit was reached; `to` is its delivery key. */
+  z.strictObject({ type: z.literal("page-skipped"), at, to: z.string(), reason: z.string().max(300) }),
 ]);
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 
@@ -87,6 +96,10 @@ export const Incident = z.strictObject({
   updatedAt: at,
   acknowledgedAt: at.optional(),
   resolvedAt: at.optional(),
+  /** filed over an abuse limit (see the `limited` timeline event): nobody was paged for it. */
+  limited: z.boolean().optional(),
+  /** secrets taken out of the answers before anything was stored: kind and count, never the secret. */
+  redactions: z.array(RedactionNote).max(100).optional(),
   timeline: z.array(TimelineEvent),
 });
 export type Incident = z.infer<typeof Incident>;
@@ -102,6 +115,7 @@ export function draftIncident(input: {
   routing: RoutingDecision;
   now: Date;
   link?: string;
+  redactions?: RedactionNote[];
 }): IncidentDraft {
   const iso = input.now.toISOString();
   const desc = typeof input.answers.description === "string" ? input.answers.description : "";
@@ -111,6 +125,7 @@ export function draftIncident(input: {
     reporter: input.reporter,
     title: titleOf(desc),
     ...(input.link ? { link: input.link } : {}),
+    ...(input.redactions?.length ? { redactions: input.redactions } : {}),
     answers: input.answers,
     classification: input.classification,
     routing: input.routing,
@@ -137,16 +152,14 @@ function titleOf(description: string): string {
 export type ActionResult = { ok: true; incident: Incident; changed: boolean; message: string } | { ok: false; code: RefusalCode; message: string };
 export type RefusalCode = "NOT_ALLOWED" | "ALREADY_RESOLVED" | "REASON_REQUIRED" | "NOTE_REQUIRED";
 
-/** Who may act on a domain's tickets: anyone on its roster (any level) or an incident manager. */
-export function mayAct(roster: Roster, domain: Domain, actor: Actor): Person | undefined {
-  const p = personByIdentity(roster, actor.platform, actor.userId);
-  if (!p) return undefined;
-  const onRoster = roster.domains[domain].levels.some((lvl) => lvl.includes(p.id));
-  return onRoster || roster.incidentManagers.includes(p.id) ? p : undefined;
+/** Who may act on a domain's tickets (src/domain/authz.ts): its roster (any level) or an incident manager. */
+export function mayAct(roster: Roster, domain: Domain, actor: Actor, action: TicketActionName = "acknowledge"): Person | undefined {
+  const r = authorize(roster, actor, action, { domain });
+  return r.ok ? r.person : undefined;
 }
 
-function guard(incident: Incident, roster: Roster, actor: Actor): { ok: false; code: RefusalCode; message: string } | Person {
-  const p = mayAct(roster, incident.routing.domain, actor);
+function guard(incident: Incident, roster: Roster, actor: Actor, action: TicketActionName): { ok: false; code: RefusalCode; message: string } | Person {
+  const p = mayAct(roster, incident.routing.domain, actor, action);
   if (!p) {
     return {
       ok: false,
@@ -163,7 +176,7 @@ function touch(i: Incident, now: Date, event: TimelineEvent, patch: Partial<Inci
 }
 
 export function acknowledge(i: Incident, roster: Roster, actor: Actor, now: Date): ActionResult {
-  const p = guard(i, roster, actor);
+  const p = guard(i, roster, actor, "acknowledge");
   if ("ok" in p) return p;
   if (i.status === "acknowledged") {
     return { ok: true, incident: i, changed: false, message: `${i.id} was already acknowledged by ${i.assignee ?? "someone"}.` };
@@ -181,7 +194,7 @@ export function acknowledge(i: Incident, roster: Roster, actor: Actor, now: Date
 /** Escalates to the next level; `actor` undefined means the acknowledgement timer ran out. */
 export function escalate(i: Incident, roster: Roster, actor: Actor | undefined, now: Date, levels: number): ActionResult {
   if (actor) {
-    const p = guard(i, roster, actor);
+    const p = guard(i, roster, actor, "escalate");
     if ("ok" in p) return p;
   } else if (i.status === "resolved" || i.status === "acknowledged") {
     return { ok: true, incident: i, changed: false, message: `${i.id} is ${i.status}; no escalation needed.` };
@@ -201,7 +214,7 @@ export function escalate(i: Incident, roster: Roster, actor: Actor | undefined, 
 }
 
 export function reroute(i: Incident, roster: Roster, actor: Actor, reason: string, now: Date): ActionResult {
-  const p = guard(i, roster, actor);
+  const p = guard(i, roster, actor, "reroute");
   if ("ok" in p) return p;
   const why = reason.trim();
   if (why.length < 3) return { ok: false, code: "REASON_REQUIRED", message: "A reroute needs a reason (what makes it the other domain's?)." };
@@ -235,7 +248,7 @@ export function reroute(i: Incident, roster: Roster, actor: Actor, reason: strin
 }
 
 export function resolve(i: Incident, roster: Roster, actor: Actor, note: string, now: Date): ActionResult {
-  const p = guard(i, roster, actor);
+  const p = guard(i, roster, actor, "resolve");
   if ("ok" in p) return p;
   const text = note.trim();
   if (text.length < 3) return { ok: false, code: "NOTE_REQUIRED", message: "Resolving needs a note (what was done, or why no action is needed)." };
@@ -248,6 +261,38 @@ export function resolve(i: Incident, roster: Roster, actor: Actor, note: string,
   });
   return { ok: true, incident, changed: true, message: `${p.name} resolved ${i.id}: ${text}` };
 }
+
+/**
+ * Another reporter's report joins an open incident: one more timeline event and its redaction notes;
+ * status, assignee and escalation stay as they are, so nobody is paged twice. Anyone may join (authz).
+ */
+export function join(i: Incident, reporter: Actor, description: string, now: Date, redactions: RedactionNote[] = []): ActionResult {
+  if (i.status === "resolved") return { ok: false, code: "ALREADY_RESOLVED", message: `${i.id} was resolved in the meantime.` };
+  const notes = mergeNotes(i.redactions ?? [], redactions.map((n) => ({ ...n, question: "joined" })));
+  const event: TimelineEvent = { type: "joined", at: now.toISOString(), by: reporter, description: description.slice(0, DESCRIPTION_MAX) };
+  const incident = touch(i, now, event, notes.length ? { redactions: notes } : {});
+  const count = incident.timeline.filter((e) => e.type === "joined").length;
+  return { ok: true, incident, changed: true, message: `${reporter.name ?? reporter.userId} reported the same incident (${count + 1} reports so far).` };
+}
+
+/** Marks an incident filed over an abuse limit; the processor then skips pages and timers. */
+export function markLimited(i: Incident, limit: LimitName, reason: string, now: Date): Incident {
+  if (i.limited) return i;
+  return touch(i, now, { type: "limited", at: now.toISOString(), limit, reason: reason.slice(0, 300) }, { limited: true });
+}
+
+function mergeNotes(a: RedactionNote[], b: RedactionNote[]): RedactionNote[] {
+  const out = a.map((n) => ({ ...n }));
+  for (const n of b) {
+    const same = out.find((o) => o.question === n.question && o.kind === n.kind);
+    if (same) same.count += n.count;
+    else out.push({ ...n });
+  }
+  return out.slice(0, 100);
+}
+
+/** How many secrets were redacted from an incident's answers (for "2 secrets redacted" on tickets). */
+export const redactedCount = (i: Pick<Incident, "redactions">) => (i.redactions ?? []).reduce((n, r) => n + r.count, 0);
 
 /** BullMQ job id of a ticket delivery: one per incident and routing, so a retry never enqueues twice. */
 export const deliveryJobId = (i: Pick<Incident, "id" | "routeCount">) => `${i.id}.r${i.routeCount}`;

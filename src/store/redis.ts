@@ -24,7 +24,7 @@ export class CorruptRecordError extends Error {
 }
 
 /** EVALSHA with a fallback to EVAL: the script cache is empty after a restart or a failover. */
-class Script {
+export class Script {
   private readonly sha: string;
   constructor(private readonly source: string) {
     this.sha = createHash("sha1").update(source).digest("hex");
@@ -108,7 +108,7 @@ redis.call('ZADD', KEYS[4], ARGV[4], ARGV[3])
 redis.call('ZADD', KEYS[6], ARGV[4], ARGV[3])
 return 1`);
 
-function checkPrefix(prefix: string): string {
+export function checkPrefix(prefix: string): string {
   // Redis hashes only the part between the first '{' and the next '}', when it is not empty.
   const open = prefix.indexOf("{");
   const close = open < 0 ? -1 : prefix.indexOf("}", open + 1);

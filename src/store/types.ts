@@ -2,8 +2,22 @@
 // and one contract suite (test/contract) holds both to the same behaviour.
 import { z } from "zod";
 import { FlowState } from "../domain/engine.js";
-import { Actor, type Incident, type IncidentDraft, type Status } from "../domain/incident.js";
-import type { Domain } from "../domain/vocabulary.js";
+import { Actor, IncidentId, Status, type Incident, type IncidentDraft } from "../domain/incident.js";
+import type { Bucket, LimitDecision } from "../domain/limits.js";
+import { RedactionHitNote } from "../domain/redact.js";
+import { Domain, Severity } from "../domain/vocabulary.js";
+
+/** A snapshot of the possible duplicate, enough to ask about it without reading the incident again. */
+export const DuplicateRef = z.strictObject({
+  id: IncidentId,
+  title: z.string().max(120),
+  severity: Severity,
+  primary: Domain,
+  status: Status,
+  createdAt: z.iso.datetime(),
+  similarity: z.number().min(0).max(1),
+});
+export type DuplicateRef = z.infer<typeof DuplicateRef>;
 
 export const Conversation = z.strictObject({
   /** unique per walk-through: the idempotency key of the incident it creates. */
@@ -19,6 +33,12 @@ export const Conversation = z.strictObject({
   link: z.url().optional(),
   /** set once the incident is filed; the conversation then only answers with its result. */
   incidentId: z.string().optional(),
+  /** secrets taken out of the answers (kind and where, never the secret), carried to the incident. */
+  redactions: z.array(RedactionHitNote).max(500).optional(),
+  /** an open incident this report looks like: the responder is asked to join it or file anew. */
+  duplicateOf: DuplicateRef.optional(),
+  /** the responder chose to file anew although it looked like `duplicateOf`. */
+  fileAnyway: z.boolean().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 
@@ -54,6 +74,15 @@ export interface IncidentStore {
   undelivered(before: Date): Promise<string[]>;
   markDelivered(id: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Abuse-limit counters, shared by every web and worker process (see src/domain/limits.ts). */
+export interface RateLimiter {
+  /**
+   * Counts one event against every bucket if each has room (all or nothing, atomically); otherwise
+   * counts nothing and names the bucket that is full.
+   */
+  take(buckets: Bucket[], now: Date): Promise<LimitDecision>;
 }
 
 /** INC-2026-0042: year of creation and a per-year sequence, zero-padded to four digits. */

@@ -3,6 +3,7 @@
 import type { Clock } from "../clock.js";
 import * as lifecycle from "../domain/incident.js";
 import type { Actor, Incident } from "../domain/incident.js";
+import { redact } from "../domain/redact.js";
 import { levelCount, type Roster } from "../domain/roster.js";
 import type { IncidentStore } from "../store/types.js";
 import type { JobQueue } from "./jobs.js";
@@ -11,7 +12,10 @@ export type TicketAction = { kind: "acknowledge" } | { kind: "escalate" } | { ki
 
 export type ActionOutcome =
   | { ok: true; incident: Incident; changed: boolean; message: string }
-  | { ok: false; code: lifecycle.RefusalCode | "NOT_FOUND"; message: string };
+  | { ok: false; code: lifecycle.RefusalCode | "NOT_FOUND" | "TOO_LONG"; message: string };
+
+/** The longest reroute reason or resolve note kept (the cards' input boxes allow less). */
+export const NOTE_MAX = 2000;
 
 export class TicketActions {
   constructor(private readonly d: { incidents: IncidentStore; queue: JobQueue; roster: Roster; clock: Clock }) {}
@@ -21,10 +25,19 @@ export class TicketActions {
     await this.d.queue.add(incident.routing.domain, { name: "deliver", incidentId: incident.id, routeCount: incident.routeCount });
   }
 
+  /** Tells the incident's channels something new (a joined report), as an update job: no page. */
+  async note(incident: Incident, text: string): Promise<void> {
+    await this.d.queue.add(incident.routing.domain, { name: "update", incidentId: incident.id, rev: incident.rev, text: text.slice(0, 3000) });
+  }
+
   async act(incidentId: string, action: TicketAction, actor: Actor): Promise<ActionOutcome> {
     let outcome: ActionOutcome | undefined;
+    const words = action.kind === "reroute" ? action.reason : action.kind === "resolve" ? action.note : "";
+    if (words.length > NOTE_MAX) return { ok: false, code: "TOO_LONG", message: `That is ${words.length} characters; please keep it under ${NOTE_MAX}.` };
+    // Reasons and notes are free text that ends up on the card and in the channel: redacted first.
+    const clean = action.kind === "reroute" ? { ...action, reason: redact(action.reason).text } : action.kind === "resolve" ? { ...action, note: redact(action.note).text } : action;
     const stored = await this.d.incidents.update(incidentId, (cur) => {
-      const r = this.apply(cur, action, actor);
+      const r = this.apply(cur, clean, actor);
       outcome = r;
       return r.ok && r.changed ? r.incident : undefined;
     });

@@ -2,10 +2,11 @@
 // what the incident's timeline says was already sent, and timers that are no longer current do nothing.
 import type { Clock } from "../clock.js";
 import { escalate, type Incident } from "../domain/incident.js";
+import { limitReason, pageBuckets, type LimitPolicy } from "../domain/limits.js";
 import { levelCount, onCall, type Destinations, type Person, type Roster } from "../domain/roster.js";
 import type { Domain } from "../domain/vocabulary.js";
 import type { Logger } from "../log.js";
-import type { IncidentStore } from "../store/types.js";
+import type { IncidentStore, RateLimiter } from "../store/types.js";
 import type { JobQueue, TicketJob } from "./jobs.js";
 import { DeliveryError, destinationKey, type Destination, type Message, type Notifier, type Outbound } from "./notifier.js";
 
@@ -16,6 +17,9 @@ export interface ProcessorDeps {
   queue: JobQueue;
   clock: Clock;
   log: Logger;
+  /** the paging limit per domain (src/domain/limits.ts); without both, every page is sent. */
+  limiter?: RateLimiter;
+  limits?: LimitPolicy;
 }
 
 export class TicketProcessor {
@@ -54,7 +58,10 @@ export class TicketProcessor {
     for (const to of this.channels(domain)) {
       incident = await this.sendOnce(incident, `${r}:ticket:${destinationKey(to)}`, { kind: "ticket", incident, to, level: incident.level, oncall });
     }
-    for (const to of this.personal(oncall, domain)) {
+    // A report filed over an abuse limit is posted but pages nobody (src/domain/limits.ts).
+    const pages = incident.limited ? [] : this.personal(oncall, domain);
+    if (pages.length) incident = await this.mayPage(incident, pages.map((to) => `${r}:page:${destinationKey(to)}`));
+    for (const to of pages) {
       const reason = `you are on call (level ${incident.level + 1}) for ${domain}`;
       incident = await this.sendOnce(incident, `${r}:page:${destinationKey(to)}`, { kind: "page", incident, to, level: incident.level, person: oncall, reason });
     }
@@ -94,7 +101,10 @@ export class TicketProcessor {
     if (incident.status === "resolved") return "already resolved";
     const person = onCall(this.d.roster, incident.routing.domain, event.level, this.d.clock.now());
     const level = event.level;
-    for (const to of this.personal(person, incident.routing.domain)) {
+    // An escalation someone chose to make is always paged; timer escalations count against the limit.
+    const pages = this.personal(person, incident.routing.domain);
+    if (!event.by && pages.length) incident = await this.mayPage(incident, pages.map((to) => `p${gen}:page:${destinationKey(to)}`));
+    for (const to of pages) {
       incident = await this.sendOnce(incident, `p${gen}:page:${destinationKey(to)}`, { kind: "page", incident, to, level, person, reason: event.reason });
     }
     for (const to of this.channels(incident.routing.domain)) {
@@ -117,9 +127,36 @@ export class TicketProcessor {
     return "updated";
   }
 
-  /** The next timer, unless acknowledged, resolved, or already at the last level. */
+  /**
+   * Counts one page against the domain's paging limit, once per page (not per destination, and not
+   * again when a retried job finds it decided). Over the limit, each of its keys is recorded as
+   * skipped, so sendOnce passes it by and the ticket in the channel still tells the on-call.
+   */
+  private async mayPage(incident: Incident, keys: string[]): Promise<Incident> {
+    if (!this.d.limiter || !this.d.limits) return incident;
+    if (incident.timeline.some((e) => "to" in e && keys.includes(e.to))) return incident;
+    let decision;
+    try {
+      decision = await this.d.limiter.take(pageBuckets(this.d.limits, incident.routing.domain), this.d.clock.now());
+    } catch (err) {
+      this.d.log.warn({ incidentId: incident.id, err: (err as Error).message }, "rate limiter unavailable; paging anyway");
+      return incident;
+    }
+    if (decision.ok) return incident;
+    const reason = `paging limit reached: ${limitReason(decision.bucket)}`;
+    this.d.log.warn({ incidentId: incident.id, domain: incident.routing.domain, limit: decision.bucket.name }, "page skipped: paging limit");
+    const at = this.d.clock.now().toISOString();
+    const updated = await this.d.incidents.update(incident.id, (cur) => {
+      const fresh = keys.filter((k) => !cur.timeline.some((e) => "to" in e && e.to === k));
+      return fresh.length ? { ...cur, timeline: [...cur.timeline, ...fresh.map((to) => ({ type: "page-skipped" as const, at, to, reason }))] } : undefined;
+    });
+    return updated ?? incident;
+  }
+
+  /** The next timer, unless acknowledged, resolved, limited, or already at the last level. */
   private async scheduleEscalation(i: Incident): Promise<void> {
-    if (i.status === "acknowledged" || i.status === "resolved") return;
+    // A report over an abuse limit gets no timer either: a flood must not page level 2 later instead.
+    if (i.status === "acknowledged" || i.status === "resolved" || i.limited) return;
     if (i.status === "escalated" && i.level >= levelCount(this.d.roster, i.routing.domain) - 1) return;
     const job: TicketJob = { name: "escalate", incidentId: i.id, gen: i.escalationGen };
     await this.d.queue.add(i.routing.domain, job, i.routing.ackMinutes * 60_000);
@@ -127,7 +164,7 @@ export class TicketProcessor {
 
   /** Sends unless the timeline records `key` as sent; records it right after sending. */
   private async sendOnce(incident: Incident, key: string, message: Message): Promise<Incident> {
-    if (incident.timeline.some((e) => (e.type === "delivered" || e.type === "cross-domain-noted") && e.to === key)) return incident;
+    if (incident.timeline.some((e) => (e.type === "delivered" || e.type === "cross-domain-noted" || e.type === "page-skipped") && e.to === key)) return incident;
     const sent = await this.d.notifier.send({ ...message, key: `${incident.id}.${key}` } as Outbound);
     const at = this.d.clock.now().toISOString();
     const ref = sent ? { ref: sent.ref, ...(sent.link ? { link: sent.link } : {}) } : {};

@@ -8,6 +8,7 @@ import { LIMITS, actions, button, clip, context, esc, pct, section, sections, ty
 type Question = Extract<Reply, { kind: "question" }>;
 type TextPrompt = Extract<Reply, { kind: "text-prompt" }>;
 type Confirm = Extract<Reply, { kind: "confirm-inferred" }>;
+type Duplicate = Extract<Reply, { kind: "duplicate" }>;
 
 const value = (r: StepRef, extra: Partial<StepValue> = {}) => encode({ c: r.conversationId, r: r.rev, ...extra });
 const progress = (p: { index: number; total: number }) => (p.total ? `Question ${p.index} of ${p.total}` : "");
@@ -81,6 +82,21 @@ export function confirmBlocks(c: Confirm): Block[] {
       button("Yes, that's right", ACTIONS.confirmYes, value(c), "primary"),
       button("Let me answer", ACTIONS.confirmNo, value(c)),
       ...navigation(c),
+    ]),
+  ];
+}
+
+/** "This looks like INC-…": join it (nobody is paged again) or file a new one. */
+export function duplicateBlocks(d: Duplicate): Block[] {
+  const i = d.incident;
+  return [
+    section(`*This looks like ${esc(i.id)}, already reported:*\n> ${esc(i.title)}`),
+    context(`${esc(i.severity)} · AI ${esc(i.primary)} · ${esc(i.status)} · reported ${esc(i.createdAt.slice(11, 16))} UTC`),
+    section("Join it to add your report to its timeline: its on-call already has it, so nobody is paged again."),
+    actions("duplicate", [
+      button(`Join ${i.id}`, ACTIONS.joinDuplicate, value(d, { i: i.id }), "primary"),
+      button("File a new one", ACTIONS.fileNew, value(d)),
+      ...navigation(d),
     ]),
   ];
 }

@@ -3,7 +3,7 @@ import type { Reply } from "../../../src/bot/reply.js";
 import { renderSummaryText } from "../../../src/bot/summary-text.js";
 import type { Incident } from "../../../src/domain/incident.js";
 import { capped, context, esc, fields, header, section, sections, type Block } from "./kit.js";
-import { confirmBlocks, questionBlocks, textPromptBlocks } from "./question.js";
+import { confirmBlocks, duplicateBlocks, questionBlocks, textPromptBlocks } from "./question.js";
 
 export interface SlackMessage {
   text: string;
@@ -24,12 +24,16 @@ export function renderReply(r: Reply): SlackMessage {
       return { text: r.prompt, blocks: capped(textPromptBlocks(r)) };
     case "confirm-inferred":
       return { text: "Please confirm the suggested answers", blocks: capped(confirmBlocks(r)) };
+    case "duplicate":
+      return { text: `This looks like ${r.incident.id}`, blocks: capped(duplicateBlocks(r)) };
     case "notice":
       return { text: r.text, blocks: [section(noticeText(r))] };
     case "summary":
       return { text: `Incident summary, last ${r.summary.window.days} days`, blocks: [header("Incident summary"), ...sections(renderSummaryText(r.summary).split("\n"), 20)] };
-    case "triage-result":
-      return { text: `${r.duplicate ? "Already filed" : "Filed"} ${r.incident.id}`, blocks: capped(resultBlocks(r.incident, r.duplicate)) };
+    case "triage-result": {
+      const head = r.joined ? "Joined" : r.duplicate ? "Already filed" : "Filed";
+      return { text: `${head} ${r.incident.id}`, blocks: capped(resultBlocks(r.incident, r.duplicate, r.joined)) };
+    }
   }
 }
 
@@ -50,11 +54,11 @@ export function renderReplies(replies: Reply[]): SlackMessage[] {
   return out;
 }
 
-export function resultBlocks(i: Incident, duplicate: boolean): Block[] {
+export function resultBlocks(i: Incident, duplicate: boolean, joined = false): Block[] {
   const c = i.classification;
   const r = i.routing;
   const blocks: Block[] = [
-    header(`${duplicate ? "Already filed" : "Filed"} ${i.id}`),
+    header(`${joined ? "Joined" : duplicate ? "Already filed" : "Filed"} ${i.id}`),
     fields([
       `*Classification*\n${c.severity} AI ${c.primary}${c.provisional ? " (provisional: intent unknown, security until ruled out)" : ""}`,
       `*Routing*\n${r.queue}${r.cc.length ? `, copied to ${r.cc.join(", ")}` : ""}; acknowledge within ${r.ackMinutes} min`,
@@ -64,7 +68,8 @@ export function resultBlocks(i: Incident, duplicate: boolean): Block[] {
     ...sections(["*Why*", ...c.rationale.map((x) => `• ${esc(x)}`)], 5),
   ];
   if (c.refs.length) blocks.push(...sections(["*Refs*", ...c.refs.map((x) => `• ${esc(x.id)}${x.id === x.name ? "" : ` ${esc(x.name)}`} (${x.framework})`)], 3));
-  blocks.push(context(`The ${r.domain} on-call has been notified. Quote ${i.id} in follow-ups.`));
+  const told = joined ? `Your report was added to ${i.id}; the ${r.domain} on-call already has it.` : `The ${r.domain} on-call has been notified${i.limited ? " (not paged: too many reports)" : ""}.`;
+  blocks.push(context(`${told} Quote ${i.id} in follow-ups.`));
   return blocks;
 }
 

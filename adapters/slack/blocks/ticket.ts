@@ -1,6 +1,6 @@
 // The on-call ticket card: what it is, who owns it, why, and the four actions. Re-rendered in place
 // from the incident record whenever it changes, so the card always shows the stored state.
-import type { Incident } from "../../../src/domain/incident.js";
+import { redactedCount, type Incident } from "../../../src/domain/incident.js";
 import type { Roster } from "../../../src/domain/roster.js";
 import { ACTIONS } from "../ids.js";
 import { actions, button, capped, context, esc, fields, header, section, sections, type Block } from "./kit.js";
@@ -55,10 +55,23 @@ export function ticketCard(i: Incident, ctx: CardContext, oncallSlackId?: string
   blocks.push(...sections(["*Why*", ...c.rationale.map((x) => `• ${esc(x)}`)], 4));
   if (c.refs.length) blocks.push(...sections(["*Refs*", ...c.refs.map((x) => `• ${esc(x.id)} ${esc(x.name)} (${x.framework})`)], 2));
   if (ctx.reportLink) blocks.push(section(`:link: <${ctx.reportLink}|Reported message>`));
+  const notes = ticketNotes(i);
+  if (notes.length) blocks.push(context(...notes));
   blocks.push(...history(i, superseded));
   if (!superseded && i.status !== "resolved") blocks.push(actions("ticket", ticketButtons(i)));
   blocks.push(context(`${i.id} · routed to ${i.routing.queue} · acknowledge within ${i.routing.ackMinutes} min`));
   return capped(blocks);
+}
+
+/** Redactions, abuse limits and joined reports: what the on-call should know about the report itself. */
+export function ticketNotes(i: Incident): string[] {
+  const n = redactedCount(i);
+  const joined = i.timeline.filter((e) => e.type === "joined").length;
+  return [
+    ...(n ? [`:lock: ${n} ${n === 1 ? "secret" : "secrets"} redacted from the report`] : []),
+    ...(i.limited ? [":hourglass: Filed over the report limit: nobody was paged"] : []),
+    ...(joined ? [`:busts_in_silhouette: ${joined} more ${joined === 1 ? "person" : "people"} reported the same`] : []),
+  ];
 }
 
 function history(i: Incident, superseded: boolean): Block[] {

@@ -39,7 +39,7 @@ export function registerListeners(bolt: Bolt, d: SlackDeps, dedupe: EventDedupe,
   bolt.shortcut({ callback_id: SHORTCUTS.report, type: "shortcut" }, reportIncidentShortcut(d));
   bolt.shortcut({ callback_id: SHORTCUTS.reportMessage, type: "message_action" }, reportMessageShortcut(d));
 
-  const step = [ACTIONS.multiNext, ACTIONS.multiNone, ACTIONS.confirmYes, ACTIONS.confirmNo, ACTIONS.back, ACTIONS.cancel];
+  const step = [ACTIONS.multiNext, ACTIONS.multiNone, ACTIONS.confirmYes, ACTIONS.confirmNo, ACTIONS.joinDuplicate, ACTIONS.fileNew, ACTIONS.back, ACTIONS.cancel];
   bolt.action<Button>({ type: "block_actions", action_id: new RegExp(`^(${ACTIONS.answer}:.+|${step.join("|")})$`) }, triageStepAction(d));
   bolt.action<Button>({ type: "block_actions", action_id: ACTIONS.textOpen }, triageTextOpenAction(d));
   bolt.action({ type: "block_actions", action_id: new RegExp(`^${ACTIONS.multiPick}:\\d+$`) }, checkboxToggleAction);

@@ -2,6 +2,7 @@
 import type { Reply } from "../../../src/bot/reply.js";
 import { CARD_CONTENT_TYPE, type AdaptiveCard } from "./card.js";
 import { confirmInferredCard } from "./confirm-inferred.js";
+import { duplicateCard } from "./duplicate.js";
 import { noticeCard } from "./notice.js";
 import { questionCard } from "./question.js";
 import { resultCard } from "./result.js";
@@ -16,8 +17,10 @@ export function renderReply(r: Reply): AdaptiveCard {
       return textPromptCard(r);
     case "confirm-inferred":
       return confirmInferredCard(r);
+    case "duplicate":
+      return duplicateCard(r);
     case "triage-result":
-      return resultCard(r.incident, r.duplicate);
+      return resultCard(r.incident, r.duplicate, r.joined);
     case "notice":
       return noticeCard(r);
     case "summary":

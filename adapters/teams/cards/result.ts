@@ -3,12 +3,17 @@ import type { Incident } from "../../../src/domain/incident.js";
 import { LIMIT, card, clip, heading, subtle, text, type AdaptiveCard } from "./card.js";
 import { classificationFacts, rationale } from "./incident-facts.js";
 
-export function resultCard(i: Incident, duplicate: boolean): AdaptiveCard {
+export function resultCard(i: Incident, duplicate: boolean, joined = false): AdaptiveCard {
   return card([
-    heading(`${duplicate ? "Already filed" : "Filed"} ${i.id}`),
+    heading(`${joined ? "Joined" : duplicate ? "Already filed" : "Filed"} ${i.id}`),
     subtle(clip(i.title, LIMIT.title)),
     classificationFacts(i),
     ...rationale(i),
-    text(`The ${i.routing.domain} on-call has been paged. Quote ${i.id} in follow-ups.`, { size: "small", isSubtle: true, spacing: "medium" }),
+    text(
+      joined
+        ? `Your report was added to ${i.id}; the ${i.routing.domain} on-call already has it. Quote ${i.id} in follow-ups.`
+        : `The ${i.routing.domain} on-call has been ${i.limited ? "sent the ticket (not paged: too many reports)" : "paged"}. Quote ${i.id} in follow-ups.`,
+      { size: "small", isSubtle: true, spacing: "medium" },
+    ),
   ]);
 }

@@ -1,7 +1,7 @@
 // What on-call sees: the ticket card in the domain's channel (and in the page), with Acknowledge,
 // Escalate, Reroute (with a reason) and Resolve (with a note). Buttons carry the incident id and the
 // routing they belong to; a card of an older routing or a resolved incident has none.
-import type { Incident } from "../../../src/domain/incident.js";
+import { redactedCount, type Incident } from "../../../src/domain/incident.js";
 import type { Domain } from "../../../src/domain/vocabulary.js";
 import { INPUT, type TicketOp } from "../submit.js";
 import { LIMIT, card, clip, facts, heading, submit, subtle, text, type Action, type AdaptiveCard, type Element } from "./card.js";
@@ -31,6 +31,7 @@ export function ticketCard(v: TicketView): AdaptiveCard {
       ["Assigned to", assignee],
       ["On call", v.oncall && !superseded ? `${v.oncall.name} (level ${v.oncall.level + 1})` : ""],
       ["Reported by", i.reporter.name ?? i.reporter.userId],
+      ...reportFacts(i),
     ]),
     classificationFacts(i),
     ...rationale(i, 4),
@@ -39,6 +40,17 @@ export function ticketCard(v: TicketView): AdaptiveCard {
   if (last?.type === "resolved") body.push(text(`Resolved: ${clip(last.note, LIMIT.line)}`, { color: "good" }));
   if (superseded) body.push(subtle(`This ticket moved to ${i.routing.domain}; act on it there.`));
   return card(body, superseded || i.status === "resolved" ? [] : ticketActions(i));
+}
+
+/** Redactions, abuse limits and joined reports, as facts (empty ones are dropped). */
+function reportFacts(i: Incident): Array<[string, string]> {
+  const n = redactedCount(i);
+  const joined = i.timeline.filter((e) => e.type === "joined").length;
+  return [
+    ["Redacted", n ? `${n} ${n === 1 ? "secret" : "secrets"} removed from the report` : ""],
+    ["Paging", i.limited ? "Not paged: filed over the report limit" : ""],
+    ["Also reported by", joined ? `${joined} more ${joined === 1 ? "person" : "people"}` : ""],
+  ];
 }
 
 export function pageCard(v: TicketView & { reason: string }): AdaptiveCard {

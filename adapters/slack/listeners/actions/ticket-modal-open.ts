@@ -14,11 +14,11 @@ export const ticketModalOpenAction =
     const id = IncidentRef.safeParse(action.value);
     const incident = id.success ? await d.app.incidents.get(id.data) : undefined;
     if (!incident) return void (await whisper(`:warning: There is no incident ${id.success ? id.data : ""}; nothing was changed.`));
-    if (!mayAct(d.app.defs.roster, incident.routing.domain, actorOf(body.user))) {
+    const kind = action.action_id === ACTIONS.ticketReroute ? "reroute" : "resolve";
+    if (!mayAct(d.app.defs.roster, incident.routing.domain, actorOf(body.user), kind)) {
       return void (await whisper(`:no_entry: Only the ${incident.routing.domain} on-call roster or an incident manager can act on ${incident.id}. Nothing was changed.`));
     }
     if (incident.status === "resolved") return void (await whisper(`:information_source: ${incident.id} is already resolved.`));
-    const kind = action.action_id === ACTIONS.ticketReroute ? "reroute" : "resolve";
     const channel = body.channel?.id ?? body.container?.channel_id;
     await client.views.open({ trigger_id: body.trigger_id, view: ticketModal(kind, incident, { i: incident.id, ...(channel ? { ch: channel } : {}) }) });
   };

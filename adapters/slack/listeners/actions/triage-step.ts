@@ -30,6 +30,10 @@ function inputOf(actionId: string, v: StepValue, body: BlockAction): Input | und
     case ACTIONS.confirmYes:
     case ACTIONS.confirmNo:
       return { kind: "confirm-inferred", accept: actionId === ACTIONS.confirmYes, ...base };
+    case ACTIONS.joinDuplicate:
+      return v.i ? { kind: "join", incidentId: v.i, ...base } : undefined;
+    case ACTIONS.fileNew:
+      return { kind: "file-new", ...base };
     case ACTIONS.back:
       return { kind: "back", ...base };
     case ACTIONS.cancel:
