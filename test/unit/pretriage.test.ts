@@ -18,7 +18,9 @@ import { CONTRACT } from "../../src/domain/vocabulary.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const MODEL_FILE = "flows/signals.yaml";
-const rawModel = (): Record<string, unknown> => parse(readFileSync(`${root}${MODEL_FILE}`, "utf8"));
+// parsed once (the generated learned block makes the file ~180 KB); each caller gets its own copy
+const rawDoc: Record<string, unknown> = parse(readFileSync(`${root}${MODEL_FILE}`, "utf8"));
+const rawModel = (): Record<string, unknown> => structuredClone(rawDoc);
 const model = parseSignalModel(rawModel(), MODEL_FILE);
 
 interface Report {
@@ -324,22 +326,25 @@ describe("accuracy on test/fixtures/reports.yaml", () => {
 
   // Asserted floors sit a few points under what the model achieves (bench/pretriage-accuracy.ts), so
   // a lexicon change that loses accuracy fails here; the run is deterministic, so no flake margin.
-  // Achieved: all  intent .89/.93  attackKind .88/.98  failureKind .92/.98  asset .84/.92 (acc/prec)
-  //           holdout intent .58/.78  attackKind .23/.60  failureKind .45/.71  asset .57/.76
+  // Achieved (lexicon + learned block): all  intent .92/.93  attackKind .92/.98  failureKind .93/.98
+  //   asset .90/.92 (acc/prec; the learned part was trained on the non-holdout reports, so "all" is
+  //   partly in-sample); holdout intent .75/.82  attackKind .31/.67  failureKind .45/.71  asset .61/.78.
+  // Lexicon alone was: all intent .89/.93 attackKind .88/.98 failureKind .92/.98 asset .84/.92;
+  //   holdout intent .58/.78 attackKind .23/.60 failureKind .45/.71 asset .57/.76.
   // The gap is the honest part: the lexicon was tuned on the other reports, and unseen wording is
   // where a lexicon is weakest. Raise the holdout floors when a change lifts them; never tune on them.
   const floors: Record<"all" | "holdout", Partial<Record<Q, { accuracy: number; precision: number }>>> = {
     all: {
-      intent: { accuracy: 0.85, precision: 0.9 },
-      attackKind: { accuracy: 0.84, precision: 0.94 },
+      intent: { accuracy: 0.88, precision: 0.9 },
+      attackKind: { accuracy: 0.88, precision: 0.94 },
       failureKind: { accuracy: 0.88, precision: 0.94 },
-      asset: { accuracy: 0.8, precision: 0.88 },
+      asset: { accuracy: 0.86, precision: 0.88 },
     },
     holdout: {
-      intent: { accuracy: 0.5, precision: 0.7 },
-      attackKind: { accuracy: 0.2, precision: 0.5 },
+      intent: { accuracy: 0.7, precision: 0.75 },
+      attackKind: { accuracy: 0.27, precision: 0.6 },
       failureKind: { accuracy: 0.4, precision: 0.6 },
-      asset: { accuracy: 0.5, precision: 0.7 },
+      asset: { accuracy: 0.55, precision: 0.7 },
     },
   };
 
@@ -361,4 +366,53 @@ describe("accuracy on test/fixtures/reports.yaml", () => {
       }
     });
   }
+});
+
+// ------------------------------------------------------------------------------- learned fallback
+
+describe("learned fallback (generated `learned:` block)", () => {
+  const { learned, ...rest } = model;
+  const lexiconOnly = parseSignalModel(rest, "lexicon-only");
+
+  it("is shipped, and the file stays small", () => {
+    expect(learned).toBeDefined();
+    expect(readFileSync(`${root}${MODEL_FILE}`).length).toBeLessThan(300_000);
+  });
+
+  it("only fills in what the lexicon leaves unanswered, with evidence quoted from the text", () => {
+    let filled = 0;
+    for (const r of reports) {
+      const both = run(r.text);
+      const lex = preTriage(r.text, lexiconOnly).inferred;
+      for (const q of ["intent", "asset"] as const) {
+        if (lex[q]) expect(both[q], `${r.id} ${q}`).toEqual(lex[q]);
+        else if (both[q]) {
+          filled++;
+          expect(both[q]!.confidence).toBeGreaterThanOrEqual(learned!.targets[q]!.threshold);
+          expect(both[q]!.evidence.length).toBeGreaterThan(0);
+          for (const e of both[q]!.evidence) expect(r.text).toContain(e);
+        }
+      }
+    }
+    expect(filled).toBeGreaterThan(0);
+  });
+
+  it("rejects weights that do not have one number per class", () => {
+    const msg = errorFor((d) => {
+      const w = d.learned.targets.intent.weights;
+      w[Object.keys(w)[0]!] = [1];
+    });
+    expect(msg).toMatch(/field 'learned\.targets\.intent\.weights\..*': needs \d+ numbers, one per class/);
+    expect(errorFor((d) => (d.learned.targets.intent.classes[0] = "evil"))).toContain("'evil' is not one of");
+  });
+
+  it("never throws and keeps evidence exact on arbitrary text", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (s) => {
+        const inf = preTriage(s, model).inferred;
+        for (const v of Object.values(inf)) for (const e of v!.evidence) expect(s).toContain(e);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
