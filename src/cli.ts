@@ -4,7 +4,6 @@ import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { ConsoleNotifier } from "../adapters/console/notifier.js";
-import { renderResult } from "../adapters/console/render.js";
 import { runConsoleChat } from "../adapters/console/chat.js";
 import { createEmbeddedApp } from "./app.js";
 import { classifyText, replay } from "./bot/oneshot.js";

@@ -1,18 +1,13 @@
 // The platform-neutral conversation: a Turn comes in from any adapter, Replies go out. State lives in
 // the ConversationStore (never in this process), so any web process can take the next step.
 import { randomUUID } from "node:crypto";
-import type { Clock } from "../clock.js";
 import { authorize } from "../domain/authz.js";
 import * as engine from "../domain/engine.js";
 import type { Actor } from "../domain/incident.js";
-import type { LimitPolicy } from "../domain/limits.js";
 import { preTriage, type SignalModel } from "../domain/pretriage.js";
-import type { Flow, Question } from "../domain/flow.js";
-import type { RefCatalog } from "../domain/refs.js";
-import type { Roster } from "../domain/roster.js";
-import type { Logger } from "../log.js";
-import type { Conversation, ConversationStore, IncidentStore, RateLimiter } from "../store/types.js";
-import { Filing, type TicketDispatcher } from "./filing.js";
+import type { Question } from "../domain/flow.js";
+import type { Conversation, ConversationStore } from "../store/types.js";
+import { Filing, type FilingDeps, type TicketDispatcher } from "./filing.js";
 import { cleanText, redactionNotice, textLimit, withNotes } from "./intake.js";
 import { notice, type Reply, type SuggestionView } from "./reply.js";
 
@@ -40,19 +35,10 @@ export interface Turn {
   input: Input;
 }
 
-export interface BotDeps {
-  flow: Flow;
-  refs: RefCatalog;
+/** What the conversation needs on top of what filing needs: the signal model and the conversations. */
+export interface BotDeps extends FilingDeps {
   signals: SignalModel;
-  roster: Roster;
   conversations: ConversationStore;
-  incidents: IncidentStore;
-  tickets: TicketDispatcher;
-  clock: Clock;
-  /** abuse limits on filing (src/domain/limits.ts); both or neither. */
-  limiter?: RateLimiter;
-  limits?: LimitPolicy;
-  log?: Logger;
 }
 
 const MAX_CAS_RETRIES = 3;
