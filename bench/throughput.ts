@@ -1,0 +1,110 @@
+// Figure 3: throughput. Incidents fully routed per second by ONE worker process (src/worker.ts at its
+// default concurrency): stored (the incident store's Lua create), enqueued (BullMQ), delivered (ticket
+// card + permalink + page DM + cross-domain note at the fake Slack, each recorded on the timeline) and
+// the escalation timer scheduled (a delayed job). Baseline: raw BullMQ add + process of jobs of the
+// same size and options with the same concurrency and the same number of producers, measured before
+// and after ours in the same run. Filing comes from the bench process the way the bot files
+// (test/support/durable.ts fileIncident: classify, route, create, dispatch).
+//   npm run bench:throughput [-- --incidents 2000 --producers 20 --worker-concurrency 10]
+import { Queue } from "bullmq";
+import { fileIncident } from "../test/support/durable.js";
+import { RawQueues } from "./lib/raw.js";
+import { PREFIX, cpuDelta, startStack, waitFor, type Stack } from "./lib/stack.js";
+import { pool } from "./lib/slack.js";
+import { flag, log, opt, pct, runBench, type Row } from "./lib/report.js";
+
+const N = opt("incidents", 2000);
+const PRODUCERS = opt("producers", 20);
+const CONCURRENCY = opt("worker-concurrency", 10);
+
+async function main(details: Record<string, unknown>): Promise<Row[]> {
+  const st = await startStack({ web: false, worker: true, workerConcurrency: CONCURRENCY, rawWorker: { concurrency: CONCURRENCY }, ...(flag("profile") ? { cpuProfileDir: process.env.BENCH_PROFILE_DIR ?? "/tmp" } : {}) });
+  try {
+    return await measure(st, details);
+  } catch (e) {
+    process.stderr.write(`${st.logTails()}\n`);
+    throw e;
+  } finally {
+    await st.stop();
+  }
+}
+
+async function measure(st: Stack, details: Record<string, unknown>): Promise<Row[]> {
+  const app = st.prepApp();
+  const ours = ["oncall-safety", "oncall-security"].map((q) => new Queue(q, { connection: st.client, prefix: PREFIX }));
+  const counts = async (state: "completed" | "delayed" | "failed") => (await Promise.all(ours.map((q) => q.getJobCounts(state)))).reduce((a, c) => a + (c[state] ?? 0), 0);
+  const raw = new RawQueues(st.client);
+  let seq = 0;
+  const fileOne = async () => {
+    const i = seq++;
+    await fileIncident(app, `bench:T0TEST:U0TP${i}:${i}`, i % 2 ? "security" : "safety");
+  };
+
+  const runOurs = async (n: number) => {
+    const base = await counts("completed");
+    const c0 = st.cpu();
+    const t0 = performance.now();
+    await pool(n, PRODUCERS, fileOne);
+    const filedMs = performance.now() - t0;
+    await waitFor(async () => (await counts("completed")) >= base + n, 300_000, () => `our worker did not finish ${n} incidents`, 20);
+    const ms = performance.now() - t0;
+    return { perSec: (n / ms) * 1000, ms, filedMs, cpu: cpuDelta(c0, st.cpu()) };
+  };
+  const runRaw = async (n: number) => {
+    const base = await raw.completed();
+    const c0 = st.cpu();
+    const t0 = performance.now();
+    await pool(n, PRODUCERS, async () => void (await raw.add()));
+    await waitFor(async () => (await raw.completed()) >= base + n, 120_000, () => `raw worker did not finish ${n} jobs`, 20);
+    const ms = performance.now() - t0;
+    return { perSec: (n / ms) * 1000, ms, cpu: cpuDelta(c0, st.cpu()) };
+  };
+
+  log("warm-up (not measured)");
+  await runOurs(100);
+  await runRaw(500);
+  log(`raw BullMQ: ${N} jobs, ${PRODUCERS} producers, ${CONCURRENCY} concurrency per queue`);
+  const raw1 = await runRaw(N);
+  log(`ours: ${N} incidents`);
+  const delayedBefore = await counts("delayed");
+  const postsBefore = (await st.fake.channelPosts()).length;
+  const o = await runOurs(N);
+  log(`raw BullMQ again`);
+  const raw2 = await runRaw(N);
+
+  // Fully routed: every incident's ticket posted once, its escalation timer waiting, nothing failed.
+  const posts = (await st.fake.channelPosts()).slice(postsBefore);
+  const tickets = posts.filter((p) => p.kind === "ticket");
+  const distinct = new Set(tickets.map((p) => p.incidentId)).size;
+  const timers = (await counts("delayed")) - delayedBefore;
+  const failed = await counts("failed");
+  const undelivered = (await app.incidents.undelivered(new Date(Date.now() + 3_600_000))).length;
+  if (tickets.length !== N || distinct !== N || timers !== N || failed || undelivered) {
+    throw new Error(`not fully routed: ${tickets.length} tickets (${distinct} distinct), ${timers} escalation timers, ${failed} failed jobs, ${undelivered} undelivered, for ${N} incidents`);
+  }
+  for (const q of ours) await q.close();
+  await raw.close();
+
+  const rawPerSec = (raw1.perSec + raw2.perSec) / 2;
+  const perIncident = Object.fromEntries(Object.entries(o.cpu).filter(([k, v]) => v > 0 && k !== "raw-worker").map(([k, v]) => [k, Math.round((v / N) * 100) / 100]));
+  const perRawJob = Object.fromEntries(Object.entries(raw1.cpu).filter(([k, v]) => v > 0 && k !== "worker").map(([k, v]) => [k, Math.round((v / N) * 1000) / 1000]));
+  log(`ours ${o.perSec.toFixed(0)}/s (filed in ${(o.filedMs / 1000).toFixed(1)} s, routed in ${(o.ms / 1000).toFixed(1)} s); raw ${raw1.perSec.toFixed(0)}/s and ${raw2.perSec.toFixed(0)}/s`);
+  log(`CPU ms per incident: ${JSON.stringify(perIncident)}; per raw job: ${JSON.stringify(perRawJob)}`);
+  Object.assign(details, {
+    incidents: N,
+    producers: PRODUCERS,
+    workerConcurrency: CONCURRENCY,
+    oursPerSec: Math.round(o.perSec),
+    oursSeconds: Math.round(o.ms) / 1000,
+    oursFiledSeconds: Math.round(o.filedMs) / 1000,
+    rawPerSec: [Math.round(raw1.perSec), Math.round(raw2.perSec)],
+    cpuMsPerIncident: perIncident,
+    cpuMsPerRawJob: perRawJob,
+    check: { tickets: tickets.length, crossDomainNotes: posts.filter((p) => p.kind === "cross-domain").length, escalationTimers: timers, failed, undelivered },
+  });
+  return [
+    { figure: `3 throughput, 1 worker (${CONCURRENCY} concurrent)`, ours: `${Math.round(o.perSec)} incidents/s`, baseline: `${Math.round(rawPerSec)} jobs/s`, ratio: pct(o.perSec / rawPerSec), target: ">= 40% of raw", pass: o.perSec >= 0.4 * rawPerSec },
+  ];
+}
+
+await runBench("throughput", main);
