@@ -39,12 +39,17 @@ export interface FilingDeps {
 /** `told`: the incident's channel got a note; `limited`: why not (over a report limit). */
 export type JoinOutcome = { ok: true; incident: Incident; told: boolean; limited?: string } | { ok: false; message: string };
 
+/** How many of the newest incidents a report is compared with to find a duplicate. */
+export const DUPLICATE_CANDIDATES = 100;
+
 export class Filing {
   constructor(private readonly d: FilingDeps) {}
 
   async duplicateOf(conv: Conversation): Promise<DuplicateRef | undefined> {
     const now = this.d.clock.now();
-    const open = await this.d.incidents.list(duplicateWindow(now));
+    // A burst of reports of one outage lands among the newest incidents: reading only those keeps
+    // the check's cost flat however many incidents the window holds.
+    const open = await this.d.incidents.list({ ...duplicateWindow(now), newest: DUPLICATE_CANDIDATES });
     const match = findDuplicate(conv.state.answers, open, now);
     if (!match) return undefined;
     const i = match.incident;

@@ -143,19 +143,15 @@ function shiftsSinceStart(rot: Rotation, now: Date): number {
   return Math.floor(days / (rot.every === "weekly" ? 7 : 1));
 }
 
+/** One formatter per time zone: constructing Intl.DateTimeFormat is costly on a hot path. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function localParts(now: Date, timeZone: string): { y: number; m: number; d: number; hm: string } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    })
-      .formatToParts(now)
-      .map((p) => [p.type, p.value]),
-  );
+  let fmt = formatters.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    formatters.set(timeZone, fmt);
+  }
+  const parts = Object.fromEntries(fmt.formatToParts(now).map((p) => [p.type, p.value]));
   return { y: Number(parts.year), m: Number(parts.month), d: Number(parts.day), hm: `${parts.hour}:${parts.minute}` };
 }

@@ -71,13 +71,14 @@ export class MemoryIncidentStore implements IncidentStore {
   async list(w: IncidentWindow) {
     const from = w.from.getTime();
     const to = w.to.getTime();
-    return [...this.byId.values()]
+    const inWindow = [...this.byId.values()]
       .filter((i) => {
         const t = Date.parse(i.createdAt);
-        return t >= from && t < to && (!w.domain || i.routing.domain === w.domain) && (!w.status || i.status === w.status);
+        return t >= from && t < to;
       })
-      .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id))
-      .map(copy);
+      .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id));
+    const read = w.newest !== undefined ? inWindow.slice(Math.max(0, inWindow.length - w.newest)) : inWindow;
+    return read.filter((i) => (!w.domain || i.routing.domain === w.domain) && (!w.status || i.status === w.status)).map(copy);
   }
 
   async undelivered(before: Date) {

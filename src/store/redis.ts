@@ -248,13 +248,18 @@ export class RedisIncidentStore implements IncidentStore {
     const from = w.from.getTime();
     const to = w.to.getTime();
     const max = `(${to}`; // exclusive upper bound
-    const candidates = [this.k.created()];
-    if (w.domain) candidates.push(this.k.domain(w.domain));
-    if (w.status) candidates.push(this.k.status(w.status));
-    // ZCOUNT is O(log n): read from the index with the fewest members in the window.
-    const counts = await Promise.all(candidates.map((key) => this.redis.zcount(key, from, max)));
-    const best = candidates[counts.indexOf(Math.min(...counts))]!;
-    const ids = await this.redis.zrangebyscore(best, from, max);
+    let ids: string[];
+    if (w.newest !== undefined) {
+      ids = await this.redis.zrevrangebyscore(this.k.created(), max, from, "LIMIT", 0, w.newest);
+    } else {
+      const candidates = [this.k.created()];
+      if (w.domain) candidates.push(this.k.domain(w.domain));
+      if (w.status) candidates.push(this.k.status(w.status));
+      // ZCOUNT is O(log n): read from the index with the fewest members in the window.
+      const counts = await Promise.all(candidates.map((key) => this.redis.zcount(key, from, max)));
+      const best = candidates[counts.indexOf(Math.min(...counts))]!;
+      ids = await this.redis.zrangebyscore(best, from, max);
+    }
     const out: Incident[] = [];
     for (let i = 0; i < ids.length; i += MGET_BATCH) {
       const batch = ids.slice(i, i + MGET_BATCH);

@@ -57,6 +57,8 @@ export interface IncidentWindow {
   to: Date;
   domain?: Domain;
   status?: Status;
+  /** only the newest N incidents created in the window are read (then filtered): bounds the cost. */
+  newest?: number;
 }
 
 export interface IncidentStore {

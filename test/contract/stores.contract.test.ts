@@ -181,6 +181,10 @@ describe.each([memoryBackend(), redisBackend()])("$name stores", (backend) => {
       expect(await list({ domain: "security", status: "open" })).toEqual([ids[3], ids[5], ids[0]]);
       expect(await list({ status: "resolved" })).toEqual([]);
       expect(await s.list({ from: at("2026-06-01"), to: at("2026-07-01") })).toEqual([]);
+      // `newest` reads only the newest N created in the window, then filters: a bounded read.
+      expect(await list({ newest: 2 })).toEqual([ids[5], ids[0]]);
+      expect(await list({ newest: 2, domain: "safety" })).toEqual([]);
+      expect(await list({ newest: 10 })).toEqual([ids[3], ids[1], ids[5], ids[0]]);
     });
 
     it("reports undelivered ids older than a time until they are marked delivered", async () => {
