@@ -3,6 +3,7 @@
 import type { App as Bolt, BlockAction, ButtonAction } from "@slack/bolt";
 import type { EventDedupe } from "../dedupe.js";
 import type { SlackDeps } from "../deps.js";
+import { AfterAckGate } from "../gate.js";
 import { ACTIONS, COMMAND, SHORTCUTS, VIEWS } from "../ids.js";
 import { checkboxToggleAction } from "./actions/checkbox-toggle.js";
 import { ticketAction } from "./actions/ticket-action.js";
@@ -23,7 +24,12 @@ export interface InFlight {
 type Button = BlockAction<ButtonAction>;
 const any = (...ids: string[]) => new RegExp(`^(${ids.join("|")})$`);
 
+/** Concurrent post-ack work per web process; acks themselves are never held back. */
+const AFTER_ACK_SLOTS = 16;
+
 export function registerListeners(bolt: Bolt, d: SlackDeps, dedupe: EventDedupe, inFlight: InFlight): void {
+  const gate = new AfterAckGate(AFTER_ACK_SLOTS);
+  const g = gate.wrap.bind(gate) as <T>(listener: T) => T;
   bolt.use(async ({ body, next, logger }) => {
     const eventId = (body as { type?: string; event_id?: string }).type === "event_callback" ? (body as { event_id?: string }).event_id : undefined;
     if (eventId && !(await dedupe.first(eventId))) return logger.info(`skipping re-delivered event ${eventId}`);
@@ -35,19 +41,19 @@ export function registerListeners(bolt: Bolt, d: SlackDeps, dedupe: EventDedupe,
     }
   });
 
-  bolt.command(COMMAND, incidentCommand(d));
-  bolt.shortcut({ callback_id: SHORTCUTS.report, type: "shortcut" }, reportIncidentShortcut(d));
-  bolt.shortcut({ callback_id: SHORTCUTS.reportMessage, type: "message_action" }, reportMessageShortcut(d));
+  bolt.command(COMMAND, g(incidentCommand(d)));
+  bolt.shortcut({ callback_id: SHORTCUTS.report, type: "shortcut" }, g(reportIncidentShortcut(d)));
+  bolt.shortcut({ callback_id: SHORTCUTS.reportMessage, type: "message_action" }, g(reportMessageShortcut(d)));
 
   const step = [ACTIONS.multiNext, ACTIONS.multiNone, ACTIONS.confirmYes, ACTIONS.confirmNo, ACTIONS.joinDuplicate, ACTIONS.fileNew, ACTIONS.back, ACTIONS.cancel];
-  bolt.action<Button>({ type: "block_actions", action_id: new RegExp(`^(${ACTIONS.answer}:.+|${step.join("|")})$`) }, triageStepAction(d));
-  bolt.action<Button>({ type: "block_actions", action_id: ACTIONS.textOpen }, triageTextOpenAction(d));
+  bolt.action<Button>({ type: "block_actions", action_id: new RegExp(`^(${ACTIONS.answer}:.+|${step.join("|")})$`) }, g(triageStepAction(d)));
+  bolt.action<Button>({ type: "block_actions", action_id: ACTIONS.textOpen }, triageTextOpenAction(d)); // opens a modal: trigger ids expire in 3 s
   bolt.action({ type: "block_actions", action_id: new RegExp(`^${ACTIONS.multiPick}:\\d+$`) }, checkboxToggleAction);
-  bolt.action<Button>({ type: "block_actions", action_id: any(ACTIONS.ticketAck, ACTIONS.ticketEscalate) }, ticketAction(d));
-  bolt.action<Button>({ type: "block_actions", action_id: any(ACTIONS.ticketReroute, ACTIONS.ticketResolve) }, ticketModalOpenAction(d));
+  bolt.action<Button>({ type: "block_actions", action_id: any(ACTIONS.ticketAck, ACTIONS.ticketEscalate) }, g(ticketAction(d)));
+  bolt.action<Button>({ type: "block_actions", action_id: any(ACTIONS.ticketReroute, ACTIONS.ticketResolve) }, ticketModalOpenAction(d)); // opens a modal
 
-  bolt.view({ type: "view_submission", callback_id: VIEWS.textAnswer }, triageTextView(d));
-  bolt.view({ type: "view_submission", callback_id: any(VIEWS.reroute, VIEWS.resolve) }, ticketNoteView(d));
+  bolt.view({ type: "view_submission", callback_id: VIEWS.textAnswer }, g(triageTextView(d)));
+  bolt.view({ type: "view_submission", callback_id: any(VIEWS.reroute, VIEWS.resolve) }, g(ticketNoteView(d)));
 
   bolt.event("message", directMessageEvent(d));
 }
