@@ -5,11 +5,11 @@
 // conversation on (Redis) and, after the ack, edits the answered message and posts the next question
 // to the fake Slack. The two apps are measured in alternating rounds so machine noise hits both.
 //   npm run bench:ack [-- --requests 2000 --concurrency 50 --rounds 4]
-import { cpuDelta, startStack, waitFor, type Stack } from "./lib/stack.js";
+import { cpuDelta, withStack, waitFor, type Stack } from "./lib/stack.js";
 import { SlackClient, clickBody, nextClick, pool, sign, type User } from "./lib/slack.js";
 import { caseFor, currentMessage, keyOf, prepareAt, responder } from "./lib/scenario.js";
 import { summarize, type Summary } from "./lib/stats.js";
-import { flag, log, ms, opt, runBench, x, type Row } from "./lib/report.js";
+import { log, ms, opt, runBench, x, type Row } from "./lib/report.js";
 
 const N = opt("requests", 2000);
 const CONC = opt("concurrency", 50);
@@ -24,15 +24,7 @@ interface Target {
 }
 
 async function main(details: Record<string, unknown>): Promise<Row[]> {
-  const st = await startStack({ web: true, bare: true, ...(flag("profile") ? { cpuProfileDir: process.env.BENCH_PROFILE_DIR ?? "/tmp" } : {}) });
-  try {
-    return await measure(st, details);
-  } catch (e) {
-    process.stderr.write(`${st.logTails()}\n`);
-    throw e;
-  } finally {
-    await st.stop();
-  }
+  return withStack({ web: true, bare: true }, (st) => measure(st, details));
 }
 
 async function measure(st: Stack, details: Record<string, unknown>): Promise<Row[]> {

@@ -6,11 +6,11 @@
 // given the same requests at the same moments (the recorded schedule replayed), in the same run.
 //   npm run bench:burst [-- --responders 500 --window-ms 1000]
 import type { App } from "../src/app.js";
-import { startStack, cpuDelta, waitFor, type Stack } from "./lib/stack.js";
+import { withStack, cpuDelta, waitFor, type Stack } from "./lib/stack.js";
 import { SlackClient, clickBody, commandBody, nextClick, sign, type Sent } from "./lib/slack.js";
 import { caseFor, dmOf, keyOf, responder } from "./lib/scenario.js";
 import { sleep, summarize } from "./lib/stats.js";
-import { flag, log, ms, opt, runBench, x, type Row } from "./lib/report.js";
+import { log, ms, opt, runBench, x, type Row } from "./lib/report.js";
 
 const RESPONDERS = opt("responders", 500);
 const WINDOW_MS = opt("window-ms", 1000);
@@ -25,15 +25,7 @@ interface Req {
 }
 
 async function main(details: Record<string, unknown>): Promise<Row[]> {
-  const st = await startStack({ web: true, worker: true, bare: true, ...(flag("profile") ? { cpuProfileDir: process.env.BENCH_PROFILE_DIR ?? "/tmp" } : {}) });
-  try {
-    return await measure(st, details);
-  } catch (e) {
-    process.stderr.write(`${st.logTails()}\n`);
-    throw e;
-  } finally {
-    await st.stop();
-  }
+  return withStack({ web: true, worker: true, bare: true }, (st) => measure(st, details));
 }
 
 async function measure(st: Stack, details: Record<string, unknown>): Promise<Row[]> {

@@ -6,12 +6,12 @@
 // from garbage. Target: conversation state costs the web process nothing that grows with the count.
 //   npm run bench:memory [-- --counts 1000,5500,10000 --concurrency 50]
 import { readFileSync } from "node:fs";
-import { startStack, waitFor, type Stack } from "./lib/stack.js";
+import { withStack, waitFor, type Stack } from "./lib/stack.js";
 import { SlackClient, commandBody, pool, sign } from "./lib/slack.js";
 import { caseFor, responder } from "./lib/scenario.js";
 import { rssKb } from "./lib/procs.js";
 import { sleep } from "./lib/stats.js";
-import { args, flag, log, opt, runBench, x, type Row } from "./lib/report.js";
+import { args, log, opt, runBench, x, type Row } from "./lib/report.js";
 
 const COUNTS = (() => {
   const i = args.indexOf("--counts");
@@ -30,15 +30,7 @@ interface Mem {
 }
 
 async function main(details: Record<string, unknown>): Promise<Row[]> {
-  const st = await startStack({ web: true, worker: false, memProbe: true, ...(flag("profile") ? { cpuProfileDir: process.env.BENCH_PROFILE_DIR ?? "/tmp" } : {}) });
-  try {
-    return await measure(st, details);
-  } catch (e) {
-    process.stderr.write(`${st.logTails()}\n`);
-    throw e;
-  } finally {
-    await st.stop();
-  }
+  return withStack({ web: true, worker: false, memProbe: true }, (st) => measure(st, details));
 }
 
 async function measure(st: Stack, details: Record<string, unknown>): Promise<Row[]> {

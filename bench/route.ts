@@ -7,7 +7,7 @@
 //   npm run bench:route [-- --rate 50 --seconds 30]      (--short: 15 s)
 //   npm run bench:route -- --what-if-no-duplicate-scan   diagnostic: the same without the duplicate check
 import { Queue } from "bullmq";
-import { PREFIX, startStack, cpuDelta, waitFor, type Stack } from "./lib/stack.js";
+import { PREFIX, withStack, cpuDelta, waitFor, type Stack } from "./lib/stack.js";
 import { RawQueues, rawLatency } from "./lib/raw.js";
 import type { App } from "../src/app.js";
 import { duplicateWindow, findDuplicate } from "../src/domain/duplicates.js";
@@ -26,15 +26,7 @@ const GRACE_S = opt("grace-seconds", 60);
 const NO_DUP = flag("what-if-no-duplicate-scan");
 
 async function main(details: Record<string, unknown>): Promise<Row[]> {
-  const st = await startStack({ web: true, worker: true, workerConcurrency: CONCURRENCY, ...(NO_DUP ? { webPreload: ["./bench/lib/what-if-no-duplicate-scan.ts"] } : {}), rawWorker: { concurrency: CONCURRENCY }, ...(flag("profile") ? { cpuProfileDir: process.env.BENCH_PROFILE_DIR ?? "/tmp" } : {}) });
-  try {
-    return await measure(st, details);
-  } catch (e) {
-    process.stderr.write(`${st.logTails()}\n`);
-    throw e;
-  } finally {
-    await st.stop();
-  }
+  return withStack({ web: true, worker: true, workerConcurrency: CONCURRENCY, ...(NO_DUP ? { webPreload: ["./bench/lib/what-if-no-duplicate-scan.ts"] } : {}), rawWorker: { concurrency: CONCURRENCY } }, (st) => measure(st, details));
 }
 
 async function measure(st: Stack, details: Record<string, unknown>): Promise<Row[]> {

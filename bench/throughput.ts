@@ -9,24 +9,16 @@
 import { Queue } from "bullmq";
 import { fileIncident } from "../test/support/durable.js";
 import { RawQueues } from "./lib/raw.js";
-import { PREFIX, cpuDelta, startStack, waitFor, type Stack } from "./lib/stack.js";
+import { PREFIX, cpuDelta, withStack, waitFor, type Stack } from "./lib/stack.js";
 import { pool } from "./lib/slack.js";
-import { flag, log, opt, pct, runBench, type Row } from "./lib/report.js";
+import { log, opt, pct, runBench, type Row } from "./lib/report.js";
 
 const N = opt("incidents", 2000);
 const PRODUCERS = opt("producers", 20);
 const CONCURRENCY = opt("worker-concurrency", 10);
 
 async function main(details: Record<string, unknown>): Promise<Row[]> {
-  const st = await startStack({ web: false, worker: true, workerConcurrency: CONCURRENCY, rawWorker: { concurrency: CONCURRENCY }, ...(flag("profile") ? { cpuProfileDir: process.env.BENCH_PROFILE_DIR ?? "/tmp" } : {}) });
-  try {
-    return await measure(st, details);
-  } catch (e) {
-    process.stderr.write(`${st.logTails()}\n`);
-    throw e;
-  } finally {
-    await st.stop();
-  }
+  return withStack({ web: false, worker: true, workerConcurrency: CONCURRENCY, rawWorker: { concurrency: CONCURRENCY } }, (st) => measure(st, details));
 }
 
 async function measure(st: Stack, details: Record<string, unknown>): Promise<Row[]> {

@@ -183,6 +183,23 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   }
 }
 
+/**
+ * Starts the stack, runs `fn`, and always stops it; on failure the processes' log tails go to stderr.
+ * `--profile` writes CPU profiles of the processes to BENCH_PROFILE_DIR (default /tmp).
+ */
+export async function withStack<T>(o: StackOptions, fn: (st: Stack) => Promise<T>): Promise<T> {
+  const profile = process.argv.includes("--profile") ? { cpuProfileDir: process.env.BENCH_PROFILE_DIR ?? "/tmp" } : {};
+  const st = await startStack({ ...o, ...profile });
+  try {
+    return await fn(st);
+  } catch (e) {
+    process.stderr.write(`${st.logTails()}\n`);
+    throw e;
+  } finally {
+    await st.stop();
+  }
+}
+
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: () => string, everyMs = 25): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
