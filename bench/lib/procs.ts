@@ -3,7 +3,6 @@
 // temporary directory (no pipe for this process to drain), and CPU time and RSS come from /proc.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -120,17 +119,7 @@ function tail(file: string, bytes = 4000): string {
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from "../../test/support/redis.js";
 
 /** Polls `url` until it answers 200 (or the child dies, or the time is up). */
 export async function waitHttp(url: string, child: Child, timeoutMs = 30_000): Promise<void> {

@@ -3,7 +3,7 @@
 // before the request is written to the end of the response body.
 import { Agent, request } from "node:http";
 import { randomUUID } from "node:crypto";
-import { TEAM, signature } from "../../test/support/slack-sign.js";
+import { TEAM, commandFields, signature } from "../../test/support/slack-sign.js";
 import { msSince, nowNs } from "./stats.js";
 
 export const SECRET = "bench-signing-secret-0123456789";
@@ -41,22 +41,7 @@ export function sign(body: string, contentType = "application/x-www-form-urlenco
 
 /** `/incident <text>` as Slack posts it. */
 export function commandBody(user: User, text: string, responseUrl: string): string {
-  const id = randomUUID();
-  return new URLSearchParams({
-    token: "legacy-verification-token",
-    team_id: TEAM.id,
-    team_domain: TEAM.domain,
-    channel_id: "C0GENERAL",
-    channel_name: "general",
-    user_id: user.id,
-    user_name: user.name,
-    command: "/incident",
-    text,
-    api_app_id: "A0TRIAGE",
-    is_enterprise_install: "false",
-    response_url: `${responseUrl}cmd-${id}`,
-    trigger_id: `trigger-${id}`,
-  }).toString();
+  return new URLSearchParams(commandFields(user, text, `${responseUrl}cmd-${randomUUID()}`)).toString();
 }
 
 export interface PostedMessage {

@@ -31,6 +31,25 @@ export interface PostedMessage {
   blocks?: any[];
 }
 
+/** The form fields of `/incident <text>` as Slack posts them. */
+export function commandFields(user: User, text: string, responseUrl: string): Record<string, string> {
+  return {
+    token: "legacy-verification-token",
+    team_id: TEAM.id,
+    team_domain: TEAM.domain,
+    channel_id: "C0GENERAL",
+    channel_name: "general",
+    user_id: user.id,
+    user_name: user.name,
+    command: "/incident",
+    text,
+    api_app_id: "A0TRIAGE",
+    is_enterprise_install: "false",
+    response_url: responseUrl,
+    trigger_id: `trigger-${randomUUID()}`,
+  };
+}
+
 export class SlackRequests {
   constructor(private readonly endpoint: string, private readonly secret: string, private readonly responseUrl: (id: string) => string) {}
 
@@ -57,25 +76,7 @@ export class SlackRequests {
   }
 
   command(user: User, text: string, o?: SendOptions) {
-    const id = randomUUID();
-    return this.form(
-      {
-        token: "legacy-verification-token",
-        team_id: TEAM.id,
-        team_domain: TEAM.domain,
-        channel_id: "C0GENERAL",
-        channel_name: "general",
-        user_id: user.id,
-        user_name: user.name,
-        command: "/incident",
-        text,
-        api_app_id: "A0TRIAGE",
-        is_enterprise_install: "false",
-        response_url: this.responseUrl(`cmd-${id}`),
-        trigger_id: `trigger-${id}`,
-      },
-      o,
-    );
+    return this.form(commandFields(user, text, this.responseUrl(`cmd-${randomUUID()}`)), o);
   }
 
   /** Clicks a button of a posted message; `state` holds checkbox selections of that message. */
