@@ -22,16 +22,12 @@ export interface TurnRequest {
   whisper?: (text: string) => Promise<unknown>;
 }
 
-const STALE = "That message belongs to an earlier triage; nothing was changed. Use the latest message, or start a new report with /incident.";
-
 export async function runTurn(d: SlackDeps, t: TurnRequest): Promise<void> {
-  const { conversations, bot } = d.app;
-  const before = await conversations.get(t.key);
-  // Revisions restart with a new walk-through, so a click must also name the current conversation.
-  if (t.origin && before && before.id !== t.origin.conversationId) return void (await say(d, t, [{ kind: "notice", level: "warning", text: STALE }]));
-  const replies = await bot.handle({ key: t.key, user: t.user, input: t.input });
-  const after = await conversations.get(t.key);
-  const moved = (after?.rev !== before?.rev || after?.id !== before?.id) && replies.some((r) => r.kind !== "notice" || r.level !== "warning");
+  // The bot refuses a click from an earlier walk-through itself (revisions restart with each one).
+  const turn = { key: t.key, user: t.user, input: t.input, ...(t.origin ? { conversationId: t.origin.conversationId } : {}) };
+  const result = await d.app.bot.handleTurn(turn);
+  const replies = result.replies;
+  const moved = result.moved && replies.some((r) => r.kind !== "notice" || r.level !== "warning");
   if (t.origin && !moved) {
     // Stale or invalid click: the user's message stays as it is; only they see why.
     const notices = replies.filter((r) => r.kind === "notice");

@@ -33,6 +33,8 @@ export interface Turn {
    */
   key: string;
   input: Input;
+  /** the walk-through a clicked message belongs to; a click from an older one changes nothing. */
+  conversationId?: string;
 }
 
 /** What the conversation needs on top of what filing needs: the signal model and the conversations. */
@@ -53,19 +55,24 @@ export class TriageBot {
   }
 
   async handle(turn: Turn): Promise<Reply[]> {
+    return (await this.handleTurn(turn)).replies;
+  }
+
+  /** Like handle(), and says whether the walk-through moved on (adapters update the clicked message then). */
+  async handleTurn(turn: Turn): Promise<{ replies: Reply[]; moved: boolean }> {
     for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
       const current = await this.d.conversations.get(turn.key);
       const outcome = await this.step(turn, current);
-      if (!outcome.save) return outcome.replies;
+      if (!outcome.save) return { replies: outcome.replies, moved: false };
       const saved =
         outcome.save === "delete"
           ? await this.d.conversations.delete(turn.key, current?.rev)
           : await this.d.conversations.put(outcome.save, current?.rev);
-      if (saved) return outcome.replies;
+      if (saved) return { replies: outcome.replies, moved: true };
       // Another process moved this conversation on first: re-read and judge the turn again (it may
       // now be stale, which is what a double click should produce).
     }
-    return [notice("This triage is being updated from somewhere else right now; please try again.", "warning")];
+    return { replies: [notice("This triage is being updated from somewhere else right now; please try again.", "warning")], moved: false };
   }
 
   private async step(turn: Turn, conv: Conversation | undefined): Promise<{ replies: Reply[]; save?: Conversation | "delete" }> {
@@ -77,6 +84,10 @@ export class TriageBot {
     if (input.kind === "start") return this.start(turn, conv, input);
     if (!conv) {
       return { replies: [notice("There is no triage in progress (it may have expired). Start a new one to report an incident.", "warning")] };
+    }
+    // Revisions restart with each walk-through, so a click also names the one it belongs to.
+    if (turn.conversationId !== undefined && turn.conversationId !== conv.id) {
+      return { replies: [notice("That message belongs to an earlier triage; nothing was changed. Use the latest message, or start a new report.", "warning")] };
     }
     if ("rev" in input && input.rev !== undefined && input.rev !== conv.rev) {
       return { replies: [notice("That question was already answered or has moved on; nothing was changed. Use the latest message.", "warning")] };

@@ -72,6 +72,18 @@ describe("triage conversation", () => {
     expect(await app.incidents.list({ from: new Date(0), to: new Date(8e15) })).toHaveLength(1);
   });
 
+  it("a click from an earlier walk-through changes nothing, even when its rev matches again", async () => {
+    const { app, say } = setup();
+    const first = current(await say({ kind: "start" }));
+    await say({ kind: "cancel" });
+    const second = current(await say({ kind: "start" }));
+    const old = await app.bot.handleTurn({ key, user, input: { kind: "answer", questionId: "description", value: "stale", rev: second.rev }, conversationId: first.conversationId });
+    expect(old).toEqual({ moved: false, replies: [expect.objectContaining({ kind: "notice", text: expect.stringContaining("earlier triage") })] });
+    expect((await app.conversations.get(key))!.state.answers.description).toBeUndefined();
+    const fresh = await app.bot.handleTurn({ key, user, input: { kind: "answer", questionId: "description", value: "the model leaked a key", rev: second.rev }, conversationId: second.conversationId });
+    expect(fresh.moved).toBe(true);
+  });
+
   it("a second bot process on the same stores takes the next answer", async () => {
     const { app, say } = setup();
     const other = new TriageBot({ ...app.defs, conversations: app.conversations, incidents: app.incidents, tickets: { dispatch: (i) => app.actions.dispatch(i) }, clock: app.clock });
