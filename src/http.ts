@@ -14,17 +14,17 @@ export interface WebHandle {
 
 export async function health(app: App): Promise<{ ok: boolean; checks: Record<string, string> }> {
   const checks: Record<string, string> = { mode: app.mode };
-  let ok = true;
-  if (app.redis) {
+  const probe = async (name: string, check: () => Promise<unknown>) => {
     try {
-      await Promise.race([app.redis.ping(), new Promise((_, rej) => setTimeout(() => rej(new Error("timeout")), 1000))]);
-      checks.redis = "ok";
+      await Promise.race([check(), new Promise((_, rej) => setTimeout(() => rej(new Error("timeout")), 1000).unref())]);
+      checks[name] = "ok";
     } catch (e) {
-      checks.redis = `unreachable: ${(e as Error).message}`;
-      ok = false;
+      checks[name] = `unreachable: ${(e as Error).message}`;
     }
-  }
-  return { ok, checks };
+  };
+  if (app.redis) await probe("redis", () => app.redis!.ping());
+  await probe("queues", () => app.queue.ping());
+  return { ok: Object.values(checks).every((v) => !v.startsWith("unreachable")), checks };
 }
 
 export async function startWeb(app: App, port: number, log: Logger, routes: Route[] = []): Promise<WebHandle> {

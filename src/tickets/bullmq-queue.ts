@@ -57,6 +57,11 @@ export class BullJobQueue implements JobQueue {
     return false;
   }
 
+  /** A cheap read through each queue's own connection: answers only when BullMQ can reach Redis. */
+  async ping(): Promise<void> {
+    await Promise.all(DOMAINS.map((d) => this.queues[d].getJobCounts("wait")));
+  }
+
   async close(): Promise<void> {
     await Promise.all(DOMAINS.map((d) => this.queues[d].close()));
   }

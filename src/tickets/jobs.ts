@@ -42,6 +42,8 @@ export interface JobQueue {
   failed(): Promise<FailedJob[]>;
   /** Puts a failed job back in its queue (keeps its id); false when no such failed job exists. */
   replay(id: string): Promise<boolean>;
+  /** Resolves when the queues can take jobs (for /healthz); rejects otherwise. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

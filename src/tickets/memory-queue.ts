@@ -82,6 +82,8 @@ export class MemoryJobQueue implements JobQueue {
     return true;
   }
 
+  async ping() {}
+
   async close() {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();

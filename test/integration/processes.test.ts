@@ -28,7 +28,7 @@ describe("processes", () => {
       const port = Number(/"port":(\d+)/.exec(out)![1]);
       const ok = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(ok.status).toBe(200);
-      expect(await ok.json()).toMatchObject({ ok: true, checks: { mode: "redis", redis: "ok" } });
+      expect(await ok.json()).toMatchObject({ ok: true, checks: { mode: "redis", redis: "ok", queues: "ok" } });
       expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
       await redis.kill9();
       const down = await fetch(`http://127.0.0.1:${port}/healthz`);

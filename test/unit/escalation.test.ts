@@ -24,6 +24,7 @@ class ManualQueue implements JobQueue {
   async replay() {
     return false;
   }
+  async ping() {}
   async close() {}
   /** Runs every job due by now, including those the jobs add. */
   async runDue(p: TicketProcessor): Promise<string[]> {

@@ -53,6 +53,7 @@ class ListQueue implements JobQueue {
   async replay() {
     return false;
   }
+  async ping() {}
   async close() {}
 }
 
