@@ -1,7 +1,7 @@
 // SlackNotifier: delivers ticket jobs to Slack. A ticket is a Block Kit card in the domain's channel,
 // a page is a DM to the on-call person, a cross-domain note links the ticket, an update edits the card
 // in place and adds the news to its thread. Every failure becomes a DeliveryError for the queue.
-import type { webApi } from "@slack/bolt";
+import { webApi } from "@slack/bolt";
 import type { Incident } from "../../src/domain/incident.js";
 import type { Roster } from "../../src/domain/roster.js";
 import type { Logger } from "../../src/log.js";
@@ -24,6 +24,9 @@ export interface SlackNotifierConfig {
   reportLink?: (incident: Incident) => Promise<string | undefined>;
   log?: Logger;
 }
+
+/** Upload refusals that mean the token cannot upload files at all (no files:write): warned about once. */
+const NO_FILES_WRITE = new Set(["missing_scope", "not_allowed_token_type"]);
 
 /** A posted ticket's timeline key prefix: `r<routeCount>:ticket:slack:<channel>`. */
 const ticketKey = (routeCount: number, channel?: string) => `r${routeCount}:ticket:slack:${channel ?? ""}`;
@@ -54,18 +57,47 @@ export class SlackNotifier implements Notifier {
   readonly platforms = ["slack"] as const;
   readonly client: webApi.WebClient;
   private readonly log: Logger;
+  private warnedNoFilesWrite = false;
 
   constructor(private readonly cfg: SlackNotifierConfig) {
     this.log = cfg.log ?? silentLogger;
     this.client = createClient(cfg.botToken, cfg.apiUrl, this.log, "queue");
   }
 
-  /** The digest as mrkdwn text; its text chart stands in for the image (no files:write scope needed). */
+  /**
+   * The digest: with a chart PNG, the image is uploaded to the channel with the text as its comment
+   * (files.uploadV2: getUploadURLExternal → POST the bytes → completeUploadExternal; needs files:write).
+   * If the upload fails for any reason but a rate limit, the text alone (its text chart stands in for
+   * the image) goes out with chat.postMessage, so the digest is never lost.
+   */
   async postDigest(d: Digest): Promise<void> {
+    const channel = d.to.address;
     try {
-      await this.client.chat.postMessage({ channel: d.to.address, text: d.text, mrkdwn: true, unfurl_links: false });
+      if (d.png && (await this.uploadDigestChart(d.png, d.text, channel))) return;
+      await this.client.chat.postMessage({ channel, text: d.text, mrkdwn: true, unfurl_links: false });
     } catch (err) {
-      throw toDeliveryError(err, `digest to ${d.to.address}`);
+      throw toDeliveryError(err, `digest to ${channel}`);
+    }
+  }
+
+  /** true if the chart went out with the text; false to fall back to text. Rate limits are rethrown. */
+  private async uploadDigestChart(png: Buffer, text: string, channel: string): Promise<boolean> {
+    try {
+      await this.client.files.uploadV2({ channel_id: channel, file: png, filename: "incidents.png", title: "Incidents per day", initial_comment: text });
+      return true;
+    } catch (err) {
+      const e = err as { code?: string; data?: { error?: string }; message?: string };
+      if (e.code === webApi.ErrorCode.RateLimitedError) throw err; // the queue retries after Retry-After
+      const code = e.data?.error;
+      if (code && NO_FILES_WRITE.has(code)) {
+        if (!this.warnedNoFilesWrite) {
+          this.warnedNoFilesWrite = true;
+          this.log.warn({ channel, err: code }, "slack digest: cannot upload the chart (add the files:write scope and reinstall the app); posting the digest as text");
+        }
+      } else {
+        this.log.warn({ channel, err: code ?? e.message ?? String(err) }, "slack digest: chart upload failed; posting the digest as text");
+      }
+      return false;
     }
   }
 

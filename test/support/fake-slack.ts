@@ -1,7 +1,9 @@
 // A local Slack Web API for tests: `POST /api/<method>` with form or JSON bodies and a bearer token,
 // answered the way Slack does (`{ok:true,...}` or `{ok:false,error}`), every call recorded. Messages
 // are kept per channel so tests can read a card as it is now (after chat.update). It can be told to
-// rate-limit (HTTP 429 + Retry-After) or refuse the next calls of a method. Response URLs land here too.
+// rate-limit (HTTP 429 + Retry-After) or refuse the next calls of a method. Response URLs land here too,
+// and so do file uploads: files.getUploadURLExternal hands out `<url>/upload/<file id>`, the bytes POSTed
+// there are recorded in `uploads`, and files.completeUploadExternal shares the file (with the comment).
 import { createServer, type IncomingMessage, type Server } from "node:http";
 
 export interface FakeCall {
@@ -16,6 +18,15 @@ export interface FakeMessage {
   blocks?: any[];
   thread_ts?: string;
   edits: number;
+  /** files shared with the message (files.completeUploadExternal). */
+  files?: Array<{ id: string; title?: string }>;
+}
+export interface FakeUpload {
+  fileId: string;
+  /** the file's bytes (the file part of a multipart body, or the raw body). */
+  bytes: number;
+  contentType: string;
+  at: number;
 }
 interface Failure {
   left: number;
@@ -29,11 +40,14 @@ export class FakeSlack {
   readonly calls: FakeCall[] = [];
   /** bodies POSTed to response URLs (ephemeral replies to commands and clicks). */
   readonly responses: Array<{ path: string; body: any }> = [];
+  /** bytes POSTed to upload URLs from files.getUploadURLExternal. */
+  readonly uploads: FakeUpload[] = [];
   readonly messages = new Map<string, FakeMessage>();
   /** calls refused with 429 or an error, so tests can check what was retried. */
   readonly refused: FakeCall[] = [];
   private failures = new Map<string, Failure[]>();
   private seq = 0;
+  private pendingFiles = new Map<string, { filename?: string; length?: number }>();
   private constructor(private readonly server: Server, readonly url: string, private readonly token: string) {}
 
   static async start(token: string): Promise<FakeSlack> {
@@ -81,11 +95,12 @@ export class FakeSlack {
   }
 
   private async handle(req: IncomingMessage, head: (s: number, h?: Record<string, string>) => unknown, end: (b?: string) => void) {
-    const raw = await new Promise<string>((r) => {
-      let b = "";
-      req.on("data", (c) => (b += c));
-      req.on("end", () => r(b));
+    const body = await new Promise<Buffer>((r) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => r(Buffer.concat(chunks)));
     });
+    const raw = body.toString("utf8");
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       head(status, { "content-type": "application/json", ...headers });
       end(JSON.stringify(body));
@@ -94,6 +109,18 @@ export class FakeSlack {
     if (path.startsWith("/respond/")) {
       this.responses.push({ path, body: JSON.parse(raw || "{}") });
       return json(200, { ok: true });
+    }
+    if (path.startsWith("/upload/")) {
+      // Like Slack's upload URLs: no bot token needed, an unknown file id is a 404.
+      const fileId = decodeURIComponent(path.slice("/upload/".length));
+      if (!this.pendingFiles.has(fileId)) {
+        head(404, { "content-type": "text/plain" });
+        return end("not found");
+      }
+      const contentType = String(req.headers["content-type"] ?? "");
+      this.uploads.push({ fileId, bytes: await uploadedBytes(body, contentType), contentType, at: Date.now() });
+      head(200, { "content-type": "text/plain" });
+      return end(`OK - ${body.length}`);
     }
     const method = path.replace(/^\/api\//, "");
     const args = parseBody(raw, String(req.headers["content-type"] ?? ""));
@@ -137,12 +164,34 @@ export class FakeSlack {
         return { ok: true, channel: { id: `D${String(a.users).split(",")[0]}` } };
       case "views.open":
         return { ok: true, view: { id: `V${this.seq++}`, ...(a.view ?? {}) } };
+      case "files.getUploadURLExternal": {
+        const id = `F${String(++this.seq).padStart(8, "0")}`;
+        this.pendingFiles.set(id, { filename: a.filename, length: a.length === undefined ? undefined : Number(a.length) });
+        return { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id };
+      }
+      case "files.completeUploadExternal": {
+        const files: Array<{ id: string; title?: string }> = (Array.isArray(a.files) ? a.files : []).map((f: { id: string; title?: string }) => ({ id: f.id, ...(f.title ? { title: f.title } : {}) }));
+        if (!files.length || files.some((f) => !this.uploads.some((u) => u.fileId === f.id))) return { ok: false, error: "file_not_found" };
+        if (a.channel_id) {
+          const ts = this.nextTs();
+          this.messages.set(`${a.channel_id}/${ts}`, { channel: a.channel_id, ts, text: a.initial_comment, thread_ts: a.thread_ts, edits: 0, files });
+        }
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title ?? this.pendingFiles.get(f.id)?.filename })) };
+      }
       case "auth.test":
         return { ok: true, user_id: "U0BOT", bot_id: "B0BOT", team_id: "T0TEST" };
       default:
         return { ok: true };
     }
   }
+}
+
+/** The uploaded file's size: the file part of a multipart/form-data body, else the whole body. */
+async function uploadedBytes(body: Buffer, contentType: string): Promise<number> {
+  if (!contentType.includes("multipart/form-data")) return body.length;
+  const form = await new Response(body, { headers: { "content-type": contentType } }).formData();
+  for (const [, v] of form) if (typeof v !== "string") return v.size;
+  return 0;
 }
 
 /** Form bodies carry nested values (blocks, view) as JSON strings, like Slack's own clients send them. */
