@@ -1,0 +1,62 @@
+// The console bot and the CLI as a user runs them: processes with piped stdin, exit codes, output.
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRedis, uniquePrefix, type RedisServer } from "../support/redis.js";
+
+function run(args: string[], input: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], { env: { ...process.env, REDIS_URL: "", ...env }, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    p.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    p.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    p.on("close", (code) => resolve({ code, out, err }));
+    p.stdin.end(input);
+  });
+}
+
+// intent none → failureKind → asset → ciaLost → exploitable → harm → ongoing → scope
+const answers = ["the support bot invented a refund policy and customers are quoting it", "n", "3", "1", "4", "0", "2", "3", "1", "3", "quit"].join("\n");
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+describe("console bot and CLI", () => {
+  it("npm start with no configuration triages from piped stdin on the embedded store", async () => {
+    const r = await run(["start"], answers);
+    expect(r.code).toBe(0);
+    expect(r.out.split("\n")[0]).toMatch(/^Embedded mode: in-memory store/);
+    expect(r.out).toMatch(/Filed INC-\d{4}-0001: SEV1 safety/);
+    expect(r.out).toContain("[#ai-safety-oncall] INC-");
+  });
+
+  it("triage chat with REDIS_URL files into Redis and delivers with in-process workers", async () => {
+    const r = await run(["chat"], answers, { REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefix() });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Durable mode: Redis at 127\.0\.0\.1:\d+/);
+    expect(r.out).toMatch(/Filed INC-\d{4}-0001: SEV1 safety/);
+    expect(r.out).toContain("[#ai-safety-oncall] INC-");
+  });
+
+  it("classify --json prints the documented object", async () => {
+    const r = await run(["classify", "--json", "an attacker got the support bot to ignore its instructions"], "");
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.out);
+    expect(Object.keys(o)).toEqual(["primary", "provisional", "crossDomain", "severity", "confidence", "inferred", "missing", "rationale", "refs"]);
+    expect(o).toMatchObject({ primary: "security", inferred: { intent: { value: "deliberate" } } });
+  });
+
+  it("bad input and unknown flags: one line on stderr, exit 2", async () => {
+    const bad = await run(["replay", "-"], '{"answers":{"description":"x","intent":"maybe"}}');
+    expect(bad.code).toBe(2);
+    expect(bad.err.trim().split("\n")).toEqual([expect.stringContaining("answers.intent")]);
+    const flag = await run(["classify", "--nope", "x"], "");
+    expect(flag.code).toBe(2);
+    expect(flag.err.trim().split("\n")).toHaveLength(1);
+  });
+});
