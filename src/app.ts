@@ -39,6 +39,8 @@ export interface App {
   idle(): Promise<void>;
   /** The store's Redis client (redis mode only), for health checks. */
   redis?: Redis;
+  /** The deployment's key prefix (redis mode only): every key an adapter keeps goes under it. */
+  prefix?: string;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,7 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   return {
     ...app,
     redis,
+    prefix: cfg.QUEUE_PREFIX,
     async close() {
       await app.close();
       // BullMQ leaves connections it was given open: they are ours to close.

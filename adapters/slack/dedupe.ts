@@ -10,9 +10,9 @@ export interface EventDedupe {
   first(eventId: string): Promise<boolean>;
 }
 
-export function eventDedupe(redis?: Redis, now: () => number = Date.now): EventDedupe {
+export function eventDedupe(redis?: Redis, prefix = "{triage}", now: () => number = Date.now): EventDedupe {
   if (redis) {
-    return { first: async (id) => (await redis.set(`slack:event:${id}`, "1", "EX", TTL_SECONDS, "NX")) === "OK" };
+    return { first: async (id) => (await redis.set(`${prefix}:slack:event:${id}`, "1", "EX", TTL_SECONDS, "NX")) === "OK" };
   }
   const seen = new Map<string, number>();
   return {

@@ -46,7 +46,7 @@ export function createSlackAdapter(app: App, cfg: SlackAdapterConfig): SlackAdap
   const receiver = cfg.appToken ? undefined : new HTTPReceiver({ signingSecret: cfg.signingSecret, endpoints: EVENTS_PATH, processBeforeResponse: false, logger, bodyLimit: MAX_BODY_BYTES });
   const bolt = receiver ? new Bolt({ ...common, receiver }) : new Bolt({ ...common, socketMode: true, appToken: cfg.appToken });
   const inFlight: InFlight = { count: 0 };
-  registerListeners(bolt, { app, log, notifier }, eventDedupe(app.redis), inFlight);
+  registerListeners(bolt, { app, log, notifier }, eventDedupe(app.redis, app.prefix), inFlight);
   bolt.error(async (err) => void log.error({ err: err.message, code: (err as { code?: string }).code }, "slack listener failed"));
 
   const route: Route = async (req, res) => {
