@@ -3,7 +3,7 @@
 // before the request is written to the end of the response body.
 import { Agent, request } from "node:http";
 import { randomUUID } from "node:crypto";
-import { TEAM, commandFields, signature } from "../../test/support/slack-sign.js";
+import { TEAM, blockActionsPayload, commandFields, signature } from "../../test/support/slack-sign.js";
 import { msSince, nowNs } from "./stats.js";
 
 export const SECRET = "bench-signing-secret-0123456789";
@@ -53,25 +53,7 @@ export interface PostedMessage {
 
 /** A `block_actions` click on a button of a bot message, with the message (and its blocks) echoed like Slack does. */
 export function clickBody(user: User, msg: PostedMessage, button: { action_id: string; value?: string; text?: unknown }, state: Record<string, any>, responseUrl: string): string {
-  const id = randomUUID();
-  const blockId = msg.blocks?.find((b) => b.type === "actions" && b.elements?.some((e: any) => e.action_id === button.action_id))?.block_id ?? "b";
-  const payload = {
-    type: "block_actions",
-    user: { id: user.id, username: user.name, name: user.name, team_id: TEAM.id },
-    api_app_id: "A0TRIAGE",
-    token: "legacy-verification-token",
-    container: { type: "message", message_ts: msg.ts, channel_id: msg.channel, is_ephemeral: false },
-    trigger_id: `trigger-${id}`,
-    team: TEAM,
-    enterprise: null,
-    is_enterprise_install: false,
-    channel: { id: msg.channel, name: "directmessage" },
-    message: { type: "message", subtype: "bot_message", text: msg.text, ts: msg.ts, bot_id: "B0BOT", blocks: msg.blocks },
-    state: { values: state },
-    response_url: `${responseUrl}click-${id}`,
-    actions: [{ type: "button", action_id: button.action_id, block_id: blockId, text: button.text, value: button.value, action_ts: String(Date.now() / 1000) }],
-  };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(user, msg, button, state, (id) => `${responseUrl}click-${id}`)) }).toString();
 }
 
 // ---- reading a bot message like a person would (same rules as test/e2e/slack.test.ts) -----------------

@@ -50,6 +50,34 @@ export function commandFields(user: User, text: string, responseUrl: string): Re
   };
 }
 
+/** A `block_actions` payload as Slack sends it when `user` clicks `button` on a posted message. */
+export function blockActionsPayload(
+  user: User,
+  msg: PostedMessage,
+  button: { action_id: string; value?: string; text?: unknown },
+  state: Record<string, any>,
+  responseUrl: (id: string) => string,
+) {
+  const id = randomUUID();
+  const blockId = msg.blocks?.find((b) => b.type === "actions" && b.elements?.some((e: any) => e.action_id === button.action_id))?.block_id ?? "b";
+  return {
+    type: "block_actions",
+    user: { id: user.id, username: user.name, name: user.name, team_id: TEAM.id },
+    api_app_id: "A0TRIAGE",
+    token: "legacy-verification-token",
+    container: { type: "message", message_ts: msg.ts, channel_id: msg.channel, is_ephemeral: false },
+    trigger_id: `trigger-${id}`,
+    team: TEAM,
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: msg.channel, name: msg.channel.startsWith("D") ? "directmessage" : "oncall" },
+    message: { type: "message", subtype: "bot_message", text: msg.text, ts: msg.ts, bot_id: "B0BOT", blocks: msg.blocks },
+    state: { values: state },
+    response_url: responseUrl(id),
+    actions: [{ type: "button", action_id: button.action_id, block_id: blockId, text: button.text, value: button.value, action_ts: String(Date.now() / 1000) }],
+  };
+}
+
 export class SlackRequests {
   constructor(private readonly endpoint: string, private readonly secret: string, private readonly responseUrl: (id: string) => string) {}
 
@@ -81,27 +109,7 @@ export class SlackRequests {
 
   /** Clicks a button of a posted message; `state` holds checkbox selections of that message. */
   click(user: User, msg: PostedMessage, button: any, state: Record<string, any> = {}, o?: SendOptions) {
-    const id = randomUUID();
-    const blockId = msg.blocks?.find((b) => b.type === "actions" && b.elements?.some((e: any) => e.action_id === button.action_id))?.block_id ?? "b";
-    return this.interaction(
-      {
-        type: "block_actions",
-        user: { id: user.id, username: user.name, name: user.name, team_id: TEAM.id },
-        api_app_id: "A0TRIAGE",
-        token: "legacy-verification-token",
-        container: { type: "message", message_ts: msg.ts, channel_id: msg.channel, is_ephemeral: false },
-        trigger_id: `trigger-${id}`,
-        team: TEAM,
-        enterprise: null,
-        is_enterprise_install: false,
-        channel: { id: msg.channel, name: msg.channel.startsWith("D") ? "directmessage" : "oncall" },
-        message: { type: "message", subtype: "bot_message", text: msg.text, ts: msg.ts, bot_id: "B0BOT", blocks: msg.blocks },
-        state: { values: state },
-        response_url: this.responseUrl(`click-${id}`),
-        actions: [{ type: "button", action_id: button.action_id, block_id: blockId, text: button.text, value: button.value, action_ts: String(Date.now() / 1000) }],
-      },
-      o,
-    );
+    return this.interaction(blockActionsPayload(user, msg, button, state, (id) => this.responseUrl(`click-${id}`)), o);
   }
 
   /** Submits a modal the app opened (the `view` argument of its views.open call) with a typed value. */
