@@ -12,9 +12,9 @@ import { MAX_BODY_BYTES, readCapped, timestampAcceptable } from "./guard.js";
 import { EVENTS_PATH } from "./ids.js";
 import { registerListeners, type InFlight } from "./listeners/index.js";
 import { slackLogger } from "./logger.js";
-import { SlackNotifier, createSlackNotifier, linkFromConversations } from "./notifier.js";
+import { SlackNotifier, createSlackNotifier } from "./notifier.js";
 
-export { SlackNotifier, createSlackNotifier, linkFromConversations };
+export { SlackNotifier, createSlackNotifier };
 export type { SlackNotifierConfig } from "./notifier.js";
 
 export interface SlackAdapterConfig {
@@ -40,7 +40,7 @@ export interface SlackAdapter {
 export function createSlackAdapter(app: App, cfg: SlackAdapterConfig): SlackAdapter {
   const log = app.log.child({ adapter: "slack" });
   const logger = slackLogger(log);
-  const notifier = createSlackNotifier({ botToken: cfg.botToken, apiUrl: cfg.apiUrl, roster: app.defs.roster, reportLink: linkFromConversations(() => app.conversations), log });
+  const notifier = createSlackNotifier({ botToken: cfg.botToken, apiUrl: cfg.apiUrl, roster: app.defs.roster, log });
   const authorize = authorizeOnce(cfg, log);
   const common = { authorize, logger, clientOptions: clientOptions(cfg.apiUrl, log, "interactive") };
   const receiver = cfg.appToken ? undefined : new HTTPReceiver({ signingSecret: cfg.signingSecret, endpoints: EVENTS_PATH, processBeforeResponse: false, logger, bodyLimit: MAX_BODY_BYTES });

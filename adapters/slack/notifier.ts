@@ -6,7 +6,6 @@ import type { Incident } from "../../src/domain/incident.js";
 import type { Roster } from "../../src/domain/roster.js";
 import type { Logger } from "../../src/log.js";
 import { silentLogger } from "../../src/log.js";
-import type { ConversationStore } from "../../src/store/types.js";
 import type { Notifier, Outbound, SentRef } from "../../src/tickets/notifier.js";
 import { actions, button, esc, section } from "./blocks/kit.js";
 import { ACTIONS } from "./ids.js";
@@ -20,8 +19,6 @@ export interface SlackNotifierConfig {
   apiUrl?: string;
   /** resolves assignees to Slack mentions on the card; without it the card shows who acted. */
   roster?: Roster;
-  /** where an incident was reported from (a message permalink), shown on the card. */
-  reportLink?: (incident: Incident) => Promise<string | undefined>;
   log?: Logger;
 }
 
@@ -40,17 +37,6 @@ export function postedTickets(i: Incident, routeCount = i.routeCount, channel?: 
     if (ch && ts) out.push({ channel: ch, ts, ...(e.link ? { link: e.link } : {}) });
   }
   return out;
-}
-
-/** The report link kept with the walk-through that filed the incident (the conversation store). */
-export function linkFromConversations(store: () => ConversationStore | undefined) {
-  return async (i: Incident): Promise<string | undefined> => {
-    const own = (i as { link?: unknown }).link;
-    if (typeof own === "string") return own;
-    const key = i.conversationId.slice(0, i.conversationId.lastIndexOf(":"));
-    const conv = key ? await store()?.get(key) : undefined;
-    return conv?.id === i.conversationId ? conv.link : undefined;
-  };
 }
 
 export class SlackNotifier implements Notifier {
@@ -119,8 +105,8 @@ export class SlackNotifier implements Notifier {
   }
 
   private async card(i: Incident, routeCount: number, oncall?: string) {
-    const reportLink = i.link ?? (await this.cfg.reportLink?.(i).catch(() => undefined));
-    return ticketCard(i, { routeCount, ...(reportLink ? { reportLink } : {}), ...(this.cfg.roster ? { roster: this.cfg.roster } : {}) }, oncall);
+    // The incident keeps the link of the message it was reported from (Slack's message shortcut).
+    return ticketCard(i, { routeCount, ...(i.link ? { reportLink: i.link } : {}), ...(this.cfg.roster ? { roster: this.cfg.roster } : {}) }, oncall);
   }
 
   private async ticket(i: Incident, channel: string, oncall?: string): Promise<SentRef> {

@@ -2,7 +2,7 @@
 // embedded app (memory stores, in-process jobs) in between. What Slack would show is read back from
 // the fake's messages, and buttons are clicked the way Slack sends them.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createSlackAdapter, createSlackNotifier, linkFromConversations, type SlackAdapter } from "../../adapters/slack/index.js";
+import { createSlackAdapter, createSlackNotifier, type SlackAdapter } from "../../adapters/slack/index.js";
 import { createEmbeddedApp, type App } from "../../src/app.js";
 import { ManualClock } from "../../src/clock.js";
 import { loadConfig } from "../../src/config.js";
@@ -63,9 +63,8 @@ const roster = testRoster({ destinations: { safety: { slack: { channel: "C0SAFET
 beforeEach(async () => {
   fake = await FakeSlack.start(TOKEN);
   clock = new ManualClock();
-  let current: App | undefined;
-  const notifier = createSlackNotifier({ botToken: TOKEN, apiUrl: fake.apiUrl, roster, reportLink: linkFromConversations(() => current?.conversations) });
-  app = current = createEmbeddedApp(loadConfig({}), { notifier, log: silentLogger, clock, defs: { ...defs(), roster } });
+  const notifier = createSlackNotifier({ botToken: TOKEN, apiUrl: fake.apiUrl, roster });
+  app = createEmbeddedApp(loadConfig({}), { notifier, log: silentLogger, clock, defs: { ...defs(), roster } });
   slack = createSlackAdapter(app, { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });
   web = await startWeb(app, 0, silentLogger, [slack.route]);
   req = new SlackRequests(`http://127.0.0.1:${web.port}/slack/events`, SECRET, (id) => fake.responseUrl(id));
