@@ -18,9 +18,8 @@ import { WebhookNotifier } from "./tickets/webhook-notifier.js";
 import { UsageError, print, type Command } from "./commands/command.js";
 import { summaryCommands } from "./commands/summary.js";
 import { opsCommands } from "./commands/ops.js";
-import { serve } from "./serve.js";
 import { slackConfigured, teamsConfigured } from "./config.js";
-import { onShutdown, startWorker } from "./runtime.js";
+import { startWorker } from "./runtime.js";
 
 export { UsageError };
 
@@ -32,13 +31,10 @@ const commands: Record<string, Command> = {
     usage: "triage start",
     example: "npm start",
     options: {},
-    async run(_a, cfg) {
+    async run(a, cfg) {
       const c = cfg();
       if (!c.REDIS_URL && !slackConfigured(c) && !teamsConfigured(c)) return chat(c);
-      const log = createLogger(c.LOG_LEVEL);
-      const s = await serve(c, log);
-      onShutdown(s.stop, log);
-      return new Promise<number>(() => {});
+      return opsCommands.web!.run(a, () => c);
     },
   },
   chat: {
