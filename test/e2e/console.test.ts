@@ -31,7 +31,7 @@ describe("console bot and CLI", () => {
     const r = await run(["start"], answers);
     expect(r.code).toBe(0);
     expect(r.out.split("\n")[0]).toMatch(/^Embedded mode: in-memory store/);
-    expect(r.out).toMatch(/Filed INC-\d{4}-0001: SEV1 safety/);
+    expect(r.out).toMatch(/Filed INC-\d{4}-0001: SEV2 safety/);
     expect(r.out).toContain("[#ai-safety-oncall] INC-");
   });
 
@@ -39,7 +39,7 @@ describe("console bot and CLI", () => {
     const r = await run(["chat"], answers, { REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefix() });
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Durable mode: Redis at 127\.0\.0\.1:\d+/);
-    expect(r.out).toMatch(/Filed INC-\d{4}-0001: SEV1 safety/);
+    expect(r.out).toMatch(/Filed INC-\d{4}-0001: SEV2 safety/);
     expect(r.out).toContain("[#ai-safety-oncall] INC-");
   });
 

@@ -70,6 +70,65 @@ describe("severity from the flow file's rules", () => {
   });
 });
 
+describe("severity review (issue 11, item 9)", () => {
+  const sev1 = (r: ReturnType<typeof c>) => r.rationale.find((x) => x.startsWith("SEV1:")) ?? "";
+
+  it("a SEV1 reason says 'still happening' only when ongoing is yes", () => {
+    for (const extra of [{ harm: ["financial"] }, { harm: ["psychological"] }, { ciaLost: ["confidentiality"] }]) {
+      const yes = c({ ...quiet, intent: "none", failureKind: "other", scope: "many-users", ongoing: "yes", ...extra });
+      const unknown = c({ ...quiet, intent: "none", failureKind: "other", scope: "many-users", ongoing: "unknown", ...extra });
+      expect(yes.severity).toBe("SEV1");
+      expect(sev1(yes)).toContain("still happening");
+      // Not known to have stopped is still SEV1 (assume the worst), but it is not "still happening".
+      expect(unknown.severity).toBe("SEV1");
+      expect(sev1(unknown)).not.toContain("still happening");
+      expect(sev1(unknown)).toContain("not known to have stopped");
+    }
+  });
+
+  it.each([
+    [{ attackKind: "data-exfiltration", ciaLost: [] }, "an attacker took personal data"],
+    [{ attackKind: "unauthorized-access", ciaLost: ["confidentiality"] }, "an attacker broke the confidentiality of personal data"],
+    [{ attackKind: "prompt-injection", ciaLost: ["confidentiality", "integrity"] }, "an attacker broke the confidentiality of personal data"],
+  ] as const)("a confirmed exfiltration of personal data (%o) is at least SEV2, even contained and over", (extra, because) => {
+    // quiet: one user, not ongoing, no harm: the old table gave SEV3 (or SEV4) here.
+    const r = c({ ...quiet, intent: "deliberate", asset: "user-data", ...extra });
+    expect(r.severity).toBe("SEV2");
+    expect(r.rationale.find((x) => x.startsWith("SEV2:"))).toContain(because);
+  });
+
+  it("exfiltration of many users' personal data is SEV1 even when it is over", () => {
+    const r = c({ ...quiet, intent: "deliberate", attackKind: "data-exfiltration", asset: "user-data", scope: "many-users", ongoing: "no" });
+    expect(r.severity).toBe("SEV1");
+    expect(sev1(r)).toContain("personal data of many users");
+  });
+
+  it("only a confirmed attack on personal data is lifted: suspected, or another asset, keeps the old severity", () => {
+    expect(c({ ...quiet, intent: "suspected", attackKind: "data-exfiltration", asset: "user-data" }).severity).toBe("SEV4");
+    expect(c({ ...quiet, intent: "deliberate", attackKind: "data-exfiltration", asset: "model" }).severity).toBe("SEV4");
+    expect(c({ ...quiet, intent: "deliberate", attackKind: "model-theft", asset: "model", ciaLost: ["confidentiality"] }).severity).toBe("SEV3");
+  });
+
+  it("a made-up refund policy with financial harm to many users, still happening, is SEV2, not SEV1", () => {
+    const refund = { ...quiet, intent: "none", failureKind: "hallucination", asset: "outputs", harm: ["financial"], ongoing: "yes", scope: "many-users" };
+    const r = c(refund);
+    expect(r.severity).toBe("SEV2");
+    expect(r.rationale.find((x) => x.startsWith("SEV2:"))).toContain("made-up answer cost many users money");
+    // Fewer users: unchanged from before (SEV2 for some users, SEV3 for one).
+    expect(c({ ...refund, scope: "some-users" }).severity).toBe("SEV2");
+    expect(c({ ...refund, scope: "one-user" }).severity).toBe("SEV3");
+  });
+
+  it("the hallucination rule does not hide worse harm or a data loss at scale", () => {
+    const refund = { ...quiet, intent: "none", failureKind: "hallucination", asset: "outputs", harm: ["financial"], ongoing: "yes", scope: "many-users" };
+    expect(c({ ...refund, harm: ["financial", "physical"] }).severity).toBe("SEV1");
+    expect(c({ ...refund, harm: ["financial", "psychological"] }).severity).toBe("SEV1");
+    expect(c({ ...refund, ciaLost: ["confidentiality"] }).severity).toBe("SEV1");
+    // Financial harm at scale from another failure (an agent paying out wrongly) stays SEV1.
+    expect(c({ ...refund, failureKind: "unsafe-action" }).severity).toBe("SEV1");
+  });
+});
+
 describe("refs", () => {
   it("cites ATLAS and OWASP LLM 2025 for attacks, NIST AI 600-1 for failures", () => {
     const pi = c({ ...quiet, intent: "deliberate", attackKind: "prompt-injection" }).refs.map((r) => r.id);

@@ -22,6 +22,25 @@ describe("flow file", () => {
     expect(ids[0]).toBe("description");
   });
 
+  it("a severity reason that says 'still happening' belongs to a rule that requires ongoing=yes", () => {
+    const flow = parseFlow(source(), "flows/triage.yaml");
+    const claims = flow.severity.rules.filter((r) => /still happening/.test(r.because));
+    expect(claims.length).toBeGreaterThan(0);
+    for (const rule of claims) expect(rule.when.ongoing, rule.because).toEqual(["yes"]);
+  });
+
+  it("no severity rule of the shipped flow is shadowed by an earlier, broader one", () => {
+    // A rule whose every condition is implied by an earlier rule's could never fire: a silent mistake.
+    const flow = parseFlow(source(), "flows/triage.yaml");
+    const rules = flow.severity.rules;
+    rules.forEach((later, j) => {
+      for (const earlier of rules.slice(0, j)) {
+        const covers = Object.entries(earlier.when).every(([k, vs]) => later.when[k] !== undefined && later.when[k]!.every((v) => vs.includes(v)));
+        expect(covers, `rule #${j + 1} (${later.because}) can never fire after '${earlier.because}'`).toBe(false);
+      }
+    });
+  });
+
   it("names the file, question and field of a missing prompt", () => {
     const doc = source();
     delete doc.questions[2]!.prompt;
