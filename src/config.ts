@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { DEFAULT_LIMITS, HOUR_MS, type LimitPolicy } from "./domain/limits.js";
+import type { LlmSettings } from "./pretriage/llm-reader.js";
 
 /** The checkout (or installed package) root, found from this file whether run from src/ or dist/. */
 export const ROOT = (() => {
@@ -56,6 +57,13 @@ const Env = z.object({
   MicrosoftAppTenantId: z.string().min(1).optional(),
   /** local development only (Bot Framework Emulator, tests): serve Teams without an app id, unauthenticated. */
   TEAMS_ALLOW_UNAUTHENTICATED: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  // Optional LLM reader of the description (src/pretriage): all three or none; off when none is set.
+  /** an OpenAI-compatible API root; the bot posts to {LLM_BASE_URL}/chat/completions. */
+  LLM_BASE_URL: z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).optional(),
+  LLM_MODEL: z.string().min(1).max(200).optional(),
+  LLM_API_KEY: z.string().min(1).max(4096).optional(),
+  /** past this the description is read by the offline model alone. */
+  LLM_TIMEOUT_MS: int(4_000, 200, 60_000),
 });
 export type Config = z.infer<typeof Env>;
 
@@ -78,6 +86,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (c.MicrosoftAppId && !c.MicrosoftAppPassword && c.MicrosoftAppType !== "UserAssignedMSI") {
       throw new ConfigError("invalid configuration:\n  - MicrosoftAppPassword: required with MicrosoftAppId");
     }
+    const llm = { LLM_BASE_URL: c.LLM_BASE_URL, LLM_MODEL: c.LLM_MODEL, LLM_API_KEY: c.LLM_API_KEY };
+    const llmMissing = Object.entries(llm).filter(([, v]) => v === undefined).map(([k]) => k);
+    // Half a configuration would silently leave the reader off (or half on): refuse it instead.
+    if (llmMissing.length && llmMissing.length < 3) {
+      const set = Object.keys(llm).filter((k) => !llmMissing.includes(k));
+      throw new ConfigError(`invalid configuration:\n  - ${llmMissing[0]}: required with ${set.join(" and ")} (set all three of LLM_BASE_URL, LLM_MODEL, LLM_API_KEY, or none)`);
+    }
     return c;
   }
   const lines = r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
@@ -94,3 +109,9 @@ export const limitPolicy = (c: Config): LimitPolicy => ({
   pagesPerDomain: c.LIMIT_PAGES_PER_DOMAIN_PER_HOUR,
   windowMs: HOUR_MS,
 });
+
+/** The LLM reader's settings, or undefined when it is off (no LLM_* variable set). */
+export function llmSettings(c: Config): LlmSettings | undefined {
+  if (!c.LLM_BASE_URL || !c.LLM_MODEL || !c.LLM_API_KEY) return undefined;
+  return { baseUrl: c.LLM_BASE_URL, model: c.LLM_MODEL, apiKey: c.LLM_API_KEY, timeoutMs: c.LLM_TIMEOUT_MS };
+}
