@@ -2,12 +2,13 @@
 // Redis + BullMQ when REDIS_URL is set. Process entries (cli, web, worker) call this; nothing else does.
 import type { Redis } from "ioredis";
 import { systemClock, type Clock } from "./clock.js";
-import { limitPolicy, type Config } from "./config.js";
+import { limitPolicy, llmSettings, type Config } from "./config.js";
 import type { LimitPolicy } from "./domain/limits.js";
 import { MemoryRateLimiter, RedisRateLimiter } from "./store/rate-limiter.js";
 import { loadDefinitions, type Definitions } from "./definitions.js";
 import type { Logger } from "./log.js";
 import { TriageBot } from "./bot/conversation.js";
+import { descriptionReader, type ReadDescription } from "./pretriage/read-description.js";
 import { MemoryConversationStore, MemoryIncidentStore } from "./store/memory.js";
 import type { ConversationStore, IncidentStore, RateLimiter } from "./store/types.js";
 import type { JobQueue } from "./tickets/jobs.js";
@@ -49,6 +50,8 @@ export interface AppOptions {
   log: Logger;
   clock?: Clock;
   defs?: Definitions;
+  /** how descriptions are read; by default from the configuration (offline alone unless LLM_* is set). */
+  readDescription?: ReadDescription;
 }
 
 /** The single-process embedded mode: everything in memory, jobs run in this process. */
@@ -62,7 +65,8 @@ export function createEmbeddedApp(cfg: Config, opts: AppOptions): App {
   const limits = limitPolicy(cfg);
   const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits });
   queue.process((job) => processor.run(job));
-  return assemble({ mode: "embedded", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, idle: () => queue.idle() });
+  const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs.signals, opts.log);
+  return assemble({ mode: "embedded", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, idle: () => queue.idle() }, readDescription);
 }
 
 /** The durable mode: state in Redis, tickets on BullMQ. Workers run separately (`triage worker`). */
@@ -78,7 +82,8 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   const limiter = new RedisRateLimiter(redis, cfg.QUEUE_PREFIX);
   const limits = limitPolicy(cfg);
   const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits });
-  const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, idle: async () => {} });
+  const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs.signals, opts.log);
+  const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, idle: async () => {} }, readDescription);
   return {
     ...app,
     redis,
@@ -91,10 +96,10 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   };
 }
 
-export function assemble(parts: Omit<App, "bot" | "actions" | "summaries" | "close">): App {
+export function assemble(parts: Omit<App, "bot" | "actions" | "summaries" | "close">, readDescription?: ReadDescription): App {
   const { defs, clock, incidents, queue, limiter, limits, log } = parts;
   const actions = new TicketActions({ incidents, queue, roster: defs.roster, clock });
-  const bot = new TriageBot({ ...defs, conversations: parts.conversations, incidents, tickets: actions, clock, limiter, limits, log });
+  const bot = new TriageBot({ ...defs, conversations: parts.conversations, incidents, tickets: actions, clock, limiter, limits, log, ...(readDescription ? { readDescription } : {}) });
   const summaries = new Summaries({ incidents, roster: defs.roster, clock });
   return {
     ...parts,

@@ -10,7 +10,8 @@ import { classifyText, replay } from "./bot/oneshot.js";
 import { SUMMARY_PERIODS } from "./bot/summaries.js";
 import { renderSummaryText } from "./bot/summary-text.js";
 import { startEmbeddedDigest } from "./digest/runner.js";
-import { loadConfig, type Config } from "./config.js";
+import { llmSettings, loadConfig, type Config } from "./config.js";
+import { descriptionReader } from "./pretriage/read-description.js";
 import { loadDefinitions } from "./definitions.js";
 import { createLogger, type Logger } from "./log.js";
 import { NotifierRouter } from "./tickets/notifier.js";
@@ -53,7 +54,11 @@ const commands: Record<string, Command> = {
       const text = positionals.join(" ").trim();
       if (!text) throw new UsageError("classify needs a description, e.g. triage classify \"the model keeps making up refund rules\"");
       if (text.length > 4000) throw new UsageError(`the description is ${text.length} characters; the limit is 4000`);
-      const r = classifyText(text, loadDefinitions(cfg()));
+      const c = cfg();
+      const defs = loadDefinitions(c);
+      // With LLM_* set, the description is also read by the organisation's LLM (see README).
+      const read = descriptionReader(llmSettings(c), defs.signals, createLogger(c.LOG_LEVEL === "info" ? "warn" : c.LOG_LEVEL));
+      const r = classifyText(text, defs, await read(text));
       const { primary, provisional, crossDomain, severity, confidence, inferred, missing, rationale, refs } = r;
       const out = { primary, provisional, crossDomain, severity, confidence, inferred, missing, rationale, refs };
       if (values.json) return print(JSON.stringify(out));

@@ -4,8 +4,9 @@ import { randomUUID } from "node:crypto";
 import { authorize } from "../domain/authz.js";
 import * as engine from "../domain/engine.js";
 import type { Actor } from "../domain/incident.js";
-import { preTriage, type SignalModel } from "../domain/pretriage.js";
+import type { SignalModel } from "../domain/pretriage.js";
 import type { Question } from "../domain/flow.js";
+import { offlineReader, type ReadDescription } from "../pretriage/read-description.js";
 import type { Conversation, ConversationStore } from "../store/types.js";
 import { Filing, type FilingDeps, type TicketDispatcher } from "./filing.js";
 import { cleanText, redactionNotice, textLimit, withNotes } from "./intake.js";
@@ -41,6 +42,8 @@ export interface Turn {
 export interface BotDeps extends FilingDeps {
   signals: SignalModel;
   conversations: ConversationStore;
+  /** reads the description into suggestions; the offline model alone when not given (or no LLM is configured). */
+  readDescription?: ReadDescription;
 }
 
 const MAX_CAS_RETRIES = 3;
@@ -153,7 +156,7 @@ export class TriageBot {
     const clean = q?.kind === "text" && typeof value === "string" ? cleanText(value, textLimit(q)) : undefined;
     const r = engine.answer(this.d.flow, conv.state, questionId, clean ? clean.text : value);
     if (!r.ok) return { replies: [notice(r.error, "warning"), ...this.ask(conv)], ...(orSave ? { save: orSave } : {}) };
-    const state = questionId === "description" ? this.withSuggestions(r.state, String(r.state.answers.description)) : r.state;
+    const state = questionId === "description" ? await this.withSuggestions(r.state, String(r.state.answers.description)) : r.state;
     const next = await this.advance(clean ? withNotes(conv, questionId, clean.hits) : conv, state);
     if (!clean?.hits.length) return next;
     // What was taken out and where, never the secret: enough to find the marker in the stored answer.
@@ -181,8 +184,9 @@ export class TriageBot {
     return this.answer(conv, q.id, q.kind === "text" ? text : parseChoice(q, cleanText(text).text));
   }
 
-  private withSuggestions(state: engine.FlowState, description: string): engine.FlowState {
-    return engine.suggest(this.d.flow, state, preTriage(description, this.d.signals).inferred);
+  private async withSuggestions(state: engine.FlowState, description: string): Promise<engine.FlowState> {
+    const read = this.d.readDescription ?? offlineReader(this.d.signals);
+    return engine.suggest(this.d.flow, state, await read(description));
   }
 
   /**

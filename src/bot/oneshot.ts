@@ -4,7 +4,7 @@ import { z } from "zod";
 import { classify, type Classification } from "../domain/classify.js";
 import * as engine from "../domain/engine.js";
 import type { Flow } from "../domain/flow.js";
-import { preTriage, type SignalModel } from "../domain/pretriage.js";
+import { preTriage, type PreTriage, type SignalModel } from "../domain/pretriage.js";
 import type { RefCatalog } from "../domain/refs.js";
 import { route, type RoutingDecision } from "../domain/route.js";
 import type { Roster } from "../domain/roster.js";
@@ -16,9 +16,12 @@ export interface ClassifyResult extends Classification {
   missing: string[];
 }
 
-/** Pre-triage of a description: what it implies, how sure, and which questions remain open. */
-export function classifyText(text: string, d: { flow: Flow; signals: SignalModel; refs: RefCatalog }): ClassifyResult {
-  const inferred = preTriage(text, d.signals).inferred as ClassifyResult["inferred"];
+/**
+ * Pre-triage of a description: what it implies, how sure, and which questions remain open. `read` is
+ * what a ReadDescription made of the text (offline and LLM combined); the offline model when not given.
+ */
+export function classifyText(text: string, d: { flow: Flow; signals: SignalModel; refs: RefCatalog }, read: PreTriage["inferred"] = preTriage(text, d.signals).inferred): ClassifyResult {
+  const inferred = read as ClassifyResult["inferred"];
   let state = engine.emptyState();
   const desc = engine.answer(d.flow, state, "description", text);
   if (desc.ok) state = desc.state;
