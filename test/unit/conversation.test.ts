@@ -133,8 +133,8 @@ describe("triage conversation", () => {
     expect(next.kind).toBe("question");
   });
 
-  it("keeps suggestions one by one or all at once, changes one, and files the answers chosen", async () => {
-    const { say } = setup();
+  it("keeps suggestions one by one or all at once, changes one, and files what was proposed against what was chosen", async () => {
+    const { app, say } = setup();
     let step = current(await say({ kind: "start", text: "An attacker hid instructions in an uploaded PDF and the assistant leaked its system prompt" }));
     if (step.kind !== "confirm-inferred") throw new Error(`expected suggestions, got ${step.kind}`);
     const proposed = Object.fromEntries(step.items.map((i) => [i.questionId, i.value]));
@@ -156,7 +156,13 @@ describe("triage conversation", () => {
     const r = await answerAll(say, [step]);
     const filed = r.find((x) => x.kind === "triage-result");
     if (filed?.kind !== "triage-result") throw new Error("not filed");
-    expect(filed.incident.answers).toMatchObject({ intent: "suspected", asset: "prompts-or-inputs" });
+    const stored = (await app.incidents.get(filed.incident.id))!;
+    expect(stored.answers).toMatchObject({ intent: "suspected", asset: "prompts-or-inputs" });
+    const proposals = stored.pretriage!.proposals;
+    expect(Object.keys(proposals).sort()).toEqual(Object.keys(proposed).sort());
+    expect(proposals.intent).toMatchObject({ value: "deliberate", chosen: "suspected", accepted: false, confidence: expect.any(Number), evidence: expect.arrayContaining(["attacker"]) });
+    expect(proposals.asset).toEqual(expect.objectContaining({ value: "prompts-or-inputs", chosen: "prompts-or-inputs", accepted: true }));
+    for (const [qid, p] of Object.entries(proposals)) if (qid !== "intent") expect(p, qid).toMatchObject({ chosen: p.value, accepted: true });
   });
 
   it("typed at the suggestions: a number changes that one, keep and a number keeps it, y keeps the rest", async () => {
