@@ -26,8 +26,11 @@ export function renderReply(r: Reply): string {
     }
     case "confirm-inferred": {
       const lines = [`[${r.progress.index}/${r.progress.total}] From your description I suggest these answers:`];
-      for (const it of r.items) lines.push(`  • ${it.prompt} → ${it.labels.join(", ") || "none"} (${pct(it.confidence)}; "${it.evidence.join('", "')}")`);
-      lines.push("  Are these right? y = accept all, n = answer these questions myself, 'back', 'cancel'.");
+      r.items.forEach((it, i) => {
+        const later = it.changeable ? "" : " [change it after the answer it depends on]";
+        lines.push(`  ${i + 1}. ${it.prompt} → ${it.labels.join(", ") || "none"} (${pct(it.confidence)}; "${it.evidence.join('", "')}")${later}`);
+      });
+      lines.push(`  y = keep ${r.items.length > 1 ? "them all" : "it"}, a number = change that one, 'keep' and a number = keep only that one, 'back', 'cancel'.`);
       return lines.join("\n");
     }
     case "duplicate": {

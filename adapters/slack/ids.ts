@@ -15,8 +15,11 @@ export const ACTIONS = {
   multiNext: "triage_multi_next",
   multiNone: "triage_multi_none",
   textOpen: "triage_text_open",
-  confirmYes: "triage_confirm_yes",
-  confirmNo: "triage_confirm_no",
+  /** keeps every suggested answer still waiting (the id of the former "Yes, that's right": old messages keep working). */
+  keepAll: "triage_confirm_yes",
+  /** per suggestion, `triage_keep:<question>` / `triage_change:<question>`: unique within a message. */
+  keep: "triage_keep",
+  change: "triage_change",
   joinDuplicate: "triage_join",
   fileNew: "triage_file_new",
   back: "triage_back",

@@ -75,7 +75,8 @@ function answered(flow: Flow, input: Input, questionId: string | undefined) {
       return answeredBlocks(prompt, labels.length ? labels.join(", ") : (q.kind === "many" && q.noneLabel) || "None");
     }
     case "confirm-inferred":
-      return answeredBlocks(prompt, input.accept ? "Yes, that's right" : "Let me answer them myself");
+      if (input.decision === "keep-all") return answeredBlocks("Suggested answers", "Kept all the suggested answers");
+      return answeredBlocks(prompt, input.decision === "keep" ? "Kept the suggested answer" : "Changing the suggested answer");
     case "join":
       return answeredBlocks("Already reported?", `Joined ${input.incidentId}`);
     case "file-new":

@@ -11,7 +11,10 @@ export type TicketOp = z.infer<typeof TicketOp>;
 // Strict: a submit carrying anything but our own fields (once the card inputs are taken out) is refused.
 export const SubmitData = z.discriminatedUnion("action", [
   z.strictObject({ action: z.literal("answer"), ...step, questionId: QuestionId, value: OptionValue.optional() }),
-  z.strictObject({ action: z.literal("confirm"), ...step, accept: z.boolean() }),
+  /** keeps every suggested answer still waiting (the shape of the former "Yes": old cards keep working). */
+  z.strictObject({ action: z.literal("confirm"), ...step, accept: z.literal(true) }),
+  /** keeps or changes one suggested answer. */
+  z.strictObject({ action: z.literal("suggestion"), ...step, decision: z.enum(["keep", "change"]), questionId: QuestionId }),
   z.strictObject({ action: z.literal("back"), ...step }),
   z.strictObject({ action: z.literal("cancel"), ...step }),
   z.strictObject({ action: z.literal("join"), ...step, incidentId: IncidentId }),

@@ -79,7 +79,9 @@ export class Walkthrough {
       case "cancel":
         return { kind: "cancel", rev };
       case "confirm":
-        return { kind: "confirm-inferred", accept: data.accept, rev };
+        return { kind: "confirm-inferred", decision: "keep-all", rev };
+      case "suggestion":
+        return { kind: "confirm-inferred", decision: data.decision, questionId: data.questionId, rev };
       case "join":
         return { kind: "join", incidentId: data.incidentId, rev };
       case "file-new":
@@ -102,7 +104,11 @@ export class Walkthrough {
   private describe(data: StepData, input: Input): { question: string; answer: string } {
     if (input.kind === "back") return { question: "Back", answer: "Went back to the previous question" };
     if (input.kind === "cancel") return { question: "Cancelled", answer: "Triage cancelled" };
-    if (input.kind === "confirm-inferred") return { question: "Suggested answers", answer: input.accept ? "Yes, that's right" : "I will answer them myself" };
+    if (input.kind === "confirm-inferred") {
+      if (input.decision === "keep-all") return { question: "Suggested answers", answer: "Kept all the suggested answers" };
+      const prompt = this.app.defs.flow.questions.find((x) => x.id === input.questionId)?.prompt ?? input.questionId;
+      return { question: prompt, answer: input.decision === "keep" ? "Kept the suggested answer" : "Changing the suggested answer" };
+    }
     if (input.kind === "join") return { question: "Already reported?", answer: `Joined ${input.incidentId}` };
     if (input.kind === "file-new") return { question: "Already reported?", answer: "Filed as a new incident" };
     if (input.kind !== "answer" || data.action !== "answer") return { question: "", answer: "Answered" };

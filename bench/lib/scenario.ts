@@ -65,7 +65,7 @@ export function messageOf(replies: Reply[], u: User, ts: string): PostedMessage 
 }
 
 /**
- * Starts a triage for `u` with the case's description and answers (declining the suggestions, so
+ * Starts a triage for `u` with the case's description and answers (changing each suggestion, so
  * every question is asked) until the step `stopAt` (a question id) is next. Returns what the responder
  * sees then.
  */
@@ -77,7 +77,9 @@ export async function walkTo(app: App, u: User, c: Case, stopAt: string, ts = "1
     if (!step) throw new Error(`walk of ${u.id} ended before ${stopAt}: ${JSON.stringify(replies.map((r) => r.kind))}`);
     if (step.kind === "question" && step.questionId === stopAt) return messageOf(replies, u, ts);
     if (step.kind === "confirm-inferred") {
-      replies = await app.bot.handle({ key, user: actor(u), input: { kind: "confirm-inferred", accept: false, rev: step.rev } });
+      // Change the first changeable suggestion: its question is asked next, answered from the case.
+      const item = step.items.find((i) => i.changeable) ?? step.items[0]!;
+      replies = await app.bot.handle({ key, user: actor(u), input: { kind: "confirm-inferred", decision: "change", questionId: item.questionId, rev: step.rev } });
     } else if (step.kind === "question") {
       const value = c.answers[step.questionId];
       if (value === undefined) throw new Error(`case ${c.kind} has no answer for ${step.questionId}`);

@@ -72,7 +72,11 @@ export type Answers = Record<string, string | string[]>;
 export function nextClick(m: PostedMessage, answers: Answers, acceptSuggestions = false): { button: any; state: Record<string, any> } | undefined {
   const ids = buttonsOf(m).map((b: any) => b.action_id as string);
   if (/^(Filed|Already filed) INC-/.test(m.text ?? "")) return undefined;
-  if (ids.includes("triage_confirm_no")) return { button: button(m, acceptSuggestions ? "triage_confirm_yes" : "triage_confirm_no"), state: {} };
+  if (ids.includes("triage_confirm_yes")) {
+    // Keep them all, or change the first one that can be changed (its question is answered next).
+    const change = ids.find((id) => id.startsWith("triage_change:"));
+    return { button: button(m, acceptSuggestions || !change ? "triage_confirm_yes" : change), state: {} };
+  }
   if (ids.includes("triage_multi_next")) {
     const q = JSON.parse(button(m, "triage_multi_next").value).q as string;
     const want = (answers[q] as string[] | undefined) ?? [];

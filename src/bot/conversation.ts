@@ -17,7 +17,8 @@ export type { TicketDispatcher };
 export type Input =
   | { kind: "start"; text?: string; link?: string }
   | { kind: "answer"; questionId: string; value: unknown; rev?: number }
-  | { kind: "confirm-inferred"; accept: boolean; rev?: number }
+  /** the suggested answers: keep all still waiting, keep one, or change one (asks only that question). */
+  | ({ kind: "confirm-inferred"; rev?: number } & engine.InferredDecision)
   | { kind: "text"; text: string }
   | { kind: "back"; rev?: number }
   | { kind: "cancel"; rev?: number }
@@ -115,7 +116,7 @@ export class TriageBot {
         if (!conv.duplicateOf) return { replies: [notice("There is no similar incident to decide about now.", "warning"), ...this.ask(conv)] };
         return this.advance({ ...conv, fileAnyway: true }, conv.state);
       case "confirm-inferred": {
-        const r = engine.decideInferred(this.d.flow, conv.state, input.accept);
+        const r = engine.decideInferred(this.d.flow, conv.state, decisionOf(input));
         return r.ok ? this.advance(conv, r.state) : { replies: [notice(r.error, "warning"), ...this.ask(conv)] };
       }
       case "text":
@@ -168,10 +169,9 @@ export class TriageBot {
   private async answerText(conv: Conversation, text: string) {
     const step = engine.nextStep(this.d.flow, conv.state);
     if (step.kind === "confirm-inferred") {
-      const yes = /^(y|yes|ok|confirm|correct)$/i.test(text.trim());
-      const no = /^(n|no|review)$/i.test(text.trim());
-      if (yes || no) return this.step({ key: conv.key, user: conv.user, input: { kind: "confirm-inferred", accept: yes } }, conv);
-      return { replies: [notice("Please answer yes to accept the suggested answers or no to review them one by one.", "warning"), ...this.ask(conv)] };
+      const decision = typedDecision(text, step.items.map((i) => i.question.id));
+      if (decision) return this.step({ key: conv.key, user: conv.user, input: { kind: "confirm-inferred", ...decision } }, conv);
+      return { replies: [notice("Type y to keep all the suggested answers, the number of one to change it, or keep and its number to keep only that one.", "warning"), ...this.ask(conv)] };
     }
     if (step.kind === "done" && conv.duplicateOf) {
       if (JOIN.test(text.trim())) return this.joinDuplicate(conv, conv.duplicateOf.id);
@@ -248,7 +248,7 @@ export class TriageBot {
       return [{ kind: "duplicate", ...ref, incident: { ...conv.duplicateOf }, canBack }];
     }
     if (step.kind === "confirm-inferred") {
-      const items = step.items.map(({ question, suggestion }) => ({ questionId: question.id, prompt: question.prompt, ...view(question, suggestion) }));
+      const items = step.items.map(({ question, suggestion, changeable }) => ({ questionId: question.id, prompt: question.prompt, ...view(question, suggestion), changeable }));
       return [{ kind: "confirm-inferred", ...ref, items, progress, canBack }];
     }
     const q = step.question;
@@ -265,6 +265,19 @@ export class TriageBot {
       },
     ];
   }
+}
+
+const decisionOf = (i: Extract<Input, { kind: "confirm-inferred" }>): engine.InferredDecision =>
+  i.decision === "keep-all" ? { decision: "keep-all" } : { decision: i.decision, questionId: i.questionId };
+
+/** Typed at the suggestions: "y" keeps all, "2" changes the second, "keep 2" keeps only the second. */
+export function typedDecision(text: string, ids: string[]): engine.InferredDecision | undefined {
+  const t = text.trim().toLowerCase();
+  if (/^(y|yes|ok|all|keep all|accept all|confirm|correct)$/.test(t)) return { decision: "keep-all" };
+  const m = /^(k|keep\s*)?(\d{1,2})$/.exec(t);
+  const questionId = m ? ids[Number(m[2]) - 1] : undefined;
+  if (!m || questionId === undefined) return undefined;
+  return { decision: m[1] ? "keep" : "change", questionId };
 }
 
 function view(q: Question, s: engine.Suggestion): SuggestionView {

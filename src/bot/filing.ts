@@ -8,6 +8,7 @@ import { duplicateWindow, findDuplicate } from "../domain/duplicates.js";
 import { draftIncident, join, markLimited, type Incident } from "../domain/incident.js";
 import { limitReason, reportBuckets, type LimitDecision, type LimitPolicy } from "../domain/limits.js";
 import type { Flow } from "../domain/flow.js";
+import { preTriageRecord } from "../domain/proposals.js";
 import { summarizeHits } from "../domain/redact.js";
 import type { RefCatalog } from "../domain/refs.js";
 import { route } from "../domain/route.js";
@@ -62,6 +63,7 @@ export class Filing {
     const classification = classify(coreOf(conv.state.answers), this.d.flow, this.d.refs);
     const routing = route(classification, this.d.roster);
     const redactions = summarizeHits((conv.redactions ?? []).filter((n) => conv.state.answers[n.question] !== undefined));
+    const pretriage = preTriageRecord(conv.state);
     const draft = draftIncident({
       conversationId: conv.id,
       reporter: conv.user,
@@ -71,6 +73,7 @@ export class Filing {
       now: this.d.clock.now(),
       ...(conv.link ? { link: conv.link } : {}),
       ...(redactions.length ? { redactions } : {}),
+      ...(pretriage ? { pretriage } : {}),
     });
     // Idempotent on the conversation id: a retried or double-clicked last answer files once, and
     // dispatching again is harmless because the delivery job id is derived from the incident.

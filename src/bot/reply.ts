@@ -53,7 +53,11 @@ export type Reply =
   | (StepRef & { kind: "text-prompt"; questionId: string; prompt: string; help?: string; maxLength: number; progress: Progress; canBack: boolean })
   | (StepRef & {
       kind: "confirm-inferred";
-      items: Array<{ questionId: string; prompt: string } & SuggestionView>;
+      /**
+       * suggestions still waiting, in flow order. Each can be kept; `changeable` is false while its
+       * question depends on an answer still open (keep or change that one first).
+       */
+      items: Array<{ questionId: string; prompt: string; changeable: boolean } & SuggestionView>;
       progress: Progress;
       canBack: boolean;
     })

@@ -11,42 +11,64 @@ export const Suggestion = z.strictObject({
 });
 export type Suggestion = z.infer<typeof Suggestion>;
 
-/** Marks, in the trail, the step where the responder accepted or declined the inferred answers. */
+/** Legacy trail mark (before per-answer confirmation): all suggestions accepted or declined at once. */
 export const INFERRED_STEP = "@inferred";
+/** Trail marks of the suggestion steps: `@keep:intent,asset` kept those, `@change:intent` asked to change one. */
+const KEEP = "@keep:";
+const CHANGE = "@change:";
 
 export const FlowState = z.strictObject({
   answers: Answers,
-  /** steps taken, in order (question ids or INFERRED_STEP), so Back can undo exactly one. */
+  /** steps taken, in order (question ids or the marks above), so Back can undo exactly one. */
   trail: z.array(z.string()).max(200),
+  /** what pre-triage proposed; stays as it was, so the incident can record proposed against chosen. */
   suggestions: z.record(z.string(), Suggestion),
-  inference: z.enum(["none", "pending", "accepted", "review"]),
-  /** answers that came from accepted suggestions (undone together by Back). */
-  accepted: z.array(z.string()),
+  /**
+   * Suggestions the responder kept. A kept suggestion becomes the answer as soon as its question
+   * applies: "attack kind: jailbreak" can be kept before intent is settled.
+   */
+  kept: z.array(z.string()).max(50).default([]),
+  /** the suggested question the responder chose to change: asked now, then back to the others. */
+  changing: z.string().optional(),
+  /** written by conversations started before per-answer confirmation; read only by Back. */
+  inference: z.enum(["none", "pending", "accepted", "review"]).optional(),
+  accepted: z.array(z.string()).optional(),
 });
 export type FlowState = z.infer<typeof FlowState>;
 
-export const emptyState = (): FlowState => ({ answers: {}, trail: [], suggestions: {}, inference: "none", accepted: [] });
+export const emptyState = (): FlowState => ({ answers: {}, trail: [], suggestions: {}, kept: [] });
+
+export interface InferredItem {
+  question: ChoiceQuestion;
+  suggestion: Suggestion;
+  /** false while the question depends on an answer still open (attack kind before intent). */
+  changeable: boolean;
+}
 
 export type Step =
   | { kind: "question"; question: Question; suggestion?: Suggestion; index: number; total: number }
-  | { kind: "confirm-inferred"; items: Array<{ question: ChoiceQuestion; suggestion: Suggestion }>; index: number; total: number }
+  | { kind: "confirm-inferred"; items: InferredItem[]; index: number; total: number }
   | { kind: "done" };
+
+/** What the responder does with the suggestions: keep all that are left, keep one, or change one. */
+export type InferredDecision = { decision: "keep-all" } | { decision: "keep" | "change"; questionId: string };
 
 export type AnswerResult = { ok: true; state: FlowState } | { ok: false; error: string };
 
 const applies = (q: Question, answers: Answers) => !q.askWhen || matches(q.askWhen, answers);
 
 export function nextStep(flow: Flow, s: FlowState): Step {
+  const q = flow.questions.find((x) => applies(x, s.answers) && s.answers[x.id] === undefined);
+  if (!q) return { kind: "done" };
   const { index, total } = progress(flow, s);
-  for (const q of flow.questions) {
-    if (!applies(q, s.answers) || s.answers[q.id] !== undefined) continue;
-    if (s.inference === "pending" && q.id !== "description") {
-      return { kind: "confirm-inferred", items: pendingItems(flow, s), index, total };
-    }
-    const suggestion = s.inference === "review" ? s.suggestions[q.id] : undefined;
-    return suggestion ? { kind: "question", question: q, suggestion, index, total } : { kind: "question", question: q, index, total };
+  const changing = s.changing !== undefined ? flow.questions.find((x) => x.id === s.changing) : undefined;
+  if (changing && applies(changing, s.answers) && s.answers[changing.id] === undefined && s.suggestions[changing.id]) {
+    return { kind: "question", question: changing, suggestion: s.suggestions[changing.id]!, index, total };
   }
-  return { kind: "done" };
+  const items = pendingItems(flow, s);
+  if (items.length) return { kind: "confirm-inferred", items, index, total };
+  const suggestion = s.suggestions[q.id];
+  return suggestion ? { kind: "question", question: q, suggestion, index, total } : { kind: "question", question: q, index, total };
 }
 
 /** Validates and records the answer to the current question. */
@@ -57,8 +79,9 @@ export function answer(flow: Flow, s: FlowState, questionId: string, raw: unknow
   }
   const value = validate(step.question, raw);
   if (typeof value === "object" && value !== null && "error" in value) return { ok: false, error: value.error };
-  const answers = prune(flow, { ...s.answers, [questionId]: value as string | string[] });
-  return { ok: true, state: { ...s, answers, trail: [...s.trail, questionId] } };
+  const { changing: _done, ...rest } = s;
+  const answers = settle(flow, { ...s.answers, [questionId]: value as string | string[] }, s);
+  return { ok: true, state: { ...rest, answers, trail: [...s.trail, questionId] } };
 }
 
 /** Offers suggestions (from free-text pre-triage) for the responder to confirm; invalid ones are dropped. */
@@ -71,24 +94,32 @@ export function suggest(flow: Flow, s: FlowState, found: Record<string, Suggesti
     if (typeof v === "object" && !Array.isArray(v)) continue;
     suggestions[qid] = { ...sug, value: v };
   }
-  return { ...s, suggestions, inference: Object.keys(suggestions).length ? "pending" : "none" };
+  return { ...s, suggestions, kept: [] };
 }
 
-export function decideInferred(flow: Flow, s: FlowState, accept: boolean): AnswerResult {
-  if (s.inference !== "pending") return { ok: false, error: "there are no suggested answers to confirm now" };
-  const trail = [...s.trail, INFERRED_STEP];
-  if (!accept) return { ok: true, state: { ...s, inference: "review", trail } };
-  // Accept in flow order, so a suggestion only lands where its question applies given the others.
-  const answers = { ...s.answers };
-  const accepted: string[] = [];
-  for (const q of flow.questions) {
-    const sug = s.suggestions[q.id];
-    if (sug && answers[q.id] === undefined && applies(q, answers)) {
-      answers[q.id] = sug.value;
-      accepted.push(q.id);
-    }
+/**
+ * Keeps all the suggestions still waiting, keeps one, or opens one to change (its question is asked
+ * next with the suggestion marked; the others wait). `true` is short for keep-all: what a one-shot
+ * classification assumes.
+ */
+export function decideInferred(flow: Flow, s: FlowState, d: InferredDecision | true): AnswerResult {
+  const decision: InferredDecision = d === true ? { decision: "keep-all" } : d;
+  const step = nextStep(flow, s);
+  if (step.kind !== "confirm-inferred") return { ok: false, error: "there are no suggested answers to confirm now" };
+  if (decision.decision === "keep-all") return { ok: true, state: keep(flow, s, step.items.map((i) => i.question.id)) };
+  const item = step.items.find((i) => i.question.id === decision.questionId);
+  if (!item) return { ok: false, error: `'${decision.questionId}' has no suggested answer waiting to be confirmed` };
+  if (decision.decision === "keep") return { ok: true, state: keep(flow, s, [item.question.id]) };
+  if (!item.changeable) {
+    const on = Object.keys(item.question.askWhen ?? {}).map((k) => `'${k}'`).join(", ");
+    return { ok: false, error: `'${item.question.id}' depends on ${on}: keep or change that first, then this one` };
   }
-  return { ok: true, state: { ...s, answers, accepted, inference: "accepted", trail } };
+  return { ok: true, state: { ...s, changing: item.question.id, trail: [...s.trail, `${CHANGE}${item.question.id}`] } };
+}
+
+function keep(flow: Flow, s: FlowState, ids: string[]): FlowState {
+  const kept = [...s.kept, ...ids];
+  return { ...s, kept, answers: settle(flow, s.answers, { ...s, kept }), trail: [...s.trail, `${KEEP}${ids.join(",")}`] };
 }
 
 /** Undoes the last step. Returns the state unchanged when there is nothing to undo. */
@@ -96,16 +127,27 @@ export function back(flow: Flow, s: FlowState): FlowState {
   const last = s.trail.at(-1);
   if (last === undefined) return s;
   const trail = s.trail.slice(0, -1);
+  const { changing: _c, ...rest } = s;
+  if (last.startsWith(KEEP)) {
+    const ids = last.slice(KEEP.length).split(",");
+    const answers = { ...s.answers };
+    for (const qid of ids) delete answers[qid];
+    const kept = s.kept.filter((k) => !ids.includes(k));
+    return { ...rest, kept, answers: settle(flow, answers, { ...s, kept }), trail };
+  }
+  if (last.startsWith(CHANGE)) return { ...rest, trail };
   if (last === INFERRED_STEP) {
     const answers = { ...s.answers };
-    for (const qid of s.accepted) delete answers[qid];
-    return { ...s, answers, trail, accepted: [], inference: "pending" };
+    for (const qid of s.accepted ?? []) delete answers[qid];
+    return { ...rest, answers, trail, accepted: [] };
   }
   const answers = { ...s.answers };
   delete answers[last];
   // Going back past the description forgets its suggestions: a new description brings new ones.
-  const reset = last === "description" ? { suggestions: {}, inference: "none" as const, accepted: [] } : {};
-  return { ...s, ...reset, answers, trail };
+  if (last === "description") return { ...rest, answers, trail, suggestions: {}, kept: [] };
+  // The answer to a suggestion being changed: Back asks that question again, not the whole list.
+  const reopened = trail.at(-1) === `${CHANGE}${last}` ? { changing: last } : {};
+  return { ...rest, ...reopened, answers: settle(flow, answers, s), trail };
 }
 
 export function validate(q: Question, raw: unknown): string | string[] | { error: string } {
@@ -130,21 +172,36 @@ export function validate(q: Question, raw: unknown): string | string[] | { error
   return allowed.filter((v) => list.includes(v));
 }
 
-/** Drops answers to questions that no longer apply (after Back changed an earlier answer). */
-function prune(flow: Flow, answers: Answers): Answers {
-  const kept: Answers = {};
+/**
+ * The answers as they stand after a change: answers to questions that no longer apply (Back changed
+ * an earlier answer) are dropped, and kept suggestions whose question now applies are filled in.
+ */
+function settle(flow: Flow, answers: Answers, s: Pick<FlowState, "kept" | "suggestions">): Answers {
+  const out: Answers = {};
   for (const q of flow.questions) {
-    const a = answers[q.id];
-    if (a !== undefined && applies(q, kept)) kept[q.id] = a;
+    if (!applies(q, out)) continue;
+    const a = answers[q.id] ?? (s.kept.includes(q.id) ? s.suggestions[q.id]?.value : undefined);
+    if (a !== undefined) out[q.id] = a;
   }
-  for (const [k, v] of Object.entries(answers)) if (!flow.questions.some((q) => q.id === k)) kept[k] = v;
-  return kept;
+  for (const [k, v] of Object.entries(answers)) if (!flow.questions.some((q) => q.id === k)) out[k] = v;
+  return out;
 }
 
-function pendingItems(flow: Flow, s: FlowState) {
-  return flow.questions
-    .filter((q): q is ChoiceQuestion => q.kind !== "text" && s.suggestions[q.id] !== undefined)
-    .map((question) => ({ question, suggestion: s.suggestions[question.id]! }));
+/**
+ * Suggestions still waiting for the responder, in flow order: not answered, not kept, and whose
+ * question applies, or would apply if the suggestions before it were kept (so "jailbreak" is shown
+ * beside "deliberate", but not once intent was answered "none").
+ */
+function pendingItems(flow: Flow, s: FlowState): InferredItem[] {
+  const assumed: Answers = { ...s.answers };
+  const items: InferredItem[] = [];
+  for (const q of flow.questions) {
+    const suggestion = s.suggestions[q.id];
+    if (!suggestion || q.kind === "text" || s.answers[q.id] !== undefined || s.kept.includes(q.id) || !applies(q, assumed)) continue;
+    assumed[q.id] = suggestion.value;
+    items.push({ question: q, suggestion, changeable: applies(q, s.answers) });
+  }
+  return items;
 }
 
 /** 1-based position of the next question and the expected total, for a "question 3 of 8" hint. */

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { authorize, type TicketActionName } from "./authz.js";
 import { Classification } from "./classify.js";
 import { LimitName } from "./limits.js";
+import { PreTriageRecord } from "./proposals.js";
 import { RedactionNote } from "./redact.js";
 import { Platform, type Person, type Roster } from "./roster.js";
 import { RoutingDecision, queueFor } from "./route.js";
@@ -100,6 +101,8 @@ export const Incident = z.strictObject({
   limited: z.boolean().optional(),
   /** secrets taken out of the answers before anything was stored: kind and count, never the secret. */
   redactions: z.array(RedactionNote).max(100).optional(),
+  /** what pre-triage proposed per question and what the reporter chose (absent when nothing was proposed). */
+  pretriage: PreTriageRecord.optional(),
   timeline: z.array(TimelineEvent),
 });
 export type Incident = z.infer<typeof Incident>;
@@ -116,6 +119,7 @@ export function draftIncident(input: {
   now: Date;
   link?: string;
   redactions?: RedactionNote[];
+  pretriage?: PreTriageRecord;
 }): IncidentDraft {
   const iso = input.now.toISOString();
   const desc = typeof input.answers.description === "string" ? input.answers.description : "";
@@ -126,6 +130,7 @@ export function draftIncident(input: {
     title: titleOf(desc),
     ...(input.link ? { link: input.link } : {}),
     ...(input.redactions?.length ? { redactions: input.redactions } : {}),
+    ...(input.pretriage ? { pretriage: input.pretriage } : {}),
     answers: input.answers,
     classification: input.classification,
     routing: input.routing,

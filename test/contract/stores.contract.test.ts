@@ -7,7 +7,7 @@ import type { Incident } from "../../src/domain/incident.js";
 import { MemoryConversationStore, MemoryIncidentStore } from "../../src/store/memory.js";
 import { RedisConversationStore, RedisIncidentStore } from "../../src/store/redis.js";
 import type { ConversationStore, IncidentStore } from "../../src/store/types.js";
-import { makeConversation, makeDraft } from "../support/fixtures.js";
+import { makeConversation, makeDraft, samplePretriage } from "../support/fixtures.js";
 import { dropTestKeys, startRedis, uniquePrefix, type RedisServer } from "../support/redis.js";
 
 interface Backend {
@@ -81,6 +81,17 @@ describe.each([memoryBackend(), redisBackend()])("$name stores", (backend) => {
       const { incident } = await s.create(draft);
       expect(incident).toEqual({ ...draft, id: "INC-2026-0001", rev: 1 });
       expect(await s.get(incident.id)).toEqual(incident);
+    });
+
+    it("keeps what pre-triage proposed and what was chosen through create and update; older records have none", async () => {
+      const s = backend.incidents();
+      const { incident } = await s.create(makeDraft({ pretriage: samplePretriage }));
+      expect((await s.get(incident.id))?.pretriage).toEqual(samplePretriage);
+      const updated = await s.update(incident.id, (i) => ({ ...i, status: "acknowledged" }));
+      expect(updated?.pretriage).toEqual(samplePretriage);
+      expect((await s.get(incident.id))?.pretriage).toEqual(samplePretriage);
+      const { incident: plain } = await s.create(makeDraft());
+      expect(await s.get(plain.id)).not.toHaveProperty("pretriage");
     });
 
     it("is idempotent on the conversation id, without using up a number", async () => {
@@ -218,6 +229,15 @@ describe.each([memoryBackend(), redisBackend()])("$name stores", (backend) => {
       expect(await s.put(next, 0)).toBe(true);
       expect(await s.get(conv.key)).toEqual(next);
       expect(await s.put({ ...conv, rev: 2 }, 0)).toBe(false); // a second writer from rev 0 loses
+    });
+
+    it("keeps a walk-through in the middle of its suggestions: what was kept and the one being changed", async () => {
+      const s = backend.conversations(3600);
+      const base = makeConversation();
+      const suggestions = { intent: { value: "deliberate", confidence: 0.9, evidence: ["attacker"] }, harm: { value: ["financial"], confidence: 0.7, evidence: ["refund"] } };
+      const conv = { ...base, state: { ...base.state, suggestions, kept: ["harm"], changing: "intent", answers: { ...base.state.answers, harm: ["financial"] }, trail: ["description", "@keep:harm", "@change:intent"] } };
+      expect(await s.put(conv, undefined)).toBe(true);
+      expect(await s.get(conv.key)).toEqual(conv);
     });
 
     it("refuses a put with an expected rev when nothing is stored", async () => {

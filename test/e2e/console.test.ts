@@ -1,6 +1,8 @@
 // The console bot and the CLI as a user runs them: processes with piped stdin, exit codes, output.
 import { spawn } from "node:child_process";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RedisIncidentStore } from "../../src/store/redis.js";
 import { startRedis, uniquePrefix, type RedisServer } from "../support/redis.js";
 
 function run(args: string[], input: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
@@ -15,8 +17,9 @@ function run(args: string[], input: string, env: Record<string, string> = {}): P
   });
 }
 
-// intent none → failureKind → asset → ciaLost → exploitable → harm → ongoing → scope
-const answers = ["the support bot invented a refund policy and customers are quoting it", "n", "3", "1", "4", "0", "2", "3", "1", "3", "quit"].join("\n");
+// The description brings suggestions (intent none, failure kind, asset, harm): "1" changes the first
+// (intent, answered "3" = none), "y" keeps the others; then ciaLost → exploitable → ongoing → scope.
+const answers = ["the support bot invented a refund policy and customers are quoting it", "1", "3", "y", "0", "2", "1", "3", "quit"].join("\n");
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -41,6 +44,30 @@ describe("console bot and CLI", () => {
     expect(r.out).toMatch(/^Durable mode: Redis at 127\.0\.0\.1:\d+/);
     expect(r.out).toMatch(/Filed INC-\d{4}-0001: SEV2 safety/);
     expect(r.out).toContain("[#ai-safety-oncall] INC-");
+  });
+
+  it("changes one suggestion by its number, keeps the rest with y, and stores proposed against chosen", async () => {
+    const prefix = uniquePrefix();
+    // "4" changes the harm suggestion (to "2" = psychological), "y" keeps intent, failure kind and asset.
+    const lines = ["the support bot invented a refund policy and customers are quoting it", "4", "2", "y", "0", "2", "1", "3", "quit"];
+    const r = await run(["chat"], lines.join("\n"), { REDIS_URL: redis.url, QUEUE_PREFIX: prefix });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/ {2}1\. Is there any sign that someone caused this on purpose\? → No, it happened under normal use \(\d+%/);
+    expect(r.out).toContain("y = keep them all, a number = change that one");
+    expect(r.out).toMatch(/Suggested: Financial \(\d+%, from "refund"\)/);
+    expect(r.out).toMatch(/Filed INC-\d{4}-0001: SEV\d safety/);
+    const client = new Redis(redis.url);
+    const store = new RedisIncidentStore(client, { prefix });
+    try {
+      const [incident] = await store.list({ from: new Date(0), to: new Date(8e15) });
+      const proposals = incident!.pretriage!.proposals;
+      expect(incident!.answers).toMatchObject({ intent: "none", harm: ["psychological"] });
+      expect(proposals.harm).toMatchObject({ value: ["financial"], chosen: ["psychological"], accepted: false, evidence: ["refund"] });
+      expect(proposals.intent).toMatchObject({ value: "none", chosen: "none", accepted: true, evidence: ["invented"] });
+      for (const [q, p] of Object.entries(proposals)) if (q !== "harm") expect(p, q).toMatchObject({ chosen: p.value, accepted: true });
+    } finally {
+      await client.quit();
+    }
   });
 
   it("classify --json prints the documented object", async () => {

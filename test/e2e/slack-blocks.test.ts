@@ -8,6 +8,7 @@ import type { App } from "../../src/app.js";
 import type { Reply } from "../../src/bot/reply.js";
 import { acknowledge, draftIncident, reroute, resolve, type Incident } from "../../src/domain/incident.js";
 import { testApp } from "../support/app.js";
+import { changeFirst } from "../support/suggestions.js";
 import { testRoster } from "../support/roster.js";
 
 const BLOCK_TYPES = new Set(["section", "actions", "context", "header", "divider", "input", "image", "rich_text"]);
@@ -96,7 +97,7 @@ async function realReplies(): Promise<Reply[]> {
     seen.push(...r);
     const step = r.findLast((x) => x.kind === "question" || x.kind === "confirm-inferred");
     if (!step) break;
-    r = step.kind === "confirm-inferred" ? await say({ kind: "confirm-inferred", accept: false, rev: step.rev }) : await say({ kind: "answer", questionId: step.questionId, value: answers[step.questionId], rev: step.rev });
+    r = step.kind === "confirm-inferred" ? await say(changeFirst(step)) : await say({ kind: "answer", questionId: step.questionId, value: answers[step.questionId], rev: step.rev });
   }
   seen.push(...r, ...(await say({ kind: "answer", questionId: "intent", value: "x", rev: 0 })));
   seen.push({ kind: "summary", summary: await app.summaries.build(new Date("2026-11-24T09:00:00Z"), 30) });
@@ -179,7 +180,7 @@ describe("Slack Block Kit renderers", () => {
     const base = { conversationId: "c".repeat(300), rev: 99, questionId: "q".repeat(64), prompt: "p".repeat(300), help: "h".repeat(500), progress: { index: 3, total: 9 }, canBack: true };
     expect(problems(renderReply({ kind: "question", ...base, options, multi: false }).blocks)).toEqual([]);
     expect(problems(renderReply({ kind: "question", ...base, options, multi: true, noneLabel: "N".repeat(75) }).blocks)).toEqual([]);
-    const items = Array.from({ length: 50 }, (_, n) => ({ questionId: `q${n}`, prompt: "p".repeat(300), value: "v", labels: ["l".repeat(75)], confidence: 0.8, evidence: ["e".repeat(200)] }));
+    const items = Array.from({ length: 50 }, (_, n) => ({ questionId: `q${n}`, prompt: "p".repeat(300), value: "v", labels: ["l".repeat(75)], confidence: 0.8, evidence: ["e".repeat(200)], changeable: n % 2 === 0 }));
     expect(problems(renderReply({ kind: "confirm-inferred", ...base, items }).blocks)).toEqual([]);
   });
 

@@ -108,8 +108,10 @@ async function walk(user: User, answers: Answers, opts: { accept?: boolean } = {
       await ok(req.click(user, m, button(m, "triage_text_open")));
       const view = lastView();
       await ok(req.submit(user, view, { input: { value: String(answers.description) } }));
-    } else if (ids.includes("triage_confirm_no")) {
-      await ok(req.click(user, m, button(m, opts.accept ? "triage_confirm_yes" : "triage_confirm_no")));
+    } else if (ids.includes("triage_confirm_yes")) {
+      // Keep them all, or change the first one that can be changed (then its question is answered below).
+      const change = ids.find((id) => id.startsWith("triage_change:"));
+      await ok(req.click(user, m, button(m, opts.accept || !change ? "triage_confirm_yes" : change)));
     } else if (ids.includes("triage_multi_next")) {
       const q = JSON.parse(button(m, "triage_multi_next").value).q as string;
       const want = answers[q] as string[];
@@ -179,13 +181,46 @@ describe("Slack: reporting an incident", () => {
     await ok(req.command(REPORTER, "An attacker hid instructions in an uploaded PDF and the assistant leaked its system prompt"));
     const confirm = lastDm(REPORTER);
     expect(textOf(confirm)).toMatch(/% confident, from “/);
-    expect(buttonsOf(confirm).map((b: any) => b.text.text)).toEqual(["Yes, that's right", "Let me answer", "Back", "Cancel"]);
+    const items = confirm.blocks!.filter((b: any) => b.type === "actions" && b.block_id.startsWith("suggestion:")).map((b: any) => b.block_id.slice("suggestion:".length));
+    expect(items).toEqual(expect.arrayContaining(["intent", "asset"]));
+    expect(buttonsOf(confirm).map((b: any) => b.action_id)).toEqual([
+      ...items.flatMap((q: string) => [`triage_keep:${q}`, ...(q === "attackKind" ? [] : [`triage_change:${q}`])]),
+      "triage_confirm_yes",
+      "triage_back",
+      "triage_cancel",
+    ]);
     await walk(REPORTER, SECURITY);
     await slack.idle();
     const [incident] = await allIncidents();
     expect(incident).toMatchObject({ routing: { domain: "security", cc: [] } });
     expect(textOf(card("C0SECURITY"))).toContain(incident!.id);
     expect(fake.channel("C0SAFETY")).toHaveLength(0);
+  });
+
+  it("changes one suggestion, keeps the others, and stores what was proposed against what was chosen", async () => {
+    await ok(req.command(REPORTER, "An attacker hid instructions in an uploaded PDF and the assistant leaked its system prompt"));
+    const confirm = lastDm(REPORTER);
+    await ok(req.click(REPORTER, confirm, button(confirm, "triage_change:intent")));
+    // The list is marked answered in place; only the intent question is asked, its suggestion marked.
+    expect(textOf(fake.messages.get(`${confirm.channel}/${confirm.ts}`)!)).toContain("Changing the suggested answer");
+    const intent = lastDm(REPORTER);
+    expect(textOf(intent)).toContain("Suggested: *Yes, someone did this on purpose*");
+    expect(button(intent, "triage_answer:deliberate").style).toBe("primary");
+    await ok(req.click(REPORTER, intent, button(intent, "triage_answer:suspected")));
+    // Back to the remaining suggestions, which kept theirs.
+    const rest = lastDm(REPORTER);
+    expect(buttonsOf(rest).map((b: any) => b.action_id)).toContain("triage_keep:asset");
+    expect(buttonsOf(rest).map((b: any) => b.action_id)).not.toContain("triage_keep:intent");
+    await ok(req.click(REPORTER, rest, button(rest, "triage_keep:asset")));
+    const left = lastDm(REPORTER);
+    if (buttonsOf(left).some((b: any) => b.action_id === "triage_confirm_yes")) await ok(req.click(REPORTER, left, button(left, "triage_confirm_yes")));
+    await walk(REPORTER, { ...SECURITY, intent: "suspected" });
+    const [incident] = await allIncidents();
+    expect(incident!.answers).toMatchObject({ intent: "suspected", asset: "prompts-or-inputs" });
+    const proposals = incident!.pretriage!.proposals;
+    expect(proposals.intent).toMatchObject({ value: "deliberate", chosen: "suspected", accepted: false, evidence: expect.arrayContaining(["attacker"]) });
+    expect(proposals.asset).toMatchObject({ value: "prompts-or-inputs", chosen: "prompts-or-inputs", accepted: true });
+    for (const [q, p] of Object.entries(proposals)) if (q !== "intent") expect(p, q).toMatchObject({ chosen: p.value, accepted: true });
   });
 
   it("copies a cross-domain case to the other channel with a link to the ticket", async () => {
@@ -222,7 +257,7 @@ describe("Slack: reporting an incident", () => {
   it("a stale click (an older revision) gets a polite note and changes nothing", async () => {
     await ok(req.command(REPORTER, "The model keeps inventing refund policies"));
     const old = structuredClone(lastDm(REPORTER));
-    await ok(req.click(REPORTER, old, button(old, "triage_confirm_no")));
+    await ok(req.click(REPORTER, old, buttonsOf(old).find((b: any) => b.action_id.startsWith("triage_change:"))));
     const before = { conv: await app.conversations.get(keyOf(REPORTER)), dms: fake.dmOf(REPORTER.id).length, updates: fake.callsOf("chat.update").length };
     await ok(req.click(REPORTER, old, button(old, "triage_confirm_yes")));
     expect(fake.responses.at(-1)?.body).toMatchObject({ response_type: "ephemeral", text: expect.stringContaining("already answered") });

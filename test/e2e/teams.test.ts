@@ -71,16 +71,17 @@ const postsTo = (fake: FakeConnector, conv: string) => fake.calls.filter((c) => 
 const lastCard = (fake: FakeConnector, conv: string) => postsTo(fake, conv).findLast((c) => cardOf(c));
 const updatesOf = (fake: FakeConnector, activityId: string) => fake.calls.filter((c) => c.kind === "update" && c.activityId === activityId);
 
-/** Every Action.Submit of a card, with the inline cards of ShowCard actions. */
+/** Every Action.Submit of a card, in containers and in the inline cards of ShowCard actions. */
 function submits(card: Card): Array<{ title: string; data: Record<string, unknown> }> {
   const out: Array<{ title: string; data: Record<string, unknown> }> = [];
+  const inBody = (body: any[]): any[] => body.flatMap((e: any) => (e.type === "ActionSet" ? e.actions : e.type === "Container" ? inBody(e.items) : []));
   const walk = (actions: any[] = []) => {
     for (const a of actions) {
       if (a.type === "Action.Submit") out.push(a);
-      if (a.type === "Action.ShowCard") walk([...(a.card.actions ?? []), ...a.card.body.flatMap((e: any) => (e.type === "ActionSet" ? e.actions : []))]);
+      if (a.type === "Action.ShowCard") walk([...(a.card.actions ?? []), ...inBody(a.card.body)]);
     }
   };
-  walk([...(card.actions ?? []), ...card.body.flatMap((e: any) => (e.type === "ActionSet" ? e.actions : []))]);
+  walk([...inBody(card.body), ...(card.actions ?? [])]);
   return out;
 }
 
@@ -107,7 +108,10 @@ async function walk(env: Env, where: Where, who: TeamsUser, answers: Record<stri
     const buttons = submits(card);
     const answer = buttons.find((b) => b.data.action === "answer");
     let status: number;
-    if (buttons.some((b) => b.data.action === "confirm")) status = await click(env, where, who, posted, (b) => b.data.accept === false);
+    // Suggestions: change the first one that can be changed (its question comes next), else keep them all.
+    const change = buttons.find((b) => b.data.action === "suggestion" && b.data.decision === "change");
+    if (change) status = await click(env, where, who, posted, (b) => b.data.action === "suggestion" && b.data.questionId === change.data.questionId && b.data.decision === "change");
+    else if (buttons.some((b) => b.data.action === "confirm")) status = await click(env, where, who, posted, (b) => b.data.action === "confirm");
     else if (!answer) throw new Error(`unexpected card ${textOf(card).slice(0, 300)}`);
     else {
       const qid = answer.data.questionId as string;
@@ -159,6 +163,39 @@ describe("Teams: reporting an incident", () => {
     // The timeline keeps each message's reference, so updates can edit it in place later.
     const refs = incident.timeline.filter((e) => e.type === "delivered").map((e) => (e.type === "delivered" ? e.ref : ""));
     expect(refs).toEqual([`${encodeURIComponent(SAFETY)}/${ticket.id}`, `${encodeURIComponent(chat.id)}/${page.id}`]);
+  });
+
+  it("changes one suggestion, keeps the others, and stores what was proposed against what was chosen", async () => {
+    const env = await setup();
+    const where = personalChat(env.fake.url, rita);
+    expect(await env.post(message(where, rita, "incident An attacker hid instructions in an uploaded PDF and the assistant leaked its system prompt"))).toBe(200);
+    const confirm = lastCard(env.fake, where.conversationId)!;
+    const perItem = submits(cardOf(confirm)!).filter((b) => b.data.action === "suggestion");
+    expect(perItem.map((b) => `${b.title}:${b.data.questionId}`)).toEqual(expect.arrayContaining(["Keep:intent", "Change:intent", "Keep:asset", "Change:asset"]));
+    expect(await click(env, where, rita, confirm, (b) => b.data.decision === "change" && b.data.questionId === "intent")).toBe(200);
+    expect(textOf(cardOf(updatesOf(env.fake, confirm.id).at(-1)!))).toContain("Changing the suggested answer");
+
+    // Only the intent question is asked, its suggestion marked; Back and Cancel skip input validation.
+    const intent = lastCard(env.fake, where.conversationId)!;
+    expect(textOf(cardOf(intent))).toContain("Suggested: Yes, someone did this on purpose");
+    expect(submits(cardOf(intent)!).find((b) => b.data.value === "deliberate")?.title).toContain("(suggested)");
+    expect(cardOf(intent)!.actions?.map((a: any) => `${a.title}:${a.associatedInputs}`)).toEqual(["Back:none", "Cancel:none"]);
+    expect(await click(env, where, rita, intent, (b) => b.data.value === "suspected")).toBe(200);
+
+    // Back to the remaining suggestions, which kept theirs: keep asset alone, then keep the rest.
+    const rest = lastCard(env.fake, where.conversationId)!;
+    expect(submits(cardOf(rest)!).some((b) => b.data.questionId === "intent")).toBe(false);
+    expect(await click(env, where, rita, rest, (b) => b.data.decision === "keep" && b.data.questionId === "asset")).toBe(200);
+    const left = lastCard(env.fake, where.conversationId)!;
+    if (submits(cardOf(left)!).some((b) => b.data.action === "confirm")) expect(await click(env, where, rita, left, (b) => b.data.action === "confirm")).toBe(200);
+    const filed = await walk(env, where, rita, { ...ANSWERS.security, intent: "suspected" });
+    await env.app.idle();
+    const incident = (await env.app.incidents.get(filed.id))!;
+    expect(incident.answers).toMatchObject({ intent: "suspected", asset: "prompts-or-inputs" });
+    const proposals = incident.pretriage!.proposals;
+    expect(proposals.intent).toMatchObject({ value: "deliberate", chosen: "suspected", accepted: false, evidence: expect.arrayContaining(["attacker"]) });
+    expect(proposals.asset).toMatchObject({ value: "prompts-or-inputs", chosen: "prompts-or-inputs", accepted: true });
+    for (const [q, p] of Object.entries(proposals)) if (q !== "intent") expect(p, q).toMatchObject({ chosen: p.value, accepted: true });
   });
 
   it("routes a security incident started by @mention in a channel; the walk-through moves to a personal chat", async () => {

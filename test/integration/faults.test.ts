@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
 import { fileIncident, redisApp, rosterFrom, spawnWorker, webhookRosterDoc, writeRoster, type WorkerProc } from "../support/durable.js";
 import { startRedis, uniquePrefix, type RedisServer } from "../support/redis.js";
+import { changeFirst } from "../support/suggestions.js";
 import { startWebhook, waitFor, type FakeWebhook } from "../support/webhook.js";
 
 let redis: RedisServer;
@@ -131,11 +132,15 @@ describe("faults", () => {
 
     // Walk on alternating between the two processes; race the final answer from both.
     const answers: Record<string, unknown> = { intent: "none", failureKind: "bias", asset: "outputs", ciaLost: [], exploitable: "no", harm: ["rights-or-fairness"], ongoing: "no", scope: "some-users" };
-    let replies = await botB.handle({ key, user, input: { kind: "confirm-inferred", accept: false } });
+    let replies = app.bot.ask(conv!);
     const bots = [app.bot, botB];
     for (let i = 0; ; i++) {
-      const step = replies.findLast((r) => r.kind === "question");
-      if (!step || step.kind !== "question") break;
+      const step = replies.findLast((r) => r.kind === "question" || r.kind === "confirm-inferred");
+      if (!step) break;
+      if (step.kind === "confirm-inferred") {
+        replies = await bots[i % 2]!.handle({ key, user, input: changeFirst(step) });
+        continue;
+      }
       const input = { kind: "answer" as const, questionId: step.questionId, value: answers[step.questionId], rev: step.rev };
       if (step.questionId === "scope") {
         const both = await Promise.all(bots.map((bot) => bot.handle({ key, user, input })));

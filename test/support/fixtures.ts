@@ -2,12 +2,23 @@
 import { randomUUID } from "node:crypto";
 import { emptyState } from "../../src/domain/engine.js";
 import { draftIncident, type IncidentDraft } from "../../src/domain/incident.js";
+import type { PreTriageRecord } from "../../src/domain/proposals.js";
 import type { Domain } from "../../src/domain/vocabulary.js";
 import type { Conversation } from "../../src/store/types.js";
 
 export const reporter = { platform: "slack" as const, userId: "U0REPORTER", name: "Grace" };
 
-export function makeDraft(overrides: { conversationId?: string; createdAt?: Date; domain?: Domain } = {}): IncidentDraft {
+/** What a walk-through records when one suggestion was changed and the others kept. */
+export const samplePretriage: PreTriageRecord = {
+  proposals: {
+    intent: { value: "deliberate", confidence: 0.97, evidence: ["attacker", "uploaded PDF"], chosen: "suspected", accepted: false },
+    asset: { value: "prompts-or-inputs", confidence: 1, evidence: ["system prompt"], chosen: "prompts-or-inputs", accepted: true },
+    ciaLost: { value: ["confidentiality", "integrity"], confidence: 0.71, evidence: ["leaked"], chosen: ["confidentiality", "integrity"], accepted: true },
+    failureKind: { value: "hallucination", confidence: 0.6, evidence: ["invented"], accepted: false },
+  },
+};
+
+export function makeDraft(overrides: { conversationId?: string; createdAt?: Date; domain?: Domain; pretriage?: PreTriageRecord } = {}): IncidentDraft {
   const domain = overrides.domain ?? "security";
   return draftIncident({
     conversationId: overrides.conversationId ?? `conv-${randomUUID()}`,
@@ -27,6 +38,7 @@ export function makeDraft(overrides: { conversationId?: string; createdAt?: Date
     },
     routing: { domain, queue: `oncall-${domain}`, cc: [], ackMinutes: 60 },
     now: overrides.createdAt ?? new Date("2026-11-24T09:00:00Z"),
+    ...(overrides.pretriage ? { pretriage: overrides.pretriage } : {}),
   });
 }
 

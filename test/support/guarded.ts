@@ -6,6 +6,7 @@ import type { Reply } from "../../src/bot/reply.js";
 import type { Actor } from "../../src/domain/incident.js";
 import { DEFAULT_LIMITS, type LimitPolicy } from "../../src/domain/limits.js";
 import { MemoryRateLimiter } from "../../src/store/rate-limiter.js";
+import { changeFirst } from "./suggestions.js";
 
 export function guardedBot(app: App, limits: Partial<LimitPolicy> = {}) {
   const limiter = new MemoryRateLimiter();
@@ -16,14 +17,14 @@ export function guardedBot(app: App, limits: Partial<LimitPolicy> = {}) {
 
 export const current = (r: Reply[]) => r.findLast((x) => x.kind === "question" || x.kind === "text-prompt" || x.kind === "confirm-inferred" || x.kind === "duplicate");
 
-/** Answers a walk-through to its end (declining suggestions), returning the last replies. */
+/** Answers a walk-through to its end (changing each suggestion, so every question is asked), returning the last replies. */
 export async function walkThrough(bot: TriageBot, user: Actor, key: string, answers: Record<string, unknown>, start: Input = { kind: "start" }): Promise<Reply[]> {
   let r = await bot.handle({ key, user, input: start });
   for (let i = 0; i < 25; i++) {
     const q = current(r);
     if (!q || q.kind === "duplicate") return r;
     const input: Input =
-      q.kind === "confirm-inferred" ? { kind: "confirm-inferred", accept: false, rev: q.rev } : { kind: "answer", questionId: q.questionId, value: answers[q.questionId], rev: q.rev };
+      q.kind === "confirm-inferred" ? changeFirst(q) : { kind: "answer", questionId: q.questionId, value: answers[q.questionId], rev: q.rev };
     r = await bot.handle({ key, user, input });
   }
   throw new Error("the walk-through did not finish");

@@ -3,6 +3,7 @@ import type { App } from "../../src/app.js";
 import { TriageBot, type Input } from "../../src/bot/conversation.js";
 import type { Reply } from "../../src/bot/reply.js";
 import { testApp } from "../support/app.js";
+import { changeFirst } from "../support/suggestions.js";
 
 const user = { platform: "slack" as const, userId: "U0REPORTER", name: "Rita" };
 const key = "slack:T1:U0REPORTER";
@@ -35,7 +36,7 @@ async function answerAll(say: ReturnType<typeof setup>["say"], start: Reply[]) {
   for (let i = 0; i < 20; i++) {
     const q = current(r);
     if (!q) return r;
-    if (q.kind === "confirm-inferred") r = await say({ kind: "confirm-inferred", accept: false, rev: q.rev });
+    if (q.kind === "confirm-inferred") r = await say(changeFirst(q));
     else r = await say({ kind: "answer", questionId: q.questionId, value: answers[q.questionId], rev: q.rev });
   }
   throw new Error("flow did not finish");
@@ -127,8 +128,57 @@ describe("triage conversation", () => {
     expect(step.kind).toBe("confirm-inferred");
     if (step.kind !== "confirm-inferred") return;
     expect(step.items.map((i) => i.questionId)).toContain("intent");
-    const accepted = await say({ kind: "confirm-inferred", accept: true, rev: step.rev });
+    const accepted = await say({ kind: "confirm-inferred", decision: "keep-all", rev: step.rev });
     const next = current(accepted);
     expect(next.kind).toBe("question");
+  });
+
+  it("keeps suggestions one by one or all at once, changes one, and files what was proposed against what was chosen", async () => {
+    const { app, say } = setup();
+    let step = current(await say({ kind: "start", text: "An attacker hid instructions in an uploaded PDF and the assistant leaked its system prompt" }));
+    if (step.kind !== "confirm-inferred") throw new Error(`expected suggestions, got ${step.kind}`);
+    const proposed = Object.fromEntries(step.items.map((i) => [i.questionId, i.value]));
+    expect(proposed).toMatchObject({ intent: "deliberate", asset: "prompts-or-inputs" });
+    const confirm = step;
+
+    // Change intent: only that question is asked, with its suggestion marked.
+    step = current(await say({ kind: "confirm-inferred", decision: "change", questionId: "intent", rev: step.rev }));
+    expect(step).toMatchObject({ kind: "question", questionId: "intent", suggestion: { value: "deliberate" } });
+    // A click on the old list (an older rev) is stale and changes nothing.
+    const stale = await say({ kind: "confirm-inferred", decision: "keep-all", rev: confirm.rev });
+    expect(stale).toEqual([expect.objectContaining({ kind: "notice", text: expect.stringContaining("already answered") })]);
+    step = current(await say({ kind: "answer", questionId: "intent", value: "suspected", rev: step.rev }));
+    // Back to the other suggestions, which kept theirs.
+    if (step.kind !== "confirm-inferred") throw new Error(`expected suggestions, got ${step.kind}`);
+    expect(step.items.map((i) => i.questionId)).toEqual(confirm.items.map((i) => i.questionId).filter((q) => q !== "intent"));
+    step = current(await say({ kind: "confirm-inferred", decision: "keep", questionId: "asset", rev: step.rev }));
+    if (step.kind === "confirm-inferred") step = current(await say({ kind: "confirm-inferred", decision: "keep-all", rev: step.rev }));
+    const r = await answerAll(say, [step]);
+    const filed = r.find((x) => x.kind === "triage-result");
+    if (filed?.kind !== "triage-result") throw new Error("not filed");
+    const stored = (await app.incidents.get(filed.incident.id))!;
+    expect(stored.answers).toMatchObject({ intent: "suspected", asset: "prompts-or-inputs" });
+    const proposals = stored.pretriage!.proposals;
+    expect(Object.keys(proposals).sort()).toEqual(Object.keys(proposed).sort());
+    expect(proposals.intent).toMatchObject({ value: "deliberate", chosen: "suspected", accepted: false, confidence: expect.any(Number), evidence: expect.arrayContaining(["attacker"]) });
+    expect(proposals.asset).toEqual(expect.objectContaining({ value: "prompts-or-inputs", chosen: "prompts-or-inputs", accepted: true }));
+    for (const [qid, p] of Object.entries(proposals)) if (qid !== "intent") expect(p, qid).toMatchObject({ chosen: p.value, accepted: true });
+  });
+
+  it("typed at the suggestions: a number changes that one, keep and a number keeps it, y keeps the rest", async () => {
+    const { app, say } = setup();
+    const first = current(await say({ kind: "start", text: "An attacker hid instructions in an uploaded PDF and the assistant leaked its system prompt" }));
+    if (first.kind !== "confirm-inferred") throw new Error(`expected suggestions, got ${first.kind}`);
+    const [one, two] = first.items.map((i) => i.questionId);
+    expect(current(await say({ kind: "text", text: "1" }))).toMatchObject({ kind: "question", questionId: one, suggestion: { value: first.items[0]!.value } });
+    await say({ kind: "back" });
+    const kept = current(await say({ kind: "text", text: "keep 1" }));
+    expect(kept.kind === "confirm-inferred" && kept.items.map((i) => i.questionId)).not.toContain(one);
+    expect((await app.conversations.get(key))!.state.answers[one!]).toEqual(first.items[0]!.value);
+    const huh = await say({ kind: "text", text: "maybe" });
+    expect(huh[0]).toMatchObject({ kind: "notice", text: expect.stringContaining("Type y to keep all") });
+    const rest = current(await say({ kind: "text", text: "y" }));
+    expect(rest.kind).toBe("question");
+    expect((await app.conversations.get(key))!.state.answers[two!]).toEqual(first.items[1]!.value);
   });
 });

@@ -27,16 +27,23 @@ type Cmd =
   | { t: "junk"; value: unknown }
   | { t: "wrong"; id: string; value: unknown }
   | { t: "back" }
-  | { t: "decide"; accept: boolean }
+  | { t: "decide"; decision: "keep-all" | "keep" | "change"; pick: number }
   | { t: "suggest"; words: string };
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ t: fc.constant("valid" as const), pick: fc.nat(), words: text }) },
   fc.record({ t: fc.constant("junk" as const), value: fc.anything() }),
   fc.record({ t: fc.constant("wrong" as const), id: fc.string({ maxLength: 70 }), value: fc.anything() }),
   { weight: 2, arbitrary: fc.record({ t: fc.constant("back" as const) }) },
-  fc.record({ t: fc.constant("decide" as const), accept: fc.boolean() }),
+  fc.record({ t: fc.constant("decide" as const), decision: fc.constantFrom("keep-all" as const, "keep" as const, "change" as const), pick: fc.nat() }),
   fc.record({ t: fc.constant("suggest" as const), words: text }),
 );
+
+/** 0 keeps all, 1 keeps one, 2 changes one; `pick` chooses the item (past the end: refused). */
+function decision(items: engine.InferredItem[], kind: number, pick: number): engine.InferredDecision {
+  if (kind === 0) return { decision: "keep-all" };
+  const questionId = items[pick % (items.length + 1)]?.question.id ?? "nope";
+  return { decision: kind === 1 ? "keep" : "change", questionId };
+}
 
 function apply(state: engine.FlowState, c: Cmd): engine.FlowState {
   const flow = defs().flow;
@@ -44,7 +51,7 @@ function apply(state: engine.FlowState, c: Cmd): engine.FlowState {
   const ok = (r: engine.AnswerResult) => (r.ok ? r.state : state);
   switch (c.t) {
     case "valid": {
-      if (step.kind === "confirm-inferred") return ok(engine.decideInferred(flow, state, c.pick % 2 === 0));
+      if (step.kind === "confirm-inferred") return ok(engine.decideInferred(flow, state, decision(step.items, c.pick % 3, c.pick)));
       if (step.kind !== "question") return state;
       const q = step.question;
       if (q.kind === "text") return ok(engine.answer(flow, state, q.id, c.words || "something happened"));
@@ -59,7 +66,7 @@ function apply(state: engine.FlowState, c: Cmd): engine.FlowState {
     case "back":
       return engine.back(flow, state);
     case "decide":
-      return ok(engine.decideInferred(flow, state, c.accept));
+      return ok(engine.decideInferred(flow, state, decision(step.kind === "confirm-inferred" ? step.items : [], ["keep-all", "keep", "change"].indexOf(c.decision), c.pick)));
     case "suggest":
       return engine.suggest(flow, state, preTriage(c.words, defs().signals).inferred as Record<string, engine.Suggestion>);
   }
@@ -88,7 +95,8 @@ const input: fc.Arbitrary<Input> = fc.oneof(
   fc.record({ kind: fc.constant("start" as const), text: fc.option(text, { nil: undefined }) }).map((i) => (i.text === undefined ? { kind: "start" as const } : (i as Input))),
   fc.record({ kind: fc.constant("answer" as const), questionId: fc.constantFrom(...defs().flow.questions.map((q) => q.id), "nope"), value: fc.oneof(fc.anything(), ...Object.values(CONTRACT).flatMap((c) => (c.values ? [fc.constantFrom(...c.values)] : []))) }),
   fc.record({ kind: fc.constant("text" as const), text }),
-  fc.record({ kind: fc.constant("confirm-inferred" as const), accept: fc.boolean() }),
+  fc.record({ kind: fc.constant("confirm-inferred" as const), decision: fc.constant("keep-all" as const) }),
+  fc.record({ kind: fc.constant("confirm-inferred" as const), decision: fc.constantFrom("keep" as const, "change" as const), questionId: fc.constantFrom(...defs().flow.questions.map((q) => q.id), "nope") }),
   fc.record({ kind: fc.constant("back" as const) }),
   fc.record({ kind: fc.constant("cancel" as const) }),
   fc.record({ kind: fc.constant("join" as const), incidentId: fc.constantFrom("INC-2026-0001", "INC-2026-0002", "x") }),

@@ -13,6 +13,7 @@ import type { Input } from "../../src/bot/conversation.js";
 import type { Reply } from "../../src/bot/reply.js";
 import type { Incident } from "../../src/domain/incident.js";
 import { testApp } from "../support/app.js";
+import { changeFirst } from "../support/suggestions.js";
 
 // ---- the Adaptive Card 1.5 subset ----------------------------------------------------------------
 
@@ -21,7 +22,7 @@ const Spacing = z.enum(["none", "small", "default", "medium", "large", "extraLar
 const layout = { spacing: Spacing.optional(), separator: z.boolean().optional(), isVisible: z.boolean().optional() };
 const common = { id: z.string().max(64).optional(), ...layout };
 /** Button data: ids and small values only, never prose. */
-const Data = z.partialRecord(z.enum(["action", "conversationId", "rev", "questionId", "value", "accept", "incidentId", "op", "route"]), z.union([z.string().max(300), z.number(), z.boolean()]));
+const Data = z.partialRecord(z.enum(["action", "conversationId", "rev", "questionId", "value", "accept", "decision", "incidentId", "op", "route"]), z.union([z.string().max(300), z.number(), z.boolean()]));
 
 type El = { type: string };
 const Element: z.ZodType<El> = z.lazy(() =>
@@ -67,7 +68,13 @@ const Element: z.ZodType<El> = z.lazy(() =>
 );
 const Action: z.ZodType<El> = z.lazy(() =>
   z.discriminatedUnion("type", [
-    z.strictObject({ type: z.literal("Action.Submit"), title: z.string().min(1).max(80), data: Data, style: z.enum(["default", "positive", "destructive"]).optional() }),
+    z.strictObject({
+      type: z.literal("Action.Submit"),
+      title: z.string().min(1).max(80),
+      data: Data,
+      style: z.enum(["default", "positive", "destructive"]).optional(),
+      associatedInputs: z.enum(["auto", "none"]).optional(),
+    }),
     z.strictObject({ type: z.literal("Action.OpenUrl"), title: z.string().min(1).max(80), url: z.url({ protocol: /^https$/ }) }),
     z.strictObject({
       type: z.literal("Action.ShowCard"),
@@ -117,7 +124,7 @@ async function walkOnce(): Promise<{ replies: Reply[]; app: App; incident: Incid
   let step = await say({ kind: "start", text: "A user told the chatbot to ignore its instructions and it leaked customer emails; it is still happening to many users" });
   await say({ kind: "answer", questionId: "nope", value: "x", rev: 0 });
   for (let i = 0; i < 20 && step.kind !== "triage-result"; i++) {
-    if (step.kind === "confirm-inferred") step = await say({ kind: "confirm-inferred", accept: false, rev: step.rev });
+    if (step.kind === "confirm-inferred") step = await say(changeFirst(step));
     else if (step.kind === "question" || step.kind === "text-prompt") step = await say({ kind: "answer", questionId: step.questionId, value: answers[step.questionId], rev: step.rev });
   }
   if (step.kind !== "triage-result") throw new Error("flow did not finish");
@@ -150,8 +157,15 @@ describe("Teams Adaptive Cards", () => {
     const choice = check(renderReply(many)).body.find((e) => e.type === "Input.ChoiceSet");
     expect(choice).toMatchObject({ isMultiSelect: true, choices: expect.arrayContaining([{ title: many.noneLabel ?? "None of these", value: "@none" }]) });
 
-    const confirm = check(renderReply(replies.find((r) => r.kind === "confirm-inferred")!));
-    expect(confirm.actions?.map((a) => a.title)).toEqual(["Yes, that's right", "Let me answer", "Back", "Cancel"]);
+    const first = replies.find((r): r is Extract<Reply, { kind: "confirm-inferred" }> => r.kind === "confirm-inferred" && r.items.length > 1)!;
+    const confirm = check(renderReply(first));
+    expect(confirm.actions?.map((a) => a.title)).toEqual(["Keep all", "Back", "Cancel"]);
+    // Each suggestion has Keep, and Change once the answer it depends on is settled.
+    const perItem = confirm.body.flatMap((e) => (e.type === "Container" ? e.items.flatMap((x) => (x.type === "ActionSet" ? [x.actions.map((a) => a.title).join("/")] : [])) : []));
+    expect(perItem).toEqual(first.items.map((i) => (i.changeable ? "Keep/Change" : "Keep")));
+    // Back and Cancel go through even while a required input of the card is empty.
+    const multi = check(renderReply(many));
+    expect(multi.actions?.map((a) => (a.type === "Action.Submit" ? a.associatedInputs : undefined))).toEqual(["none", "none"]);
     expect(JSON.stringify(confirm.body)).toMatch(/\d+% confident/);
 
     const text = check(renderReply(replies.find((r) => r.kind === "text-prompt")!));

@@ -72,18 +72,22 @@ export function textPromptBlocks(t: TextPrompt): Block[] {
   ];
 }
 
+/** Each suggestion with Keep / Change of its own, then Keep all for the rest. */
 export function confirmBlocks(c: Confirm): Block[] {
-  const lines = c.items.map((it) => `• ${esc(it.prompt)}\n    → *${esc(it.labels.join(", ") || "none")}* (${evidence(it)})`);
-  return [
-    section("*From your description I suggest these answers. Are they right?*"),
-    context(progress(c.progress) || " "),
-    ...sections(lines, 40),
-    actions("confirm", [
-      button("Yes, that's right", ACTIONS.confirmYes, value(c), "primary"),
-      button("Let me answer", ACTIONS.confirmNo, value(c)),
-      ...navigation(c),
-    ]),
-  ];
+  const blocks = [section("*From your description I suggest these answers.* Keep the right ones; change a wrong one and only that question is asked."), context(progress(c.progress) || " ")];
+  for (const it of c.items) {
+    const later = it.changeable ? "" : "\n_To change it, first settle the answer it depends on above._";
+    blocks.push(section(`${esc(it.prompt)}\n→ *${esc(it.labels.join(", ") || "none")}* (${evidence(it)})${later}`));
+    const ids = { q: it.questionId };
+    blocks.push(
+      actions(`suggestion:${it.questionId}`, [
+        button("Keep", `${ACTIONS.keep}:${it.questionId}`, value(c, ids)),
+        ...(it.changeable ? [button("Change", `${ACTIONS.change}:${it.questionId}`, value(c, ids))] : []),
+      ]),
+    );
+  }
+  blocks.push(actions("confirm", [button(c.items.length > 1 ? "Keep all" : "Keep it", ACTIONS.keepAll, value(c), "primary"), ...navigation(c)]));
+  return blocks;
 }
 
 /** "This looks like INC-…": join it (nobody is paged again) or file a new one. */

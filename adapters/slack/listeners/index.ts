@@ -45,8 +45,9 @@ export function registerListeners(bolt: Bolt, d: SlackDeps, dedupe: EventDedupe,
   bolt.shortcut({ callback_id: SHORTCUTS.report, type: "shortcut" }, g(reportIncidentShortcut(d)));
   bolt.shortcut({ callback_id: SHORTCUTS.reportMessage, type: "message_action" }, g(reportMessageShortcut(d)));
 
-  const step = [ACTIONS.multiNext, ACTIONS.multiNone, ACTIONS.confirmYes, ACTIONS.confirmNo, ACTIONS.joinDuplicate, ACTIONS.fileNew, ACTIONS.back, ACTIONS.cancel];
-  bolt.action<Button>({ type: "block_actions", action_id: new RegExp(`^(${ACTIONS.answer}:.+|${step.join("|")})$`) }, g(triageStepAction(d)));
+  const step = [ACTIONS.multiNext, ACTIONS.multiNone, ACTIONS.keepAll, ACTIONS.joinDuplicate, ACTIONS.fileNew, ACTIONS.back, ACTIONS.cancel];
+  const perItem = [ACTIONS.answer, ACTIONS.keep, ACTIONS.change].map((a) => `${a}:.+`);
+  bolt.action<Button>({ type: "block_actions", action_id: new RegExp(`^(${[...perItem, ...step].join("|")})$`) }, g(triageStepAction(d)));
   bolt.action<Button>({ type: "block_actions", action_id: ACTIONS.textOpen }, triageTextOpenAction(d)); // opens a modal: trigger ids expire in 3 s
   bolt.action({ type: "block_actions", action_id: new RegExp(`^${ACTIONS.multiPick}:\\d+$`) }, checkboxToggleAction);
   bolt.action<Button>({ type: "block_actions", action_id: any(ACTIONS.ticketAck, ACTIONS.ticketEscalate) }, g(ticketAction(d)));

@@ -62,6 +62,8 @@ export interface SubmitAction {
   title: string;
   data: SubmitData;
   style?: "positive" | "destructive";
+  /** "none": Teams sends this action without validating (or sending) the card's required inputs. */
+  associatedInputs?: "auto" | "none";
 }
 export interface ShowCardAction {
   type: "Action.ShowCard";

@@ -1,5 +1,5 @@
-// A walk-through button (an option, Next / None for multi-answer questions, the suggested-answers
-// confirmation, Back, Cancel). The button names the conversation and revision; the bot decides.
+// A walk-through button (an option, Next / None for multi-answer questions, Keep all / Keep / Change
+// on the suggested answers, Back, Cancel). The button names the conversation and revision; the bot decides.
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
 import type { Input } from "../../../../src/bot/conversation.js";
 import { ACTIONS, StepValue, decode } from "../../ids.js";
@@ -22,14 +22,15 @@ function checked(body: BlockAction): string[] {
 function inputOf(actionId: string, v: StepValue, body: BlockAction): Input | undefined {
   const base = { rev: v.r };
   if (actionId.startsWith(`${ACTIONS.answer}:`) && v.q && v.v) return { kind: "answer", questionId: v.q, value: v.v, ...base };
+  if (actionId.startsWith(`${ACTIONS.keep}:`) && v.q) return { kind: "confirm-inferred", decision: "keep", questionId: v.q, ...base };
+  if (actionId.startsWith(`${ACTIONS.change}:`) && v.q) return { kind: "confirm-inferred", decision: "change", questionId: v.q, ...base };
   switch (actionId) {
     case ACTIONS.multiNext:
       return v.q ? { kind: "answer", questionId: v.q, value: checked(body), ...base } : undefined;
     case ACTIONS.multiNone:
       return v.q ? { kind: "answer", questionId: v.q, value: [], ...base } : undefined;
-    case ACTIONS.confirmYes:
-    case ACTIONS.confirmNo:
-      return { kind: "confirm-inferred", accept: actionId === ACTIONS.confirmYes, ...base };
+    case ACTIONS.keepAll:
+      return { kind: "confirm-inferred", decision: "keep-all", ...base };
     case ACTIONS.joinDuplicate:
       return v.i ? { kind: "join", incidentId: v.i, ...base } : undefined;
     case ACTIONS.fileNew:
