@@ -65,7 +65,7 @@ export function createEmbeddedApp(cfg: Config, opts: AppOptions): App {
   const limits = limitPolicy(cfg);
   const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits });
   queue.process((job) => processor.run(job));
-  const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs.signals, opts.log);
+  const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
   return assemble({ mode: "embedded", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, idle: () => queue.idle() }, readDescription);
 }
 
@@ -82,7 +82,7 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   const limiter = new RedisRateLimiter(redis, cfg.QUEUE_PREFIX);
   const limits = limitPolicy(cfg);
   const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits });
-  const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs.signals, opts.log);
+  const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
   const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, idle: async () => {} }, readDescription);
   return {
     ...app,

@@ -10,8 +10,7 @@ import { classifyText, replay } from "./bot/oneshot.js";
 import { SUMMARY_PERIODS } from "./bot/summaries.js";
 import { renderSummaryText } from "./bot/summary-text.js";
 import { startEmbeddedDigest } from "./digest/runner.js";
-import { llmSettings, loadConfig, type Config } from "./config.js";
-import { descriptionReader } from "./pretriage/read-description.js";
+import { loadConfig, type Config } from "./config.js";
 import { loadDefinitions } from "./definitions.js";
 import { createLogger, type Logger } from "./log.js";
 import { NotifierRouter } from "./tickets/notifier.js";
@@ -19,6 +18,8 @@ import { WebhookNotifier } from "./tickets/webhook-notifier.js";
 import { UsageError, print, type Command } from "./commands/command.js";
 import { summaryCommands } from "./commands/summary.js";
 import { opsCommands } from "./commands/ops.js";
+import { modelCommands } from "./commands/model.js";
+import { classifyCommand } from "./commands/classify.js";
 import { slackConfigured, teamsConfigured } from "./config.js";
 import { startWorker } from "./runtime.js";
 
@@ -45,30 +46,7 @@ const commands: Record<string, Command> = {
     options: {},
     run: (_a, cfg) => chat(cfg()),
   },
-  classify: {
-    summary: "free-text pre-triage only: what a description implies and what is still unknown",
-    usage: "triage classify [--json] TEXT",
-    example: 'triage classify --json "someone got the support bot to ignore its instructions and print customer emails"',
-    options: json,
-    async run({ values, positionals }, cfg) {
-      const text = positionals.join(" ").trim();
-      if (!text) throw new UsageError("classify needs a description, e.g. triage classify \"the model keeps making up refund rules\"");
-      if (text.length > 4000) throw new UsageError(`the description is ${text.length} characters; the limit is 4000`);
-      const c = cfg();
-      const defs = loadDefinitions(c);
-      // With LLM_* set, the description is also read by the organisation's LLM (see README).
-      const read = descriptionReader(llmSettings(c), defs.signals, createLogger(c.LOG_LEVEL === "info" ? "warn" : c.LOG_LEVEL));
-      const r = classifyText(text, defs, await read(text));
-      const { primary, provisional, crossDomain, severity, confidence, inferred, missing, rationale, refs } = r;
-      const out = { primary, provisional, crossDomain, severity, confidence, inferred, missing, rationale, refs };
-      if (values.json) return print(JSON.stringify(out));
-      const lines = [`${primary}${provisional ? " (provisional)" : ""} ${severity}, confidence ${Math.round(confidence * 100)}%`];
-      for (const [q, inf] of Object.entries(inferred)) lines.push(`  ${q} = ${[inf.value].flat().join(",")} (${Math.round(inf.confidence * 100)}%: "${inf.evidence.join('", "')}")`);
-      if (missing.length) lines.push(`  still to ask: ${missing.join(", ")}`);
-      lines.push(...rationale.map((x) => `  - ${x}`));
-      return print(lines.join("\n"));
-    },
-  },
+  classify: classifyCommand,
   replay: {
     summary: 'run recorded answers ({"answers":{...}}) through the flow, classifier and router',
     usage: "triage replay [--json] FILE|-",
@@ -158,7 +136,7 @@ function safeUser(): string {
 }
 
 function help(): string {
-  const rows = Object.entries({ ...commands, ...opsCommands, ...summaryCommands }).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  const rows = Object.entries({ ...commands, ...opsCommands, ...summaryCommands, ...modelCommands }).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
   return [
     "triage: triage incidents in AI systems (safety or security?) and route them to the right on-call",
     "",
@@ -175,7 +153,7 @@ function help(): string {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") return print(help());
-  const all = { ...commands, ...opsCommands, ...summaryCommands };
+  const all = { ...commands, ...opsCommands, ...summaryCommands, ...modelCommands };
   const cmd = all[name];
   if (!cmd) throw new UsageError(`unknown command '${name}' (try: triage --help)`);
   let parsed: { values: Record<string, unknown>; positionals: string[] };

@@ -32,6 +32,8 @@ const Env = z.object({
   FLOW_FILE: file("flows/triage.yaml"),
   SIGNALS_FILE: file("flows/signals.yaml"),
   REFS_FILE: file("flows/refs.yaml"),
+  /** the intent reader's trained parameters: `triage train` writes one */
+  MODEL_FILE: file("flows/intent-model.json"),
   ONCALL_CONFIG: file("config/oncall.example.yaml"),
   CONVERSATION_TTL_SECONDS: int(86_400, 60, 30 * 86_400),
   PORT: int(3000, 0, 65_535),

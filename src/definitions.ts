@@ -5,12 +5,14 @@ import { parse } from "yaml";
 import type { Config } from "./config.js";
 import { parseFlow, type Flow } from "./domain/flow.js";
 import { parseSignalModel, type SignalModel } from "./domain/pretriage.js";
+import { parseIntentModel, type CompiledIntentModel } from "./domain/intent-model.js";
 import { parseRefCatalog, type RefCatalog } from "./domain/refs.js";
 import { parseRoster, type Roster } from "./domain/roster.js";
 
 export interface Definitions {
   flow: Flow;
   signals: SignalModel;
+  intent: CompiledIntentModel;
   refs: RefCatalog;
   roster: Roster;
 }
@@ -37,12 +39,36 @@ export function readYaml(path: string): unknown {
   }
 }
 
-export function loadDefinitions(cfg: Pick<Config, "FLOW_FILE" | "SIGNALS_FILE" | "REFS_FILE" | "ONCALL_CONFIG">): Definitions {
+/** A JSON data file, size-checked like the YAML ones (the intent model is plain JSON: faster to parse). */
+export function readJson(path: string): unknown {
+  const name = relative(process.cwd(), path) || path;
+  let text: string;
+  try {
+    const st = statSync(path);
+    if (!st.isFile() || st.size > 4 * MAX_FILE_BYTES) throw Object.assign(new Error(), { code: "larger than 4 MB, or not a regular file" });
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new Error(`${name}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${name}: not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export function loadDefinitions(cfg: Pick<Config, "FLOW_FILE" | "SIGNALS_FILE" | "REFS_FILE" | "ONCALL_CONFIG" | "MODEL_FILE">): Definitions {
   const name = (p: string) => relative(process.cwd(), p) || p;
   return {
     flow: parseFlow(readYaml(cfg.FLOW_FILE), name(cfg.FLOW_FILE)),
-    signals: parseSignalModel(readYaml(cfg.SIGNALS_FILE), name(cfg.SIGNALS_FILE)),
+    signals: loadSignals(cfg),
+    intent: parseIntentModel(readJson(cfg.MODEL_FILE), name(cfg.MODEL_FILE)),
     refs: parseRefCatalog(readYaml(cfg.REFS_FILE), name(cfg.REFS_FILE)),
     roster: parseRoster(readYaml(cfg.ONCALL_CONFIG), name(cfg.ONCALL_CONFIG)),
   };
+}
+
+/** The lexicon alone: what `triage train` needs before any intent model exists. */
+export function loadSignals(cfg: Pick<Config, "SIGNALS_FILE">): SignalModel {
+  return parseSignalModel(readYaml(cfg.SIGNALS_FILE), relative(process.cwd(), cfg.SIGNALS_FILE) || cfg.SIGNALS_FILE);
 }

@@ -5,6 +5,7 @@ import { authorize } from "../domain/authz.js";
 import * as engine from "../domain/engine.js";
 import type { Actor } from "../domain/incident.js";
 import type { SignalModel } from "../domain/pretriage.js";
+import type { CompiledIntentModel } from "../domain/intent-model.js";
 import type { Question } from "../domain/flow.js";
 import { offlineReader, type ReadDescription } from "../pretriage/read-description.js";
 import type { Conversation, ConversationStore } from "../store/types.js";
@@ -42,6 +43,8 @@ export interface Turn {
 /** What the conversation needs on top of what filing needs: the signal model and the conversations. */
 export interface BotDeps extends FilingDeps {
   signals: SignalModel;
+  /** the calibrated intent reader; without it no intent is proposed */
+  intent?: CompiledIntentModel;
   conversations: ConversationStore;
   /** reads the description into suggestions; the offline model alone when not given (or no LLM is configured). */
   readDescription?: ReadDescription;
@@ -185,8 +188,8 @@ export class TriageBot {
   }
 
   private async withSuggestions(state: engine.FlowState, description: string): Promise<engine.FlowState> {
-    const read = this.d.readDescription ?? offlineReader(this.d.signals);
-    return engine.suggest(this.d.flow, state, await read(description));
+    const read = this.d.readDescription ?? offlineReader(this.d);
+    return engine.suggest(this.d.flow, state, (await read(description)).inferred);
   }
 
   /**

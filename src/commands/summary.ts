@@ -169,7 +169,7 @@ export function incidentsCsv(incidents: Incident[]): string {
 // ---- process wiring ------------------------------------------------------------------------------
 
 /** Opens the configured store for one command and closes it after, whatever happens. */
-async function withStore(cfg: Config, run: (io: ReportIO) => Promise<number>): Promise<number> {
+export async function withStore(cfg: Config, run: (io: ReportIO) => Promise<number>): Promise<number> {
   const log = createLogger(cfg.LOG_LEVEL === "info" ? "warn" : cfg.LOG_LEVEL);
   const opts = { notifier: new NotifierRouter([]), log };
   const err = (t: string) => process.stderr.write(`${t}\n`);

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { matches, type Flow } from "./flow.js";
 import { Ref, type RefCatalog } from "./refs.js";
+import { likelyOwner } from "./intent-model.js";
 import { CrossDomain, Domain, Severity, type CoreAnswers } from "./vocabulary.js";
 
 export const Classification = z.strictObject({
@@ -18,10 +19,23 @@ export type Classification = z.infer<typeof Classification>;
 
 const PEOPLE_FACING_ASSETS = ["physical-system", "outputs"] as const;
 
-export function classify(answers: CoreAnswers, flow: Flow, refs: RefCatalog): Classification {
+export interface ClassifyOptions {
+  /**
+   * Free text alone claims a cross-domain impact only when both sides have evidence: no intent
+   * proposed means no evidence for the primary side, so the caller turns cross-domain off.
+   */
+  crossDomain?: boolean;
+  /**
+   * The intent reader's calibrated p(deliberate adversary) while intent is unanswered: the best
+   * guess of the owner (security first: see likelyOwner), still provisional.
+   */
+  pSecurity?: number;
+}
+
+export function classify(answers: CoreAnswers, flow: Flow, refs: RefCatalog, opts: ClassifyOptions = {}): Classification {
   const rationale: string[] = [];
-  const { primary, provisional } = primaryDomain(answers, rationale);
-  const crossDomain = crossDomainImpacts(answers, primary, rationale);
+  const { primary, provisional } = answers.intent === undefined && opts.pSecurity !== undefined ? likelyPrimary(opts.pSecurity, rationale) : primaryDomain(answers, rationale);
+  const crossDomain = opts.crossDomain === false ? [] : crossDomainImpacts(answers, primary, rationale);
   const severity = severityOf(answers, flow, rationale);
   return { primary, provisional, crossDomain, severity, rationale, refs: refsFor(answers, refs) };
 }
@@ -45,6 +59,16 @@ function primaryDomain(a: CoreAnswers, why: string[]): { primary: Domain; provis
       why.push("Security owns it for now: intent is not known yet, so it is treated as an attack until that is ruled out (intent=unknown; security first, provisional).");
       return { primary: "security", provisional: true };
   }
+}
+
+function likelyPrimary(pSecurity: number, why: string[]): { primary: Domain; provisional: boolean } {
+  const pct = `${Math.round(pSecurity * 100)}%`;
+  if (likelyOwner(pSecurity) === "safety") {
+    why.push(`Probably safety, provisional: the description reads like an accident (${pct} that someone did it on purpose), but not surely enough to suggest an intent; confirm it.`);
+    return { primary: "safety", provisional: true };
+  }
+  why.push(`Security owns it for now: intent was not given and the description does not rule out an adversary (${pct} that someone did it on purpose; security first, provisional).`);
+  return { primary: "security", provisional: true };
 }
 
 function crossDomainImpacts(a: CoreAnswers, primary: Domain, why: string[]): CrossDomain[] {

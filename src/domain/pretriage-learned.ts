@@ -7,7 +7,8 @@
 // pretriage.ts so the trainer and the runtime share one featuriser.
 import { z } from "zod";
 
-export const LEARNED_TARGETS = ["intent", "attackKind", "failureKind", "asset"] as const;
+// Intent is not among them: the calibrated intent reader (intent-model.ts) alone proposes it.
+export const LEARNED_TARGETS = ["attackKind", "failureKind", "asset"] as const;
 export type LearnedTarget = (typeof LEARNED_TARGETS)[number];
 
 const LearnedTargetSpec = z.strictObject({

@@ -5,6 +5,8 @@
 import { z } from "zod";
 import { CONTRACT } from "./vocabulary.js";
 import { LearnedSection, checkLearned, featuresOf, scoreLearned, type LearnedTarget } from "./pretriage-learned.js";
+import { contentWordCount, readIntent, type CompiledIntentModel, type LexiconIntent } from "./intent-model.js";
+import { maskedTokens } from "./mask.js";
 
 export const SIGNAL_TARGETS = ["intent", "attackKind", "failureKind", "asset", "ciaLost", "harm", "ongoing", "scope"] as const;
 export type SignalTarget = (typeof SIGNAL_TARGETS)[number];
@@ -66,8 +68,6 @@ const Settings = z.strictObject({
   /** default prior for targets that do not set one */
   prior: z.number().min(0).max(20),
   maxEvidence: z.number().int().min(1).max(10),
-  /** attack / failure evidence this confident overrides the intent gate (see preTriage) */
-  strongConfidence: z.number().min(0).max(1),
   /** words or punctuation that end a clause: negation and hedging do not reach across them */
   clauseBreaks: z.array(PatternText).max(200),
   negation: Scope.extend({
@@ -413,8 +413,10 @@ function normalise(input: string, maxChars: number): Text {
       pending = -1;
       newline = false;
     }
-    for (const c of ch) {
-      chars.push(c);
+    // Per UTF-16 unit, not per code point: an emoji is two units in the joined string, and every
+    // unit needs its own offset or every quote after it shifts by one.
+    for (let k = 0; k < ch.length; k++) {
+      chars.push(ch[k]!);
       from.push(f);
       to.push(t);
     }
@@ -456,6 +458,8 @@ export interface Inference {
 }
 export interface PreTriage {
   inferred: Partial<Record<SignalTarget, Inference>>;
+  /** the intent reader's calibrated probability of a deliberate adversary, also when it proposes nothing */
+  pSecurity?: number;
 }
 
 /** How a match was read: plainly, inside a hedge ("might be"), or inside a negation ("no sign of"). */
@@ -768,10 +772,10 @@ function decideMany(t: CTarget, sc: Scored, temperature: number, maxEvidence: nu
 }
 
 /** Suggests answers from the free-text description. Never throws on any text. */
-export function preTriage(text: string, model: SignalModel): PreTriage {
+export function preTriage(text: string, model: SignalModel, intent?: CompiledIntentModel): PreTriage {
   if (typeof text !== "string" || !text.trim()) return { inferred: {} };
   try {
-    return run(text, model);
+    return run(text, model, intent);
   } catch {
     // Defensive: a suggestion is optional; the responder still answers every question.
     return { inferred: {} };
@@ -820,14 +824,17 @@ function scoreAll(text: string, model: SignalModel, norm?: Text): Map<SignalTarg
   return scored;
 }
 
-function run(text: string, model: SignalModel): PreTriage {
+function run(text: string, model: SignalModel, intent: CompiledIntentModel | undefined): PreTriage {
   const c = compiledFor(model);
   const st = model.settings;
   const t = normalise(text, st.maxChars);
+  // A floor on content: "help", "FYI", "see thread", "it broke" say nothing to infer from.
+  if (contentWordCount(maskedTokens(t.orig, intent?.vocab ?? NO_VOCABULARY)) < (intent?.model.minContentWords ?? MIN_CONTENT_WORDS)) return { inferred: {} };
   const scored = scoreAll(text, model, t);
 
   const inferred: PreTriage["inferred"] = {};
   for (const [id, tgt] of c.targets) {
+    if (id === "intent") continue; // intent is the calibrated reader's alone (below)
     const sc = scored.get(id)!;
     const inf = tgt.many
       ? decideMany(tgt, sc, st.temperature, st.maxEvidence)
@@ -835,8 +842,30 @@ function run(text: string, model: SignalModel): PreTriage {
     if (inf) inferred[id] = inf;
   }
 
-  // The learned model answers intent when the lexicon did not (before the gate below, so a weak
-  // lexicon attack kind can then stand on a learned "deliberate").
+  // Intent decides who is woken up, so only the calibrated reader proposes it, and only above the
+  // threshold chosen for its precision; without a reader, nothing is proposed. Deliberate or merely
+  // suspected follows the lexicon's hedges ("might be someone probing the bot").
+  const lexTarget = c.targets.get("intent");
+  const lexicon = single(lexTarget ? decideOne(lexTarget, scored.get("intent")!, st.temperature, st.maxEvidence) : undefined);
+  const reading = intent ? readIntent(t.orig, intent, cuesOf(scored), lexicon, st.maxEvidence) : undefined;
+  if (reading?.side) {
+    const value = reading.side === "safety" ? "none" : lexicon?.value === "suspected" ? "suspected" : "deliberate";
+    // The lexicon's words for this answer ("invented", "someone got the bot to") explain it better to
+    // a responder than the reader's strongest features, so they come first.
+    const words = topEvidence(scored.get("intent")?.evidence.get(value) ?? [], st.maxEvidence);
+    const evidence = [...words, ...reading.evidence.filter((e) => !words.some((w) => w.includes(e) || e.includes(w)))].slice(0, st.maxEvidence);
+    inferred.intent = { value, confidence: reading.confidence, evidence };
+  }
+
+  // Consistency with the flow and with the proposed side: attack kinds are asked for deliberate /
+  // suspected, failure kinds for none / unknown. A kind never stands in for an intent the reader
+  // would not propose: attack wording alone no longer makes an incident "suspected".
+  const iv = inferred.intent?.value;
+  const securitySide = iv === "deliberate" || iv === "suspected";
+  if (!securitySide) delete inferred.attackKind;
+  if (securitySide) delete inferred.failureKind;
+
+  // Learned fill-ins for the kinds follow the same gate.
   const learned = model.learned;
   const feats = new Map<boolean, ReturnType<typeof featuresOf>>();
   const fillIn = (id: LearnedTarget) => {
@@ -850,33 +879,44 @@ function run(text: string, model: SignalModel): PreTriage {
     const evidence = g.evidence.map((f) => original(t, f.s, f.e)).filter((x) => x);
     if (evidence.length) inferred[id] = { value: g.value, confidence: round(g.confidence), evidence };
   };
-  // Not against a strong lexicon attack kind: the gate below turns that into "suspected" itself.
-  if (!(inferred.attackKind && inferred.attackKind.confidence >= st.strongConfidence)) fillIn("intent");
-
-  // Consistency with the flow: attack kinds are asked for deliberate/suspected, failure kinds for
-  // none/unknown. Cross over only on strong evidence; a strong attack implies at least "suspected".
-  const strong = st.strongConfidence;
-  const atk = inferred.attackKind;
-  if (atk) {
-    const intent = inferred.intent;
-    const iv = intent?.value;
-    if (iv !== "deliberate" && iv !== "suspected") {
-      if (atk.confidence >= strong && !(iv === "none" && intent!.confidence >= atk.confidence)) {
-        inferred.intent = { value: "suspected", confidence: atk.confidence, evidence: atk.evidence };
-      } else delete inferred.attackKind;
-    }
-  }
-  const fail = inferred.failureKind;
-  if (fail) {
-    const iv = inferred.intent?.value;
-    if ((iv === "deliberate" || iv === "suspected") && fail.confidence < strong) delete inferred.failureKind;
-  }
-
-  // Learned fill-ins for the kinds follow the same gate: attack kinds under deliberate/suspected,
-  // failure kinds under none/unknown; nothing when intent itself is unanswered.
-  const iv = inferred.intent?.value;
-  if (iv === "deliberate" || iv === "suspected") fillIn("attackKind");
-  if (iv === "none" || iv === "unknown") fillIn("failureKind");
+  if (securitySide) fillIn("attackKind");
+  if (iv === "none") fillIn("failureKind");
   fillIn("asset");
-  return { inferred };
+  return reading ? { inferred, pSecurity: reading.pSecurity } : { inferred };
+}
+
+/** Without a model's vocabulary every capitalised word counts as a name: only for the content floor. */
+const NO_VOCABULARY = { common: new Set<string>(), names: new Set<string>() };
+const MIN_CONTENT_WORDS = 4;
+
+function cuesOf(scored: Map<SignalTarget, Scored>): Record<string, number> {
+  const max = (id: SignalTarget) => Math.max(0, ...(scored.get(id)?.scores.values() ?? []));
+  const i = scored.get("intent")?.scores;
+  return {
+    deliberate: Math.max(0, i?.get("deliberate") ?? 0),
+    suspected: Math.max(0, i?.get("suspected") ?? 0),
+    none: Math.max(0, i?.get("none") ?? 0),
+    attack: max("attackKind"),
+    failure: max("failureKind"),
+  };
+}
+
+/**
+ * The lexicon's cue scores that the intent reader takes as features: the evidence for each intent
+ * value (after attack / failure wording is carried over), and the strongest attack and failure kind.
+ */
+export function intentCues(text: string, model: SignalModel): Record<string, number> {
+  return cuesOf(scoreAll(text, model));
+}
+
+
+/** The lexicon's own intent decision: never proposed as such, but combined with the reader's. */
+export function lexiconIntent(text: string, model: SignalModel): LexiconIntent | undefined {
+  const tgt = compiledFor(model).targets.get("intent");
+  const sc = scoreAll(text, model).get("intent");
+  return single(tgt && sc ? decideOne(tgt, sc, model.settings.temperature, model.settings.maxEvidence) : undefined);
+}
+
+function single(i: Inference | undefined): LexiconIntent | undefined {
+  return i && typeof i.value === "string" ? { value: i.value, confidence: i.confidence, evidence: i.evidence } : undefined;
 }

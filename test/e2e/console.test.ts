@@ -1,21 +1,11 @@
 // The console bot and the CLI as a user runs them: processes with piped stdin, exit codes, output.
-import { spawn } from "node:child_process";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisIncidentStore } from "../../src/store/redis.js";
+import { runCli } from "../support/cli.js";
 import { startRedis, uniquePrefix, type RedisServer } from "../support/redis.js";
 
-function run(args: string[], input: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], { env: { ...process.env, REDIS_URL: "", ...env }, stdio: ["pipe", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    p.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    p.on("close", (code) => resolve({ code, out, err }));
-    p.stdin.end(input);
-  });
-}
+const run = runCli;
 
 // The description brings suggestions (intent none, failure kind, asset, harm): "1" changes the first
 // (intent, answered "3" = none), "y" keeps the others; then ciaLost → exploitable → ongoing → scope.
@@ -63,7 +53,7 @@ describe("console bot and CLI", () => {
       const proposals = incident!.pretriage!.proposals;
       expect(incident!.answers).toMatchObject({ intent: "none", harm: ["psychological"] });
       expect(proposals.harm).toMatchObject({ value: ["financial"], chosen: ["psychological"], accepted: false, evidence: ["refund"] });
-      expect(proposals.intent).toMatchObject({ value: "none", chosen: "none", accepted: true, evidence: ["invented"] });
+      expect(proposals.intent).toMatchObject({ value: "none", chosen: "none", accepted: true, evidence: expect.arrayContaining(["invented"]) });
       for (const [q, p] of Object.entries(proposals)) if (q !== "harm") expect(p, q).toMatchObject({ chosen: p.value, accepted: true });
     } finally {
       await client.quit();
@@ -74,7 +64,7 @@ describe("console bot and CLI", () => {
     const r = await run(["classify", "--json", "an attacker got the support bot to ignore its instructions"], "");
     expect(r.code).toBe(0);
     const o = JSON.parse(r.out);
-    expect(Object.keys(o)).toEqual(["primary", "provisional", "crossDomain", "severity", "confidence", "inferred", "missing", "rationale", "refs"]);
+    expect(Object.keys(o)).toEqual(["primary", "provisional", "crossDomain", "severity", "confidence", "pSecurity", "inferred", "missing", "rationale", "refs"]);
     expect(o).toMatchObject({ primary: "security", inferred: { intent: { value: "deliberate" } } });
   });
 

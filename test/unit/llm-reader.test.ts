@@ -25,7 +25,7 @@ let settings: LlmSettings;
 let lines: Array<{ level: number; msg: string; reason?: string }>;
 const log = () => createLogger("info", { write: (s: string) => void lines.push(JSON.parse(s)) });
 const warnings = () => lines.filter((l) => l.level === 40);
-const offline = (text: string) => preTriage(text, defs().signals).inferred;
+const offline = (text: string) => preTriage(text, defs().signals, defs().intent).inferred;
 
 beforeEach(async () => {
   llm = await startFakeLlm();
@@ -68,10 +68,10 @@ describe("LLM reader", () => {
         ciaLost: good.ciaLost,
       },
     });
-    const read = await descriptionReader(settings, defs().signals, log())(TEXT);
+    const read = await descriptionReader(settings, defs(), log())(TEXT);
     // Both see a deliberate attack: kept at the higher confidence, with both readers' evidence.
-    expect(read.intent).toMatchObject({ value: "deliberate", confidence: Math.max(0.97, offline(TEXT).intent?.confidence ?? 0) });
-    expect(read.intent!.evidence.length).toBeGreaterThan(0);
+    expect(read.inferred.intent).toMatchObject({ value: "deliberate", confidence: Math.max(0.97, offline(TEXT).intent?.confidence ?? 0) });
+    expect(read.inferred.intent!.evidence.length).toBeGreaterThan(0);
     expect(warnings()).toEqual([]);
   });
 
@@ -97,8 +97,8 @@ describe("LLM reader", () => {
     ["500", { kind: "status", status: 500 }, /HTTP 500/],
   ] as const)("%s: the offline reading alone, one warning with the reason, nothing thrown", async (_name, behaviour, reason) => {
     llm.behave(behaviour);
-    const read = await descriptionReader(settings, defs().signals, log())(TEXT);
-    expect(read).toEqual(offline(TEXT));
+    const read = await descriptionReader(settings, defs(), log())(TEXT);
+    expect(read.inferred).toEqual(offline(TEXT));
     expect(warnings()).toHaveLength(1);
     expect(warnings()[0]!.reason).toMatch(reason);
   });
@@ -106,9 +106,9 @@ describe("LLM reader", () => {
   it("gives up after its timeout and reads offline alone", async () => {
     llm.behave({ kind: "hang" });
     const started = performance.now();
-    const read = await descriptionReader({ ...settings, timeoutMs: 150 }, defs().signals, log())(TEXT);
+    const read = await descriptionReader({ ...settings, timeoutMs: 150 }, defs(), log())(TEXT);
     const took = performance.now() - started;
-    expect(read).toEqual(offline(TEXT));
+    expect(read.inferred).toEqual(offline(TEXT));
     expect(llm.requests).toHaveLength(1);
     expect(warnings().map((w) => w.reason)).toEqual(["no answer within 150 ms"]);
     // It stopped waiting at about the timeout, not at the server's (never) or a default 4 s.
@@ -117,14 +117,14 @@ describe("LLM reader", () => {
 
   it("an endpoint that is not there is a warning too", async () => {
     const dead = { ...settings, baseUrl: "http://127.0.0.1:1/v1" };
-    const read = await descriptionReader(dead, defs().signals, log())(TEXT);
-    expect(read).toEqual(offline(TEXT));
+    const read = await descriptionReader(dead, defs(), log())(TEXT);
+    expect(read.inferred).toEqual(offline(TEXT));
     expect(warnings()[0]!.reason).toMatch(/could not be reached/);
   });
 
   it("without LLM settings nothing is sent: the offline model alone", async () => {
-    const read = await descriptionReader(undefined, defs().signals, log())(TEXT);
-    expect(read).toEqual(offline(TEXT));
+    const read = await descriptionReader(undefined, defs(), log())(TEXT);
+    expect(read.inferred).toEqual(offline(TEXT));
     expect(llm.requests).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import {
   SIGNAL_TARGETS,
   SignalModelError,
   explainSignals,
+  lexiconIntent,
   parseSignalModel,
   patternKeys,
   patternSource,
@@ -15,6 +16,7 @@ import {
   type SignalModel,
 } from "../../src/domain/pretriage.js";
 import { CONTRACT } from "../../src/domain/vocabulary.js";
+import { parseIntentModel } from "../../src/domain/intent-model.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const MODEL_FILE = "flows/signals.yaml";
@@ -31,7 +33,10 @@ interface Report {
 }
 const reports = (parse(readFileSync(`${root}test/fixtures/reports.yaml`, "utf8")) as { reports: Report[] }).reports;
 
-const run = (text: string) => preTriage(text, model).inferred;
+const intentModel = parseIntentModel(JSON.parse(readFileSync(`${root}flows/intent-model.json`, "utf8")), "flows/intent-model.json");
+const run = (text: string) => preTriage(text, model, intentModel).inferred;
+/** The lexicon's own reading of intent: no longer proposed, but a cue of the intent reader. */
+const lexicon = (text: string) => lexiconIntent(text, model)?.value;
 
 /** Parses a modified copy of the real model file and returns the error message. */
 function errorFor(edit: (doc: any) => void): string {
@@ -120,52 +125,45 @@ describe("signal model file", () => {
   });
 });
 
-describe("negation and hedging", () => {
-  it("'no sign of an attack' is evidence of normal use", () => {
-    const r = run("no sign of an attack");
-    expect(r.intent?.value).toBe("none");
-    expect(r.intent?.evidence).toContain("no sign of an attack");
-  });
-
-  it("'nobody tampered with it' is evidence of normal use", () => {
-    const r = run("nobody tampered with it");
-    expect(r.intent?.value).toBe("none");
-    expect(r.intent?.evidence.join(" ")).toContain("nobody tampered");
+// Negation and hedges are read by the lexicon, whose intent scores are cues of the intent reader.
+describe("negation and hedging (the lexicon's cues)", () => {
+  it("'no sign of an attack' and 'nobody tampered with it' are evidence of normal use", () => {
+    expect(lexicon("no sign of an attack")).toBe("none");
+    expect(lexicon("nobody tampered with it")).toBe("none");
+    expect(explainSignals("no sign of an attack", model).intent?.none).toBeGreaterThan(0);
   });
 
   it("'not a jailbreak, just a bug' is a bug, not a jailbreak; the reverse is a jailbreak", () => {
-    const r = run("not a jailbreak, just a bug");
-    expect(r.intent?.value).toBe("none");
-    expect(r.attackKind).toBeUndefined();
-    expect(r.failureKind?.value).toBe("bug-or-misconfiguration");
-    expect(explainSignals("not a jailbreak, just a bug", model).attackKind?.jailbreak).toBeLessThan(0);
-
-    const j = run("It's a jailbreak, not a bug.");
-    expect(j.intent?.value).toBe("deliberate");
-    expect(j.attackKind?.value).toBe("jailbreak");
-    expect(j.failureKind).toBeUndefined();
+    const bug = explainSignals("not a jailbreak, just a bug", model);
+    expect(lexicon("not a jailbreak, just a bug")).toBe("none");
+    expect(bug.attackKind?.jailbreak).toBeLessThan(0);
+    expect(bug.failureKind?.["bug-or-misconfiguration"]).toBeGreaterThan(0);
+    const jb = explainSignals("It's a jailbreak, not a bug.", model);
+    expect(lexicon("It's a jailbreak, not a bug.")).toBe("deliberate");
+    expect(jb.attackKind?.jailbreak).toBeGreaterThan(0);
   });
 
   it("handles cues after the match, retractions and contractions", () => {
-    expect(run("An attacker was ruled out; the model drifted after the holiday season.").intent?.value).toBe("none");
-    expect(run("We thought it was prompt injection at first, but the index was built from the wrong docs.").intent?.value).toBe(
-      "none",
-    );
-    expect(run("There wasn't any tampering, it just hallucinated.").intent?.value).toBe("none");
-    expect(run("no sign of anyone tampering, it just started giving wrong dosages after the update").intent?.value).toBe(
-      "none",
-    );
+    expect(lexicon("An attacker was ruled out; the model drifted after the holiday season.")).toBe("none");
+    expect(lexicon("We thought it was prompt injection at first, but the index was built from the wrong docs.")).toBe("none");
+    expect(lexicon("There wasn't any tampering, it just hallucinated.")).toBe("none");
+    expect(lexicon("no sign of anyone tampering, it just started giving wrong dosages after the update")).toBe("none");
   });
 
   it("a negator in another clause does not negate", () => {
-    const r = run("We have no idea how, but an attacker got the bot to reveal its system prompt.");
-    expect(r.intent?.value).toBe("deliberate");
+    expect(lexicon("We have no idea how, but an attacker got the bot to reveal its system prompt.")).toBe("deliberate");
   });
 
   it("hedged attack wording is 'suspected'", () => {
-    expect(run("might be an attack, seeing weird traffic").intent?.value).toBe("suspected");
-    expect(run("We cannot rule out an attacker.").intent?.value).toBe("suspected");
-    expect(run("looks suspicious, not confirmed yet").intent?.value).toBe("suspected");
+    expect(lexicon("might be an attack, seeing weird traffic")).toBe("suspected");
+    expect(lexicon("We cannot rule out an attacker.")).toBe("suspected");
+    expect(lexicon("looks suspicious, not confirmed yet")).toBe("suspected");
+  });
+
+  it("a negated attack is not proposed as deliberate by the reader either", () => {
+    const r = run("An attacker was ruled out; the model drifted after the holiday season and started mislabelling returns.");
+    expect(r.intent?.value).not.toBe("deliberate");
+    expect(r.attackKind).toBeUndefined();
   });
 });
 
@@ -173,10 +171,16 @@ describe("inference", () => {
   it("reads the messy reports from the brief", () => {
     const a = run("someone got the bot to ignore its instructions");
     expect([a.intent?.value, a.attackKind?.value]).toEqual(["deliberate", "prompt-injection"]);
+    // An accident or nothing: never an adversary, and the failure kind and asset are read either way.
     const b = run("the model keeps making up refund rules");
-    expect([b.intent?.value, b.failureKind?.value, b.asset?.value]).toEqual(["none", "hallucination", "outputs"]);
+    expect([undefined, "none"]).toContain(b.intent?.value);
+    expect([b.failureKind?.value, b.asset?.value]).toEqual(["hallucination", "outputs"]);
+    // Never read as an accident; the attack kind only comes with an adversary proposed (a kind never
+    // stands in for an intent).
     const c = run("weights showed up on a torrent site");
-    expect([c.attackKind?.value, c.asset?.value, c.ciaLost?.value]).toEqual(["model-theft", "model", ["confidentiality"]]);
+    expect(c.intent?.value).not.toBe("none");
+    expect(c.attackKind?.value).toBe(c.intent ? "model-theft" : undefined);
+    expect([c.asset?.value, c.ciaLost?.value]).toEqual(["model", ["confidentiality"]]);
   });
 
   it("evidence is the exact substrings of the input that triggered it, original casing and quotes kept", () => {
@@ -184,7 +188,7 @@ describe("inference", () => {
     const r = run(text);
     expect(r.attackKind?.value).toBe("prompt-injection");
     expect(r.attackKind?.evidence).toContain("IGNORE its “previous” instructions");
-    expect(r.intent?.evidence).toContain("Someone   got the bot to");
+    expect(r.intent?.value).toBe("deliberate");
     for (const inf of Object.values(r)) for (const ev of inf.evidence) expect(text).toContain(ev);
   });
 
@@ -193,12 +197,11 @@ describe("inference", () => {
     expect(Array.isArray(r.ciaLost?.value)).toBe(true);
     expect(r.ciaLost?.value).toEqual(expect.arrayContaining(["confidentiality", "availability"]));
     expect(r.harm?.value).toEqual(expect.arrayContaining(["financial"]));
-    expect(typeof r.intent?.value).toBe("string");
+    expect(r.intent?.value).toBe("deliberate");
     expect(r.scope?.value).toBe("many-users");
   });
 
   it("on every fixture: valid values, evidence from the text (max 3), flow-consistent kinds", () => {
-    const strong = model.settings.strongConfidence;
     for (const rep of reports) {
       const r = run(rep.text);
       for (const [q, inf] of Object.entries(r)) {
@@ -212,7 +215,7 @@ describe("inference", () => {
       }
       const iv = r.intent?.value;
       if (r.attackKind) expect(["deliberate", "suspected"], rep.id).toContain(iv);
-      if (r.failureKind && r.failureKind.confidence < strong) expect([undefined, "none", "unknown"], rep.id).toContain(iv);
+      if (r.failureKind) expect([undefined, "none", "unknown"], rep.id).toContain(iv);
     }
   });
 });
@@ -254,6 +257,7 @@ describe("robustness", () => {
     const head = "Someone got the bot to ignore its instructions. ";
     const r = run(head + "x ".repeat(50_000) + "it was a bug after the update");
     expect(r.intent?.value).toBe("deliberate");
+    expect(r.failureKind).toBeUndefined();
     const t0 = performance.now();
     run("attack on the model ".repeat(10_000));
     expect(performance.now() - t0).toBeLessThan(250);
@@ -311,7 +315,7 @@ function score(set: Report[], q: Q, results: Map<string, PreTriage>): Score {
 }
 
 describe("accuracy on test/fixtures/reports.yaml", () => {
-  const results = new Map(reports.map((r) => [r.id, preTriage(r.text, model)]));
+  const results = new Map(reports.map((r) => [r.id, preTriage(r.text, model, intentModel)]));
   const holdout = reports.filter((r) => r.holdout);
 
   it("the fixture set is big and varied enough to mean something", () => {
@@ -324,25 +328,25 @@ describe("accuracy on test/fixtures/reports.yaml", () => {
     for (const v of CONTRACT.intent.values) expect(count("intent", v), v).toBeGreaterThanOrEqual(1);
   });
 
-  // Asserted floors sit a few points under what the model achieves (bench/pretriage-accuracy.ts), so
-  // a lexicon change that loses accuracy fails here; the run is deterministic, so no flake margin.
-  // Achieved (lexicon + learned block): all  intent .92/.93  attackKind .92/.98  failureKind .93/.98
-  //   asset .90/.92 (acc/prec; the learned part was trained on the non-holdout reports, so "all" is
-  //   partly in-sample); holdout intent .75/.82  attackKind .31/.67  failureKind .45/.71  asset .61/.78.
-  // Lexicon alone was: all intent .89/.93 attackKind .88/.98 failureKind .92/.98 asset .84/.92;
-  //   holdout intent .58/.78 attackKind .23/.60 failureKind .45/.71 asset .57/.76.
-  // The gap is the honest part: the lexicon was tuned on the other reports, and unseen wording is
-  // where a lexicon is weakest. Raise the holdout floors when a change lifts them; never tune on them.
+  // Asserted floors sit a few points under what the pre-triage achieves (`npm run eval` prints the
+  // same figures), so a change that loses accuracy fails here; the run is deterministic. Intent is
+  // the calibrated reader's (flows/intent-model.json, trained on public incidents, never on these
+  // reports) and counts deliberate vs suspected as different answers; it abstains where unsure, so
+  // its accuracy is low by design and its precision is what matters. The kinds and asset come from
+  // the lexicon and the learned block, tuned and trained on the non-holdout reports: "all" is partly
+  // in-sample. Achieved: all intent .69/.92 attackKind .74/1.00 failureKind .92/.98 asset .90/.92;
+  // holdout intent .33/.67 attackKind .23/1.00 failureKind .45/.71 asset .61/.78 (acc/prec).
+  // Raise the floors when a change lifts them; never tune on the holdout.
   const floors: Record<"all" | "holdout", Partial<Record<Q, { accuracy: number; precision: number }>>> = {
     all: {
-      intent: { accuracy: 0.88, precision: 0.9 },
-      attackKind: { accuracy: 0.88, precision: 0.94 },
+      intent: { accuracy: 0.6, precision: 0.88 },
+      attackKind: { accuracy: 0.65, precision: 0.95 },
       failureKind: { accuracy: 0.88, precision: 0.94 },
       asset: { accuracy: 0.86, precision: 0.88 },
     },
     holdout: {
-      intent: { accuracy: 0.7, precision: 0.75 },
-      attackKind: { accuracy: 0.27, precision: 0.6 },
+      intent: { accuracy: 0.25, precision: 0.6 },
+      attackKind: { accuracy: 0.15, precision: 0.9 },
       failureKind: { accuracy: 0.4, precision: 0.6 },
       asset: { accuracy: 0.55, precision: 0.7 },
     },
@@ -383,8 +387,8 @@ describe("learned fallback (generated `learned:` block)", () => {
     let filled = 0;
     for (const r of reports) {
       const both = run(r.text);
-      const lex = preTriage(r.text, lexiconOnly).inferred;
-      for (const q of ["intent", "asset"] as const) {
+      const lex = preTriage(r.text, lexiconOnly, intentModel).inferred;
+      for (const q of ["asset"] as const) {
         if (lex[q]) expect(both[q], `${r.id} ${q}`).toEqual(lex[q]);
         else if (both[q]) {
           filled++;
@@ -399,11 +403,11 @@ describe("learned fallback (generated `learned:` block)", () => {
 
   it("rejects weights that do not have one number per class", () => {
     const msg = errorFor((d) => {
-      const w = d.learned.targets.intent.weights;
+      const w = d.learned.targets.asset.weights;
       w[Object.keys(w)[0]!] = [1];
     });
-    expect(msg).toMatch(/field 'learned\.targets\.intent\.weights\..*': needs \d+ numbers, one per class/);
-    expect(errorFor((d) => (d.learned.targets.intent.classes[0] = "evil"))).toContain("'evil' is not one of");
+    expect(msg).toMatch(/field 'learned\.targets\.asset\.weights\..*': needs \d+ numbers, one per class/);
+    expect(errorFor((d) => (d.learned.targets.asset.classes[0] = "evil"))).toContain("'evil' is not one of");
   });
 
   it("never throws and keeps evidence exact on arbitrary text", () => {

@@ -1,0 +1,148 @@
+// `triage eval`: the figures the README reports, computed the same way every time. On the public
+// corpus: the frozen test split (never trained or tuned on) and the hand-written reports (a second,
+// style-different set). On an organisation's store: its own confirmed incidents. Every figure is
+// the current model reading the description afresh, exactly as the bot would.
+import { classify } from "../domain/classify.js";
+import type { Flow } from "../domain/flow.js";
+import type { Incident } from "../domain/incident.js";
+import { intentFigures, setF1, type EvalCase, type IntentFigures } from "../domain/intent-eval.js";
+import type { CompiledIntentModel } from "../domain/intent-model.js";
+import { preTriage, type SignalModel } from "../domain/pretriage.js";
+import type { RefCatalog } from "../domain/refs.js";
+import { CONTRACT, coreOf, type Answers, type Domain } from "../domain/vocabulary.js";
+import { classifyText } from "../bot/oneshot.js";
+import type { CorpusItem } from "./load.js";
+import { confirmedDomain, type HandwrittenReport, type Prepared } from "./pipeline.js";
+
+export interface Readers {
+  flow: Flow;
+  signals: SignalModel;
+  intent: CompiledIntentModel;
+  refs: RefCatalog;
+}
+
+/** Per question: how often the proposal is right among all reports, among proposals, and how often none. */
+export interface QuestionFigures {
+  n: number;
+  accuracy: number;
+  precision: number;
+  proposed: number;
+  abstention: number;
+}
+
+export interface CorpusEvaluation {
+  model: Record<string, unknown>;
+  frozenTest: IntentFigures & { bySource: Record<string, IntentFigures> };
+  frozenTestLowConfidence: IntentFigures;
+  handwritten: IntentFigures & { crossDomain: ReturnType<typeof setF1>; questions: Record<string, QuestionFigures> };
+  /** per audit group: hand labels compared with the MIT rule's (random sample; model-guided review of test items) */
+  labelAudit: Record<string, { n: number; disagree: number }>;
+}
+
+const SECURITY_INTENTS = new Set(["deliberate", "suspected"]);
+const domainOfIntent = (v: unknown): Domain | undefined => (typeof v !== "string" ? undefined : SECURITY_INTENTS.has(v) ? "security" : v === "none" ? "safety" : undefined);
+
+/** The reading exactly as the bot makes it (content floor, reader, lexicon corroboration). */
+function caseOf(text: string, truth: Domain, r: Readers): EvalCase {
+  const read = preTriage(text, r.signals, r.intent);
+  const side = domainOfIntent(read.inferred.intent?.value);
+  return { truth, ...(read.pSecurity !== undefined ? { pSecurity: read.pSecurity } : {}), ...(side ? { side } : {}) };
+}
+
+export function evaluateCorpus(p: Prepared, handwritten: HandwrittenReport[], r: Readers): CorpusEvaluation {
+  const cases = (items: CorpusItem[]) => items.map((i) => caseOf(i.text, i.domain, r));
+  const sources = [...new Set(p.test.map((i) => i.source))].sort();
+  return {
+    model: r.intent.model.trainedOn,
+    frozenTest: { ...intentFigures(cases(p.test)), bySource: Object.fromEntries(sources.map((s) => [s, intentFigures(cases(p.test.filter((i) => i.source === s)))])) },
+    frozenTestLowConfidence: intentFigures(cases(p.testLowConfidence)),
+    handwritten: evaluateHandwritten(handwritten, r),
+    labelAudit: auditByGroup(p.corpus.audit),
+  };
+}
+
+function auditByGroup(audit: Prepared["corpus"]["audit"]): CorpusEvaluation["labelAudit"] {
+  const out: CorpusEvaluation["labelAudit"] = {};
+  for (const a of audit) {
+    const g = (out[a.group] ??= { n: 0, disagree: 0 });
+    g.n++;
+    if (a.hand !== a.rule) g.disagree++;
+  }
+  return out;
+}
+
+function evaluateHandwritten(reports: HandwrittenReport[], r: Readers): CorpusEvaluation["handwritten"] {
+  const labelled = reports.filter((x) => domainOfIntent(x.expect.intent));
+  const intent = intentFigures(labelled.map((x) => caseOf(x.text, domainOfIntent(x.expect.intent)!, r)));
+  const cross = labelled.map((x) => ({
+    predicted: classifyText(x.text, r).crossDomain as string[],
+    expected: classify(coreOf(x.expect as Answers), r.flow, r.refs).crossDomain as string[],
+  }));
+  const questions: Record<string, QuestionFigures> = {};
+  const inferred = new Map(reports.map((x) => [x.id, preTriage(x.text, r.signals, r.intent).inferred as Record<string, { value: string | string[] } | undefined>]));
+  for (const q of ["intent", "attackKind", "failureKind", "asset", "ciaLost", "harm"] as const) {
+    const withLabel = reports.filter((x) => x.expect[q] !== undefined);
+    let right = 0;
+    let proposed = 0;
+    for (const x of withLabel) {
+      const got = inferred.get(x.id)?.[q];
+      if (!got) continue;
+      proposed++;
+      if (same(got.value, x.expect[q]!, CONTRACT[q].kind === "many")) right++;
+    }
+    questions[q] = questionFigures(withLabel.length, right, proposed);
+  }
+  return { ...intent, crossDomain: setF1(cross), questions };
+}
+
+function same(a: string | string[], b: string | string[], many: boolean): boolean {
+  if (!many) return a === b;
+  const x = [a].flat().sort();
+  const y = [b].flat().sort();
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+function questionFigures(n: number, right: number, proposed: number): QuestionFigures {
+  const r = (a: number, b: number) => (b ? Math.round((a / b) * 1000) / 1000 : 0);
+  return { n, accuracy: r(right, n), precision: r(right, proposed), proposed, abstention: r(n - proposed, n) };
+}
+
+// ----------------------------------------------------------------------- the organisation's store
+
+export interface OrgEvaluation {
+  window: { from: string; to: string };
+  incidents: number;
+  confirmed: number;
+  intent: IntentFigures;
+  /** per question: the current model's proposal against what the responder answered */
+  questions: Record<string, QuestionFigures>;
+}
+
+export function evaluateOrg(incidents: Incident[], r: Readers, window: { from: Date; to: Date }): OrgEvaluation {
+  const confirmed = incidents.flatMap((i) => {
+    const domain = confirmedDomain(i);
+    const text = typeof i.answers.description === "string" ? i.answers.description : "";
+    return domain && text ? [{ i, domain, text }] : [];
+  });
+  const questions: Record<string, QuestionFigures> = {};
+  const inferred = new Map(confirmed.map((c) => [c.i.id, preTriage(c.text, r.signals, r.intent).inferred as Record<string, { value: string | string[] } | undefined>]));
+  for (const q of ["attackKind", "failureKind", "asset", "ciaLost", "harm"] as const) {
+    const answered = confirmed.filter((c) => c.i.answers[q] !== undefined && c.i.answers[q] !== "");
+    let right = 0;
+    let proposed = 0;
+    for (const c of answered) {
+      const got = inferred.get(c.i.id)?.[q];
+      if (!got) continue;
+      proposed++;
+      if (same(got.value, c.i.answers[q] as string | string[], CONTRACT[q].kind === "many")) right++;
+    }
+    questions[q] = questionFigures(answered.length, right, proposed);
+  }
+  return {
+    window: { from: window.from.toISOString(), to: window.to.toISOString() },
+    incidents: incidents.length,
+    confirmed: confirmed.length,
+    intent: intentFigures(confirmed.map((c) => caseOf(c.text, c.domain, r))),
+    questions,
+  };
+}
