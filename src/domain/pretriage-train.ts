@@ -1,6 +1,6 @@
 // Training and cross-validation for the learned pre-triage fallback (src/domain/pretriage-learned.ts).
-// Used by scripts/train-pretriage.ts (writes the `learned:` block of flows/signals.yaml) and by
-// bench/pretriage-accuracy.ts (cross-validated accuracy on the tuning set). Not used at run time.
+// Used by scripts/train-pretriage.ts (writes the `learned:` block of flows/signals.yaml). Not used at
+// run time. (The intent reader has its own trainer, src/domain/intent-train.ts.)
 // Callers pass only tuning reports: the holdout must never reach this module.
 import { CONTRACT } from "./vocabulary.js";
 import { normaliseText, preTriage, type PreTriage, type SignalModel } from "./pretriage.js";
