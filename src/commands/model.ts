@@ -165,5 +165,10 @@ export function renderOrg(r: OrgEvaluation): string {
     "| question | answered | accuracy | precision | abstains |",
     "|---|---|---|---|---|",
     ...Object.entries(r.questions).map(([q, x]) => `| ${q} | ${x.n} | ${pct(x.accuracy)} | ${pct(x.precision)} | ${pct(x.abstention)} |`),
+    "",
+    "when filed (the model of the day): suggestions kept or changed by the responder",
+    "| question | proposed | kept | changed |",
+    "|---|---|---|---|",
+    ...Object.entries(r.atFiling).map(([q, x]) => `| ${q} | ${x.proposed} | ${x.kept} | ${x.changed} |`),
   ].join("\n");
 }

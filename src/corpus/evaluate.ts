@@ -116,6 +116,8 @@ export interface OrgEvaluation {
   intent: IntentFigures;
   /** per question: the current model's proposal against what the responder answered */
   questions: Record<string, QuestionFigures>;
+  /** per question: what was proposed when the incidents were filed (the model of that day), kept or changed */
+  atFiling: Record<string, { proposed: number; kept: number; changed: number }>;
 }
 
 export function evaluateOrg(incidents: Incident[], r: Readers, window: { from: Date; to: Date }): OrgEvaluation {
@@ -138,11 +140,21 @@ export function evaluateOrg(incidents: Incident[], r: Readers, window: { from: D
     }
     questions[q] = questionFigures(answered.length, right, proposed);
   }
+  const atFiling: OrgEvaluation["atFiling"] = {};
+  for (const i of incidents) {
+    for (const [q, p] of Object.entries(i.pretriage?.proposals ?? {})) {
+      const f = (atFiling[q] ??= { proposed: 0, kept: 0, changed: 0 });
+      f.proposed++;
+      if (p.accepted) f.kept++;
+      else if (p.chosen !== undefined) f.changed++;
+    }
+  }
   return {
     window: { from: window.from.toISOString(), to: window.to.toISOString() },
     incidents: incidents.length,
     confirmed: confirmed.length,
     intent: intentFigures(confirmed.map((c) => caseOf(c.text, c.domain, r))),
     questions,
+    atFiling,
   };
 }

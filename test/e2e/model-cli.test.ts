@@ -10,7 +10,7 @@ import { corpusAvailable } from "../../src/corpus/load.js";
 import { parseIntentModel } from "../../src/domain/intent-model.js";
 import { reroute } from "../../src/domain/incident.js";
 import { RedisIncidentStore } from "../../src/store/redis.js";
-import { makeDraft } from "../support/fixtures.js";
+import { makeDraft, samplePretriage } from "../support/fixtures.js";
 import { runCli } from "../support/cli.js";
 import { startRedis, uniquePrefix, type RedisServer } from "../support/redis.js";
 import { testRoster } from "../support/roster.js";
@@ -103,7 +103,7 @@ describe("on an organisation's own incidents (real Redis)", () => {
     client = new Redis(redis.url);
     const store = new RedisIncidentStore(client, { prefix });
     const now = new Date();
-    for (let i = 0; i < 6; i++) await store.create(makeDraft({ domain: i % 2 ? "safety" : "security", createdAt: new Date(now.getTime() - (i + 1) * 3_600_000) }));
+    for (let i = 0; i < 6; i++) await store.create(makeDraft({ domain: i % 2 ? "safety" : "security", createdAt: new Date(now.getTime() - (i + 1) * 3_600_000), ...(i === 0 ? { pretriage: samplePretriage } : {}) }));
     // A reroute is a correction: the incident filed as safety is confirmed as security.
     const { incident } = await store.create(makeDraft({ domain: "safety", createdAt: new Date(now.getTime() - 7_200_000) }));
     const r = reroute(incident, testRoster(), { platform: "slack", userId: "U0ADA", name: "Ada" }, "it was an injected PDF after all", now);
@@ -121,10 +121,23 @@ describe("on an organisation's own incidents (real Redis)", () => {
     const o = JSON.parse(r.out);
     expect(o).toMatchObject({ incidents: 7, confirmed: 7 });
     expect(o.intent.confusion.security.security + o.intent.confusion.security.safety + o.intent.confusion.security.none).toBe(4);
+    // What was proposed at filing, kept or changed (samplePretriage: intent changed, asset kept ...).
+    expect(o.atFiling).toMatchObject({ intent: { proposed: 1, kept: 0, changed: 1 }, asset: { proposed: 1, kept: 1, changed: 0 } });
     const text = await run(["eval", "--since", "30d"], "", { REDIS_URL: redis.url, QUEUE_PREFIX: prefix });
     expect(text.out).toContain("7 confirmed of 7 incidents");
     expect(text.out).toContain("confusion (rows: confirmed domain; columns: proposed):");
   });
+
+  it.skipIf(!corpusAvailable())("train --org-since adds the organisation's confirmed incidents once there are enough", async () => {
+    const own = uniquePrefix();
+    const store = new RedisIncidentStore(client, { prefix: own });
+    for (let i = 0; i < 22; i++) await store.create(makeDraft({ domain: i % 2 ? "safety" : "security", createdAt: new Date(Date.now() - (i + 1) * 60_000) }));
+    const out = join(dir, "org-model.json");
+    const r = await run(["train", "--org-since", "7d", "--out", out, "--json"], "", { REDIS_URL: redis.url, QUEUE_PREFIX: own });
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ organisationItems: 22 });
+    expect(parseIntentModel(JSON.parse(readFileSync(out, "utf8")), out).model.trainedOn).toMatchObject({ organisationItems: 22 });
+  }, 120_000);
 
   it("train --org-since refuses with too few confirmed incidents", async () => {
     const r = await run(["train", "--org-since", "30d", "--out", join(dir, "org.json")], "", { REDIS_URL: redis.url, QUEUE_PREFIX: prefix });
