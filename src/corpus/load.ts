@@ -2,7 +2,8 @@
 // a folder laid out like ../shared/datasets and labels every incident (src/corpus/labels.ts). This is
 // the only code that reads the collections; training and evaluation take its CorpusItem[].
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { ROOT } from "../config.js";
 import { parse } from "yaml";
 import type { Domain } from "../domain/vocabulary.js";
 import { parseCsv } from "./csv.js";
@@ -34,8 +35,8 @@ export class CorpusError extends Error {
 }
 
 /** The default place of the public collections: ../shared/datasets beside the checkout. */
-export const DEFAULT_CORPUS_DIR = new URL("../../../shared/datasets", import.meta.url).pathname;
-const HAND_LABELS = new URL("../../corpus/hand-labels.yaml", import.meta.url).pathname;
+export const DEFAULT_CORPUS_DIR = resolve(ROOT, "..", "shared", "datasets");
+const HAND_LABELS = join(ROOT, "corpus", "hand-labels.yaml");
 
 export function corpusAvailable(dir = DEFAULT_CORPUS_DIR): boolean {
   return existsSync(join(dir, "aiid", "incidents.csv"));

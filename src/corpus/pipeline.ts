@@ -3,6 +3,8 @@
 // project's hand-written reports as a second, style-different test set. One place decides which
 // item goes where, so `triage train`, `triage eval` and the tests cannot disagree.
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "../config.js";
 import { parse } from "yaml";
 import type { Incident } from "../domain/incident.js";
 import type { TrainItem } from "../domain/intent-train.js";
@@ -81,7 +83,7 @@ export interface HandwrittenReport {
   expect: Record<string, string | string[] | undefined>;
 }
 
-export const HANDWRITTEN_FILE = new URL("../../test/fixtures/reports.yaml", import.meta.url).pathname;
+export const HANDWRITTEN_FILE = join(ROOT, "test", "fixtures", "reports.yaml");
 
 export function loadHandwritten(path = HANDWRITTEN_FILE): HandwrittenReport[] {
   return (parse(readFileSync(path, "utf8")) as { reports: HandwrittenReport[] }).reports;

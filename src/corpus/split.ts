@@ -3,12 +3,14 @@
 // tuning or choosing thresholds. Incidents that a newer export adds (ids not in the file) fall to
 // the same hash rule, so a frozen item never changes sides.
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
+import { ROOT } from "../config.js";
 import { hash32 } from "../domain/intent-train.js";
 import type { CorpusItem } from "./load.js";
 
 export const TEST_SHARE = 0.22;
-export const SPLIT_FILE = new URL("../../corpus/split.json", import.meta.url).pathname;
+export const SPLIT_FILE = join(ROOT, "corpus", "split.json");
 
 export const FrozenSplit = z.strictObject({
   note: z.string(),
