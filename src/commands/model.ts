@@ -74,14 +74,16 @@ export const modelCommands: Record<string, Command> = {
         publicItems: prepared.train.length,
         organisationItems: org,
       };
+      const skipped = prepared.corpus.skipped.length;
       const result = trainIntentModel(items, { ...DEFAULT_TRAIN_OPTIONS, names: prepared.corpus.names }, trainedOn);
       const out = str(values.out) ?? c.MODEL_FILE;
       writeFileSync(out, `${JSON.stringify(result.model)}\n`);
-      const summary = { out: relative(process.cwd(), out) || out, ...result.model.trainedOn, thresholds: result.model.thresholds, features: result.model.features, cv: result.cv };
+      const summary = { out: relative(process.cwd(), out) || out, ...result.model.trainedOn, skipped, thresholds: result.model.thresholds, features: result.model.features, cv: result.cv };
       if (values.json) return print(JSON.stringify(summary));
       return print(
         [
-          `wrote ${summary.out}: ${items.length} incidents (${prepared.train.length} public, ${org} yours), ${security} security`,
+          `wrote ${summary.out}: ${items.length} incidents (${prepared.train.length} public, ${org} yours), ${security} security` +
+            (skipped ? `; ${skipped} public incidents skipped (no label: neither MIT's fields nor a hand label settle them)` : ""),
           `chosen: lambda ${result.model.trainedOn.lambda}, ${JSON.stringify(result.model.features)}; thresholds security ${result.model.thresholds.security}, safety ${result.model.thresholds.safety}`,
           ...result.cv.map((r) => `  cv lambda ${r.lambda} ${JSON.stringify(r.features)}: log loss ${r.logLoss}, accuracy ${r.accuracy}`),
         ].join("\n"),
