@@ -4,6 +4,7 @@
 // frozen test split and the hand-written reports, or on the organisation's confirmed incidents.
 import { writeFileSync } from "node:fs";
 import { relative } from "node:path";
+import { reliabilityChartPng } from "../charts/reliability.js";
 import type { Config } from "../config.js";
 import { CorpusError, DEFAULT_CORPUS_DIR } from "../corpus/load.js";
 import { evaluateCorpus, evaluateOrg, type CorpusEvaluation, type OrgEvaluation } from "../corpus/evaluate.js";
@@ -92,11 +93,13 @@ export const modelCommands: Record<string, Command> = {
   },
   eval: {
     summary: "figures of the current intent reader: on the public corpus's frozen test split, or on your confirmed incidents",
-    usage: "triage eval [--corpus DIR] [--json]   |   triage eval --since 90d [--json]",
+    usage: "triage eval [--corpus DIR] [--json] [--chart FILE.png]   |   triage eval --since 90d [--json]",
     example: "npm run eval   # or: REDIS_URL=redis://localhost:6379 triage eval --since 90d",
-    options: { corpus: { type: "string" }, since: { type: "string" }, json: { type: "boolean" } },
+    options: { corpus: { type: "string" }, since: { type: "string" }, json: { type: "boolean" }, chart: { type: "string" } },
     async run({ values, positionals }, cfg) {
       if (positionals.length) throw new UsageError(`eval takes no arguments, got '${positionals[0]}'`);
+      const chart = str(values.chart);
+      if (chart !== undefined && !/\.png$/i.test(chart)) throw new UsageError(`--chart ${chart}: the file name must end in .png`);
       if (values.since !== undefined && values.corpus !== undefined) throw new UsageError("eval: choose one of --since (your incidents) or --corpus (the public corpus)");
       const c = cfg();
       const defs = loadDefinitions(c);
@@ -105,10 +108,12 @@ export const modelCommands: Record<string, Command> = {
         parseSince(since, new Date());
         const { incidents, from, to } = await orgIncidents(c, since);
         const r = evaluateOrg(incidents, defs, { from, to });
+        if (chart) writeFileSync(chart, reliabilityChartPng(r.intent.reliability, "Reliability, your incidents"));
         return print(values.json ? JSON.stringify(r) : renderOrg(r));
       }
       const prepared = corpusOrExplain(() => prepareCorpus(str(values.corpus) ?? DEFAULT_CORPUS_DIR));
       const r = evaluateCorpus(prepared, loadHandwritten(), defs);
+      if (chart) writeFileSync(chart, reliabilityChartPng(r.frozenTest.reliability, "Reliability, frozen test split"));
       return print(values.json ? JSON.stringify(r) : renderCorpus(r));
     },
   },
