@@ -52,20 +52,20 @@ export const modelCommands: Record<string, Command> = {
       if (positionals.length) throw new UsageError(`train takes no arguments, got '${positionals[0]}' (try --corpus DIR)`);
       const c = cfg();
       const signals = loadSignals(c);
-      const corpusDir = str(values.corpus) ?? DEFAULT_CORPUS_DIR;
-      const prepared = corpusOrExplain(() => prepareCorpus(corpusDir));
-      const items: TrainItem[] = prepared.train.map((i) => toTrainItem(i, signals));
-      let org = 0;
+      // Your own incidents first: a window with too few is the cheaper mistake to report.
+      const own: TrainItem[] = [];
       const orgSince = str(values["org-since"]);
       if (orgSince) {
         const { incidents } = await orgIncidents(c, orgSince);
-        const own = orgItems(incidents, signals).items;
+        own.push(...orgItems(incidents, signals).items);
         if (own.length < MIN_ORG_CONFIRMED) {
           throw new UsageError(`--org-since ${orgSince}: ${own.length} confirmed incidents in the window, at least ${MIN_ORG_CONFIRMED} are needed (widen the window, or train on the public corpus alone)`);
         }
-        items.push(...own);
-        org = own.length;
       }
+      const corpusDir = str(values.corpus) ?? DEFAULT_CORPUS_DIR;
+      const prepared = corpusOrExplain(() => prepareCorpus(corpusDir));
+      const items: TrainItem[] = [...prepared.train.map((i) => toTrainItem(i, signals)), ...own];
+      const org = own.length;
       const security = items.filter((i) => i.y === 1).length;
       if (items.length < MIN_TRAIN_ITEMS || security < MIN_PER_SIDE || items.length - security < MIN_PER_SIDE) {
         throw new UsageError(`${items.length} labelled incidents (${security} security, ${items.length - security} safety): at least ${MIN_TRAIN_ITEMS}, and ${MIN_PER_SIDE} of each, are needed to train`);
