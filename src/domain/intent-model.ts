@@ -105,10 +105,22 @@ export interface Featurised {
   contentWords: number;
 }
 
-/** Content words: ordinary words that are not function words, and at least three letters long. */
+/**
+ * Words of asking, urgency and vagueness: they fill "please help asap, model issue in prod, details to
+ * follow" without saying what happened, so they do not count towards the content floor.
+ */
+const FILLER = new Set(
+  ("please pls plz help asap urgent urgently issue issues problem problems details detail follow follows look looking " +
+    "something anything nothing everything thing things stuff sure maybe not idea weird strange odd broken broke break " +
+    "call ping thread see seen ticket team fyi prod production question questions email emails incident incidents report " +
+    "reports hey thanks thank know think happened happening going went can could would should need needs asap now today " +
+    "acting act working work works wrong bad ai bot model system app tool").split(" "),
+);
+
+/** Content words: ordinary words that say something, neither function words nor filler, three letters or more. */
 export function contentWordCount(tokens: Token[]): number {
   let n = 0;
-  for (const t of tokens) if (t.t.length >= 3 && !t.t.startsWith("<") && !STOP.has(t.t) && /\p{L}/u.test(t.t)) n++;
+  for (const t of tokens) if (t.t.length >= 3 && !t.t.startsWith("<") && !STOP.has(t.t) && !FILLER.has(t.t) && /\p{L}/u.test(t.t)) n++;
   return n;
 }
 

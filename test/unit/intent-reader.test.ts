@@ -10,7 +10,7 @@ import { defs } from "../support/defs.js";
 const read = (text: string) => preTriage(text, defs().signals, defs().intent);
 
 describe("content floor: vague input proposes nothing", () => {
-  const vague = ["help", "FYI", "see thread", "not sure", "it broke", "email", "question", "weird", "urgent!!", "see thread above", "pls look asap", "🤖🔥", "AI incident", "something is wrong"];
+  const vague = ["help", "FYI", "see thread", "not sure", "it broke", "email", "question", "weird", "urgent!!", "see thread above", "pls look asap", "🤖🔥", "AI incident", "something is wrong", "please help asap the AI is broken", "not sure, maybe nothing", "URGENT: model issue in prod, details to follow", "the bot is acting weird"];
   it.each(vague)("%j", (text) => {
     const r = read(text);
     expect(r.inferred).toEqual({});
