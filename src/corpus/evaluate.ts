@@ -32,7 +32,7 @@ export interface QuestionFigures {
 
 export interface CorpusEvaluation {
   model: Record<string, unknown>;
-  frozenTest: IntentFigures & { bySource: Record<string, IntentFigures> };
+  frozenTest: IntentFigures & { bySource: Record<string, IntentFigures>; kinds: Record<string, QuestionFigures> };
   frozenTestLowConfidence: IntentFigures;
   handwritten: IntentFigures & { crossDomain: ReturnType<typeof setF1>; questions: Record<string, QuestionFigures> };
   /** per audit group: hand labels compared with the MIT rule's (random sample; model-guided review of test items) */
@@ -54,11 +54,46 @@ export function evaluateCorpus(p: Prepared, handwritten: HandwrittenReport[], r:
   const sources = [...new Set(p.test.map((i) => i.source))].sort();
   return {
     model: r.intent.model.trainedOn,
-    frozenTest: { ...intentFigures(cases(p.test)), bySource: Object.fromEntries(sources.map((s) => [s, intentFigures(cases(p.test.filter((i) => i.source === s)))])) },
+    frozenTest: {
+      ...intentFigures(cases(p.test)),
+      bySource: Object.fromEntries(sources.map((s) => [s, intentFigures(cases(p.test.filter((i) => i.source === s)))])),
+      kinds: kindFigures(p.test, r),
+    },
     frozenTestLowConfidence: intentFigures(cases(p.testLowConfidence)),
     handwritten: evaluateHandwritten(handwritten, r),
     labelAudit: auditByGroup(p.corpus.audit),
   };
+}
+
+/**
+ * The kind an incident's MIT risk subdomain implies, where it implies one (a rough label: MIT's
+ * subdomains were not made for our kinds, so only the clear correspondences are used).
+ */
+export function derivedKind(i: Pick<CorpusItem, "domain" | "subdomain">): { question: "attackKind" | "failureKind"; value: string } | undefined {
+  const s = i.subdomain ?? "";
+  if (i.domain === "security" && (s.startsWith("4.1") || s.startsWith("4.3"))) return { question: "attackKind", value: "malicious-use" };
+  if (i.domain !== "safety") return undefined;
+  if (s.startsWith("1.1") || s.startsWith("1.3")) return { question: "failureKind", value: "bias" };
+  if (s.startsWith("1.2")) return { question: "failureKind", value: "harmful-output" };
+  if (s.startsWith("3.1")) return { question: "failureKind", value: "hallucination" };
+  return undefined;
+}
+
+/** Attack and failure kinds on the test split, against the labels the MIT subdomains imply. */
+function kindFigures(items: CorpusItem[], r: Readers): Record<string, QuestionFigures> {
+  const tally = new Map<string, { n: number; right: number; proposed: number }>();
+  for (const i of items) {
+    const kind = derivedKind(i);
+    if (!kind) continue;
+    const key = `${kind.question}=${kind.value}`;
+    const t = tally.get(key) ?? { n: 0, right: 0, proposed: 0 };
+    const got = (preTriage(i.text, r.signals, r.intent).inferred as Record<string, { value: unknown } | undefined>)[kind.question];
+    t.n++;
+    if (got) t.proposed++;
+    if (got?.value === kind.value) t.right++;
+    tally.set(key, t);
+  }
+  return Object.fromEntries([...tally].sort().map(([k, t]) => [k, questionFigures(t.n, t.right, t.proposed)]));
 }
 
 function auditByGroup(audit: Prepared["corpus"]["audit"]): CorpusEvaluation["labelAudit"] {

@@ -19,6 +19,8 @@ export interface CorpusItem {
   how: string;
   confidence: "high" | "low";
   url: string;
+  /** MIT's risk subdomain where the source has one: derives kind labels for evaluation (evaluate.ts) */
+  subdomain?: string;
 }
 export interface Corpus {
   items: CorpusItem[];
@@ -72,7 +74,10 @@ export function loadCorpus(dir = DEFAULT_CORPUS_DIR, hand: HandLabel[] = loadHan
     const label = aiidLabel(mit.get(id), handById.get(id));
     if (!label.ok) out.skipped.push({ source: "aiid", id, why: label.why });
     else if (text.length < 20) out.skipped.push({ source: "aiid", id, why: "no description" });
-    else out.items.push({ source: "aiid", id, text, domain: label.domain, how: label.how, confidence: label.confidence, url: `https://incidentdatabase.ai/cite/${id}` });
+    else {
+      const subdomain = mit.get(id)?.subdomain;
+      out.items.push({ source: "aiid", id, text, domain: label.domain, how: label.how, confidence: label.confidence, url: `https://incidentdatabase.ai/cite/${id}`, ...(subdomain ? { subdomain } : {}) });
+    }
   }
   out.names = [...names].sort();
   const audits = new Map(hand.filter((x) => x.audit).map((h) => [`${h.group}:${h.id}`, h]));
