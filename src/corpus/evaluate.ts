@@ -81,19 +81,16 @@ export function derivedKind(i: Pick<CorpusItem, "domain" | "subdomain">): { ques
 
 /** Attack and failure kinds on the test split, against the labels the MIT subdomains imply. */
 function kindFigures(items: CorpusItem[], r: Readers): Record<string, QuestionFigures> {
-  const tally = new Map<string, { n: number; right: number; proposed: number }>();
+  const byKind = new Map<string, { question: string; cases: { expected: string; got: Inferred }[] }>();
   for (const i of items) {
     const kind = derivedKind(i);
     if (!kind) continue;
     const key = `${kind.question}=${kind.value}`;
-    const t = tally.get(key) ?? { n: 0, right: 0, proposed: 0 };
-    const got = (preTriage(i.text, r.signals, r.intent).inferred as Record<string, { value: unknown } | undefined>)[kind.question];
-    t.n++;
-    if (got) t.proposed++;
-    if (got?.value === kind.value) t.right++;
-    tally.set(key, t);
+    const entry = byKind.get(key) ?? { question: kind.question, cases: [] };
+    entry.cases.push({ expected: kind.value, got: preTriage(i.text, r.signals, r.intent).inferred as Inferred });
+    byKind.set(key, entry);
   }
-  return Object.fromEntries([...tally].sort().map(([k, t]) => [k, questionFigures(t.n, t.right, t.proposed)]));
+  return Object.fromEntries([...byKind].sort().map(([k, e]) => [k, scoreQuestion(e.cases, e.question)]));
 }
 
 function auditByGroup(audit: Prepared["corpus"]["audit"]): CorpusEvaluation["labelAudit"] {
@@ -113,19 +110,10 @@ function evaluateHandwritten(reports: HandwrittenReport[], r: Readers): CorpusEv
     predicted: classifyText(x.text, r).crossDomain as string[],
     expected: classify(coreOf(x.expect as Answers), r.flow, r.refs).crossDomain as string[],
   }));
+  const inferred = new Map(reports.map((x) => [x.id, preTriage(x.text, r.signals, r.intent).inferred as Inferred]));
   const questions: Record<string, QuestionFigures> = {};
-  const inferred = new Map(reports.map((x) => [x.id, preTriage(x.text, r.signals, r.intent).inferred as Record<string, { value: string | string[] } | undefined>]));
   for (const q of ["intent", "attackKind", "failureKind", "asset", "ciaLost", "harm"] as const) {
-    const withLabel = reports.filter((x) => x.expect[q] !== undefined);
-    let right = 0;
-    let proposed = 0;
-    for (const x of withLabel) {
-      const got = inferred.get(x.id)?.[q];
-      if (!got) continue;
-      proposed++;
-      if (same(got.value, x.expect[q]!, CONTRACT[q].kind === "many")) right++;
-    }
-    questions[q] = questionFigures(withLabel.length, right, proposed);
+    questions[q] = scoreQuestion(reports.filter((x) => x.expect[q] !== undefined).map((x) => ({ expected: x.expect[q]!, got: inferred.get(x.id)! })), q);
   }
   return { ...intent, crossDomain: setF1(cross), questions };
 }
@@ -135,6 +123,21 @@ function same(a: string | string[], b: string | string[], many: boolean): boolea
   const x = [a].flat().sort();
   const y = [b].flat().sort();
   return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+type Inferred = Record<string, { value: string | string[] } | undefined>;
+
+/** Per question: each case's expected answer against what the reader proposed for it. */
+function scoreQuestion(cases: { expected: string | string[]; got: Inferred }[], q: string): QuestionFigures {
+  let right = 0;
+  let proposed = 0;
+  for (const c of cases) {
+    const got = c.got[q];
+    if (!got) continue;
+    proposed++;
+    if (same(got.value, c.expected, (CONTRACT as Record<string, { kind: string }>)[q]?.kind === "many")) right++;
+  }
+  return questionFigures(cases.length, right, proposed);
 }
 
 function questionFigures(n: number, right: number, proposed: number): QuestionFigures {
@@ -161,19 +164,11 @@ export function evaluateOrg(incidents: Incident[], r: Readers, window: { from: D
     const text = typeof i.answers.description === "string" ? i.answers.description : "";
     return domain && text ? [{ i, domain, text }] : [];
   });
+  const inferred = new Map(confirmed.map((c) => [c.i.id, preTriage(c.text, r.signals, r.intent).inferred as Inferred]));
   const questions: Record<string, QuestionFigures> = {};
-  const inferred = new Map(confirmed.map((c) => [c.i.id, preTriage(c.text, r.signals, r.intent).inferred as Record<string, { value: string | string[] } | undefined>]));
   for (const q of ["attackKind", "failureKind", "asset", "ciaLost", "harm"] as const) {
     const answered = confirmed.filter((c) => c.i.answers[q] !== undefined && c.i.answers[q] !== "");
-    let right = 0;
-    let proposed = 0;
-    for (const c of answered) {
-      const got = inferred.get(c.i.id)?.[q];
-      if (!got) continue;
-      proposed++;
-      if (same(got.value, c.i.answers[q] as string | string[], CONTRACT[q].kind === "many")) right++;
-    }
-    questions[q] = questionFigures(answered.length, right, proposed);
+    questions[q] = scoreQuestion(answered.map((c) => ({ expected: c.i.answers[q] as string | string[], got: inferred.get(c.i.id)! })), q);
   }
   const atFiling: OrgEvaluation["atFiling"] = {};
   for (const i of incidents) {
