@@ -160,8 +160,9 @@ export class TriageBot {
     const clean = q?.kind === "text" && typeof value === "string" ? cleanText(value, textLimit(q)) : undefined;
     const r = engine.answer(this.d.flow, conv.state, questionId, clean ? clean.text : value);
     if (!r.ok) return { replies: [notice(r.error, "warning"), ...this.ask(conv)], ...(orSave ? { save: orSave } : {}) };
-    const state = questionId === "description" ? await this.withSuggestions(r.state, String(r.state.answers.description)) : r.state;
-    const next = await this.advance(clean ? withNotes(conv, questionId, clean.hits) : conv, state);
+    const read = questionId === "description" ? await this.withSuggestions(r.state, String(r.state.answers.description)) : { state: r.state, notes: [] };
+    const advanced = await this.advance(clean ? withNotes(conv, questionId, clean.hits) : conv, read.state);
+    const next = read.notes.length ? { ...advanced, replies: [...read.notes, ...advanced.replies] } : advanced;
     if (!clean?.hits.length) return next;
     // What was taken out and where, never the secret: enough to find the marker in the stored answer.
     this.d.log?.info({ conversationId: conv.id, question: questionId, redacted: clean.hits }, "secrets redacted from an answer");
@@ -187,9 +188,20 @@ export class TriageBot {
     return this.answer(conv, q.id, q.kind === "text" ? text : parseChoice(q, cleanText(text).text));
   }
 
-  private async withSuggestions(state: engine.FlowState, description: string): Promise<engine.FlowState> {
-    const read = this.d.readDescription ?? offlineReader(this.d);
-    return engine.suggest(this.d.flow, state, (await read(description)).inferred);
+  /**
+   * Reads the description into suggestions, and says so when it could not: a responder should know
+   * that an intent question without a suggestion is the bot being careful, not the bot being broken.
+   */
+  private async withSuggestions(state: engine.FlowState, description: string): Promise<{ state: engine.FlowState; notes: Reply[] }> {
+    const read = await (this.d.readDescription ?? offlineReader(this.d))(description);
+    const next = engine.suggest(this.d.flow, state, read.inferred);
+    const notes: Reply[] = [];
+    if (read.pSecurity === undefined && !Object.keys(read.inferred).length) {
+      notes.push(notice("Your description is short, so I have nothing to suggest from it: I'll ask each question."));
+    } else if (!read.inferred.intent) {
+      notes.push(notice("I can't tell yet from your description whether someone did this on purpose, so I'll ask."));
+    }
+    return { state: next, notes };
   }
 
   /**

@@ -56,6 +56,16 @@ describe("triage conversation", () => {
     expect(stored?.timeline.map((e) => e.type)).toEqual(["created", "routed", "delivered", "delivered", "cross-domain-noted"]);
   });
 
+  it("says so when the description gave nothing to suggest, or not the intent", async () => {
+    const notes = (r: Reply[]) => r.filter((x) => x.kind === "notice").map((x) => (x as Extract<Reply, { kind: "notice" }>).text);
+    const thin = setup();
+    expect(notes(await thin.say({ kind: "start", text: "URGENT model issue, details to follow" }))).toEqual([expect.stringContaining("nothing to suggest from it")]);
+    const unsure = setup();
+    const r = await unsure.say({ kind: "start", text: "The assistant started quoting a competitor's price list to customers on the pricing page" });
+    expect(current(r).kind).not.toBe("text-prompt");
+    expect(notes(r)).toEqual([expect.stringContaining("can't tell yet from your description whether someone did this on purpose")]);
+  });
+
   it("a stale or double-clicked answer changes nothing and files nothing twice", async () => {
     const { app, say } = setup();
     const first = current(await say({ kind: "start" }));
