@@ -1,27 +1,16 @@
 #!/usr/bin/env node
 // `triage`: the console bot and one-shot commands. Bad usage prints one line on stderr and exits 2.
 import { readFileSync } from "node:fs";
-import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
-import { ConsoleNotifier } from "../adapters/console/notifier.js";
-import { runConsoleChat } from "../adapters/console/chat.js";
-import { createEmbeddedApp } from "./app.js";
 import { classifyText, replay } from "./bot/oneshot.js";
-import { SUMMARY_PERIODS } from "./bot/summaries.js";
-import { renderSummaryText } from "./bot/summary-text.js";
-import { startEmbeddedDigest } from "./digest/runner.js";
-import { loadConfig, type Config } from "./config.js";
+import { loadConfig } from "./config.js";
 import { loadDefinitions } from "./definitions.js";
-import { createLogger, type Logger } from "./log.js";
-import { NotifierRouter } from "./tickets/notifier.js";
-import { WebhookNotifier } from "./tickets/webhook-notifier.js";
 import { UsageError, print, type Command } from "./commands/command.js";
 import { summaryCommands } from "./commands/summary.js";
 import { opsCommands } from "./commands/ops.js";
 import { modelCommands } from "./commands/model.js";
 import { classifyCommand } from "./commands/classify.js";
 import { slackConfigured, teamsConfigured } from "./config.js";
-import { startWorker } from "./runtime.js";
 
 export { UsageError };
 
@@ -35,7 +24,7 @@ const commands: Record<string, Command> = {
     options: {},
     async run(a, cfg) {
       const c = cfg();
-      if (!c.REDIS_URL && !slackConfigured(c) && !teamsConfigured(c)) return chat(c);
+      if (!c.REDIS_URL && !slackConfigured(c) && !teamsConfigured(c)) return (await import("./commands/chat.js")).chat(c);
       return opsCommands.web!.run(a, () => c);
     },
   },
@@ -44,7 +33,7 @@ const commands: Record<string, Command> = {
     usage: "triage chat",
     example: "printf 'the bot leaked its system prompt\\ny\\n...' | triage chat",
     options: {},
-    run: (_a, cfg) => chat(cfg()),
+    run: async (_a, cfg) => (await import("./commands/chat.js")).chat(cfg()),
   },
   classify: classifyCommand,
   replay: {
@@ -78,62 +67,6 @@ const commands: Record<string, Command> = {
     },
   },
 };
-
-async function chat(cfg: Config): Promise<number> {
-  const log = createLogger(cfg.LOG_LEVEL === "info" ? "warn" : cfg.LOG_LEVEL);
-  const notifier = new ConsoleNotifier(process.stdout);
-  const { app, stop, settle } = cfg.REDIS_URL ? await durableChat({ ...cfg, REDIS_URL: cfg.REDIS_URL }, log, notifier) : embeddedChat(cfg, log, notifier);
-  const name = safeUser();
-  await runConsoleChat({
-    bot: app.bot,
-    input: process.stdin,
-    output: process.stdout,
-    user: { platform: "console", userId: name, name },
-    settle,
-    // Whoever holds the terminal holds the data already: the console does not ask for a manager.
-    summary: async (period, domain) => renderSummaryText(await app.summaries.build(app.clock.now(), SUMMARY_PERIODS[period], domain)),
-  });
-  await stop();
-  return 0;
-}
-
-/** The default: everything in this process, in memory. */
-function embeddedChat(cfg: Config, log: Logger, notifier: ConsoleNotifier) {
-  const app = createEmbeddedApp(cfg, { notifier, log });
-  const digest = startEmbeddedDigest({ app, log, send: (d) => notifier.postDigest(d) });
-  process.stdout.write("Embedded mode: in-memory store and queue, nothing is kept after exit (set REDIS_URL for durable storage).\n");
-  return {
-    app,
-    settle: () => app.idle(),
-    async stop() {
-      await digest.stop();
-      await app.idle();
-      await app.close();
-    },
-  };
-}
-
-/** With REDIS_URL: the same chat on the durable store, with ticket workers in this process. */
-async function durableChat(cfg: Config & { REDIS_URL: string }, log: Logger, notifier: ConsoleNotifier) {
-  const routed = new NotifierRouter([notifier, new WebhookNotifier()]);
-  const worker = await startWorker(cfg, log, routed);
-  process.stdout.write(`Durable mode: Redis at ${new URL(cfg.REDIS_URL).host}, ticket workers in this process.\n`);
-  // A filed incident's ticket is out once nothing is left undelivered (or after a few seconds).
-  const settle = async () => {
-    for (let i = 0; i < 50 && (await worker.app.incidents.undelivered(new Date(Date.now() + 60_000))).length; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  return { app: worker.app, settle, stop: () => worker.stop() };
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username || "console";
-  } catch {
-    return "console";
-  }
-}
 
 function help(): string {
   const rows = Object.entries({ ...commands, ...opsCommands, ...summaryCommands, ...modelCommands }).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);

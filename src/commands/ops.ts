@@ -1,11 +1,8 @@
-// Operator commands: run the processes, and list or replay tickets that ran out of retries.
-import { createRedisApp } from "../app.js";
+// Operator commands: run the processes, and list or replay tickets that ran out of retries. The
+// process code (Bolt, botbuilder, BullMQ) is imported when a command runs, not when the CLI starts:
+// `triage classify` must not pay for the platform SDKs.
 import type { Config } from "../config.js";
 import { createLogger } from "../log.js";
-import { serve } from "../serve.js";
-import { NotifierRouter } from "../tickets/notifier.js";
-import { onShutdown, startWorker, defaultNotifier } from "../runtime.js";
-import { platformAdapters } from "../platforms.js";
 import { UsageError, print, type Command } from "./command.js";
 
 function needRedis(cfg: Config, what: string): Config & { REDIS_URL: string } {
@@ -25,6 +22,7 @@ export const opsCommands: Record<string, Command> = {
     async run(_a, cfg) {
       const c = needRedis(cfg(), "triage worker");
       const log = createLogger(c.LOG_LEVEL);
+      const [{ onShutdown, startWorker, defaultNotifier }, { platformAdapters }] = await Promise.all([import("../runtime.js"), import("../platforms.js")]);
       const w = await startWorker(c, log, defaultNotifier((await platformAdapters(c, log)).notifiers, log));
       onShutdown(w.stop, log);
       return forever();
@@ -38,6 +36,7 @@ export const opsCommands: Record<string, Command> = {
     async run(_a, cfg) {
       const c = cfg();
       const log = createLogger(c.LOG_LEVEL);
+      const [{ serve }, { onShutdown }] = await Promise.all([import("../serve.js"), import("../runtime.js")]);
       const s = await serve(c, log);
       onShutdown(s.stop, log);
       return forever();
@@ -55,6 +54,7 @@ export const opsCommands: Record<string, Command> = {
       if (sub === "failed" && id) throw new UsageError("tickets failed takes no arguments");
       const c = needRedis(cfg(), `triage tickets ${sub}`);
       const log = createLogger("warn");
+      const [{ createRedisApp }, { NotifierRouter }] = await Promise.all([import("../app.js"), import("../tickets/notifier.js")]);
       const app = createRedisApp(c, { notifier: new NotifierRouter([]), log });
       try {
         if (sub === "replay") {

@@ -2,7 +2,6 @@
 // Redis when REDIS_URL is set, else the embedded in-memory one (empty in a new process). The report
 // logic takes its store as a parameter (ReportIO) so tests run it without a process or Redis.
 import { writeFileSync } from "node:fs";
-import { createEmbeddedApp, createRedisApp } from "../app.js";
 import type { Summaries } from "../bot/summaries.js";
 import { renderSummaryText } from "../bot/summary-text.js";
 import { incidentsChartPng, incidentsChartText } from "../charts/incidents.js";
@@ -13,7 +12,6 @@ import { DOMAINS, SEVERITIES, type Summary } from "../domain/summary.js";
 import type { Domain } from "../domain/vocabulary.js";
 import { createLogger } from "../log.js";
 import type { IncidentStore } from "../store/types.js";
-import { NotifierRouter } from "../tickets/notifier.js";
 import { UsageError, type Command } from "./command.js";
 
 const DAY_MS = 86_400_000;
@@ -171,6 +169,8 @@ export function incidentsCsv(incidents: Incident[]): string {
 /** Opens the configured store for one command and closes it after, whatever happens. */
 export async function withStore(cfg: Config, run: (io: ReportIO) => Promise<number>): Promise<number> {
   const log = createLogger(cfg.LOG_LEVEL === "info" ? "warn" : cfg.LOG_LEVEL);
+  // Imported here, not at the top: the store and queue code is only for commands that read the store.
+  const [{ createEmbeddedApp, createRedisApp }, { NotifierRouter }] = await Promise.all([import("../app.js"), import("../tickets/notifier.js")]);
   const opts = { notifier: new NotifierRouter([]), log };
   const err = (t: string) => process.stderr.write(`${t}\n`);
   if (!cfg.REDIS_URL) err("triage: REDIS_URL is not set: reading the embedded in-memory store, which is empty in a new process.");
