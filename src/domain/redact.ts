@@ -3,6 +3,7 @@
 // passed through redact() where it enters the bot, so the rest only ever sees `[REDACTED:kind]`.
 // Pure and total: never throws, never returns the secret, and redact(redact(x)) === redact(x).
 import { z } from "zod";
+import { stripInvisible } from "./invisible.js";
 
 export const SecretKind = z.enum([
   "private-key",
@@ -254,9 +255,14 @@ export interface Redacted {
   hits: RedactionHit[];
 }
 
-/** Replaces every secret found by `[REDACTED:kind]`; repeats until nothing new is found (at most 4 passes). */
+/**
+ * Replaces every secret found by `[REDACTED:kind]`; repeats until nothing new is found (at most 4
+ * passes). Bidi controls and zero-width characters are removed first (src/domain/invisible.ts).
+ */
 export function redact(input: string): Redacted {
-  let state = { text: typeof input === "string" ? input : "", ours: [] as number[] };
+  // Invisible characters first: a zero-width space inside a key hides it from every rule (and a
+  // renderer that drops it would show the key whole), and a stored title must not read backwards.
+  let state = { text: typeof input === "string" ? stripInvisible(input) : "", ours: [] as number[] };
   for (let i = 0; i < 4; i++) {
     const next = pass(state.text, state.ours);
     state = next;
