@@ -20,5 +20,5 @@ export function messageText(s: string): string {
   return unlink(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** For notification previews (an activity's `summary`): shown as plain text, only the controls go. */
-export const preview = (s: string): string => stripInvisible(s);
+/** For notification previews (an activity's `summary`): plain text, so only the controls and link syntax go. */
+export const preview = (s: string): string => unlink(s);
