@@ -1,5 +1,9 @@
-// Structured JSON logs (pino). Secrets never reach a log line: known credential fields are redacted.
+// Structured JSON logs (pino). Secrets never reach a log line: known credential fields are censored,
+// and every string logged (the message, and string values of the logged object, also what Bolt and
+// the Web API client log at debug, which includes raw event bodies with what people typed) passes
+// through the same redaction as stored text. A description field is never logged at all.
 import { pino } from "pino";
+import { redact } from "./domain/redact.js";
 
 export type Logger = pino.Logger;
 
@@ -9,12 +13,30 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? "info", de
       level,
       base: { service: "ai-incident-triage" },
       redact: {
-        paths: ["token", "*.token", "password", "*.password", "secret", "*.secret", "authorization", "*.authorization", "headers.authorization", "req.headers.authorization"],
+        paths: [
+          ...["token", "password", "secret", "authorization", "description"].flatMap((k) => [k, `*.${k}`]),
+          "headers.authorization",
+          "req.headers.authorization",
+        ],
         censor: "[redacted]",
+      },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => scrub(a, 0)) as Parameters<typeof method>);
+        },
       },
     },
     destination ?? pino.destination(2),
   );
+}
+
+/** Strings redacted; arrays and plain objects walked a few levels deep; anything else (errors) as is. */
+function scrub(value: unknown, depth: number): unknown {
+  if (typeof value === "string") return value.length > 8 ? redact(value).text : value;
+  if (depth >= 4 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, depth + 1)]));
 }
 
 /** For tests and one-shot commands: drops everything. */

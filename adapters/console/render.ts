@@ -1,12 +1,15 @@
-// Terminal rendering of the bot's replies and of tickets posted to console "channels".
+// Terminal rendering of the bot's replies and of tickets posted to console "channels". Everything
+// printed goes through terminal(): reporter text must not move the cursor, recolour or retitle the
+// terminal (escape sequences), nor reorder or hide what is shown (bidi and zero-width characters).
 import type { Reply } from "../../src/bot/reply.js";
+import { stripInvisible } from "../../src/domain/invisible.js";
 import { renderSummaryText } from "../../src/bot/summary-text.js";
 import { redactedCount, type Incident } from "../../src/domain/incident.js";
 import type { Outbound } from "../../src/tickets/notifier.js";
 
 const pct = (c: number) => `${Math.round(c * 100)}%`;
 
-export function renderReply(r: Reply): string {
+function replyText(r: Reply): string {
   switch (r.kind) {
     case "notice":
       return `${r.level === "info" ? "ℹ" : "⚠"} ${r.text}`;
@@ -49,7 +52,7 @@ export function renderReply(r: Reply): string {
   }
 }
 
-export function renderResult(i: Incident, duplicate = false, joined = false): string {
+function resultText(i: Incident, duplicate = false, joined = false): string {
   const c = i.classification;
   const lines = [
     `${joined ? "Joined" : duplicate ? "Already filed" : "Filed"} ${i.id}: ${c.severity} ${c.primary}${c.provisional ? " (provisional: intent unknown, security until ruled out)" : ""}`,
@@ -61,7 +64,7 @@ export function renderResult(i: Incident, duplicate = false, joined = false): st
   return lines.join("\n");
 }
 
-export function renderOutbound(m: Outbound): string {
+function outboundText(m: Outbound): string {
   const i = m.incident;
   const head = `[${m.to.address}] ${i.id} ${i.classification.severity} ${i.classification.primary}: ${i.title}`;
   switch (m.kind) {
@@ -86,3 +89,10 @@ export function ticketNotes(i: Incident): string {
     joined ? `; ${joined} more ${joined === 1 ? "report" : "reports"} joined` : "",
   ].join("");
 }
+
+/** Control characters other than newline and tab (C0, DEL, C1: ESC starts terminal sequences), and invisible ones. */
+const terminal = (s: string) => stripInvisible(s).replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, "");
+
+export const renderReply = (r: Reply): string => terminal(replyText(r));
+export const renderResult = (i: Incident, duplicate = false, joined = false): string => terminal(resultText(i, duplicate, joined));
+export const renderOutbound = (m: Outbound): string => terminal(outboundText(m));

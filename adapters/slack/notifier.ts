@@ -60,7 +60,7 @@ export class SlackNotifier implements Notifier {
     const channel = d.to.address;
     try {
       if (d.png && (await this.uploadDigestChart(d.png, d.text, channel))) return;
-      await this.client.chat.postMessage({ channel, text: d.text, mrkdwn: true, unfurl_links: false });
+      await this.client.chat.postMessage({ channel, text: esc(d.text), mrkdwn: true, unfurl_links: false });
     } catch (err) {
       throw toDeliveryError(err, `digest to ${channel}`);
     }
@@ -69,7 +69,7 @@ export class SlackNotifier implements Notifier {
   /** true if the chart went out with the text; false to fall back to text. Rate limits are rethrown. */
   private async uploadDigestChart(png: Buffer, text: string, channel: string): Promise<boolean> {
     try {
-      await this.client.files.uploadV2({ channel_id: channel, file: png, filename: "incidents.png", title: "Incidents per day", initial_comment: text });
+      await this.client.files.uploadV2({ channel_id: channel, file: png, filename: "incidents.png", title: "Incidents per day", initial_comment: esc(text) });
       return true;
     } catch (err) {
       const e = err as { code?: string; data?: { error?: string }; message?: string };

@@ -9,6 +9,7 @@ import type { Notifier, Outbound, SentRef } from "../../src/tickets/notifier.js"
 import { DeliveryError } from "../../src/tickets/notifier.js";
 import { botAccountId, cloudAdapter, type TeamsConfig } from "./auth.js";
 import { cardActivity, crossDomainCard, pageCard, ticketCard } from "./cards/index.js";
+import { messageText, preview } from "./cards/inert.js";
 import { channelPostLink, decodeRef, encodeRef, toDeliveryError, withoutClientRetries, type Connector } from "./connector.js";
 import { ticketView } from "./ticket-view.js";
 
@@ -46,7 +47,7 @@ export class TeamsNotifier implements Notifier {
     switch (m.kind) {
       case "ticket": {
         const view = { ...ticketView(i, i.routeCount, this.o.roster), oncall: { name: m.oncall.name, level: m.level } };
-        return this.post(m.to.address, cardActivity(ticketCard(view), `${i.id} ${i.classification.severity} ${i.routing.domain}: ${i.title}`));
+        return this.post(m.to.address, cardActivity(ticketCard(view), preview(`${i.id} ${i.classification.severity} ${i.routing.domain}: ${i.title}`)));
       }
       case "cross-domain":
         return this.post(m.to.address, cardActivity(crossDomainCard(i, m.domain, ticketLink(i)), `FYI ${i.id} affects ${m.domain}`));
@@ -62,7 +63,7 @@ export class TeamsNotifier implements Notifier {
     const place = { serviceUrl: d.to.serviceUrl ?? this.o.serviceUrl ?? DEFAULT_SERVICE_URL, ...(d.to.tenantId ? { tenantId: d.to.tenantId } : {}) };
     // Teams shows an inline image attachment given as a data URL: the chart goes with the text.
     const image = d.png ? [{ contentType: "image/png", contentUrl: `data:image/png;base64,${d.png.toString("base64")}`, name: "incidents.png" }] : [];
-    const activity = { type: "message", textFormat: "markdown", text: d.text.replace(/\*([^*\n]+)\*/g, "**$1**"), attachments: image };
+    const activity = { type: "message", textFormat: "markdown", text: messageText(d.text).replace(/\*([^*\n]+)\*/g, "**$1**"), attachments: image };
     await this.call(place, async (c) => void (await c.conversations.sendToConversation(d.to.address, activity)));
   }
 
@@ -101,10 +102,10 @@ export class TeamsNotifier implements Notifier {
     const posted = ticketRef(i, channel);
     const place = this.channelPlace(channel);
     return this.call(place, async (c) => {
-      if (!posted) return { ref: encodeRef(channel, required((await c.conversations.sendToConversation(channel, { type: "message", text })).id)) };
+      if (!posted) return { ref: encodeRef(channel, required((await c.conversations.sendToConversation(channel, { type: "message", text: messageText(text) })).id)) };
       const card = cardActivity(ticketCard(ticketView(i, posted.route, this.o.roster)));
       await c.conversations.updateActivity(posted.conversationId, posted.activityId, { ...card, id: posted.activityId });
-      const reply = await c.conversations.replyToActivity(posted.conversationId, posted.activityId, { type: "message", text });
+      const reply = await c.conversations.replyToActivity(posted.conversationId, posted.activityId, { type: "message", text: messageText(text) });
       return { ref: encodeRef(posted.conversationId, required(reply.id)) };
     });
   }

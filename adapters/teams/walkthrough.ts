@@ -7,6 +7,7 @@ import { notice, type Reply } from "../../src/bot/reply.js";
 import { redact } from "../../src/domain/redact.js";
 import { botAccountId, type TeamsConfig } from "./auth.js";
 import { answeredCard, cardActivity, renderReply } from "./cards/index.js";
+import { messageText } from "./cards/inert.js";
 import { NONE_VALUE } from "./cards/question.js";
 import { connectorOf } from "./connector.js";
 import type { Who } from "./identity.js";
@@ -68,7 +69,7 @@ export class Walkthrough {
     }
     const replies = await this.app.bot.handle({ key: who.key, user: who.actor, input: { kind: "start", text } });
     for (const r of replies) await connector.conversations.sendToConversation(id, cardActivity(renderReply(r)));
-    await ctx.sendActivity(`${who.actor.name ?? "Thanks"}, I have sent you a private chat to walk through this incident.`);
+    await ctx.sendActivity(`${messageText(who.actor.name ?? "Thanks")}, I have sent you a private chat to walk through this incident.`);
   }
 
   private toInput(data: StepData, inputs: Inputs): Input | { error: string } {

@@ -11,6 +11,7 @@ import { offlineReader, type ReadDescription } from "../pretriage/read-descripti
 import type { Conversation, ConversationStore } from "../store/types.js";
 import { Filing, type FilingDeps, type TicketDispatcher } from "./filing.js";
 import { cleanText, redactionNotice, textLimit, withNotes } from "./intake.js";
+import { keepFirst } from "./long-text.js";
 import { notice, type Reply, type SuggestionView } from "./reply.js";
 
 export type { TicketDispatcher };
@@ -67,6 +68,13 @@ export class TriageBot {
 
   /** Like handle(), and says whether the walk-through moved on (adapters update the clicked message then). */
   async handleTurn(turn: Turn): Promise<{ replies: Reply[]; moved: boolean }> {
+    // Typed text over the limit is cut here, for every platform, and the reporter is told.
+    const long = keepFirst(turn.input);
+    const result = await this.runTurn({ ...turn, input: long.input });
+    return long.notice && result.moved ? { ...result, replies: [long.notice, ...result.replies] } : result;
+  }
+
+  private async runTurn(turn: Turn): Promise<{ replies: Reply[]; moved: boolean }> {
     for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
       const current = await this.d.conversations.get(turn.key);
       const outcome = await this.step(turn, current);

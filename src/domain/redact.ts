@@ -3,6 +3,7 @@
 // passed through redact() where it enters the bot, so the rest only ever sees `[REDACTED:kind]`.
 // Pure and total: never throws, never returns the secret, and redact(redact(x)) === redact(x).
 import { z } from "zod";
+import { stripInvisible } from "./invisible.js";
 
 export const SecretKind = z.enum([
   "private-key",
@@ -74,15 +75,38 @@ interface Rule {
 }
 
 const PLACEHOLDER = /^(?:\*+|x{3,}|\.{3}|<[^>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%[A-Za-z_]+%|\{\{[^}]*\}\}|true|false|null|none|nil|undefined|redacted|changeme|yes|no)$/i;
-const notPlaceholder = (v: string) => !PLACEHOLDER.test(unquote(v));
+// Code compares with placeholders too: `if (password == null)`.
+const notPlaceholder = (v: string) => !PLACEHOLDER.test(unquote(v).replace(/[)\]}]+$/, ""));
 const credentialLike = (v: string) => v.length >= 6 && /\d|[_\-/+=]/.test(v);
+/**
+ * A value: double- or single-quoted (backslash escapes inside, to the closing quote or the end of the
+ * line, so a value cut off mid-quote is still taken), or unquoted up to a space, quote, comma or ';'.
+ */
+const VALUE = /"(?:[^"\\\n]|\\.){1,300}(?:"|(?=\n)|$)|'(?:[^'\\\n]|\\.){1,300}(?:'|(?=\n)|$)|[^\s"',;]{1,300}/;
+/** After a keyword: an optional closing quote, the operator (group 1), then the value (group 2). */
+const ASSIGN = new RegExp(`["']?\\s*(=>|:=|===?(?!=)|[:=](?![=>]))\\s*(${VALUE.source})`);
+const decode64 = (v: string) => {
+  try {
+    return atob(v);
+  } catch {
+    return "";
+  }
+};
 const unquote = (v: string) => (/^(["']).*\1$/s.test(v) && v.length >= 2 ? v.slice(1, -1) : v);
 
 // First in the list wins when two rules claim overlapping text (the union is redacted either way).
 const RULES: Rule[] = [
   { kind: "private-key", re: /-----BEGIN (?:[A-Z0-9]+ ){0,4}PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z0-9]+ ){0,4}PRIVATE KEY(?: BLOCK)?-----|$)/g },
   { kind: "jwt", re: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g },
-  { kind: "url-password", re: /\b[a-z][a-z0-9+.-]{1,30}:\/\/[^\s:/?#@]{1,256}:([^\s/?#@]{1,256})@/gi, group: 1 },
+  // `scheme://user:pass@host`, also with an empty user (redis://:pass@host) and with '@', ':', '/' or
+  // '#' left unencoded in the password: the password runs to the *last* '@' that a host follows, so no
+  // fragment of it is left after an inner '@'. A port with a path (host:443/@scope/pkg) is not one.
+  {
+    kind: "url-password",
+    re: /\b[a-z][a-z0-9+.-]{1,30}:\/\/([^\s:/?#@"'<>`|]{0,256}):([^\s"<>`]{1,256})@(?=[A-Za-z0-9[_-])/gi,
+    group: 2,
+    accept: (v, m) => m[1] === "" || !/^\d{1,5}(?:[/?#]|$)/.test(v),
+  },
   { kind: "slack-webhook", re: /\bhttps:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/-]{20,}/g },
   { kind: "slack-token", re: /\b(?:xox[abposrce]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,})/g },
   { kind: "github-token", re: /\b(?:(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g },
@@ -98,21 +122,32 @@ const RULES: Rule[] = [
   { kind: "azure-key", re: /[?&]sig=([A-Za-z0-9%+/=]{20,})/g, group: 1 },
   { kind: "azure-client-secret", re: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g },
   { kind: "bearer-token", re: /\bBearer\s+((?=[A-Za-z0-9._~+/-]*\d)[A-Za-z0-9._~+/-]{16,}=*)/g, group: 1 },
-  // Assignments: `password=...`, `"api_key": "..."`, `DB_PASSWORD: ...`. The keyword must end at a
-  // word boundary, so max_tokens=4096 or password_reset=true are left alone.
+  // Assignments: `password=...`, `"api_key": "..."`, `DB_PASSWORD: ...`, `'password' => '...'` (PHP,
+  // Ruby), `:token => "..."`, `pwd := "..."` (Go). The keyword must end at a word boundary, so
+  // max_tokens=4096 or password_reset=true are left alone. `=>` needs a quoted value: unquoted, it is
+  // an arrow function (`token => token.trim()`).
   {
     kind: "password",
-    re: /\b[\w.-]{0,40}?(?:password|passwd|passphrase|pwd)["']?\s*[:=]\s*("[^"\n]{1,200}"|'[^'\n]{1,200}'|[^\s"',;]{1,200})/gi,
-    group: 1,
-    accept: notPlaceholder,
+    re: new RegExp(`\\b[\\w.-]{0,40}?(?:password|passwd|passphrase|pwd)${ASSIGN.source}`, "gi"),
+    group: 2,
+    accept: (v, m) => notPlaceholder(v) && (m[1] !== "=>" || /^["']/.test(v)),
   },
   {
     kind: "secret",
-    re: /\b[\w.-]{0,40}?(?:secret|api[_-]?key|apikey|access[_-]?key|private[_-]?key|token|credentials?)["']?\s*([:=])\s*("[^"\n]{1,300}"|'[^'\n]{1,300}'|[^\s"',;]{1,300})/gi,
+    re: new RegExp(`\\b[\\w.-]{0,40}?(?:secret|api[_-]?key|apikey|access[_-]?key|private[_-]?key|token|credentials?)${ASSIGN.source}`, "gi"),
     group: 2,
     // After a colon, prose is common ("token: the model ..."): an unquoted value must look like one.
-    accept: (v, m) => notPlaceholder(v) && (m[1] === "=" || /^["']/.test(v) || credentialLike(v.replace(/[.!?]+$/, ""))),
+    accept: (v, m) =>
+      notPlaceholder(v) && (/^["']/.test(v) || (m[1] !== "=>" && (m[1] !== ":" || credentialLike(v.replace(/[.!?]+$/, ""))))),
   },
+  // Command-line flags with the value after a space: `--password hunter2`, `--api-key "..."`.
+  { kind: "password", re: new RegExp(`(?<![\\w-])--?(?:password|passwd|pass|pwd)[ \\t]+(${VALUE.source})`, "gi"), group: 1, accept: notPlaceholder },
+  { kind: "secret", re: new RegExp(`(?<![\\w-])--(?:api-key|apikey|token|secret|client-secret)[ \\t]+(${VALUE.source})`, "gi"), group: 1, accept: notPlaceholder },
+  // XML and config elements: <password>...</password>, <ApiKey>...</ApiKey>.
+  { kind: "password", re: /<([\w:.-]{0,40}?(?:password|passwd|pwd))>([^<\n]{1,200})<\/\1>/gi, group: 2, accept: notPlaceholder },
+  { kind: "secret", re: /<([\w:.-]{0,40}?(?:secret|api[_-]?key|apikey|token))>([^<\n]{1,300})<\/\1>/gi, group: 2, accept: notPlaceholder },
+  // HTTP basic auth: the base64 is user:password.
+  { kind: "password", re: /\bBasic\s+([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])/g, group: 1, accept: (v) => /^[\x20-\x7e]+:[\x20-\x7e]+$/.test(decode64(v)) },
 ];
 
 const HASH_PREFIX = /(?:sha1|sha224|sha256|sha384|sha512|md5|blake2b?|sha3)[-:=]$/i;
@@ -220,9 +255,14 @@ export interface Redacted {
   hits: RedactionHit[];
 }
 
-/** Replaces every secret found by `[REDACTED:kind]`; repeats until nothing new is found (at most 4 passes). */
+/**
+ * Replaces every secret found by `[REDACTED:kind]`; repeats until nothing new is found (at most 4
+ * passes). Bidi controls and zero-width characters are removed first (src/domain/invisible.ts).
+ */
 export function redact(input: string): Redacted {
-  let state = { text: typeof input === "string" ? input : "", ours: [] as number[] };
+  // Invisible characters first: a zero-width space inside a key hides it from every rule (and a
+  // renderer that drops it would show the key whole), and a stored title must not read backwards.
+  let state = { text: typeof input === "string" ? stripInvisible(input) : "", ours: [] as number[] };
   for (let i = 0; i < 4; i++) {
     const next = pass(state.text, state.ours);
     state = next;

@@ -20,6 +20,14 @@ afterAll(async () => {
 });
 
 describe("console bot and CLI", () => {
+  it("a typed description over 4,000 characters is cut at a word, and the terminal says so", async () => {
+    const words = Array.from({ length: 700 }, (_, i) => `word${i}`).join(" ");
+    const r = await run(["start"], [`the support bot leaked data ${words} TAILMARKER`, "cancel", "quit"].join("\n"));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/⚠ Your message was 5,\d{3} characters long; only the first 4,000 characters were kept/);
+    expect(r.out).not.toContain("TAILMARKER");
+  });
+
   it("npm start with no configuration triages from piped stdin on the embedded store", async () => {
     const r = await run(["start"], answers);
     expect(r.code).toBe(0);

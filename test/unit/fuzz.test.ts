@@ -205,6 +205,12 @@ const inContext = fc.oneof(
   fc.tuple(fc.constantFrom("postgres://admin:", "redis://default:", "https://bot:"), fc.stringMatching(/^[A-Za-z0-9!$%&*^]{4,30}$/)).map(([pre, pw]) => [pre, pw, "@db.internal:5432/x"] as const),
 );
 const words = fc.string({ unit: "grapheme-ascii", maxLength: 40 });
+/** Passwords in URLs with '@', ':', '/' or '#' left unencoded, and with or without a user name. */
+const urlWithPassword = fc.tuple(
+  fc.constantFrom("postgres://app:", "redis://:", "rediss://:", "mysql://root:", "mongodb+srv://admin:", "amqp://guest:", "jdbc:postgresql://etl:"),
+  fc.stringMatching(/^[A-Za-z][A-Za-z0-9!$%&*^@:/#]{3,29}$/),
+  fc.constantFrom("@db.internal:5432/x", "@cache.internal", "@cluster0.ab1cd.mongodb.net/test?retryWrites=true"),
+);
 
 describe("redaction", () => {
   it("never throws, is idempotent, and grows the text by at most one marker per secret", () => {
@@ -227,6 +233,16 @@ describe("redaction", () => {
         expect(redact(out.text).hits).toEqual([]);
       }),
       runs(1000),
+    );
+  });
+
+  it("takes the whole password out of a URL, up to the '@' before the host, whatever it holds", () => {
+    fc.assert(
+      fc.property(words, urlWithPassword, (before, [pre, secret, host]) => {
+        const out = redact(`${before} ${pre}${secret}${host}`);
+        expect(out.text).toContain(`${pre}[REDACTED:url-password]${host}`);
+      }),
+      runs(500),
     );
   });
 

@@ -2,12 +2,16 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { describeHits, redact } from "../../src/domain/redact.js";
+import { MARKER, describeHits, redact } from "../../src/domain/redact.js";
 
 interface Corpus {
   redact: Array<{ kind: string; secret: string; text: string }>;
   keep: Array<{ why: string; text: string }>;
 }
+/** Pieces of a secret, split where URL and quoting syntax could cut it, that its context does not hold. */
+const fragments = (secret: string, context: string) =>
+  secret.split(/[@:/#'"\\!\s]+/).filter((f) => f.length >= 3 && !context.replace("{{secret}}", "").includes(f));
+
 const corpus = parse(readFileSync(new URL("../fixtures/secrets.yaml", import.meta.url), "utf8")) as Corpus;
 
 describe("redact", () => {
@@ -15,6 +19,9 @@ describe("redact", () => {
     const text = r.text.replace("{{secret}}", r.secret);
     const out = redact(text);
     expect(out.text).not.toContain(r.secret);
+    // Not even a fragment: what follows an inner '@', ':', '/' or '#' of a password is the secret too.
+    const left = out.text.replace(MARKER, "");
+    for (const part of fragments(r.secret, r.text)) expect(left).not.toContain(part);
     expect(out.hits.map((h) => h.kind)).toContain(r.kind);
     // The words around the secret survive, and each hit points at its marker.
     const context = r.text.split("{{secret}}")[0]!.split(/\s+/)[0]!;

@@ -1,14 +1,20 @@
 // Block Kit building blocks with Slack's limits applied in one place, and mrkdwn escaping for any
-// text that came from people (a description with <!channel> must not ping a channel).
+// text that came from people (a description with <!channel> must not ping a channel). The top-level
+// `text` of a message is what notifications, phones and screen readers show: it is escaped the same.
 import type { types } from "@slack/bolt";
+import { stripInvisible } from "../../../src/domain/invisible.js";
 
 export type Block = types.KnownBlock;
 export type Button = types.Button;
 
 export const LIMITS = { blocks: 50, section: 3000, field: 2000, header: 150, button: 75, value: 2000, context: 10, actions: 25, option: 75 };
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-export const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+/**
+ * Text from people, made inert: the three characters Slack's mrkdwn treats as control characters are
+ * escaped (no <!channel>, <@U…> or <https://…|label> of theirs works), and bidi and zero-width
+ * characters are dropped (records stored before intake removed them, and names, still hold them).
+ */
+export const esc = (s: string) => stripInvisible(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** Cuts to `max` characters without leaving half an escape sequence behind. */
 export function clip(s: string, max: number): string {

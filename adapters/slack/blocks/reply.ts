@@ -19,17 +19,17 @@ export function noticeText(r: Extract<Reply, { kind: "notice" }>): string {
 export function renderReply(r: Reply): SlackMessage {
   switch (r.kind) {
     case "question":
-      return { text: r.prompt, blocks: capped(questionBlocks(r)) };
+      return { text: esc(r.prompt), blocks: capped(questionBlocks(r)) };
     case "text-prompt":
-      return { text: r.prompt, blocks: capped(textPromptBlocks(r)) };
+      return { text: esc(r.prompt), blocks: capped(textPromptBlocks(r)) };
     case "confirm-inferred":
       return { text: "Please confirm the suggested answers", blocks: capped(confirmBlocks(r)) };
     case "duplicate":
       return { text: `This looks like ${r.incident.id}`, blocks: capped(duplicateBlocks(r)) };
     case "notice":
-      return { text: r.text, blocks: [section(noticeText(r))] };
+      return { text: esc(r.text), blocks: [section(noticeText(r))] };
     case "summary":
-      return { text: `Incident summary, last ${r.summary.window.days} days`, blocks: [header("Incident summary"), ...sections(renderSummaryText(r.summary).split("\n"), 20)] };
+      return { text: `Incident summary, last ${r.summary.window.days} days`, blocks: [header("Incident summary"), ...sections(esc(renderSummaryText(r.summary)).split("\n"), 20)] };
     case "triage-result": {
       const head = r.joined ? "Joined" : r.duplicate ? "Already filed" : "Filed";
       return { text: `${head} ${r.incident.id}`, blocks: capped(resultBlocks(r.incident, r.duplicate, r.joined)) };
@@ -75,5 +75,5 @@ export function resultBlocks(i: Incident, duplicate: boolean, joined = false): B
 
 /** A walk-through message once answered: the question and the answer, no live buttons. */
 export function answeredBlocks(prompt: string, answer: string): SlackMessage {
-  return { text: `${prompt}: ${answer}`, blocks: [section(`*${esc(prompt)}*`), context(`:white_check_mark: ${esc(answer)}`)] };
+  return { text: `${esc(prompt)}: ${esc(answer)}`, blocks: [section(`*${esc(prompt)}*`), context(`:white_check_mark: ${esc(answer)}`)] };
 }

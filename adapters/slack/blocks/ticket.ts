@@ -92,4 +92,5 @@ function ticketButtons(i: Incident) {
   ];
 }
 
-export const ticketText = (i: Incident) => `${i.classification.severity} AI ${i.classification.primary} incident ${i.id}: ${i.title}`;
+/** The message's top-level text: what notifications, phones and screen readers show. Escaped like the card. */
+export const ticketText = (i: Incident) => `${i.classification.severity} AI ${i.classification.primary} incident ${i.id}: ${esc(i.title)}`;

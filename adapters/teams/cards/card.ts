@@ -1,6 +1,7 @@
 // Adaptive Card building blocks, schema 1.5 (what Teams renders). Only the elements we use are typed,
 // so a renderer cannot reach for one Teams would not show.
 import type { SubmitData } from "../submit.js";
+import { plain } from "./inert.js";
 
 export const CARD_VERSION = "1.5";
 export const CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json";
@@ -104,7 +105,8 @@ export const facts = (rows: Array<[string, string]>): FactSet => ({
   type: "FactSet",
   facts: rows.filter(([, v]) => v !== "").map(([title, value]) => ({ title: clip(title, LIMIT.label), value: clip(value, LIMIT.line) })),
 });
-export const bullets = (lines: string[]): TextBlock => text(lines.map((l) => `- ${clip(l, LIMIT.line)}`).join("\n"));
+/** A Markdown list of lines that are never Markdown themselves (rationale quotes what people typed). */
+export const bullets = (lines: string[]): TextBlock => text(lines.map((l) => `- ${plain(clip(l, LIMIT.line))}`).join("\n"));
 export const submit = (title: string, data: SubmitData, style?: SubmitAction["style"]): SubmitAction => ({
   type: "Action.Submit",
   title: clip(title, LIMIT.label),

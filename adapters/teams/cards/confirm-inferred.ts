@@ -2,6 +2,7 @@
 // Keep / Change of its own; Keep all takes the rest. Changing one asks only that question.
 import type { Reply } from "../../../src/bot/reply.js";
 import { card, clip, pct, submit, subtle, text, type AdaptiveCard, type Element } from "./card.js";
+import { plain } from "./inert.js";
 import { navigation, progressLine } from "./step.js";
 
 export function confirmInferredCard(r: Extract<Reply, { kind: "confirm-inferred" }>): AdaptiveCard {
@@ -11,7 +12,7 @@ export function confirmInferredCard(r: Extract<Reply, { kind: "confirm-inferred"
     text("From your description I suggest these answers. Keep the right ones; change a wrong one and only that question is asked.", { weight: "bolder" }),
   ];
   for (const it of r.items) {
-    const evidence = it.evidence.length ? `from "${it.evidence.map((e) => clip(e, 80)).join('", "')}"` : "no quoted evidence";
+    const evidence = it.evidence.length ? `from "${it.evidence.map((e) => plain(clip(e, 80))).join('", "')}"` : "no quoted evidence";
     const questionId = it.questionId;
     // The card has no inputs, so these submits have nothing for Teams to validate.
     const buttons = [

@@ -1,6 +1,7 @@
 // "This looks like INC-2026-0042": join the open incident (nobody is paged again) or file a new one.
 import type { Reply } from "../../../src/bot/reply.js";
 import { LIMIT, card, clip, facts, submit, text, type AdaptiveCard } from "./card.js";
+import { plain } from "./inert.js";
 import { navigation } from "./step.js";
 
 export function duplicateCard(r: Extract<Reply, { kind: "duplicate" }>): AdaptiveCard {
@@ -9,7 +10,7 @@ export function duplicateCard(r: Extract<Reply, { kind: "duplicate" }>): Adaptiv
   return card(
     [
       text(`This looks like ${d.id}, already reported`, { weight: "bolder" }),
-      text(`> ${clip(d.title, LIMIT.title)}`),
+      text(`> ${plain(clip(d.title, LIMIT.title))}`),
       facts([
         ["Incident", `${d.id} · ${d.severity} · AI ${d.primary}`],
         ["Status", d.status],

@@ -3,6 +3,7 @@
 import type { Reply } from "../../../src/bot/reply.js";
 import { INPUT } from "../submit.js";
 import { LIMIT, card, clip, pct, submit, subtle, text, type AdaptiveCard, type Element } from "./card.js";
+import { plain } from "./inert.js";
 import { navigation, progressLine } from "./step.js";
 
 type Question = Extract<Reply, { kind: "question" }>;
@@ -15,7 +16,7 @@ export function questionCard(q: Question): AdaptiveCard {
   const body: Element[] = [progressLine(q.progress), text(q.prompt, { weight: "bolder" })];
   if (q.help) body.push(subtle(q.help));
   if (q.suggestion) {
-    const from = q.suggestion.evidence.length ? `, from "${q.suggestion.evidence.join('", "')}"` : "";
+    const from = q.suggestion.evidence.length ? `, from "${q.suggestion.evidence.map(plain).join('", "')}"` : "";
     body.push(text(`Suggested: ${q.suggestion.labels.join(", ") || "none"} (${pct(q.suggestion.confidence)} confident${from})`, { color: "accent", size: "small" }));
   }
   const hints = q.options.filter((o) => o.hint).map((o) => `- **${o.label}**: ${o.hint}`);

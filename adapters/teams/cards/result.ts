@@ -1,12 +1,13 @@
 // The reporter's last card: the incident id, who owns it and why, and where it was routed.
 import type { Incident } from "../../../src/domain/incident.js";
 import { LIMIT, card, clip, heading, subtle, text, type AdaptiveCard } from "./card.js";
+import { plain } from "./inert.js";
 import { classificationFacts, rationale } from "./incident-facts.js";
 
 export function resultCard(i: Incident, duplicate: boolean, joined = false): AdaptiveCard {
   return card([
     heading(`${joined ? "Joined" : duplicate ? "Already filed" : "Filed"} ${i.id}`),
-    subtle(clip(i.title, LIMIT.title)),
+    subtle(plain(clip(i.title, LIMIT.title))),
     classificationFacts(i),
     ...rationale(i),
     text(

@@ -6,6 +6,7 @@ import type { Domain } from "../../../src/domain/vocabulary.js";
 import { INPUT, type TicketOp } from "../submit.js";
 import { LIMIT, card, clip, facts, heading, submit, subtle, text, type Action, type AdaptiveCard, type Element } from "./card.js";
 import { classificationFacts, rationale } from "./incident-facts.js";
+import { plain } from "./inert.js";
 
 export interface TicketView {
   incident: Incident;
@@ -25,19 +26,19 @@ export function ticketCard(v: TicketView): AdaptiveCard {
   const assignee = i.assignee ? (v.nameOf?.(i.assignee) ?? i.assignee) : "";
   const body: Element[] = [
     heading(`${i.id} · ${i.classification.severity} · ${i.classification.primary}`),
-    text(clip(i.title, LIMIT.title), { weight: "bolder" }),
+    text(plain(clip(i.title, LIMIT.title)), { weight: "bolder" }),
     facts([
       ["Status", superseded ? `Rerouted to ${i.routing.domain}` : `${STATUS[i.status]}${i.status === "escalated" ? ` (level ${i.level + 1})` : ""}`],
-      ["Assigned to", assignee],
+      ["Assigned to", plain(assignee)],
       ["On call", v.oncall && !superseded ? `${v.oncall.name} (level ${v.oncall.level + 1})` : ""],
-      ["Reported by", i.reporter.name ?? i.reporter.userId],
+      ["Reported by", plain(i.reporter.name ?? i.reporter.userId)],
       ...reportFacts(i),
     ]),
     classificationFacts(i),
     ...rationale(i, 4),
   ];
   const last = i.timeline.at(-1);
-  if (last?.type === "resolved") body.push(text(`Resolved: ${clip(last.note, LIMIT.line)}`, { color: "good" }));
+  if (last?.type === "resolved") body.push(text(`Resolved: ${plain(clip(last.note, LIMIT.line))}`, { color: "good" }));
   if (superseded) body.push(subtle(`This ticket moved to ${i.routing.domain}; act on it there.`));
   return card(body, superseded || i.status === "resolved" ? [] : ticketActions(i));
 }
@@ -55,14 +56,14 @@ function reportFacts(i: Incident): Array<[string, string]> {
 
 export function pageCard(v: TicketView & { reason: string }): AdaptiveCard {
   const t = ticketCard(v);
-  return { ...t, body: [text(`You are paged: ${clip(v.reason, LIMIT.line)}`, { color: "attention", weight: "bolder" }), ...t.body] };
+  return { ...t, body: [text(`You are paged: ${plain(clip(v.reason, LIMIT.line))}`, { color: "attention", weight: "bolder" }), ...t.body] };
 }
 
 /** The note to the other domain's channel: a quote of the ticket and a link to it when known. */
 export function crossDomainCard(i: Incident, domain: Domain, ticketLink?: string): AdaptiveCard {
   const body: Element[] = [
     heading(`FYI for ${domain}: ${i.id} · ${i.classification.severity} · ${i.classification.primary}`),
-    text(`> ${clip(i.title, LIMIT.title)}`),
+    text(`> ${plain(clip(i.title, LIMIT.title))}`),
     text(`Owned by the ${i.routing.domain} on-call. It reaches ${domain}: ${i.classification.crossDomain.join(", ")}.`, { size: "small" }),
     ...rationale(i, 3),
   ];

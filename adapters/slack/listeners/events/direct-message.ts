@@ -1,8 +1,6 @@
 // A message typed in the DM with the bot: answers the current question (free text, or an option by
 // its label), or starts a new report when no triage is in progress.
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
-import { DESCRIPTION_MAX } from "../../../../src/domain/vocabulary.js";
-import { clip } from "../../blocks/kit.js";
 import { turnKey, type SlackDeps } from "../../deps.js";
 import { runTurn } from "../../turns.js";
 
@@ -11,7 +9,8 @@ export const directMessageEvent =
   async ({ event, body, client, context }: SlackEventMiddlewareArgs<"message"> & AllMiddlewareArgs): Promise<void> => {
     // Only people's own new messages in a DM: not edits, joins, files, or bots (including us).
     if (event.channel_type !== "im" || event.subtype !== undefined || (event as { bot_id?: string }).bot_id) return;
-    const text = clip((event.text ?? "").trim(), DESCRIPTION_MAX);
+    // Not cut here: the bot cuts text over the limit and tells the reporter (src/bot/long-text.ts).
+    const text = (event.text ?? "").trim();
     if (!text) return;
     const key = turnKey(context.teamId ?? body.team_id, event.user);
     const conv = await d.app.conversations.get(key);

@@ -1,8 +1,6 @@
 // Message shortcut "Report as AI incident": the message becomes the description, and its permalink
 // travels with the report so the on-call can open what was seen.
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from "@slack/bolt";
-import { DESCRIPTION_MAX } from "../../../../src/domain/vocabulary.js";
-import { clip } from "../../blocks/kit.js";
 import { actorOf, turnKey, type SlackDeps } from "../../deps.js";
 import { runTurn } from "../../turns.js";
 
@@ -18,7 +16,8 @@ export const reportMessageShortcut =
       // Still worth reporting without the link (e.g. the bot cannot see that channel).
       d.log.warn({ err: (err as Error).message }, "slack permalink unavailable for reported message");
     }
-    const text = clip((shortcut.message.text ?? "").trim(), DESCRIPTION_MAX);
+    // Not cut here: the bot cuts text over the limit and tells the reporter (src/bot/long-text.ts).
+    const text = (shortcut.message.text ?? "").trim();
     const input = { kind: "start" as const, ...(text ? { text } : {}), ...(link ? { link } : {}) };
     await runTurn(d, { client, key: turnKey(context.teamId ?? shortcut.team?.id, user.userId), user, input });
   };
