@@ -196,6 +196,19 @@ export function acknowledge(i: Incident, roster: Roster, actor: Actor, now: Date
   return { ok: true, incident, changed: true, message: `${p.name} acknowledged ${i.id}.` };
 }
 
+/**
+ * A manual escalation from a card rendered at escalation generation `seenGen`: when the incident has
+ * moved on since (another click escalated or acknowledged it), the click is stale and changes nothing.
+ * This is what makes a double-clicked Escalate escalate once (the Grafana OnCall way: a button carries
+ * the version it was rendered for). Undefined when the click is current (or carries no generation).
+ */
+export function staleEscalation(i: Incident, seenGen: number | undefined): ActionResult | undefined {
+  if (seenGen === undefined || seenGen === i.escalationGen) return undefined;
+  const last = i.timeline.findLast((e) => e.type === "escalated" || e.type === "acknowledged" || e.type === "rerouted");
+  const since = last?.type === "escalated" ? `it was escalated to level ${last.level + 1}` : last?.type === "acknowledged" ? `it was acknowledged` : last?.type === "rerouted" ? "it was rerouted" : "it changed";
+  return { ok: true, incident: i, changed: false, message: `${i.id} changed since that card was shown (${since}); nothing was changed. If it still needs escalating, use the updated card.` };
+}
+
 /** Escalates to the next level; `actor` undefined means the acknowledgement timer ran out. */
 export function escalate(i: Incident, roster: Roster, actor: Actor | undefined, now: Date, levels: number): ActionResult {
   if (actor) {
