@@ -6,7 +6,7 @@
 import type { webApi } from "@slack/bolt";
 import type { Logger } from "../../src/log.js";
 
-export const NOT_SAVED = ":warning: That was not saved: I could not reach my storage just now. Nothing was changed; please try again in a moment.";
+export const NOT_SAVED = ":warning: That was not saved: I could not reach my storage just now. Please try again in a moment.";
 
 interface Args {
   ack?: (...r: never[]) => Promise<void>;
