@@ -10,6 +10,7 @@ import type { Logger } from "./log.js";
 import { TriageBot } from "./bot/conversation.js";
 import { descriptionReader, type ReadDescription } from "./pretriage/read-description.js";
 import { MemoryConversationStore, MemoryIncidentStore } from "./store/memory.js";
+import { MemorySeenSet, RedisSeenSet, type SeenSet } from "./store/seen.js";
 import type { ConversationStore, IncidentStore, RateLimiter } from "./store/types.js";
 import type { JobQueue } from "./tickets/jobs.js";
 import { MemoryJobQueue } from "./tickets/memory-queue.js";
@@ -33,6 +34,8 @@ export interface App {
   actions: TicketActions;
   summaries: Summaries;
   processor: TicketProcessor;
+  /** request ids already worked on (replays, double deliveries): shared in Redis, in memory when embedded. */
+  seen: SeenSet;
   /** abuse limits: shared counters (Redis in production) and the configured policy. */
   limiter: RateLimiter;
   limits: LimitPolicy;
@@ -66,7 +69,7 @@ export function createEmbeddedApp(cfg: Config, opts: AppOptions): App {
   const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits });
   queue.process((job) => processor.run(job));
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
-  return assemble({ mode: "embedded", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, idle: () => queue.idle() }, readDescription);
+  return assemble({ mode: "embedded", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new MemorySeenSet(() => clock.now().getTime()), idle: () => queue.idle() }, readDescription);
 }
 
 /** The durable mode: state in Redis, tickets on BullMQ. Workers run separately (`triage worker`). */
@@ -83,7 +86,7 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   const limits = limitPolicy(cfg);
   const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits });
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
-  const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, idle: async () => {} }, readDescription);
+  const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new RedisSeenSet(redis, cfg.QUEUE_PREFIX), idle: async () => {} }, readDescription);
   return {
     ...app,
     redis,

@@ -57,6 +57,21 @@ export const TicketModalMeta = z.strictObject({ i: IncidentId, ch: ChannelId.opt
 export type TicketModalMeta = z.infer<typeof TicketModalMeta>;
 
 export const IncidentRef = IncidentId;
+/**
+ * The Escalate button: the incident and the escalation generation its card was rendered for, as
+ * `INC-2026-0042@3`; a bare incident id (cards posted before generations were carried) still works.
+ */
+export const EscalateRef = z.string().max(64).transform((v, ctx): { incidentId: string; seenGen?: number } => {
+  const [id = "", gen] = v.split("@");
+  const okId = IncidentId.safeParse(id);
+  const okGen = gen === undefined || /^\d{1,7}$/.test(gen);
+  if (!okId.success || !okGen) {
+    ctx.addIssue({ code: "custom", message: "an incident id, optionally @generation" });
+    return z.NEVER;
+  }
+  return { incidentId: id, ...(gen !== undefined ? { seenGen: Number(gen) } : {}) };
+});
+export const escalateValue = (incidentId: string, gen: number) => `${incidentId}@${gen}`;
 /** Button values and modal metadata we parse are small; anything longer is refused unread. */
 export const MAX_VALUE_CHARS = 2000;
 

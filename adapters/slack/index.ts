@@ -11,6 +11,7 @@ import { eventDedupe } from "./dedupe.js";
 import { MAX_BODY_BYTES, readCapped, timestampAcceptable } from "./guard.js";
 import { EVENTS_PATH } from "./ids.js";
 import { registerListeners, type InFlight } from "./listeners/index.js";
+import { replayGuard } from "./replay.js";
 import { slackLogger } from "./logger.js";
 import { SlackNotifier, createSlackNotifier } from "./notifier.js";
 
@@ -49,6 +50,7 @@ export function createSlackAdapter(app: App, cfg: SlackAdapterConfig): SlackAdap
   registerListeners(bolt, { app, log, notifier }, eventDedupe(app.redis, app.prefix), inFlight);
   bolt.error(async (err) => void log.error({ err: err.message, code: (err as { code?: string }).code }, "slack listener failed"));
 
+  const replayed = replayGuard(app.seen, cfg.signingSecret, log);
   const route: Route = async (req, res) => {
     if (!receiver || req.method !== "POST" || (req.url ?? "").split("?")[0] !== EVENTS_PATH) return false;
     if (!timestampAcceptable(req.headers)) {
@@ -61,6 +63,11 @@ export function createSlackAdapter(app: App, cfg: SlackAdapterConfig): SlackAdap
     if (!body) {
       log.warn({ length: req.headers["content-length"] }, "slack request refused: body too large");
       res.writeHead(413, { "content-type": "application/json", connection: "close" }).end(JSON.stringify({ error: `body larger than ${MAX_BODY_BYTES} bytes` }));
+      return true;
+    }
+    if ((await replayed(req.headers, body)) === "replay") {
+      log.warn({ ts: req.headers["x-slack-request-timestamp"], retry: req.headers["x-slack-retry-num"] }, "slack request refused: a replay of a request already worked on");
+      res.writeHead(200).end();
       return true;
     }
     // Bolt takes a body already read (its `rawBody`), verifies the signature over it, acks at once

@@ -29,6 +29,9 @@ export async function runTurn(d: SlackDeps, t: TurnRequest): Promise<void> {
   const replies = result.replies;
   const moved = result.moved && replies.some((r) => r.kind !== "notice" || r.level !== "warning");
   if (t.origin && !moved) {
+    // A click on a filed walk-through: the incident is posted in the DM (the reply that filed it may
+    // never have arrived), the clicked message stays as it is.
+    if (replies.some((r) => r.kind === "triage-result")) return void (await post(t, replies));
     // Stale or invalid click: the user's message stays as it is; only they see why.
     const notices = replies.filter((r) => r.kind === "notice");
     return void (await say(d, t, notices.length ? notices : replies));

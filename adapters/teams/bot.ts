@@ -10,6 +10,7 @@ import { cardActivity, welcomeCard } from "./cards/index.js";
 import { summaryCard } from "./cards/summary.js";
 import { parseCommand } from "./commands.js";
 import { isPersonal, whoIs, type Who } from "./identity.js";
+import { isReplay } from "./replay.js";
 import { parseSubmit } from "./submit.js";
 import { ticketAction } from "./ticket-actions.js";
 import { Walkthrough, send } from "./walkthrough.js";
@@ -23,6 +24,8 @@ export class TeamsTriageBot extends ActivityHandler {
     this.onTurn(async (ctx, next) => {
       const a = ctx.activity;
       app.log.debug({ type: a.type, serviceUrl: a.serviceUrl, conversation: a.conversation?.id, tenant: a.conversation?.tenantId }, "teams activity");
+      // After botbuilder's authentication, before any work: a repeat gets its 200 and nothing else.
+      if (await isReplay(app.seen, a, app.log)) return;
       await next();
     });
     this.onMessage(async (ctx, next) => {

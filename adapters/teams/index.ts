@@ -8,11 +8,14 @@ import { TeamsTriageBot } from "./bot.js";
 import { messagesRoute } from "./http.js";
 import { createTeamsNotifier } from "./notifier.js";
 
+export const NOT_SAVED = "That was not saved: I could not reach my storage just now. Please try again in a moment.";
+
 export function createTeamsAdapter(app: App, cfg: TeamsConfig): { route: Route; notifier: Notifier } {
   const adapter = cloudAdapter(cfg);
   adapter.onTurnError = async (ctx, err) => {
     app.log.error({ err: (err as Error).message, activity: ctx.activity.type, conversation: ctx.activity.conversation?.id }, "teams turn failed");
-    await ctx.sendActivity("Sorry, something went wrong on my side. Please try again in a moment.").catch(() => undefined);
+    // Said in the same chat, so a click or answer that failed is never met with silence.
+    await ctx.sendActivity(NOT_SAVED).catch((e: Error) => app.log.error({ err: e.message }, "teams: could not tell the person their request failed"));
   };
   const bot = new TeamsTriageBot(app, cfg);
   return { route: messagesRoute(adapter, bot), notifier: createTeamsNotifier({ ...cfg, roster: app.defs.roster }) };

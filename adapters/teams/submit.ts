@@ -21,7 +21,8 @@ export const SubmitData = z.discriminatedUnion("action", [
   z.strictObject({ action: z.literal("file-new"), ...step }),
   z.strictObject({ action: z.literal("start") }),
   /** `route` is the incident's routeCount when the card was posted: an older card is superseded. */
-  z.strictObject({ action: z.literal("ticket"), op: TicketOp, incidentId: IncidentId, route: z.number().int().min(1).max(1000) }),
+  /** `gen` (Escalate only): the escalation generation the card was rendered for; cards without it still work. */
+  z.strictObject({ action: z.literal("ticket"), op: TicketOp, incidentId: IncidentId, route: z.number().int().min(1).max(1000), gen: z.number().int().min(0).max(1_000_000).optional() }),
 ]);
 export type SubmitData = z.infer<typeof SubmitData>;
 

@@ -1,9 +1,10 @@
 // The platform-neutral conversation: a Turn comes in from any adapter, Replies go out. State lives in
 // the ConversationStore (never in this process), so any web process can take the next step.
 import { randomUUID } from "node:crypto";
-import { authorize } from "../domain/authz.js";
+import { authorize, sameActor } from "../domain/authz.js";
 import * as engine from "../domain/engine.js";
-import type { Actor } from "../domain/incident.js";
+import type { Actor, Incident } from "../domain/incident.js";
+import { person, type Roster } from "../domain/roster.js";
 import type { SignalModel } from "../domain/pretriage.js";
 import type { CompiledIntentModel } from "../domain/intent-model.js";
 import type { Question } from "../domain/flow.js";
@@ -97,19 +98,27 @@ export class TriageBot {
     const own = authorize(this.d.roster, turn.user, action, conv ? { owner: conv.user } : {});
     if (!own.ok) return { replies: [notice(own.message, "error")] };
     if (input.kind === "start") return this.start(turn, conv, input);
+    // Revisions restart with each walk-through, so a click also names the one it belongs to. A click
+    // on a message of an earlier walk-through that was filed answers with that incident: after a lost
+    // reply (a crash between filing and answering) the reporter can always get back to it.
+    if (turn.conversationId !== undefined && turn.conversationId !== conv?.id) {
+      const filed = await this.d.incidents.byConversation(turn.conversationId);
+      if (filed) return { replies: this.filedReplies(filed, sameActor(filed.reporter, turn.user)) };
+    }
     if (!conv) {
       return { replies: [notice("There is no triage in progress (it may have expired). Start a new one to report an incident.", "warning")] };
     }
-    // Revisions restart with each walk-through, so a click also names the one it belongs to.
     if (turn.conversationId !== undefined && turn.conversationId !== conv.id) {
       return { replies: [notice("That message belongs to an earlier triage; nothing was changed. Use the latest message, or start a new report.", "warning")] };
     }
-    if ("rev" in input && input.rev !== undefined && input.rev !== conv.rev) {
-      return { replies: [notice("That question was already answered or has moved on; nothing was changed. Use the latest message.", "warning")] };
-    }
+    // Filed before stale: once the incident exists every click of this walk-through answers with it,
+    // so nobody is told "use the latest message" when the latest message never arrived.
     if (conv.incidentId) {
-      if (input.kind === "answer" || input.kind === "text" || input.kind === "join" || input.kind === "file-new") return { replies: await this.result(conv) };
       if (input.kind === "cancel") return { replies: [notice(`${conv.incidentId} is already filed; nothing to cancel.`)] };
+      return { replies: await this.result(conv) };
+    }
+    if ("rev" in input && input.rev !== undefined && input.rev !== conv.rev) {
+      return { replies: [notice("That question was already answered or has moved on; nothing was changed. Use the latest message (starting the report again shows where you are).", "warning")] };
     }
     switch (input.kind) {
       case "cancel":
@@ -137,7 +146,11 @@ export class TriageBot {
     }
   }
 
-  private async start(turn: Turn, conv: Conversation | undefined, input: { text?: string; link?: string }) {
+  private async start(turn: Turn, stored: Conversation | undefined, input: { text?: string; link?: string }) {
+    // A walk-through whose incident was filed but whose reply was lost (the process died in between)
+    // counts as filed: starting again must not ask its last question a second time.
+    const lost = stored && !stored.incidentId ? await this.d.incidents.byConversation(stored.id) : undefined;
+    const conv = stored && lost ? { ...stored, incidentId: lost.id } : stored;
     if (conv && !conv.incidentId) {
       return {
         replies: [notice("You already have a triage in progress; continuing it. Cancel it to start over."), ...this.ask(conv)],
@@ -154,8 +167,17 @@ export class TriageBot {
       updatedAt: now,
       ...(input.link ? { link: input.link } : {}),
     };
-    if (input.text?.trim()) return this.answer(fresh, "description", input.text, fresh);
-    return { replies: this.ask(fresh), save: fresh };
+    // The reporter's last incident comes first: after a lost reply this is where they learn its id.
+    const last = conv?.incidentId ? (lost ?? (await this.d.incidents.get(conv.incidentId))) : undefined;
+    const before = last ? [notice(`Your last report is filed as ${last.id}: ${statusOf(last, this.d.roster)}. If this is the same incident there is nothing more to do; otherwise this starts a new report.`)] : [];
+    const started = input.text?.trim() ? await this.answer(fresh, "description", input.text, fresh) : { replies: this.ask(fresh), save: fresh };
+    return { ...started, replies: [...before, ...started.replies] };
+  }
+
+  /** A filed incident, answered to a click on any message of the walk-through that filed it. */
+  private filedReplies(incident: Incident, reporter: boolean): Reply[] {
+    const line = notice(`This report is filed as ${incident.id}: ${statusOf(incident, this.d.roster)}. Nothing was changed.`);
+    return reporter ? [line, { kind: "triage-result", incident, duplicate: true }] : [line];
   }
 
   /**
@@ -257,7 +279,7 @@ export class TriageBot {
     const incident = await this.d.incidents.get(id);
     if (!incident) return [notice(`${id} was filed.`)];
     const joined = conv.duplicateOf?.id === id && !conv.fileAnyway;
-    return [{ kind: "triage-result", incident, duplicate: true, ...(joined ? { joined } : {}) }];
+    return [notice(`${id}: ${statusOf(incident, this.d.roster)}. Nothing was changed.`), { kind: "triage-result", incident, duplicate: true, ...(joined ? { joined } : {}) }];
   }
 
   /** The reply that asks the current step of a conversation. */
@@ -287,6 +309,21 @@ export class TriageBot {
         ...(step.suggestion ? { suggestion: view(q, step.suggestion) } : {}),
       },
     ];
+  }
+}
+
+/** Where an incident stands, in words a reporter understands. */
+function statusOf(i: Incident, roster: Roster): string {
+  const who = i.assignee ? (person(roster, i.assignee)?.name ?? i.assignee) : undefined;
+  switch (i.status) {
+    case "open":
+      return `open, with the ${i.routing.domain} on-call${i.limited ? " (not paged: too many reports)" : ""}`;
+    case "acknowledged":
+      return `acknowledged${who ? ` by ${who}` : ""}`;
+    case "escalated":
+      return `escalated to level ${i.level + 1} of the ${i.routing.domain} on-call`;
+    case "resolved":
+      return "resolved";
   }
 }
 

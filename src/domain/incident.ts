@@ -196,6 +196,22 @@ export function acknowledge(i: Incident, roster: Roster, actor: Actor, now: Date
   return { ok: true, incident, changed: true, message: `${p.name} acknowledged ${i.id}.` };
 }
 
+/**
+ * A manual escalation from a card rendered at escalation generation `seenGen`: when the incident was
+ * escalated since (another click, a double click, or the timer), the click is stale and changes
+ * nothing. This is what makes a double-clicked Escalate escalate once (the Grafana OnCall way: a
+ * button carries the version it was rendered for). An acknowledgement since the card was shown does
+ * not make it stale: escalating an acknowledged incident is a decision of its own. Undefined when the
+ * click is current (or carries no generation: cards posted before generations were carried).
+ */
+export function staleEscalation(i: Incident, seenGen: number | undefined): ActionResult | undefined {
+  if (seenGen === undefined) return undefined;
+  const since = i.timeline.findLast((e) => e.type === "escalated" && e.gen > seenGen);
+  if (since?.type !== "escalated") return undefined;
+  const by = since.by ? `by ${since.by.name ?? since.by.userId}` : "by the acknowledgement timer";
+  return { ok: true, incident: i, changed: false, message: `${i.id} was already escalated to level ${since.level + 1} ${by} since that card was shown; nothing was changed. If it needs to go higher, use the updated card.` };
+}
+
 /** Escalates to the next level; `actor` undefined means the acknowledgement timer ran out. */
 export function escalate(i: Incident, roster: Roster, actor: Actor | undefined, now: Date, levels: number): ActionResult {
   if (actor) {

@@ -36,19 +36,19 @@ export class MemoryConversationStore implements ConversationStore {
 
 export class MemoryIncidentStore implements IncidentStore {
   private readonly byId = new Map<string, Incident>();
-  private readonly byConversation = new Map<string, string>();
+  private readonly convToId = new Map<string, string>();
   private readonly counters = new Map<number, number>();
   private readonly pending = new Map<string, number>();
 
   async create(draft: IncidentDraft) {
-    const existing = this.byConversation.get(draft.conversationId);
+    const existing = this.convToId.get(draft.conversationId);
     if (existing) return { incident: copy(this.byId.get(existing)!), created: false };
     const year = new Date(draft.createdAt).getUTCFullYear();
     const n = (this.counters.get(year) ?? 0) + 1;
     this.counters.set(year, n);
     const incident = Incident.parse({ ...draft, id: formatIncidentId(year, n), rev: 1 });
     this.byId.set(incident.id, incident);
-    this.byConversation.set(draft.conversationId, incident.id);
+    this.convToId.set(draft.conversationId, incident.id);
     this.pending.set(incident.id, Date.parse(incident.createdAt));
     return { incident: copy(incident), created: true };
   }
@@ -56,6 +56,11 @@ export class MemoryIncidentStore implements IncidentStore {
   async get(id: string) {
     const i = this.byId.get(id);
     return i ? copy(i) : undefined;
+  }
+
+  async byConversation(conversationId: string) {
+    const id = this.convToId.get(conversationId);
+    return id ? this.get(id) : undefined;
   }
 
   async update(id: string, change: (current: Incident) => Incident | undefined) {

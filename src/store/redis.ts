@@ -219,6 +219,11 @@ export class RedisIncidentStore implements IncidentStore {
     return raw === null ? undefined : this.parseIncident(key, id, raw);
   }
 
+  async byConversation(conversationId: string) {
+    const id = await this.redis.get(this.k.conv2inc(conversationId));
+    return id === null ? undefined : this.get(id);
+  }
+
   async update(id: string, change: (current: Incident) => Incident | undefined) {
     for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
       const current = await this.get(id);

@@ -65,6 +65,8 @@ export interface IncidentStore {
   /** Stores a new incident, or returns the one already created for the same conversation id. */
   create(draft: IncidentDraft): Promise<{ incident: Incident; created: boolean }>;
   get(id: string): Promise<Incident | undefined>;
+  /** The incident a walk-through filed, if any: how a reporter finds it again after a lost reply. */
+  byConversation(conversationId: string): Promise<Incident | undefined>;
   /**
    * Applies `change` to the current record and stores the result if nobody wrote in between
    * (retrying on conflict). `change` returns undefined to leave the record untouched.

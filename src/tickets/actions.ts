@@ -8,7 +8,8 @@ import { levelCount, type Roster } from "../domain/roster.js";
 import type { IncidentStore } from "../store/types.js";
 import type { JobQueue } from "./jobs.js";
 
-export type TicketAction = { kind: "acknowledge" } | { kind: "escalate" } | { kind: "reroute"; reason: string } | { kind: "resolve"; note: string };
+/** `seenGen`: the escalation generation the clicked card was rendered for (a stale click changes nothing). */
+export type TicketAction = { kind: "acknowledge" } | { kind: "escalate"; seenGen?: number } | { kind: "reroute"; reason: string } | { kind: "resolve"; note: string };
 
 export type ActionOutcome =
   | { ok: true; incident: Incident; changed: boolean; message: string }
@@ -56,8 +57,11 @@ export class TicketActions {
     switch (a.kind) {
       case "acknowledge":
         return lifecycle.acknowledge(i, this.d.roster, actor, now);
-      case "escalate":
-        return lifecycle.escalate(i, this.d.roster, actor, now, levelCount(this.d.roster, i.routing.domain));
+      case "escalate": {
+        // Who may escalate is answered first; only then whether the clicked card was stale.
+        const r = lifecycle.escalate(i, this.d.roster, actor, now, levelCount(this.d.roster, i.routing.domain));
+        return r.ok ? (lifecycle.staleEscalation(i, a.seenGen) ?? r) : r;
+      }
       case "reroute":
         return lifecycle.reroute(i, this.d.roster, actor, a.reason, now);
       case "resolve":

@@ -166,7 +166,7 @@ describe("Slack: reporting an incident", () => {
     expect(textOf(ticket)).toContain("INC-2026-0001");
     expect(buttonsOf(ticket).map((b: any) => [b.action_id, b.value])).toEqual([
       ["ticket_acknowledge", "INC-2026-0001"],
-      ["ticket_escalate", "INC-2026-0001"],
+      ["ticket_escalate", "INC-2026-0001@0"], // with the escalation generation the card shows,
       ["ticket_reroute", "INC-2026-0001"],
       ["ticket_resolve", "INC-2026-0001"],
     ]);

@@ -94,7 +94,10 @@ describe("duplicate reports", () => {
     expect(sent.sent.at(-1)).toMatchObject({ kind: "update", text: expect.stringContaining("reported the same incident (2 reports so far)") });
     expect(await app.incidents.list({ from: new Date(0), to: new Date(8e15) })).toHaveLength(1);
     // A repeated click changes nothing and says where the report went.
-    expect(await bot.handle({ key: keyOf(sam), user: sam, input: { kind: "join", incidentId: step.incident.id, rev: step.rev } })).toEqual([expect.objectContaining({ kind: "notice" })]);
+    expect(await bot.handle({ key: keyOf(sam), user: sam, input: { kind: "join", incidentId: step.incident.id, rev: step.rev } })).toEqual([
+      expect.objectContaining({ kind: "notice", text: expect.stringContaining("INC-2026-0001: open") }),
+      expect.objectContaining({ kind: "triage-result", joined: true }),
+    ]);
     expect(first).toBeDefined();
   });
 

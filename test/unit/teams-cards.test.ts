@@ -22,7 +22,7 @@ const Spacing = z.enum(["none", "small", "default", "medium", "large", "extraLar
 const layout = { spacing: Spacing.optional(), separator: z.boolean().optional(), isVisible: z.boolean().optional() };
 const common = { id: z.string().max(64).optional(), ...layout };
 /** Button data: ids and small values only, never prose. */
-const Data = z.partialRecord(z.enum(["action", "conversationId", "rev", "questionId", "value", "accept", "decision", "incidentId", "op", "route"]), z.union([z.string().max(300), z.number(), z.boolean()]));
+const Data = z.partialRecord(z.enum(["action", "conversationId", "rev", "questionId", "value", "accept", "decision", "incidentId", "op", "route", "gen"]), z.union([z.string().max(300), z.number(), z.boolean()]));
 
 type El = { type: string };
 const Element: z.ZodType<El> = z.lazy(() =>

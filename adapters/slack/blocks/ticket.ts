@@ -2,7 +2,7 @@
 // from the incident record whenever it changes, so the card always shows the stored state.
 import { redactedCount, type Incident } from "../../../src/domain/incident.js";
 import type { Roster } from "../../../src/domain/roster.js";
-import { ACTIONS } from "../ids.js";
+import { ACTIONS, escalateValue } from "../ids.js";
 import { actions, button, capped, context, esc, fields, header, section, sections, type Block } from "./kit.js";
 
 export interface CardContext {
@@ -86,7 +86,7 @@ function history(i: Incident, superseded: boolean): Block[] {
 function ticketButtons(i: Incident) {
   return [
     ...(i.status === "acknowledged" ? [] : [button("Acknowledge", ACTIONS.ticketAck, i.id, "primary")]),
-    button("Escalate", ACTIONS.ticketEscalate, i.id),
+    button("Escalate", ACTIONS.ticketEscalate, escalateValue(i.id, i.escalationGen)),
     button("Reroute", ACTIONS.ticketReroute, i.id),
     button("Resolve", ACTIONS.ticketResolve, i.id),
   ];

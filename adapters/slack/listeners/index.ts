@@ -3,6 +3,7 @@
 import type { App as Bolt, BlockAction, ButtonAction } from "@slack/bolt";
 import type { EventDedupe } from "../dedupe.js";
 import type { SlackDeps } from "../deps.js";
+import { tellOnFailure } from "../failures.js";
 import { AfterAckGate } from "../gate.js";
 import { ACTIONS, COMMAND, SHORTCUTS, VIEWS } from "../ids.js";
 import { checkboxToggleAction } from "./actions/checkbox-toggle.js";
@@ -10,7 +11,7 @@ import { ticketAction } from "./actions/ticket-action.js";
 import { ticketModalOpenAction } from "./actions/ticket-modal-open.js";
 import { triageStepAction } from "./actions/triage-step.js";
 import { triageTextOpenAction } from "./actions/triage-text-open.js";
-import { incidentCommand } from "./commands/incident.js";
+import { COMMAND_FAILED, incidentCommand } from "./commands/incident.js";
 import { directMessageEvent } from "./events/direct-message.js";
 import { reportIncidentShortcut } from "./shortcuts/report-incident.js";
 import { reportMessageShortcut } from "./shortcuts/report-message.js";
@@ -29,10 +30,12 @@ const AFTER_ACK_SLOTS = 16;
 
 export function registerListeners(bolt: Bolt, d: SlackDeps, dedupe: EventDedupe, inFlight: InFlight): void {
   const gate = new AfterAckGate(AFTER_ACK_SLOTS);
-  const g = gate.wrap.bind(gate) as <T>(listener: T) => T;
+  // Every listener that does work: it waits for a slot after its ack, and a failure is told to the person.
+  const g = (<T>(listener: T, text?: string): T => gate.wrap(tellOnFailure(d.log, listener as never, text)) as T);
+  const told = (<T>(listener: T): T => tellOnFailure(d.log, listener as never) as T);
   bolt.use(async ({ body, next, logger }) => {
     const eventId = (body as { type?: string; event_id?: string }).type === "event_callback" ? (body as { event_id?: string }).event_id : undefined;
-    if (eventId && !(await dedupe.first(eventId))) return logger.info(`skipping re-delivered event ${eventId}`);
+    if (eventId && !(await firstOrUnknown(dedupe, eventId, d))) return logger.info(`skipping re-delivered event ${eventId}`);
     inFlight.count++;
     try {
       await next();
@@ -41,20 +44,30 @@ export function registerListeners(bolt: Bolt, d: SlackDeps, dedupe: EventDedupe,
     }
   });
 
-  bolt.command(COMMAND, g(incidentCommand(d)));
+  bolt.command(COMMAND, g(incidentCommand(d), COMMAND_FAILED));
   bolt.shortcut({ callback_id: SHORTCUTS.report, type: "shortcut" }, g(reportIncidentShortcut(d)));
   bolt.shortcut({ callback_id: SHORTCUTS.reportMessage, type: "message_action" }, g(reportMessageShortcut(d)));
 
   const step = [ACTIONS.multiNext, ACTIONS.multiNone, ACTIONS.keepAll, ACTIONS.joinDuplicate, ACTIONS.fileNew, ACTIONS.back, ACTIONS.cancel];
   const perItem = [ACTIONS.answer, ACTIONS.keep, ACTIONS.change].map((a) => `${a}:.+`);
   bolt.action<Button>({ type: "block_actions", action_id: new RegExp(`^(${[...perItem, ...step].join("|")})$`) }, g(triageStepAction(d)));
-  bolt.action<Button>({ type: "block_actions", action_id: ACTIONS.textOpen }, triageTextOpenAction(d)); // opens a modal: trigger ids expire in 3 s
+  bolt.action<Button>({ type: "block_actions", action_id: ACTIONS.textOpen }, told(triageTextOpenAction(d))); // opens a modal: trigger ids expire in 3 s
   bolt.action({ type: "block_actions", action_id: new RegExp(`^${ACTIONS.multiPick}:\\d+$`) }, checkboxToggleAction);
   bolt.action<Button>({ type: "block_actions", action_id: any(ACTIONS.ticketAck, ACTIONS.ticketEscalate) }, g(ticketAction(d)));
-  bolt.action<Button>({ type: "block_actions", action_id: any(ACTIONS.ticketReroute, ACTIONS.ticketResolve) }, ticketModalOpenAction(d)); // opens a modal
+  bolt.action<Button>({ type: "block_actions", action_id: any(ACTIONS.ticketReroute, ACTIONS.ticketResolve) }, told(ticketModalOpenAction(d))); // opens a modal
 
   bolt.view({ type: "view_submission", callback_id: VIEWS.textAnswer }, g(triageTextView(d)));
   bolt.view({ type: "view_submission", callback_id: any(VIEWS.reroute, VIEWS.resolve) }, g(ticketNoteView(d)));
 
-  bolt.event("message", directMessageEvent(d));
+  bolt.event("message", told(directMessageEvent(d)));
+}
+
+/** A dedupe mark that cannot be read lets the event through: a lost report is worse than a rare double. */
+async function firstOrUnknown(dedupe: EventDedupe, eventId: string, d: SlackDeps): Promise<boolean> {
+  try {
+    return await dedupe.first(eventId);
+  } catch (err) {
+    d.log.warn({ err: (err as Error).message, eventId }, "slack event dedupe unavailable; event let through");
+    return true;
+  }
 }

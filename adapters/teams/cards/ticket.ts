@@ -75,7 +75,8 @@ function ticketActions(i: Incident): Action[] {
   const acknowledge = i.status === "acknowledged" ? [] : [submit("Acknowledge", data("acknowledge"), "positive")];
   return [
     ...acknowledge,
-    submit("Escalate", data("escalate")),
+    // The escalation generation the card shows: a double click escalates once (the second is stale).
+    submit("Escalate", { ...data("escalate"), gen: i.escalationGen }),
     {
       type: "Action.ShowCard",
       title: "Reroute",

@@ -14,6 +14,12 @@ export const HELP = [
   "Safety means an unintentional failure under normal use; security means someone did it on purpose. Not sure? Say so: it goes to security until ruled out.",
 ].join("\n");
 
+/**
+ * The ack thanks the reporter at once (Slack's 3 s), before the walk-through is stored: when storing
+ * it then fails, this follows on the same response URL, so the thanks is never the last word.
+ */
+export const COMMAND_FAILED = ":warning: Sorry, I could not start your report: my storage did not answer. Nothing was saved; please run `/incident` again in a moment.";
+
 export const incidentCommand =
   (d: SlackDeps) =>
   async ({ command, ack, respond, client, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
