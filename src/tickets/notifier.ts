@@ -36,6 +36,12 @@ export interface Notifier {
   /** Platforms this notifier can deliver to. */
   readonly platforms: readonly Platform[];
   send(message: Outbound): Promise<SentRef | void>;
+  /**
+   * Looks on the platform for `message` (by its key) posted since `since`: a delivery whose previous
+   * attempt may have reached the platform asks before sending again. Undefined: not there, send it.
+   * Throws (retryable) when it cannot tell. Platforms without it are sent to again (at-least-once).
+   */
+  find?(message: Outbound, since: Date): Promise<SentRef | undefined>;
   /** Posts the managers' digest (text, with the chart image where the platform takes one). */
   postDigest?(digest: Digest): Promise<void>;
 }
@@ -56,6 +62,10 @@ export class NotifierRouter implements Notifier {
   }
   async send(m: Outbound): Promise<SentRef | void> {
     return this.for(m.to).send(m);
+  }
+  async find(m: Outbound, since: Date): Promise<SentRef | undefined> {
+    const n = this.for(m.to);
+    return n.find ? n.find(m, since) : undefined;
   }
 
   async postDigest(d: Digest): Promise<void> {
