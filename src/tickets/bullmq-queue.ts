@@ -5,7 +5,7 @@ import type { Domain } from "../domain/vocabulary.js";
 import { queueFor } from "../domain/route.js";
 import type { Logger } from "../log.js";
 import { PERMANENT, TicketJob, jobId, type FailedJob, type JobQueue } from "./jobs.js";
-import { RETRY, rateLimitWait, retryDelay, type RetryPolicy } from "./retry.js";
+import { RATE_LIMIT_MAX_MS, RETRY, rateLimitWait, retryDelay, type RetryPolicy } from "./retry.js";
 
 const DOMAINS: Domain[] = ["safety", "security"];
 const KEEP_COMPLETED = { age: 7 * 86_400, count: 50_000 };
@@ -121,7 +121,7 @@ export function startWorkers(connection: ConnectionOptions, prefix: string, run:
           // A rate limit is the platform asking us to wait, not a failure: wait without using an attempt.
           const wait = rateLimitWait(err);
           if (wait !== undefined && token) {
-            await job.moveToDelayed(Date.now() + Math.min(wait, opts.policy.maxDelayMs), token);
+            await job.moveToDelayed(Date.now() + Math.min(wait, RATE_LIMIT_MAX_MS), token);
             throw new DelayedError();
           }
           throw err;

@@ -5,7 +5,7 @@ import type { Domain } from "../domain/vocabulary.js";
 import type { Logger } from "../log.js";
 import type { JobContext } from "./bullmq-queue.js";
 import { PERMANENT, jobId, type FailedJob, type JobQueue, type TicketJob } from "./jobs.js";
-import { RETRY, rateLimitWait, retryDelay, type RetryPolicy } from "./retry.js";
+import { RATE_LIMIT_MAX_MS, RETRY, rateLimitWait, retryDelay, type RetryPolicy } from "./retry.js";
 
 export type JobRunner = (job: TicketJob, ctx: JobContext) => Promise<string>;
 
@@ -64,7 +64,7 @@ export class MemoryJobQueue implements JobQueue {
       if (!permanent && Date.now() - dueAt > this.policy.lateAfterMs) this.log.error({ jobId: id, incidentId: job.incidentId, err: (err as Error).message }, "delivery late: still failing; retrying");
       // As on BullMQ: a rate limit waits out Retry-After without using up an attempt.
       const wait = rateLimitWait(err);
-      if (!permanent && wait !== undefined) return this.schedule(queue, id, job, Math.min(wait, this.policy.maxDelayMs), attempts - 1, dueAt, true);
+      if (!permanent && wait !== undefined) return this.schedule(queue, id, job, Math.min(wait, RATE_LIMIT_MAX_MS), attempts - 1, dueAt, true);
       if (!permanent && attempts < this.policy.attempts) {
         this.schedule(queue, id, job, retryDelay(attempts, err, this.policy), attempts, dueAt);
         return;

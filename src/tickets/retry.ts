@@ -22,9 +22,12 @@ export function rateLimitWait(err: unknown): number | undefined {
   return typeof asked === "number" && asked >= 0 ? asked : undefined;
 }
 
+/** Never come back before the platform said (it would only refuse again); an hour at most. */
+export const RATE_LIMIT_MAX_MS = 3_600_000;
+
 export function retryDelay(attemptsMade: number, err: unknown, policy: RetryPolicy = RETRY): number {
   const asked = rateLimitWait(err);
-  if (asked !== undefined) return Math.min(asked, policy.maxDelayMs);
+  if (asked !== undefined) return Math.min(asked, RATE_LIMIT_MAX_MS);
   return Math.min(policy.baseDelayMs * 2 ** Math.max(0, attemptsMade - 1), policy.maxDelayMs);
 }
 
