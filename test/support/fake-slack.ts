@@ -72,7 +72,9 @@ const IN_CHANNEL: Record<string, string> = {
 };
 
 interface Outage {
-  until: number;
+  ms: number;
+  /** set by the first call the outage meets. */
+  until?: number;
   methods: Set<string>;
   answers: Array<{ status: number; retryAfter?: number }>;
   n: number;
@@ -123,9 +125,12 @@ export class FakeSlack {
     for (const answer of this.heldAnswers.splice(0)) answer();
   }
 
-  /** For `ms`, answers every call of `methods` with these statuses in turn (500s, 429 + Retry-After seconds). */
+  /**
+   * For `ms` from the first call it meets, answers every call of `methods` with these statuses in turn
+   * (500s, 429 + Retry-After seconds): an outage as the caller sees it, however long it took to start.
+   */
   outage(ms: number, methods: string[], answers: Array<{ status: number; retryAfter?: number }>) {
-    this.outages.push({ until: Date.now() + ms, methods: new Set(methods), answers, n: 0 });
+    this.outages.push({ ms, methods: new Set(methods), answers, n: 0 });
   }
 
   /** What the Web API client should be given as slackApiUrl. */
@@ -139,6 +144,21 @@ export class FakeSlack {
   /** Answers the next `n` calls of `method` (that match `when`) with 429 + Retry-After, or an error. */
   failNext(method: string, n: number, f: Omit<Failure, "left"> = { status: 429, retryAfter: 1 }) {
     this.failures.set(method, [...(this.failures.get(method) ?? []), { left: n, ...f }]);
+  }
+
+  /** Forgets messages, calls and failures: a fresh workspace for the next test. */
+  reset() {
+    this.clearFailures();
+    this.release();
+    this.holds = [];
+    this.messages.clear();
+    for (const list of [this.calls, this.refused, this.responses, this.uploads]) list.length = 0;
+  }
+
+  /** Forgets every pending failNext and outage: Slack is healthy again. */
+  clearFailures() {
+    this.failures.clear();
+    this.outages = [];
   }
 
   callsOf(method: string) {
@@ -203,7 +223,7 @@ export class FakeSlack {
       if (f.status === 429) return json(429, { ok: false, error: "ratelimited" }, { "retry-after": String(f.retryAfter ?? 1) });
       return json(f.status ?? 200, { ok: false, error: f.error ?? "internal_error" });
     }
-    const down = this.outages.find((o) => o.until > Date.now() && o.methods.has(method));
+    const down = this.outages.find((o) => o.methods.has(method) && (o.until ??= Date.now() + o.ms) > Date.now());
     if (down) {
       const a = down.answers[down.n++ % down.answers.length]!;
       this.refused.push(call);
