@@ -13,6 +13,7 @@ import { ticketCard, ticketText } from "./blocks/ticket.js";
 import { createClient } from "./client.js";
 import { toDeliveryError } from "./errors.js";
 import { deliveryMetadata, findByKey } from "./reconcile.js";
+import { groupText } from "../../src/tickets/group.js";
 import type { Digest } from "../../src/digest/post.js";
 
 export interface SlackNotifierConfig {
@@ -99,6 +100,8 @@ export class SlackNotifier implements Notifier {
           return await this.crossDomain(m);
         case "update":
           return await this.update(m.incident, m.to.address, m.text, m.key);
+        case "group":
+          return await this.group(m);
       }
     } catch (err) {
       throw toDeliveryError(err, `${m.kind} of ${m.incident.id} to ${m.to.address}`);
@@ -182,6 +185,19 @@ export class SlackNotifier implements Notifier {
     await this.client.chat.update({ channel: card.channel, ts: card.ts, text: ticketText(i), blocks: await this.card(i, i.routeCount) });
     const posted = await this.client.chat.postMessage({ channel: card.channel, thread_ts: card.ts, text: esc(text), metadata });
     return { ref: `${card.channel}/${posted.ts}`, ...(card.link ? { link: card.link } : {}) };
+  }
+
+  /** Over-limit reports: one message per reporter and channel, edited in place as more arrive. */
+  private async group(m: Extract<Outbound, { kind: "group" }>): Promise<SentRef> {
+    // Reporter-supplied titles and names: escaped, so a title cannot ping the channel.
+    const text = esc(groupText(m.reporter, m.members));
+    const [channel, ts] = m.ref ? m.ref.split("/") : [];
+    if (channel && ts) {
+      await this.client.chat.update({ channel, ts, text });
+      return { ref: m.ref! };
+    }
+    const posted = await this.client.chat.postMessage({ channel: m.to.address, text, unfurl_links: false, metadata: deliveryMetadata(m.key) });
+    return { ref: `${posted.channel ?? m.to.address}/${posted.ts}` };
   }
 
   /** After a reroute: marks the previous routing's cards as moved (no live buttons). Best effort. */

@@ -17,10 +17,21 @@ export type Outbound = (
   | { kind: "page"; incident: Incident; to: Destination; level: number; person: Person; reason: string }
   | { kind: "cross-domain"; incident: Incident; to: Destination; domain: Domain }
   | { kind: "update"; incident: Incident; to: Destination; text: string }
+  /**
+   * Reports over an abuse limit, grouped into one message per reporter and channel: `incident` is the
+   * group's first report (its timeline holds the message), `members` all of them so far, oldest first.
+   * With `ref` the message exists and is edited in place; without, it is posted.
+   */
+  | { kind: "group"; incident: Incident; to: Destination; reporter: Incident["reporter"]; members: GroupMember[]; ref?: string }
 ) & {
   /** unique per message and destination, stable across retries: receivers may dedupe on it. */
   key: string;
 };
+export interface GroupMember {
+  id: string;
+  title: string;
+  severity: string;
+}
 type Message = Outbound extends infer T ? (T extends unknown ? Omit<T, "key"> : never) : never;
 export type { Message };
 

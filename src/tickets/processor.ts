@@ -4,13 +4,14 @@
 // and a retry that finds an intent without an outcome looks on the platform before sending again.
 import type { Clock } from "../clock.js";
 import { escalate, type Incident, type TimelineEvent } from "../domain/incident.js";
-import { limitReason, pageBuckets, type LimitPolicy } from "../domain/limits.js";
+import { HOUR_MS, limitReason, pageBuckets, type LimitPolicy } from "../domain/limits.js";
 import { levelCount, onCall, type Destinations, type Person, type Roster } from "../domain/roster.js";
 import type { Domain } from "../domain/vocabulary.js";
 import type { Logger } from "../log.js";
 import type { IncidentStore, RateLimiter } from "../store/types.js";
 import type { JobContext } from "./bullmq-queue.js";
 import type { JobQueue, TicketJob } from "./jobs.js";
+import { editUntilStable, groupKey, groupOf, groupRef, membersOf } from "./group.js";
 import { DeliveryError, destinationKey, type Destination, type Message, type Notifier, type Outbound } from "./notifier.js";
 
 export interface ProcessorDeps {
@@ -55,6 +56,8 @@ export class TicketProcessor {
       await this.d.incidents.markDelivered(id);
       return "already resolved";
     }
+    // Over an abuse limit: one grouped message per reporter, no ticket card, no page, no timer.
+    if (incident.limited) return this.deliverGrouped(incident, routeCount);
     const domain = incident.routing.domain;
     const oncall = onCall(this.d.roster, domain, incident.level, this.d.clock.now());
     const r = `r${routeCount}`;
@@ -79,6 +82,42 @@ export class TicketProcessor {
     await this.scheduleEscalation(incident);
     await this.d.incidents.markDelivered(id);
     return "delivered";
+  }
+
+  /**
+   * A report over a limit joins its reporter's group message in each channel: the group's first report
+   * posts it (exactly once, like a ticket), the others edit it, waiting (retrying) until it exists.
+   */
+  private async deliverGrouped(incident: Incident, routeCount: number): Promise<string> {
+    const windowMs = this.d.limits?.windowMs ?? HOUR_MS;
+    const read = () => groupOf(this.d.incidents, incident, windowMs, this.d.clock.now());
+    const first = (await read())[0] ?? incident;
+    for (const to of this.channels(incident.routing.domain)) {
+      const dk = destinationKey(to);
+      if (first.id === incident.id) {
+        const members = membersOf(await read());
+        incident = await this.sendOnce(incident, groupKey(dk), { kind: "group", incident, to, reporter: incident.reporter, members });
+      }
+      const owner = first.id === incident.id ? incident : await this.load(first.id);
+      const { ref } = groupRef(owner, to, dk);
+      if (ref) {
+        const key = `${owner.id}.${groupKey(dk)}`;
+        const shown = await editUntilStable(read, async (g) => void (await this.d.notifier.send({ kind: "group", incident: owner, to, reporter: owner.reporter, members: membersOf(g), ref, key })));
+        this.d.log.info({ incidentId: incident.id, group: owner.id, to: dk, reports: shown }, "over-limit report grouped");
+      } else if (owner.id !== incident.id) {
+        // A platform that cannot edit (webhook, console) hears of each one, still as a group message.
+        incident = await this.sendOnce(incident, groupKey(dk), { kind: "group", incident, to, reporter: incident.reporter, members: membersOf(await read()) });
+      }
+      // Its place in the channel is the group message: recorded like a delivery, nothing more to send.
+      const mine = `r${routeCount}:grouped:${dk}`;
+      const at = this.d.clock.now().toISOString();
+      incident =
+        (await this.d.incidents.update(incident.id, (cur) =>
+          cur.timeline.some((e) => finished(e, mine)) ? undefined : { ...cur, timeline: [...cur.timeline, { type: "delivered", at, to: mine, level: cur.level, ...(ref ? { ref } : {}) }] },
+        )) ?? incident;
+    }
+    await this.d.incidents.markDelivered(incident.id);
+    return "grouped";
   }
 
   private async escalate(id: string, timer: number): Promise<string> {

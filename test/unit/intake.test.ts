@@ -145,7 +145,8 @@ describe("abuse limits on reports", () => {
     expect(limited.timeline.find((e) => e.type === "limited")).toMatchObject({ limit: "incidents-per-reporter" });
     await app.idle();
     const forSecond = sent.sent.filter((m) => m.incident.id === "INC-2026-0002").map((m) => m.kind);
-    expect(forSecond).toEqual(["ticket"]);
+    // Posted as its reporter's group message of over-limit reports, not as a ticket card.
+    expect(forSecond).toEqual(["group"]);
     // Someone else in the workspace is not limited by Rita.
     await walkThrough(bot, sam, keyOf(sam), { ...SAFETY, description: "Translation feature swaps the meaning of negations", failureKind: "bug-or-misconfiguration" });
     expect((await app.incidents.get("INC-2026-0003"))?.limited).toBeUndefined();
