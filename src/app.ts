@@ -19,6 +19,7 @@ import { TicketProcessor } from "./tickets/processor.js";
 import { TicketActions } from "./tickets/actions.js";
 import { Summaries } from "./bot/summaries.js";
 import { BullJobQueue } from "./tickets/bullmq-queue.js";
+import { retryPolicy } from "./tickets/retry.js";
 import { RedisConversationStore, RedisIncidentStore } from "./store/redis.js";
 import { connect } from "./redis.js";
 
@@ -63,7 +64,7 @@ export function createEmbeddedApp(cfg: Config, opts: AppOptions): App {
   const defs = opts.defs ?? loadDefinitions(cfg);
   const conversations = new MemoryConversationStore(cfg.CONVERSATION_TTL_SECONDS, clock);
   const incidents = new MemoryIncidentStore();
-  const queue = new MemoryJobQueue(clock, opts.log);
+  const queue = new MemoryJobQueue(clock, opts.log, retryPolicy(cfg));
   const limiter = new MemoryRateLimiter();
   const limits = limitPolicy(cfg);
   const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits });
@@ -81,7 +82,7 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   const conversations = new RedisConversationStore(redis, { prefix: cfg.QUEUE_PREFIX, ttlSeconds: cfg.CONVERSATION_TTL_SECONDS });
   const incidents = new RedisIncidentStore(redis, { prefix: cfg.QUEUE_PREFIX });
   const queueConn = connect(cfg.REDIS_URL, opts.log, "queue");
-  const queue = new BullJobQueue(queueConn, cfg.QUEUE_PREFIX, opts.log);
+  const queue = new BullJobQueue(queueConn, cfg.QUEUE_PREFIX, opts.log, retryPolicy(cfg));
   const limiter = new RedisRateLimiter(redis, cfg.QUEUE_PREFIX);
   const limits = limitPolicy(cfg);
   const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits });

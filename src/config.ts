@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { DEFAULT_LIMITS, HOUR_MS, type LimitPolicy } from "./domain/limits.js";
 import type { LlmSettings } from "./pretriage/llm-reader.js";
+import { RetryEnv } from "./tickets/retry.js";
 
 /** The checkout (or installed package) root, found from this file whether run from src/ or dist/. */
 export const ROOT = (() => {
@@ -40,6 +41,13 @@ const Env = z.object({
   WORKER_CONCURRENCY: int(10, 1, 500),
   /** how long a job's lock lives; a worker that dies mid-job has its job taken over after about this. */
   WORKER_LOCK_MS: int(30_000, 1_000, 600_000),
+  /** how often one job may be taken over from a dead worker before BullMQ fails it (BullMQ's own default is 1). */
+  WORKER_MAX_STALLED: int(1000, 1, 1_000_000),
+  /** the outbox sweep: how often it looks, and how old an undelivered incident must be to be put back. */
+  SWEEP_EVERY_MS: int(15_000, 100, 3_600_000),
+  SWEEP_GRACE_MS: int(30_000, 100, 24 * 3_600_000),
+  /** delivery retries: DELIVERY_ATTEMPTS, DELIVERY_RETRY_BASE_MS, DELIVERY_RETRY_MAX_MS, DELIVERY_LATE_AFTER_MS. */
+  ...RetryEnv.shape,
   /** `npm start` with Redis or a chat platform: run the ticket workers in the web process (inline) or not. */
   WORKER_MODE: z.enum(["inline", "separate"]).default("inline"),
   /** abuse limits per hour (0 = off); over a limit a report is filed and posted but nobody is paged. */

@@ -5,14 +5,12 @@ import { ConfigError, type Config } from "./config.js";
 import type { Logger } from "./log.js";
 import { connect } from "./redis.js";
 import { startWorkers } from "./tickets/bullmq-queue.js";
+import { retryPolicy } from "./tickets/retry.js";
 import type { Digest } from "./digest/post.js";
 import { startDigest } from "./digest/runner.js";
 import { NotifierRouter, type Notifier, type Outbound } from "./tickets/notifier.js";
 import { WebhookNotifier } from "./tickets/webhook-notifier.js";
 
-const SWEEP_EVERY_MS = 15_000;
-/** An incident undelivered this long after creation had its enqueue lost: enqueue it again. */
-const SWEEP_GRACE_MS = 30_000;
 
 export interface WorkerHandle {
   app: App;
@@ -46,22 +44,34 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
   if (!cfg.REDIS_URL) throw new ConfigError("REDIS_URL: required for `triage worker` (without it, `npm start` runs everything in one process)");
   const app = createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, { notifier, log, role: "worker" });
   const workerConn = connect(cfg.REDIS_URL, log, "worker");
-  const workers = startWorkers(workerConn, cfg.QUEUE_PREFIX, (job) => app.processor.run(job), { concurrency: cfg.WORKER_CONCURRENCY, lockMs: cfg.WORKER_LOCK_MS }, log);
+  const workers = startWorkers(
+    workerConn,
+    cfg.QUEUE_PREFIX,
+    (job, ctx) => app.processor.run(job, ctx),
+    { concurrency: cfg.WORKER_CONCURRENCY, lockMs: cfg.WORKER_LOCK_MS, maxStalled: cfg.WORKER_MAX_STALLED, policy: retryPolicy(cfg) },
+    log,
+  );
   const digest = await startDigest({ connection: workerConn, prefix: cfg.QUEUE_PREFIX, app, log, send: digestSender(notifier) });
 
+  // An incident undelivered SWEEP_GRACE_MS after creation had its enqueue lost (a web process died) or
+  // its job failed: queue it again. A job still queued or retrying is left alone.
   const sweep = async () => {
     try {
-      const ids = await app.incidents.undelivered(new Date(app.clock.now().getTime() - SWEEP_GRACE_MS));
+      const ids = await app.incidents.undelivered(new Date(app.clock.now().getTime() - cfg.SWEEP_GRACE_MS));
+      const put: Record<string, string[]> = { added: [], revived: [] };
       for (const id of ids) {
         const incident = await app.incidents.get(id);
-        if (incident) await app.actions.dispatch(incident);
+        if (!incident) continue;
+        const job = { name: "deliver" as const, incidentId: id, routeCount: incident.routeCount };
+        const r = app.queue.ensure ? await app.queue.ensure(incident.routing.domain, job) : (await app.queue.add(incident.routing.domain, job), "added");
+        put[r]?.push(id);
       }
-      if (ids.length) log.warn({ count: ids.length }, "re-enqueued undelivered incidents");
+      if (put.added!.length || put.revived!.length) log.warn({ added: put.added, revived: put.revived }, "outbox sweep: re-enqueued undelivered incidents");
     } catch (err) {
       log.warn({ err: (err as Error).message }, "outbox sweep failed; will retry");
     }
   };
-  const sweeper = setInterval(() => void sweep(), SWEEP_EVERY_MS);
+  const sweeper = setInterval(() => void sweep(), cfg.SWEEP_EVERY_MS);
   const heartbeat = setInterval(() => log.info({ workers: workers.length, running: workers.filter((w) => w.isRunning()).length }, "heartbeat"), 30_000);
   void sweep();
   log.info({ queues: ["oncall-safety", "oncall-security"], prefix: cfg.QUEUE_PREFIX, concurrency: cfg.WORKER_CONCURRENCY }, "worker started");

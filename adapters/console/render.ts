@@ -6,6 +6,7 @@ import { stripInvisible } from "../../src/domain/invisible.js";
 import { renderSummaryText } from "../../src/bot/summary-text.js";
 import { redactedCount, type Incident } from "../../src/domain/incident.js";
 import type { Outbound } from "../../src/tickets/notifier.js";
+import { groupText } from "../../src/tickets/group.js";
 
 const pct = (c: number) => `${Math.round(c * 100)}%`;
 
@@ -76,6 +77,8 @@ function outboundText(m: Outbound): string {
       return `[${m.to.address}] FYI ${i.id} (${i.classification.primary}, ${i.classification.crossDomain.join(", ")}) affects ${m.domain}: ${i.title}`;
     case "update":
       return `[${m.to.address}] ${i.id}: ${m.text}`;
+    case "group":
+      return `[${m.to.address}] ${groupText(m.reporter, m.members)}`;
   }
 }
 

@@ -12,6 +12,8 @@ import { ACTIONS } from "./ids.js";
 import { ticketCard, ticketText } from "./blocks/ticket.js";
 import { createClient } from "./client.js";
 import { toDeliveryError } from "./errors.js";
+import { deliveryMetadata, findByKey } from "./reconcile.js";
+import { groupText } from "../../src/tickets/group.js";
 import type { Digest } from "../../src/digest/post.js";
 
 export interface SlackNotifierConfig {
@@ -91,16 +93,39 @@ export class SlackNotifier implements Notifier {
     try {
       switch (m.kind) {
         case "ticket":
-          return await this.ticket(m.incident, m.to.address, m.oncall.slack);
+          return await this.ticket(m.incident, m.to.address, m.key, m.oncall.slack);
         case "page":
           return await this.page(m);
         case "cross-domain":
           return await this.crossDomain(m);
         case "update":
-          return await this.update(m.incident, m.to.address, m.text);
+          return await this.update(m.incident, m.to.address, m.text, m.key);
+        case "group":
+          return await this.group(m);
       }
     } catch (err) {
       throw toDeliveryError(err, `${m.kind} of ${m.incident.id} to ${m.to.address}`);
+    }
+  }
+
+  /** The message with `m.key` in its metadata, posted since `since` where `send` would post it. */
+  async find(m: Outbound, since: Date): Promise<SentRef | undefined> {
+    try {
+      if (m.kind === "page") {
+        // conversations.open returns the same DM channel every time.
+        const dm = await this.client.conversations.open({ users: m.to.address });
+        const channel = dm.channel!.id!;
+        const ts = await findByKey(this.client, channel, m.key, since);
+        return ts ? { ref: `${channel}/${ts}` } : undefined;
+      }
+      const card = m.kind === "update" ? postedTickets(m.incident, m.incident.routeCount, m.to.address)[0] : undefined;
+      const channel = card?.channel ?? m.to.address;
+      // An update is a reply in the card's thread (the card edit itself is safe to repeat).
+      const ts = await findByKey(this.client, channel, m.key, since, card?.ts);
+      if (!ts) return undefined;
+      return { ref: `${channel}/${ts}`, ...(m.kind === "ticket" ? await this.permalink(channel, ts) : card?.link ? { link: card.link } : {}) };
+    } catch (err) {
+      throw toDeliveryError(err, `looking for ${m.kind} of ${m.incident.id} in ${m.to.address}`);
     }
   }
 
@@ -109,8 +134,9 @@ export class SlackNotifier implements Notifier {
     return ticketCard(i, { routeCount, ...(i.link ? { reportLink: i.link } : {}), ...(this.cfg.roster ? { roster: this.cfg.roster } : {}) }, oncall);
   }
 
-  private async ticket(i: Incident, channel: string, oncall?: string): Promise<SentRef> {
-    const posted = await this.client.chat.postMessage({ channel, text: ticketText(i), blocks: await this.card(i, i.routeCount, oncall), unfurl_links: false });
+  private async ticket(i: Incident, channel: string, key: string, oncall?: string): Promise<SentRef> {
+    const blocks = await this.card(i, i.routeCount, oncall);
+    const posted = await this.client.chat.postMessage({ channel, text: ticketText(i), blocks, unfurl_links: false, metadata: deliveryMetadata(key) });
     const ts = posted.ts!;
     return { ref: `${posted.channel ?? channel}/${ts}`, ...(await this.permalink(posted.channel ?? channel, ts)) };
   }
@@ -134,7 +160,7 @@ export class SlackNotifier implements Notifier {
     const text = `<@${m.to.address}> ${i.classification.severity} AI ${i.classification.primary} incident *${i.id}* needs you (${esc(m.reason)}): ${esc(i.title)}${link ? ` · <${link}|open the ticket>` : ""}`;
     // Acknowledge right from the page: the same action as on the card (the value is the incident id).
     const blocks = [section(text), actions("page", [button("Acknowledge", ACTIONS.ticketAck, i.id, "primary")])];
-    const posted = await this.client.chat.postMessage({ channel, text, blocks, unfurl_links: false });
+    const posted = await this.client.chat.postMessage({ channel, text, blocks, unfurl_links: false, metadata: deliveryMetadata(m.key) });
     return { ref: `${channel}/${posted.ts}` };
   }
 
@@ -144,20 +170,34 @@ export class SlackNotifier implements Notifier {
     const text =
       `:link: FYI ${m.domain}: *${i.id}* (${i.classification.severity} AI ${i.classification.primary}, ${i.classification.crossDomain.join(", ")}) also affects ${m.domain}: ` +
       `${esc(i.title)}. ${link ? `<${link}|See the ticket>` : `The ${i.routing.domain} on-call owns it`}.`;
-    const posted = await this.client.chat.postMessage({ channel: m.to.address, text, unfurl_links: false });
+    const posted = await this.client.chat.postMessage({ channel: m.to.address, text, unfurl_links: false, metadata: deliveryMetadata(m.key) });
     return { ref: `${posted.channel ?? m.to.address}/${posted.ts}` };
   }
 
-  private async update(i: Incident, channel: string, text: string): Promise<SentRef> {
+  private async update(i: Incident, channel: string, text: string, key: string): Promise<SentRef> {
     const card = postedTickets(i, i.routeCount, channel)[0];
+    const metadata = deliveryMetadata(key);
     if (!card) {
       // The card was never posted here (delivery still pending): say it in the channel instead.
-      const posted = await this.client.chat.postMessage({ channel, text: `${i.id}: ${esc(text)}` });
+      const posted = await this.client.chat.postMessage({ channel, text: `${i.id}: ${esc(text)}`, metadata });
       return { ref: `${channel}/${posted.ts}` };
     }
     await this.client.chat.update({ channel: card.channel, ts: card.ts, text: ticketText(i), blocks: await this.card(i, i.routeCount) });
-    const posted = await this.client.chat.postMessage({ channel: card.channel, thread_ts: card.ts, text: esc(text) });
+    const posted = await this.client.chat.postMessage({ channel: card.channel, thread_ts: card.ts, text: esc(text), metadata });
     return { ref: `${card.channel}/${posted.ts}`, ...(card.link ? { link: card.link } : {}) };
+  }
+
+  /** Over-limit reports: one message per reporter and channel, edited in place as more arrive. */
+  private async group(m: Extract<Outbound, { kind: "group" }>): Promise<SentRef> {
+    // Reporter-supplied titles and names: escaped, so a title cannot ping the channel.
+    const text = esc(groupText(m.reporter, m.members));
+    const [channel, ts] = m.ref ? m.ref.split("/") : [];
+    if (channel && ts) {
+      await this.client.chat.update({ channel, ts, text });
+      return { ref: m.ref! };
+    }
+    const posted = await this.client.chat.postMessage({ channel: m.to.address, text, unfurl_links: false, metadata: deliveryMetadata(m.key) });
+    return { ref: `${posted.channel ?? m.to.address}/${posted.ts}` };
   }
 
   /** After a reroute: marks the previous routing's cards as moved (no live buttons). Best effort. */

@@ -12,6 +12,7 @@ import { cardActivity, crossDomainCard, pageCard, ticketCard } from "./cards/ind
 import { messageText, preview } from "./cards/inert.js";
 import { channelPostLink, decodeRef, encodeRef, toDeliveryError, withoutClientRetries, type Connector } from "./connector.js";
 import { ticketView } from "./ticket-view.js";
+import { groupText } from "../../src/tickets/group.js";
 
 /** Where Teams' connector lives when the roster does not say (the global Teams endpoint). */
 export const DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams/";
@@ -55,7 +56,21 @@ export class TeamsNotifier implements Notifier {
         return this.page(m);
       case "update":
         return this.update(m.to.address, i, m.text);
+      case "group":
+        return this.group(m);
     }
+  }
+
+  /** Over-limit reports: one plain message per reporter and channel, edited in place as it grows. */
+  private async group(m: Extract<Outbound, { kind: "group" }>): Promise<SentRef> {
+    const activity = { type: "message", text: groupText(m.reporter, m.members) };
+    const place = this.channelPlace(m.to.address);
+    const posted = m.ref ? decodeRef(m.ref) : undefined;
+    return this.call(place, async (c) => {
+      if (!posted) return { ref: encodeRef(m.to.address, required((await c.conversations.sendToConversation(m.to.address, activity)).id)) };
+      await c.conversations.updateActivity(posted.conversationId, posted.activityId, { ...activity, id: posted.activityId });
+      return { ref: m.ref! };
+    });
   }
 
   /** The digest as a Markdown message in the managers' channel, with the chart attached. */

@@ -64,6 +64,14 @@ export const TimelineEvent = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("joined"), at, by: Actor, description: z.string().max(DESCRIPTION_MAX) }),
   /** filed over an abuse limit: posted to the channel, nobody paged, no escalation timer. */
   z.strictObject({ type: z.literal("limited"), at, limit: LimitName, reason: z.string().max(300) }),
+  /**
+   * the intent to send the message with delivery key `to`, written before the platform is called: a
+   * delivery that finds it (its worker died) looks for the message on the platform before sending again.
+   * `at` is the first attempt's time; replaced by `delivered` (or `cancelled`) once the outcome is known.
+   */
+  z.strictObject({ type: z.literal("sending"), at, to: z.string(), attempt: z.number().int().min(1) }),
+  /** a message not sent because what it announced stopped being true first (acknowledged, resolved, rerouted). */
+  z.strictObject({ type: z.literal("cancelled"), at, to: z.string(), reason: z.string().max(300) }),
   /** a page not sent because the domain's paging limit was reached; `to` is its delivery key. */
   z.strictObject({ type: z.literal("page-skipped"), at, to: z.string(), reason: z.string().max(300) }),
 ]);

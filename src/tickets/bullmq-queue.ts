@@ -1,10 +1,11 @@
 // Ticket jobs on BullMQ: one queue per domain (`oncall-safety`, `oncall-security`) under a Redis
 // Cluster hash-tag prefix, job ids derived from the incident so each piece of work is enqueued once.
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Domain } from "../domain/vocabulary.js";
 import { queueFor } from "../domain/route.js";
 import type { Logger } from "../log.js";
-import { RETRY, TicketJob, jobId, retryDelay, type FailedJob, type JobQueue } from "./jobs.js";
+import { PERMANENT, TicketJob, jobId, type FailedJob, type JobQueue } from "./jobs.js";
+import { RATE_LIMIT_MAX_MS, RETRY, rateLimitWait, retryDelay, type RetryPolicy } from "./retry.js";
 
 const DOMAINS: Domain[] = ["safety", "security"];
 const KEEP_COMPLETED = { age: 7 * 86_400, count: 50_000 };
@@ -12,7 +13,7 @@ const KEEP_COMPLETED = { age: 7 * 86_400, count: 50_000 };
 export class BullJobQueue implements JobQueue {
   readonly queues: Record<Domain, Queue>;
 
-  constructor(connection: ConnectionOptions, prefix: string, log: Logger) {
+  constructor(connection: ConnectionOptions, prefix: string, log: Logger, private readonly policy: RetryPolicy = RETRY) {
     const make = (d: Domain) => {
       const q = new Queue(queueFor(d), { connection, prefix });
       // Connection errors while Redis is away are expected and retried; without a listener they crash.
@@ -26,7 +27,7 @@ export class BullJobQueue implements JobQueue {
     await this.queues[domain].add(job.name, job, {
       jobId: jobId(job),
       delay: delayMs,
-      attempts: RETRY.attempts,
+      attempts: this.policy.attempts,
       backoff: { type: "notifier" },
       // Completed jobs are kept a week so a re-add of the same id stays a no-op; failed ones stay for replay.
       removeOnComplete: KEEP_COMPLETED,
@@ -57,6 +58,20 @@ export class BullJobQueue implements JobQueue {
     return false;
   }
 
+  async ensure(domain: Domain, job: TicketJob): Promise<"added" | "revived" | "exists"> {
+    const existing = await this.queues[domain].getJob(jobId(job));
+    if (!existing) {
+      await this.add(domain, job);
+      return "added";
+    }
+    // A failed job blocks its id: re-adding is a no-op, so put it back (unless it can never succeed).
+    if ((await existing.isFailed()) && !existing.failedReason?.startsWith(PERMANENT)) {
+      await existing.retry("failed", { resetAttemptsMade: true });
+      return "revived";
+    }
+    return "exists";
+  }
+
   /** A cheap read through each queue's own connection: answers only when BullMQ can reach Redis. */
   async ping(): Promise<void> {
     await Promise.all(DOMAINS.map((d) => this.queues[d].getJobCounts("wait")));
@@ -67,29 +82,48 @@ export class BullJobQueue implements JobQueue {
   }
 }
 
-export type RunJob = (job: TicketJob) => Promise<string>;
+/** When the job first became due (enqueued, or its timer ran out), for the late-delivery alert. */
+export interface JobContext {
+  dueAt: number;
+  jobId: string;
+}
+export type RunJob = (job: TicketJob, ctx: JobContext) => Promise<string>;
+
+export interface WorkerOptions {
+  concurrency: number;
+  lockMs: number;
+  /** how often a job may be taken over from a dead worker before BullMQ fails it (default 1000). */
+  maxStalled?: number;
+  policy?: RetryPolicy;
+}
 
 /** Starts one worker per domain queue. Workers need their own connection (blocking commands). */
-export function startWorkers(
-  connection: ConnectionOptions,
-  prefix: string,
-  run: RunJob,
-  opts: { concurrency: number; lockMs: number },
-  log: Logger,
-): Worker[] {
+export function startWorkers(connection: ConnectionOptions, prefix: string, run: RunJob, options: WorkerOptions, log: Logger): Worker[] {
+  const opts = { maxStalled: 1000, policy: RETRY, ...options };
   return DOMAINS.map((d) => {
     const worker = new Worker(
       queueFor(d),
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
         const parsed = TicketJob.safeParse(job.data);
-        if (!parsed.success) throw new UnrecoverableError(`malformed job ${job.id}: ${parsed.error.issues[0]?.message}`);
+        if (!parsed.success) throw new UnrecoverableError(`${PERMANENT}malformed job ${job.id}: ${parsed.error.issues[0]?.message}`);
+        const dueAt = job.timestamp + (job.opts.delay ?? 0);
         try {
-          const outcome = await run(parsed.data);
+          const outcome = await run(parsed.data, { dueAt, jobId: job.id ?? "" });
           log.info({ jobId: job.id, incidentId: parsed.data.incidentId, job: job.name, outcome }, "job done");
           return outcome;
         } catch (err) {
-          log.warn({ jobId: job.id, incidentId: parsed.data.incidentId, attempt: job.attemptsMade + 1, err: (err as Error).message }, "job failed");
-          if ((err as { permanent?: boolean }).permanent) throw new UnrecoverableError((err as Error).message);
+          const late = Date.now() - dueAt > opts.policy.lateAfterMs;
+          const fields = { jobId: job.id, incidentId: parsed.data.incidentId, attempt: job.attemptsMade + 1, err: (err as Error).message };
+          // Late deliveries are an operator's problem now: say so at error level on every failed try.
+          if (late) log.error({ ...fields, dueAt: new Date(dueAt).toISOString() }, "delivery late: still failing; retrying");
+          else log.warn(fields, "job failed");
+          if ((err as { permanent?: boolean }).permanent) throw new UnrecoverableError(`${PERMANENT}${(err as Error).message}`);
+          // A rate limit is the platform asking us to wait, not a failure: wait without using an attempt.
+          const wait = rateLimitWait(err);
+          if (wait !== undefined && token) {
+            await job.moveToDelayed(Date.now() + Math.min(wait, RATE_LIMIT_MAX_MS), token);
+            throw new DelayedError();
+          }
           throw err;
         }
       },
@@ -100,13 +134,16 @@ export function startWorkers(
         // A dead worker's job is taken over once its lock lapses and the stalled check runs.
         lockDuration: opts.lockMs,
         stalledInterval: opts.lockMs,
-        settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => retryDelay(attemptsMade, err) },
+        // BullMQ's default (1) fails a job whose worker died twice: a second crash would lose the ticket.
+        maxStalledCount: opts.maxStalled,
+        settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => retryDelay(attemptsMade, err, opts.policy) },
       },
     );
     // Without an error listener, connection errors while Redis is away crash the process.
     worker.on("error", (err) => log.warn({ queue: queueFor(d), err: err.message }, "worker connection error"));
     worker.on("failed", (job, err) => {
-      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) log.error({ jobId: job.id, err: err.message }, "job failed after retries; see `triage tickets failed`");
+      if (job && (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError || /stalled/.test(err.message)))
+        log.error({ jobId: job.id, err: err.message }, "job failed; the outbox sweep puts undelivered tickets back, see `triage tickets failed`");
     });
     return worker;
   });

@@ -27,6 +27,9 @@ export function jobId(job: TicketJob): string {
   }
 }
 
+/** Starts the failure reason of a job that can never succeed: the outbox sweep leaves those alone. */
+export const PERMANENT = "permanent: ";
+
 export interface FailedJob {
   queue: string;
   id: string;
@@ -42,15 +45,15 @@ export interface JobQueue {
   failed(): Promise<FailedJob[]>;
   /** Puts a failed job back in its queue (keeps its id); false when no such failed job exists. */
   replay(id: string): Promise<boolean>;
+  /**
+   * For the outbox sweep: makes sure `job` is queued. A job with its id that failed (other than
+   * permanently) is put back, since add() alone is a no-op while it exists. Optional for test doubles.
+   */
+  ensure?(domain: Domain, job: TicketJob): Promise<"added" | "revived" | "exists">;
   /** Resolves when the queues can take jobs (for /healthz); rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Retry policy shared by both queue backends: exponential from 1 s, or what the platform asked for. */
-export const RETRY = { attempts: 6, baseDelayMs: 1000, maxDelayMs: 5 * 60_000 };
-export function retryDelay(attemptsMade: number, err: unknown): number {
-  const asked = (err as { retryAfterMs?: unknown })?.retryAfterMs;
-  if (typeof asked === "number" && asked >= 0) return Math.min(asked, RETRY.maxDelayMs);
-  return Math.min(RETRY.baseDelayMs * 2 ** Math.max(0, attemptsMade - 1), RETRY.maxDelayMs);
-}
+/** The retry policy lives in retry.ts; re-exported for the callers that knew it here. */
+export { RETRY, retryDelay } from "./retry.js";

@@ -3,9 +3,11 @@
 import type { Clock } from "../clock.js";
 import type { Domain } from "../domain/vocabulary.js";
 import type { Logger } from "../log.js";
-import { RETRY, jobId, retryDelay, type FailedJob, type JobQueue, type TicketJob } from "./jobs.js";
+import type { JobContext } from "./bullmq-queue.js";
+import { PERMANENT, jobId, type FailedJob, type JobQueue, type TicketJob } from "./jobs.js";
+import { RATE_LIMIT_MAX_MS, RETRY, rateLimitWait, retryDelay, type RetryPolicy } from "./retry.js";
 
-export type JobRunner = (job: TicketJob) => Promise<string>;
+export type JobRunner = (job: TicketJob, ctx: JobContext) => Promise<string>;
 
 export class MemoryJobQueue implements JobQueue {
   private runner: JobRunner | undefined;
@@ -15,7 +17,7 @@ export class MemoryJobQueue implements JobQueue {
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
 
-  constructor(private readonly clock: Clock, private readonly log: Logger) {}
+  constructor(private readonly clock: Clock, private readonly log: Logger, private readonly policy: RetryPolicy = RETRY) {}
 
   /** Starts processing; jobs added before this wait for it. */
   process(runner: JobRunner) {
@@ -26,35 +28,48 @@ export class MemoryJobQueue implements JobQueue {
     const id = jobId(job);
     if (this.known.has(id)) return;
     this.known.add(id);
-    this.schedule(`oncall-${domain}`, id, job, delayMs, 0);
+    this.schedule(`oncall-${domain}`, id, job, delayMs, 0, Date.now() + delayMs);
   }
 
-  private schedule(queue: string, id: string, job: TicketJob, delayMs: number, attempts: number) {
+  async ensure(domain: Domain, job: TicketJob): Promise<"added" | "revived" | "exists"> {
+    const id = jobId(job);
+    const f = this.failedJobs.get(id);
+    if (f && !f.error.startsWith(PERMANENT)) return (await this.replay(id)) ? "revived" : "exists";
+    if (this.known.has(id)) return "exists";
+    await this.add(domain, job);
+    return "added";
+  }
+
+  private schedule(queue: string, id: string, job: TicketJob, delayMs: number, attempts: number, dueAt: number, retry = attempts > 0) {
     // idle() waits for work in hand and retries, not for escalation timers minutes away.
-    const tracked = attempts > 0 || delayMs === 0;
+    const tracked = retry || delayMs === 0;
     if (tracked) this.inFlight++;
     const t = setTimeout(() => {
       this.timers.delete(t);
       if (!tracked) this.inFlight++;
-      void this.attempt(queue, id, job, attempts + 1).finally(() => this.done());
+      void this.attempt(queue, id, job, attempts + 1, dueAt).finally(() => this.done());
     }, delayMs);
     // Escalation timers must not keep a finished console session alive.
     t.unref();
     this.timers.add(t);
   }
 
-  private async attempt(queue: string, id: string, job: TicketJob, attempts: number) {
-    if (!this.runner) return this.schedule(queue, id, job, 50, attempts - 1);
+  private async attempt(queue: string, id: string, job: TicketJob, attempts: number, dueAt: number) {
+    if (!this.runner) return this.schedule(queue, id, job, 50, attempts - 1, dueAt);
     try {
-      const outcome = await this.runner(job);
+      const outcome = await this.runner(job, { dueAt, jobId: id });
       this.log.debug({ jobId: id, incidentId: job.incidentId, outcome }, "job done");
     } catch (err) {
       const permanent = (err as { permanent?: boolean }).permanent === true;
-      if (!permanent && attempts < RETRY.attempts) {
-        this.schedule(queue, id, job, retryDelay(attempts, err), attempts);
+      if (!permanent && Date.now() - dueAt > this.policy.lateAfterMs) this.log.error({ jobId: id, incidentId: job.incidentId, err: (err as Error).message }, "delivery late: still failing; retrying");
+      // As on BullMQ: a rate limit waits out Retry-After without using up an attempt.
+      const wait = rateLimitWait(err);
+      if (!permanent && wait !== undefined) return this.schedule(queue, id, job, Math.min(wait, RATE_LIMIT_MAX_MS), attempts - 1, dueAt, true);
+      if (!permanent && attempts < this.policy.attempts) {
+        this.schedule(queue, id, job, retryDelay(attempts, err, this.policy), attempts, dueAt);
         return;
       }
-      const error = err instanceof Error ? err.message : String(err);
+      const error = (permanent ? PERMANENT : "") + (err instanceof Error ? err.message : String(err));
       this.failedJobs.set(id, { queue, id, job, error, attempts, failedAt: this.clock.now().toISOString() });
       this.log.error({ jobId: id, incidentId: job.incidentId, err: error }, "job failed after retries");
     }
@@ -78,7 +93,7 @@ export class MemoryJobQueue implements JobQueue {
     const f = this.failedJobs.get(id);
     if (!f) return false;
     this.failedJobs.delete(id);
-    this.schedule(f.queue, id, f.job, 0, 0);
+    this.schedule(f.queue, id, f.job, 0, 0, Date.now());
     return true;
   }
 

@@ -17,10 +17,21 @@ export type Outbound = (
   | { kind: "page"; incident: Incident; to: Destination; level: number; person: Person; reason: string }
   | { kind: "cross-domain"; incident: Incident; to: Destination; domain: Domain }
   | { kind: "update"; incident: Incident; to: Destination; text: string }
+  /**
+   * Reports over an abuse limit, grouped into one message per reporter and channel: `incident` is the
+   * group's first report (its timeline holds the message), `members` all of them so far, oldest first.
+   * With `ref` the message exists and is edited in place; without, it is posted.
+   */
+  | { kind: "group"; incident: Incident; to: Destination; reporter: Incident["reporter"]; members: GroupMember[]; ref?: string }
 ) & {
   /** unique per message and destination, stable across retries: receivers may dedupe on it. */
   key: string;
 };
+export interface GroupMember {
+  id: string;
+  title: string;
+  severity: string;
+}
 type Message = Outbound extends infer T ? (T extends unknown ? Omit<T, "key"> : never) : never;
 export type { Message };
 
@@ -36,6 +47,12 @@ export interface Notifier {
   /** Platforms this notifier can deliver to. */
   readonly platforms: readonly Platform[];
   send(message: Outbound): Promise<SentRef | void>;
+  /**
+   * Looks on the platform for `message` (by its key) posted since `since`: a delivery whose previous
+   * attempt may have reached the platform asks before sending again. Undefined: not there, send it.
+   * Throws (retryable) when it cannot tell. Platforms without it are sent to again (at-least-once).
+   */
+  find?(message: Outbound, since: Date): Promise<SentRef | undefined>;
   /** Posts the managers' digest (text, with the chart image where the platform takes one). */
   postDigest?(digest: Digest): Promise<void>;
 }
@@ -56,6 +73,10 @@ export class NotifierRouter implements Notifier {
   }
   async send(m: Outbound): Promise<SentRef | void> {
     return this.for(m.to).send(m);
+  }
+  async find(m: Outbound, since: Date): Promise<SentRef | undefined> {
+    const n = this.for(m.to);
+    return n.find ? n.find(m, since) : undefined;
   }
 
   async postDigest(d: Digest): Promise<void> {

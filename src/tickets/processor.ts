@@ -1,13 +1,17 @@
 // What a worker does with a ticket job. Every step is idempotent: a job retried after a crash skips
 // what the incident's timeline says was already sent, and timers that are no longer current do nothing.
+// Each message is sent exactly once in effect: its intent is recorded before the platform is called,
+// and a retry that finds an intent without an outcome looks on the platform before sending again.
 import type { Clock } from "../clock.js";
-import { escalate, type Incident } from "../domain/incident.js";
-import { limitReason, pageBuckets, type LimitPolicy } from "../domain/limits.js";
+import { escalate, type Incident, type TimelineEvent } from "../domain/incident.js";
+import { HOUR_MS, limitReason, pageBuckets, type LimitPolicy } from "../domain/limits.js";
 import { levelCount, onCall, type Destinations, type Person, type Roster } from "../domain/roster.js";
 import type { Domain } from "../domain/vocabulary.js";
 import type { Logger } from "../log.js";
 import type { IncidentStore, RateLimiter } from "../store/types.js";
+import type { JobContext } from "./bullmq-queue.js";
 import type { JobQueue, TicketJob } from "./jobs.js";
+import { editUntilStable, groupKey, groupOf, groupRef, membersOf } from "./group.js";
 import { DeliveryError, destinationKey, type Destination, type Message, type Notifier, type Outbound } from "./notifier.js";
 
 export interface ProcessorDeps {
@@ -25,7 +29,7 @@ export interface ProcessorDeps {
 export class TicketProcessor {
   constructor(private readonly d: ProcessorDeps) {}
 
-  async run(job: TicketJob): Promise<string> {
+  async run(job: TicketJob, _ctx?: JobContext): Promise<string> {
     switch (job.name) {
       case "deliver":
         return this.deliver(job.incidentId, job.routeCount);
@@ -52,18 +56,23 @@ export class TicketProcessor {
       await this.d.incidents.markDelivered(id);
       return "already resolved";
     }
+    // Over an abuse limit: one grouped message per reporter, no ticket card, no page, no timer.
+    if (incident.limited) return this.deliverGrouped(incident, routeCount);
     const domain = incident.routing.domain;
     const oncall = onCall(this.d.roster, domain, incident.level, this.d.clock.now());
     const r = `r${routeCount}`;
+    const current: Guard = (cur) => (cur.routeCount !== routeCount ? "rerouted before it was sent" : undefined);
+    // A page that waited (rate limit, outage) must not go out once someone has acknowledged.
+    const unanswered: Guard = (cur) => current(cur) ?? (cur.status === "acknowledged" || cur.status === "resolved" ? `${cur.status} before it was sent` : undefined);
     for (const to of this.channels(domain)) {
-      incident = await this.sendOnce(incident, `${r}:ticket:${destinationKey(to)}`, { kind: "ticket", incident, to, level: incident.level, oncall });
+      incident = await this.sendOnce(incident, `${r}:ticket:${destinationKey(to)}`, { kind: "ticket", incident, to, level: incident.level, oncall }, current);
     }
     // A report filed over an abuse limit is posted but pages nobody (src/domain/limits.ts).
     const pages = incident.limited ? [] : this.personal(oncall, domain);
     if (pages.length) incident = await this.mayPage(incident, pages.map((to) => `${r}:page:${destinationKey(to)}`));
     for (const to of pages) {
       const reason = `you are on call (level ${incident.level + 1}) for ${domain}`;
-      incident = await this.sendOnce(incident, `${r}:page:${destinationKey(to)}`, { kind: "page", incident, to, level: incident.level, person: oncall, reason });
+      incident = await this.sendOnce(incident, `${r}:page:${destinationKey(to)}`, { kind: "page", incident, to, level: incident.level, person: oncall, reason }, unanswered);
     }
     for (const other of incident.routing.cc) {
       for (const to of this.channels(other)) {
@@ -73,6 +82,42 @@ export class TicketProcessor {
     await this.scheduleEscalation(incident);
     await this.d.incidents.markDelivered(id);
     return "delivered";
+  }
+
+  /**
+   * A report over a limit joins its reporter's group message in each channel: the group's first report
+   * posts it (exactly once, like a ticket), the others edit it, waiting (retrying) until it exists.
+   */
+  private async deliverGrouped(incident: Incident, routeCount: number): Promise<string> {
+    const windowMs = this.d.limits?.windowMs ?? HOUR_MS;
+    const read = () => groupOf(this.d.incidents, incident, windowMs, this.d.clock.now());
+    const first = (await read())[0] ?? incident;
+    for (const to of this.channels(incident.routing.domain)) {
+      const dk = destinationKey(to);
+      if (first.id === incident.id) {
+        const members = membersOf(await read());
+        incident = await this.sendOnce(incident, groupKey(dk), { kind: "group", incident, to, reporter: incident.reporter, members });
+      }
+      const owner = first.id === incident.id ? incident : await this.load(first.id);
+      const { ref } = groupRef(owner, to, dk);
+      if (ref) {
+        const key = `${owner.id}.${groupKey(dk)}`;
+        const shown = await editUntilStable(read, async (g) => void (await this.d.notifier.send({ kind: "group", incident: owner, to, reporter: owner.reporter, members: membersOf(g), ref, key })));
+        this.d.log.info({ incidentId: incident.id, group: owner.id, to: dk, reports: shown }, "over-limit report grouped");
+      } else if (owner.id !== incident.id) {
+        // A platform that cannot edit (webhook, console) hears of each one, still as a group message.
+        incident = await this.sendOnce(incident, groupKey(dk), { kind: "group", incident, to, reporter: incident.reporter, members: membersOf(await read()) });
+      }
+      // Its place in the channel is the group message: recorded like a delivery, nothing more to send.
+      const mine = `r${routeCount}:grouped:${dk}`;
+      const at = this.d.clock.now().toISOString();
+      incident =
+        (await this.d.incidents.update(incident.id, (cur) =>
+          cur.timeline.some((e) => finished(e, mine)) ? undefined : { ...cur, timeline: [...cur.timeline, { type: "delivered", at, to: mine, level: cur.level, ...(ref ? { ref } : {}) }] },
+        )) ?? incident;
+    }
+    await this.d.incidents.markDelivered(incident.id);
+    return "grouped";
   }
 
   private async escalate(id: string, timer: number): Promise<string> {
@@ -104,25 +149,25 @@ export class TicketProcessor {
     // An escalation someone chose to make is always paged; timer escalations count against the limit.
     const pages = this.personal(person, incident.routing.domain);
     if (!event.by && pages.length) incident = await this.mayPage(incident, pages.map((to) => `p${gen}:page:${destinationKey(to)}`));
+    // Grafana OnCall's rule: a page goes out only while its escalation is the active one. Checked in
+    // the same compare-and-set that records the intent, so an acknowledgement stored first stops it.
+    const active: Guard = (cur) =>
+      cur.status === "acknowledged" || cur.status === "resolved" ? `${cur.status} before it was sent` : cur.escalationGen !== gen ? "a newer escalation superseded it" : undefined;
     for (const to of pages) {
-      incident = await this.sendOnce(incident, `p${gen}:page:${destinationKey(to)}`, { kind: "page", incident, to, level, person, reason: event.reason });
+      incident = await this.sendOnce(incident, `p${gen}:page:${destinationKey(to)}`, { kind: "page", incident, to, level, person, reason: event.reason }, active);
     }
     for (const to of this.channels(incident.routing.domain)) {
-      incident = await this.sendOnce(incident, `p${gen}:update:${destinationKey(to)}`, {
-        kind: "update",
-        incident,
-        to,
-        text: `Escalated to level ${level + 1} (${person.name}): ${event.reason}.`,
-      });
+      const text = `Escalated to level ${level + 1} (${person.name}): ${event.reason}.`;
+      incident = await this.sendOnce(incident, `p${gen}:update:${destinationKey(to)}`, { kind: "update", incident, to, text }, active);
     }
     await this.scheduleEscalation(incident);
     return `paged level ${level + 1}`;
   }
 
   private async update(id: string, rev: number, text: string): Promise<string> {
-    const incident = await this.load(id);
+    let incident = await this.load(id);
     for (const to of this.channels(incident.routing.domain)) {
-      await this.d.notifier.send({ kind: "update", incident, to, text, key: `${id}.u${rev}.${destinationKey(to)}` });
+      incident = await this.sendOnce(incident, `u${rev}:update:${destinationKey(to)}`, { kind: "update", incident, to, text });
     }
     return "updated";
   }
@@ -162,28 +207,48 @@ export class TicketProcessor {
     await this.d.queue.add(i.routing.domain, job, i.routing.ackMinutes * 60_000);
   }
 
-  /** Sends unless the timeline records `key` as sent; records it right after sending. */
-  private async sendOnce(incident: Incident, key: string, message: Message): Promise<Incident> {
-    if (incident.timeline.some((e) => (e.type === "delivered" || e.type === "cross-domain-noted" || e.type === "page-skipped") && e.to === key)) return incident;
-    const sent = await this.d.notifier.send({ ...message, key: `${incident.id}.${key}` } as Outbound);
+  /**
+   * Sends `message` once. The intent is recorded first, in a compare-and-set on the incident that also
+   * checks `guard` (a message that is no longer wanted is recorded as cancelled instead). A previous
+   * intent without an outcome means a worker died mid-send: the platform is asked whether the message
+   * arrived (by its key) before sending again. The outcome replaces the intent.
+   */
+  private async sendOnce(incident: Incident, key: string, message: Message, guard?: Guard): Promise<Incident> {
+    if (incident.timeline.some((e) => finished(e, key))) return incident;
+    const now = this.d.clock.now().toISOString();
+    let prior: Sending | undefined;
+    let refused: string | undefined;
+    let done = false;
+    const claimed = await this.d.incidents.update(incident.id, (cur) => {
+      [prior, refused, done] = [undefined, undefined, false];
+      if (cur.timeline.some((e) => finished(e, key))) return void (done = true);
+      refused = guard?.(cur);
+      if (refused) return { ...cur, timeline: [...cur.timeline, { type: "cancelled", at: now, to: key, reason: refused }] };
+      prior = cur.timeline.findLast((e): e is Sending => e.type === "sending" && e.to === key);
+      const intent: Sending = { type: "sending", at: prior?.at ?? now, to: key, attempt: (prior?.attempt ?? 0) + 1 };
+      return { ...cur, timeline: [...cur.timeline.filter((e) => !(e.type === "sending" && e.to === key)), intent] };
+    });
+    if (!claimed) throw new DeliveryError(`incident ${incident.id} not found`, undefined, true);
+    if (done) return claimed;
+    if (refused) {
+      this.d.log.info({ incidentId: incident.id, to: key, kind: message.kind, reason: refused }, "not sent: no longer wanted");
+      return claimed;
+    }
+    const out = { ...message, incident: claimed, key: `${incident.id}.${key}` } as Outbound;
+    const found = prior ? await this.d.notifier.find?.(out, new Date(prior.at)) : undefined;
+    if (found) this.d.log.warn({ incidentId: incident.id, to: key, kind: message.kind }, "found on the platform after a crash: not sent again");
+    const sent = found ?? (await this.d.notifier.send(out));
     const at = this.d.clock.now().toISOString();
     const ref = sent ? { ref: sent.ref, ...(sent.link ? { link: sent.link } : {}) } : {};
-    const event =
+    const event: TimelineEvent =
       message.kind === "cross-domain"
-        ? ({ type: "cross-domain-noted", at, domain: message.domain, to: key, ...ref } as const)
-        : ({
-            type: "delivered",
-            at,
-            to: key,
-            level: "level" in message ? message.level : incident.level,
-            ...(message.kind === "page" ? { person: message.person.id } : {}),
-            ...ref,
-          } as const);
-    this.d.log.info({ incidentId: incident.id, to: key, kind: message.kind }, "sent");
+        ? { type: "cross-domain-noted", at, domain: message.domain, to: key, ...ref }
+        : { type: "delivered", at, to: key, level: "level" in message ? message.level : claimed.level, ...(message.kind === "page" ? { person: message.person.id } : {}), ...ref };
+    if (!found) this.d.log.info({ incidentId: incident.id, to: key, kind: message.kind }, "sent");
     const updated = await this.d.incidents.update(incident.id, (cur) =>
-      cur.timeline.some((e) => "to" in e && e.to === key) ? undefined : { ...cur, timeline: [...cur.timeline, event] },
+      cur.timeline.some((e) => finished(e, key)) ? undefined : { ...cur, timeline: [...cur.timeline.filter((e) => !(e.type === "sending" && e.to === key)), event] },
     );
-    return updated ?? incident;
+    return updated ?? claimed;
   }
 
   private channels(domain: Domain): Destination[] {
@@ -200,6 +265,14 @@ export class TicketProcessor {
     return all.filter((d) => this.d.notifier.platforms.includes(d.platform));
   }
 }
+
+type Sending = Extract<TimelineEvent, { type: "sending" }>;
+/** Why a message must no longer go out, or undefined while it is still wanted. */
+type Guard = (current: Incident) => string | undefined;
+
+/** An outcome for delivery key `key` is on the timeline: sent, cancelled, or skipped by the paging limit. */
+const finished = (e: TimelineEvent, key: string) =>
+  (e.type === "delivered" || e.type === "cross-domain-noted" || e.type === "page-skipped" || e.type === "cancelled") && e.to === key;
 
 export function destinationsOf(d: Destinations): Destination[] {
   return [

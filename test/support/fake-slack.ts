@@ -4,6 +4,10 @@
 // rate-limit (HTTP 429 + Retry-After) or refuse the next calls of a method. Response URLs land here too,
 // and so do file uploads: files.getUploadURLExternal hands out `<url>/upload/<file id>`, the bytes POSTed
 // there are recorded in `uploads`, and files.completeUploadExternal shares the file (with the comment).
+// It is as strict as Slack where delivery depends on it: message `metadata` is stored and returned by
+// conversations.history / conversations.replies (only with include_all_metadata, honouring channel,
+// oldest, limit and cursor), unknown methods are refused, and so are channels the bot is not in. For
+// crash tests it can store a message and then hold its answer (holdAfterStore), and simulate an outage.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 
 export interface FakeCall {
@@ -17,6 +21,8 @@ export interface FakeMessage {
   text?: string;
   blocks?: any[];
   thread_ts?: string;
+  /** Slack message metadata ({event_type, event_payload}), as chat.postMessage was given it. */
+  metadata?: { event_type: string; event_payload?: Record<string, unknown> };
   edits: number;
   /** files shared with the message (files.completeUploadExternal). */
   files?: Array<{ id: string; title?: string }>;
@@ -36,6 +42,44 @@ interface Failure {
   when?: (args: Record<string, any>) => boolean;
 }
 
+/** Channels the bot is a member of unless a test says otherwise (the ids the tests' rosters use). */
+export const BOT_CHANNELS = ["C0SAFETY", "C0SECURITY", "C0MANAGERS", "C0FALLBACK", "C0LIMITED", "C0MLOPS", "C0GENERAL"];
+
+/** The Web API methods this fake knows; any other is refused with unknown_method, as Slack does. */
+const METHODS = new Set([
+  "auth.test",
+  "chat.postMessage",
+  "chat.update",
+  "chat.postEphemeral",
+  "chat.getPermalink",
+  "conversations.open",
+  "conversations.history",
+  "conversations.replies",
+  "views.open",
+  "views.update",
+  "views.push",
+  "views.publish",
+  "files.getUploadURLExternal",
+  "files.completeUploadExternal",
+]);
+/** Methods that act in a channel, and the argument naming it: refused where the bot is not a member. */
+const IN_CHANNEL: Record<string, string> = {
+  "chat.postMessage": "channel",
+  "chat.update": "channel",
+  "conversations.history": "channel",
+  "conversations.replies": "channel",
+  "files.completeUploadExternal": "channel_id",
+};
+
+interface Outage {
+  ms: number;
+  /** set by the first call the outage meets. */
+  until?: number;
+  methods: Set<string>;
+  answers: Array<{ status: number; retryAfter?: number }>;
+  n: number;
+}
+
 export class FakeSlack {
   readonly calls: FakeCall[] = [];
   /** bodies POSTed to response URLs (ephemeral replies to commands and clicks). */
@@ -46,17 +90,47 @@ export class FakeSlack {
   /** calls refused with 429 or an error, so tests can check what was retried. */
   readonly refused: FakeCall[] = [];
   private failures = new Map<string, Failure[]>();
+  /** channel ids the bot is in: BOT_CHANNELS or those passed to start() (DMs with the bot always). */
+  readonly members: Set<string>;
+  private holds: Array<{ method: string; left: number; when?: (args: Record<string, any>) => boolean }> = [];
+  private heldAnswers: Array<() => void> = [];
+  private outages: Outage[] = [];
   private seq = 0;
   private pendingFiles = new Map<string, { filename?: string; length?: number }>();
-  private constructor(private readonly server: Server, readonly url: string, private readonly token: string) {}
+  private constructor(private readonly server: Server, readonly url: string, private readonly token: string, channels: string[]) {
+    this.members = new Set(channels);
+  }
 
-  static async start(token: string): Promise<FakeSlack> {
+  static async start(token: string, opts: { channels?: string[] } = {}): Promise<FakeSlack> {
     let fake: FakeSlack | undefined;
-    const server = createServer((req, res) => void fake!.handle(req, res.writeHead.bind(res), (b) => res.end(b)));
+    const server = createServer((req, res) => void fake!.handle(req, res.writeHead.bind(res), (b) => res.end(b), () => res.destroyed || req.socket.destroyed));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as { port: number }).port;
-    fake = new FakeSlack(server, `http://127.0.0.1:${port}`, token);
+    fake = new FakeSlack(server, `http://127.0.0.1:${port}`, token, opts.channels ?? BOT_CHANNELS);
     return fake;
+  }
+
+  /**
+   * The next `n` calls of `method` (matching `when`) are carried out (a message is stored) but their
+   * answer is held until release(): the moment a worker can die after Slack has acted.
+   */
+  holdAfterStore(method: string, n: number, when?: (args: Record<string, any>) => boolean) {
+    this.holds.push({ method, left: n, ...(when ? { when } : {}) });
+  }
+  /** Answers held back by holdAfterStore so far (still waiting, or whose caller went away). */
+  get held() {
+    return this.heldAnswers.length;
+  }
+  release() {
+    for (const answer of this.heldAnswers.splice(0)) answer();
+  }
+
+  /**
+   * For `ms` from the first call it meets, answers every call of `methods` with these statuses in turn
+   * (500s, 429 + Retry-After seconds): an outage as the caller sees it, however long it took to start.
+   */
+  outage(ms: number, methods: string[], answers: Array<{ status: number; retryAfter?: number }>) {
+    this.outages.push({ ms, methods: new Set(methods), answers, n: 0 });
   }
 
   /** What the Web API client should be given as slackApiUrl. */
@@ -70,6 +144,21 @@ export class FakeSlack {
   /** Answers the next `n` calls of `method` (that match `when`) with 429 + Retry-After, or an error. */
   failNext(method: string, n: number, f: Omit<Failure, "left"> = { status: 429, retryAfter: 1 }) {
     this.failures.set(method, [...(this.failures.get(method) ?? []), { left: n, ...f }]);
+  }
+
+  /** Forgets messages, calls and failures: a fresh workspace for the next test. */
+  reset() {
+    this.clearFailures();
+    this.release();
+    this.holds = [];
+    this.messages.clear();
+    for (const list of [this.calls, this.refused, this.responses, this.uploads]) list.length = 0;
+  }
+
+  /** Forgets every pending failNext and outage: Slack is healthy again. */
+  clearFailures() {
+    this.failures.clear();
+    this.outages = [];
   }
 
   callsOf(method: string) {
@@ -94,7 +183,7 @@ export class FakeSlack {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 
-  private async handle(req: IncomingMessage, head: (s: number, h?: Record<string, string>) => unknown, end: (b?: string) => void) {
+  private async handle(req: IncomingMessage, head: (s: number, h?: Record<string, string>) => unknown, end: (b?: string) => void, gone: () => boolean) {
     const body = await new Promise<Buffer>((r) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
@@ -134,20 +223,63 @@ export class FakeSlack {
       if (f.status === 429) return json(429, { ok: false, error: "ratelimited" }, { "retry-after": String(f.retryAfter ?? 1) });
       return json(f.status ?? 200, { ok: false, error: f.error ?? "internal_error" });
     }
+    const down = this.outages.find((o) => o.methods.has(method) && (o.until ??= Date.now() + o.ms) > Date.now());
+    if (down) {
+      const a = down.answers[down.n++ % down.answers.length]!;
+      this.refused.push(call);
+      return json(a.status, { ok: false, error: a.status === 429 ? "ratelimited" : "internal_error" }, a.retryAfter !== undefined ? { "retry-after": String(a.retryAfter) } : {});
+    }
+    if (!METHODS.has(method)) return json(200, { ok: false, error: "unknown_method" });
+    const where = IN_CHANNEL[method] ? args[IN_CHANNEL[method]!] : undefined;
+    // A D… channel is a DM with the bot (someone wrote to it, or it opened one): the bot is in it.
+    if (where !== undefined && !String(where).startsWith("D") && !this.members.has(String(where))) return json(200, { ok: false, error: "not_in_channel" });
     this.calls.push(call);
-    json(200, this.answer(method, args));
+    const answer = this.answer(method, args);
+    const hold = this.holds.find((h) => h.method === method && h.left > 0 && (!h.when || h.when(args)));
+    if (hold) {
+      hold.left--;
+      // Slack has acted; the answer waits. A caller killed meanwhile never learns the outcome.
+      return void this.heldAnswers.push(() => void (gone() ? undefined : json(200, answer)));
+    }
+    json(200, answer);
   }
 
+  /** Real time, like Slack's ts, so `oldest` means what it says; the sequence keeps them unique. */
   private nextTs() {
     this.seq++;
-    return `1700000000.${String(this.seq).padStart(6, "0")}`;
+    return `${Math.floor(Date.now() / 1000)}.${String(this.seq).padStart(6, "0")}`;
+  }
+
+  /** conversations.history (top level) and conversations.replies (a thread, its parent first). */
+  private read(a: Record<string, any>, thread?: string): Record<string, unknown> {
+    const oldest = Number(a.oldest ?? 0);
+    const limit = Math.min(Math.max(Number(a.limit ?? 100), 1), 999);
+    const all = [...this.messages.values()]
+      .filter((m) => m.channel === a.channel && (thread ? m.ts === thread || m.thread_ts === thread : !m.thread_ts) && Number(m.ts) >= oldest)
+      .sort((x, y) => Number(x.ts) - Number(y.ts));
+    // history is newest first, replies oldest first, as in Slack.
+    if (!thread) all.reverse();
+    const start = Number(a.cursor ?? 0);
+    const page = all.slice(start, start + limit);
+    const more = start + limit < all.length;
+    const withMeta = a.include_all_metadata === true || a.include_all_metadata === "true";
+    const messages = page.map((m) => ({
+      type: "message",
+      ts: m.ts,
+      text: m.text,
+      ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+      ...(withMeta && m.metadata ? { metadata: m.metadata } : {}),
+    }));
+    return { ok: true, messages, has_more: more, ...(more ? { response_metadata: { next_cursor: String(start + limit) } } : {}) };
   }
 
   private answer(method: string, a: Record<string, any>): Record<string, unknown> {
     switch (method) {
       case "chat.postMessage": {
         const ts = this.nextTs();
-        this.messages.set(`${a.channel}/${ts}`, { channel: a.channel, ts, text: a.text, blocks: a.blocks, thread_ts: a.thread_ts, edits: 0 });
+        if (a.thread_ts && !this.messages.has(`${a.channel}/${a.thread_ts}`)) return { ok: false, error: "thread_not_found" };
+        const metadata = typeof a.metadata === "string" ? tryJson(a.metadata) : a.metadata;
+        this.messages.set(`${a.channel}/${ts}`, { channel: a.channel, ts, text: a.text, blocks: a.blocks, thread_ts: a.thread_ts, edits: 0, ...(metadata ? { metadata } : {}) });
         return { ok: true, channel: a.channel, ts, message: { text: a.text, ts } };
       }
       case "chat.update": {
@@ -160,8 +292,14 @@ export class FakeSlack {
         return { ok: true, message_ts: this.nextTs() };
       case "chat.getPermalink":
         return { ok: true, channel: a.channel, permalink: `https://fake.slack.test/archives/${a.channel}/p${String(a.message_ts).replace(".", "")}` };
-      case "conversations.open":
+      case "conversations.open": {
         return { ok: true, channel: { id: `D${String(a.users).split(",")[0]}` } };
+      }
+      case "conversations.history":
+        return this.read(a);
+      case "conversations.replies":
+        if (!this.messages.has(`${a.channel}/${a.ts}`)) return { ok: false, error: "thread_not_found" };
+        return this.read(a, String(a.ts));
       case "views.open":
         return { ok: true, view: { id: `V${this.seq++}`, ...(a.view ?? {}) } };
       case "files.getUploadURLExternal": {

@@ -82,12 +82,12 @@ async function setup(pagesPerDomain: number) {
 }
 
 describe("paging limits in the worker", () => {
-  it("a limited report is posted to the channel but pages nobody and sets no escalation timer", async () => {
+  it("a limited report is posted to the channel (as its reporter's group message) but pages nobody and sets no escalation timer", async () => {
     const { incidents, queue, sent, processor, file, clock } = await setup(30);
     const i = await file(1);
     await incidents.update(i.id, (cur) => markLimited(cur, "incidents-per-reporter", "too many", clock.now()));
-    expect(await processor.run({ name: "deliver", incidentId: i.id, routeCount: 1 })).toBe("delivered");
-    expect(sent.sent.map((m) => m.kind)).toEqual(["ticket"]);
+    expect(await processor.run({ name: "deliver", incidentId: i.id, routeCount: 1 })).toBe("grouped");
+    expect(sent.sent.map((m) => m.kind)).toEqual(["group"]);
     expect(queue.jobs.filter((j) => j.job.name === "escalate")).toEqual([]);
   });
 

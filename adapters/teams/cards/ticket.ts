@@ -37,7 +37,8 @@ export function ticketCard(v: TicketView): AdaptiveCard {
     classificationFacts(i),
     ...rationale(i, 4),
   ];
-  const last = i.timeline.at(-1);
+  // Delivery records (updates sent) may follow the resolution on the timeline: look for it by type.
+  const last = i.status === "resolved" ? i.timeline.findLast((e) => e.type === "resolved") : undefined;
   if (last?.type === "resolved") body.push(text(`Resolved: ${plain(clip(last.note, LIMIT.line))}`, { color: "good" }));
   if (superseded) body.push(subtle(`This ticket moved to ${i.routing.domain}; act on it there.`));
   return card(body, superseded || i.status === "resolved" ? [] : ticketActions(i));
