@@ -53,7 +53,8 @@ export const TextModalMeta = StepValue.extend({ ch: ChannelId, ts: MessageTs });
 export type TextModalMeta = z.infer<typeof TextModalMeta>;
 
 /** A ticket modal: the incident, and where the card was clicked (for refusals). */
-export const TicketModalMeta = z.strictObject({ i: IncidentId, ch: ChannelId.optional() });
+/** The incident, the channel to answer in, and the route the dialog was opened for (r). */
+export const TicketModalMeta = z.strictObject({ i: IncidentId, ch: ChannelId.optional(), r: z.number().int().min(1).optional() });
 export type TicketModalMeta = z.infer<typeof TicketModalMeta>;
 
 export const IncidentRef = IncidentId;

@@ -11,7 +11,7 @@ import { ticketView } from "./ticket-view.js";
 
 export async function ticketAction(app: App, ctx: TurnContext, who: Who, data: Extract<SubmitData, { action: "ticket" }>, inputs: Inputs): Promise<void> {
   const action: TicketAction =
-    data.op === "reroute" ? { kind: "reroute", reason: inputs.reason ?? "" } : data.op === "resolve" ? { kind: "resolve", note: inputs.note ?? "" } : data.op === "escalate" ? { kind: "escalate", ...(data.gen !== undefined ? { seenGen: data.gen } : {}) } : { kind: data.op };
+    data.op === "reroute" ? { kind: "reroute", reason: inputs.reason ?? "", seenRoute: data.route } : data.op === "resolve" ? { kind: "resolve", note: inputs.note ?? "" } : data.op === "escalate" ? { kind: "escalate", ...(data.gen !== undefined ? { seenGen: data.gen } : {}) } : { kind: data.op };
   const current = await app.incidents.get(data.incidentId);
   if (current && current.routeCount !== data.route) {
     await ctx.sendActivity(`This card is from before ${current.id} was rerouted to ${current.routing.domain}; nothing was changed. Use the ticket in the ${current.routing.domain} channel.`);

@@ -220,6 +220,18 @@ export function staleEscalation(i: Incident, seenGen: number | undefined): Actio
   return { ok: true, incident: i, changed: false, message: `${i.id} was already escalated to level ${since.level + 1} ${by} since that card was shown; nothing was changed. If it needs to go higher, use the updated card.` };
 }
 
+/**
+ * A reroute submitted from a dialog opened at route `seenRoute`: when the incident was rerouted since
+ * (a second dialog, a double submit, someone else), it is stale and changes nothing, or two dialogs
+ * would send the ticket back and forth. Undefined when current (or when no route was carried).
+ */
+export function staleRoute(i: Incident, seenRoute: number | undefined): ActionResult | undefined {
+  if (seenRoute === undefined || i.routeCount === seenRoute) return undefined;
+  const last = i.timeline.findLast((e) => e.type === "rerouted");
+  const by = last?.type === "rerouted" ? ` by ${last.by.name ?? last.by.userId}` : "";
+  return { ok: true, incident: i, changed: false, message: `${i.id} was already rerouted to ${i.routing.domain}${by} since you opened that dialog; nothing was changed.` };
+}
+
 /** Escalates to the next level; `actor` undefined means the acknowledgement timer ran out. */
 export function escalate(i: Incident, roster: Roster, actor: Actor | undefined, now: Date, levels: number): ActionResult {
   if (actor) {

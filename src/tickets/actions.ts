@@ -9,7 +9,12 @@ import type { IncidentStore } from "../store/types.js";
 import type { JobQueue } from "./jobs.js";
 
 /** `seenGen`: the escalation generation the clicked card was rendered for (a stale click changes nothing). */
-export type TicketAction = { kind: "acknowledge" } | { kind: "escalate"; seenGen?: number } | { kind: "reroute"; reason: string } | { kind: "resolve"; note: string };
+export type TicketAction =
+  | { kind: "acknowledge" }
+  | { kind: "escalate"; seenGen?: number }
+  /** `seenRoute`: the route the reroute dialog was opened for (a stale submit changes nothing). */
+  | { kind: "reroute"; reason: string; seenRoute?: number }
+  | { kind: "resolve"; note: string };
 
 export type ActionOutcome =
   | { ok: true; incident: Incident; changed: boolean; message: string }
@@ -62,8 +67,10 @@ export class TicketActions {
         const r = lifecycle.escalate(i, this.d.roster, actor, now, levelCount(this.d.roster, i.routing.domain));
         return r.ok ? (lifecycle.staleEscalation(i, a.seenGen) ?? r) : r;
       }
+      // Staleness first: the reroute that made the dialog stale also moved the incident out of the
+      // domain that let this person open it, and "already rerouted" is the answer they need.
       case "reroute":
-        return lifecycle.reroute(i, this.d.roster, actor, a.reason, now);
+        return lifecycle.staleRoute(i, a.seenRoute) ?? lifecycle.reroute(i, this.d.roster, actor, a.reason, now);
       case "resolve":
         return lifecycle.resolve(i, this.d.roster, actor, a.note, now);
     }

@@ -57,3 +57,27 @@ describe("escalate once per card", () => {
     expect(await t.actions.act(t.id, { kind: "escalate", seenGen: 0 }, { platform: "console", userId: "nobody" })).toMatchObject({ ok: false, code: "NOT_ALLOWED" });
   });
 });
+
+describe("reroute once per dialog", () => {
+  it("two reroute dialogs opened on the same route and both submitted: one reroute, one new delivery", async () => {
+    const t = await setup();
+    const [a, b] = await Promise.all([
+      t.actions.act(t.id, { kind: "reroute", reason: "it is a model bug, not an attack", seenRoute: 1 }, hedy),
+      t.actions.act(t.id, { kind: "reroute", reason: "no adversary in the logs", seenRoute: 1 }, hedy),
+    ]);
+    expect([a, b].filter((o) => o.ok && o.changed)).toHaveLength(1);
+    expect([a, b].find((o) => o.ok && !o.changed)).toMatchObject({ message: expect.stringContaining("already rerouted to safety") });
+    const i = (await t.incidents.get(t.id))!;
+    expect(i.routing.domain).toBe("safety");
+    expect(i.routeCount).toBe(2);
+    expect(t.jobs.filter((j) => j.name === "deliver")).toHaveLength(1);
+  });
+
+  it("a dialog opened after the reroute may reroute back on purpose", async () => {
+    const t = await setup();
+    await t.actions.act(t.id, { kind: "reroute", reason: "it is a model bug, not an attack", seenRoute: 1 }, hedy);
+    const back = await t.actions.act(t.id, { kind: "reroute", reason: "found the injected prompt after all", seenRoute: 2 }, { platform: "console", userId: "ada" });
+    expect(back).toMatchObject({ ok: true, changed: true });
+    expect((await t.incidents.get(t.id))!.routing.domain).toBe("security");
+  });
+});

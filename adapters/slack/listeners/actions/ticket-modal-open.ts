@@ -20,5 +20,5 @@ export const ticketModalOpenAction =
     }
     if (incident.status === "resolved") return void (await whisper(`:information_source: ${incident.id} is already resolved.`));
     const channel = body.channel?.id ?? body.container?.channel_id;
-    await client.views.open({ trigger_id: body.trigger_id, view: ticketModal(kind, incident, { i: incident.id, ...(channel ? { ch: channel } : {}) }) });
+    await client.views.open({ trigger_id: body.trigger_id, view: ticketModal(kind, incident, { i: incident.id, r: incident.routeCount, ...(channel ? { ch: channel } : {}) }) });
   };

@@ -22,11 +22,16 @@ export const ticketNoteView =
     await ack();
     if (!meta) return;
     const actor = actorOf(body.user);
-    const outcome = await d.app.actions.act(meta.i, reroute ? { kind: "reroute", reason: text } : { kind: "resolve", note: text }, actor);
+    const outcome = await d.app.actions.act(meta.i, reroute ? { kind: "reroute", reason: text, ...(meta.r !== undefined ? { seenRoute: meta.r } : {}) } : { kind: "resolve", note: text }, actor);
     d.log.info({ incidentId: meta.i, action: reroute ? "reroute" : "resolve", user: actor.userId, ok: outcome.ok }, "slack ticket action");
     if (!outcome.ok) {
       const line = `:no_entry: ${esc(outcome.message)} Nothing was changed.`;
       if (meta.ch) await client.chat.postEphemeral({ channel: meta.ch, user: actor.userId, text: line }).catch(() => undefined);
+      return;
+    }
+    // A stale or repeated submit changed nothing: say so to the person, privately.
+    if (!outcome.changed) {
+      if (meta.ch) await client.chat.postEphemeral({ channel: meta.ch, user: actor.userId, text: `:information_source: ${esc(outcome.message)}` }).catch(() => undefined);
       return;
     }
     // A reroute queues a new ticket for the other domain; the old card is marked here, at once.
