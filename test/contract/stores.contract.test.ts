@@ -102,6 +102,16 @@ describe.each([memoryBackend(), redisBackend()])("$name stores", (backend) => {
       expect((await s.create(makeDraft())).incident.id).toBe("INC-2026-0002");
     });
 
+    it("finds the incident a conversation filed, and nothing for a conversation that filed none", async () => {
+      const s = backend.incidents();
+      const { incident } = await s.create(makeDraft({ conversationId: "c-found" }));
+      await s.create(makeDraft({ conversationId: "c-other" }));
+      expect(await s.byConversation("c-found")).toEqual(incident);
+      expect(await s.byConversation("c-never")).toBeUndefined();
+      const updated = await s.update(incident.id, (cur) => ({ ...cur, status: "acknowledged" as const }));
+      expect((await s.byConversation("c-found"))?.rev).toBe(updated!.rev);
+    });
+
     it("creates one incident for 20 concurrent creates of the same conversation", async () => {
       const s = backend.incidents();
       const results = await Promise.all(Array.from({ length: 20 }, () => s.create(makeDraft({ conversationId: "c-same" }))));
