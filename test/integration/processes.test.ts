@@ -1,8 +1,8 @@
 // The Procfile's processes: the web process answers /healthz (and says when Redis is away), and a
 // worker stops gracefully on SIGTERM.
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnWorker, webhookRosterDoc, writeRoster } from "../support/durable.js";
+import { spawnWorker, startWeb } from "../support/app-procs.js";
+import { webhookRosterDoc, writeRoster } from "../support/durable.js";
 import { startRedis, uniquePrefix, type RedisServer } from "../support/redis.js";
 import { waitFor } from "../support/webhook.js";
 
@@ -17,35 +17,24 @@ afterAll(async () => {
 describe("processes", () => {
   // Kills its redis-server: skipped when the tests run against a given REDIS_URL.
   it.skipIf(!!process.env.REDIS_URL)("web serves /healthz: 200 with Redis, 503 while Redis is down", async () => {
-    let out = "";
-    const proc = spawn(process.execPath, ["--import", "tsx", "src/web.ts"], {
-      env: { ...process.env, REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefix(), PORT: "0", LOG_LEVEL: "info", ONCALL_CONFIG: writeRoster(webhookRosterDoc("http://127.0.0.1:9")) },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-    proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-    try {
-      await waitFor(() => /"port":\d+/.test(out), "the web process to listen", 20_000);
-      const port = Number(/"port":(\d+)/.exec(out)![1]);
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`);
-      expect(ok.status).toBe(200);
-      expect(await ok.json()).toMatchObject({ ok: true, checks: { mode: "redis", redis: "ok", queues: "ok" } });
-      expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
-      await redis.kill9();
-      const down = await fetch(`http://127.0.0.1:${port}/healthz`);
-      expect(down.status).toBe(503);
-      await redis.restart();
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200, "health to come back", 10_000);
-      // Logs are JSON lines.
-      for (const line of out.trim().split("\n").filter((l) => l.startsWith("{"))) expect(() => JSON.parse(line)).not.toThrow();
-    } finally {
-      proc.kill("SIGTERM");
-    }
+    const web = await startWeb({ REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefix(), ONCALL_CONFIG: writeRoster(webhookRosterDoc("http://127.0.0.1:9")) });
+    const ok = await fetch(`${web.url}/healthz`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ ok: true, checks: { mode: "redis", redis: "ok", queues: "ok" } });
+    expect((await fetch(`${web.url}/nope`)).status).toBe(404);
+    await redis.kill9();
+    const down = await fetch(`${web.url}/healthz`);
+    expect(down.status).toBe(503);
+    await redis.restart();
+    await waitFor(async () => (await fetch(`${web.url}/healthz`)).status === 200, "health to come back");
+    // Logs are JSON lines.
+    for (const line of web.proc.output().trim().split("\n").filter((l) => l.startsWith("{"))) expect(() => JSON.parse(line)).not.toThrow();
+    // The process group goes when the test ends (test/support/procs.ts), pass or fail.
   });
 
   it("a worker shuts down gracefully on SIGTERM", async () => {
-    const w = spawnWorker({ REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefix(), ONCALL_CONFIG: writeRoster(webhookRosterDoc("http://127.0.0.1:9")), LOG_LEVEL: "info" });
-    await waitFor(() => w.output().includes("worker started"), "the worker to start", 20_000);
+    const w = spawnWorker({ REDIS_URL: redis.url, QUEUE_PREFIX: uniquePrefix(), ONCALL_CONFIG: writeRoster(webhookRosterDoc("http://127.0.0.1:9")) });
+    await w.ready();
     const exit = new Promise<number | null>((r) => w.proc.once("exit", (code) => r(code)));
     w.proc.kill("SIGTERM");
     expect(await exit).toBe(0);

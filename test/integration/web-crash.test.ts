@@ -4,9 +4,9 @@
 // DM message, the first Slack call after filing. The test waits until the web process is stuck there
 // and the store holds the incident and the filed conversation, kills it, starts a new web process,
 // and the reporter clicks the old message again and reruns /incident.
-import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
+import { startWeb, type WebProc } from "../support/app-procs.js";
 import { redisApp } from "../support/durable.js";
 import { FakeSlack } from "../support/fake-slack.js";
 import { startRedis, uniquePrefix, type RedisServer } from "../support/redis.js";
@@ -22,7 +22,6 @@ let redis: RedisServer;
 let fake: FakeSlack;
 let hold: SlackHold;
 let store: App;
-const procs: ChildProcess[] = [];
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -30,7 +29,6 @@ beforeAll(async () => {
   hold = await startSlackHold(fake.url);
 });
 afterAll(async () => {
-  for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
   await store?.close();
   await hold.close();
   await fake.stop();
@@ -38,16 +36,9 @@ afterAll(async () => {
 });
 
 /** `triage web` as the Procfile runs it; resolves with a request signer once it listens. */
-async function startWebProcess(env: Record<string, string>): Promise<{ proc: ChildProcess; req: SlackRequests }> {
-  let out = "";
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/web.ts"], { env: { ...process.env, ...env, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"] });
-  procs.push(proc);
-  proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  await waitFor(() => /"port":\d+/.test(out) || proc.exitCode !== null, "the web process to listen", 30_000);
-  if (proc.exitCode !== null) throw new Error(`web exited: ${out}`);
-  const port = Number(/"port":(\d+)/.exec(out)![1]);
-  return { proc, req: new SlackRequests(`http://127.0.0.1:${port}/slack/events`, SECRET, (id) => fake.responseUrl(id)) };
+async function startWebProcess(env: Record<string, string>): Promise<{ proc: WebProc["proc"]; req: SlackRequests }> {
+  const web = await startWeb(env);
+  return { proc: web.proc, req: new SlackRequests(`${web.url}/slack/events`, SECRET, (id) => fake.responseUrl(id)) };
 }
 
 describe("a web process killed between filing and answering", () => {
@@ -66,9 +57,7 @@ describe("a web process killed between filing and answering", () => {
     const conv = await store.conversations.get(keyOf(RITA));
     expect(conv?.incidentId).toMatch(/^INC-/);
     const id = conv!.incidentId!;
-    const exited = new Promise((r) => first.proc.once("exit", r));
-    first.proc.kill("SIGKILL");
-    await exited;
+    await first.proc.kill(); // SIGKILL to its group; resolves once it is gone
     // The reporter never heard of it.
     expect(fake.dmOf(RITA.id).some((m) => textOf(m).includes(id))).toBe(false);
 
@@ -81,6 +70,6 @@ describe("a web process killed between filing and answering", () => {
     expect((await second.req.command(RITA, "")).status).toBe(200);
     await waitFor(() => fake.dmOf(RITA.id).some((m) => textOf(m).includes(`Your last report is filed as ${id}`)), "the last report named by /incident");
     expect(await store.incidents.list({ from: new Date(0), to: new Date(8e15) })).toHaveLength(1);
-    second.proc.kill("SIGTERM");
+    await second.proc.stop();
   });
 });

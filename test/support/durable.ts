@@ -1,6 +1,5 @@
 // Durable-mode fixtures: a roster whose destinations are a local webhook, the app on a real Redis,
-// worker processes started like the Procfile's, and a quick way to file incidents.
-import { spawn, type ChildProcess } from "node:child_process";
+// and a quick way to file incidents (worker processes: test/support/app-procs.ts).
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -79,33 +78,4 @@ export async function fileIncident(app: App, conversationId: string, domain: "sa
   const { incident } = await app.incidents.create(draft);
   await app.actions.dispatch(incident);
   return incident;
-}
-
-export interface WorkerProc {
-  proc: ChildProcess;
-  output: () => string;
-  kill9(): void;
-  stop(): Promise<void>;
-}
-
-/** `triage worker` in its own process, as the Procfile runs it. */
-export function spawnWorker(env: Record<string, string>): WorkerProc {
-  let out = "";
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/worker.ts"], {
-    env: { ...process.env, LOG_LEVEL: "warn", WORKER_LOCK_MS: "2000", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((r) => proc.once("exit", () => r()));
-  return {
-    proc,
-    output: () => out,
-    kill9: () => void proc.kill("SIGKILL"),
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
-    },
-  };
 }

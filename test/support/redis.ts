@@ -1,13 +1,13 @@
 // A redis-server of the test's own, on a free port and a temp dir, so tests never touch a shared Redis
 // (one may be running on 6379) and can kill -9 and restart it on the same append-only file.
 // Each test file calls startRedis() in beforeAll and stop() in afterAll.
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
+import { spawnProc, type Proc } from "./procs.js";
 
 export interface RedisServer {
   url: string;
@@ -42,7 +42,8 @@ export async function dropTestKeys(redis: Redis): Promise<void> {
   handedOut.clear();
 }
 
-const READY_TIMEOUT_MS = 5000;
+// Generous for a busy machine: a slow start is not a failed one.
+const READY_TIMEOUT_MS = 60_000;
 
 export async function startRedis(opts: { appendfsync?: "always" | "everysec" } = {}): Promise<RedisServer> {
   const external = process.env.REDIS_URL;
@@ -61,7 +62,7 @@ export async function startRedis(opts: { appendfsync?: "always" | "everysec" } =
       await launch();
       break;
     } catch (e) {
-      if (proc) await killAndWait(proc.child, "SIGKILL");
+      if (proc) await proc.kill();
       if (attempt >= 3) {
         rmSync(dir, { recursive: true, force: true });
         throw e;
@@ -76,14 +77,14 @@ export async function startRedis(opts: { appendfsync?: "always" | "everysec" } =
     dir,
     managed: true,
     async kill9() {
-      if (proc) await killAndWait(proc.child, "SIGKILL");
+      if (proc) await proc.kill();
     },
     async restart() {
-      if (proc) await killAndWait(proc.child, "SIGKILL");
+      if (proc) await proc.kill();
       await launch(); // same port and dir: redis replays the same append-only file
     },
     async stop() {
-      if (proc) await killAndWait(proc.child, "SIGTERM");
+      if (proc) await proc.stop("SIGTERM", 5000);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -97,38 +98,24 @@ function externalServer(url: string): RedisServer {
   return { url, port: Number(new URL(url).port || 6379), dir: "", managed: false, stop: async () => {}, kill9: refuse, restart: refuse };
 }
 
-interface Proc {
-  child: ChildProcess;
-  /** the tail of its log, to explain a failed start. */
-  log(): string;
-}
-
 function spawnRedis(port: number, dir: string, appendfsync: string): Proc {
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes"];
   args.push("--appendfsync", appendfsync, "--save", "", "--maxmemory-policy", "noeviction");
-  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
-  // Reading its output also keeps the pipes from filling up and blocking redis.
-  let log = "";
-  const keep = (b: Buffer) => (log = (log + b.toString()).slice(-4000));
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  // Never leave a redis-server behind when the test process exits without stop().
-  const reap = () => child.kill("SIGKILL");
-  process.once("exit", reap);
-  child.once("exit", () => process.off("exit", reap));
-  return { child, log: () => log };
+  // "file": a restart inside a test must outlive that test; the file's afterAll stops it.
+  return spawnProc(`redis-server :${port}`, "redis-server", args, { scope: "file" });
 }
 
-async function waitReady({ child, log }: Proc, port: number): Promise<void> {
+async function waitReady(proc: Proc, port: number): Promise<void> {
+  // Our own server's log line first: a PING alone could be answered by another run's redis that took
+  // the port between our probe and our bind (ours then exits, and waitForOutput says so).
+  await proc.waitForOutput(/Ready to accept connections/, `redis-server on port ${port} to be ready`, READY_TIMEOUT_MS);
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`redis-server on port ${port} exited at start:\n${log()}`);
-    }
+    if (!proc.alive()) throw new Error(`redis-server on port ${port} exited at start:\n${proc.output().slice(-4000)}`);
     if (await ping(port)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`redis-server on port ${port} did not answer PING within ${READY_TIMEOUT_MS} ms:\n${log()}`);
+  throw new Error(`redis-server on port ${port} did not answer PING within ${READY_TIMEOUT_MS} ms:\n${proc.output().slice(-4000)}`);
 }
 
 /** One raw PING over TCP: true when the server answers +PONG (not LOADING or refused). */
@@ -160,18 +147,5 @@ export function freePort(): Promise<number> {
       const port = typeof addr === "object" && addr ? addr.port : 0;
       srv.close(() => resolve(port));
     });
-  });
-}
-
-/** Sends `signal` and waits for the exit; a server that ignores SIGTERM for 5 s gets SIGKILL. */
-function killAndWait(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 5000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill(signal);
   });
 }

@@ -6,7 +6,8 @@ import { silentLogger } from "../../src/log.js";
 import { NotifierRouter } from "../../src/tickets/notifier.js";
 import type { BullJobQueue } from "../../src/tickets/bullmq-queue.js";
 import { defs } from "./defs.js";
-import { rosterFrom, spawnWorker, webhookRosterDoc, writeRoster, type WorkerProc } from "./durable.js";
+import { spawnWorker, type WorkerProc } from "./app-procs.js";
+import { rosterFrom, webhookRosterDoc, writeRoster } from "./durable.js";
 import type { FakeSlack } from "./fake-slack.js";
 import { uniquePrefix } from "./redis.js";
 

@@ -70,8 +70,8 @@ export async function startWebhook(): Promise<FakeWebhook> {
   });
 }
 
-/** Polls until `check` holds, or fails with `what` after `ms`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+/** Polls until `check` holds, or fails with `what` after `ms` (generous: a busy machine is slow, not stuck). */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await check()) return;
