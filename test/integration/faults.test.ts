@@ -3,8 +3,10 @@
 // once and every ticket delivered once.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../src/app.js";
-import { fileIncident, redisApp, rosterFrom, spawnWorker, webhookRosterDoc, writeRoster, type WorkerProc } from "../support/durable.js";
+import { spawnWorker, type WorkerProc } from "../support/app-procs.js";
+import { fileIncident, redisApp, rosterFrom, webhookRosterDoc, writeRoster } from "../support/durable.js";
 import { startRedis, uniquePrefix, type RedisServer } from "../support/redis.js";
+import { waitForQueuesIdle } from "../support/queues.js";
 import { changeFirst } from "../support/suggestions.js";
 import { startWebhook, waitFor, type FakeWebhook } from "../support/webhook.js";
 
@@ -32,6 +34,9 @@ afterEach(async () => {
   hook.release();
   hook.hold(0);
 });
+
+/** How long a responder's client pauses before it retries a request that failed while Redis was down. */
+const RETRY_PAUSE = () => new Promise((r) => setTimeout(r, 100));
 
 function cluster(nWorkers: number) {
   const prefix = uniquePrefix();
@@ -61,8 +66,8 @@ describe("faults", () => {
     const { app } = cluster(2);
     const ids: string[] = [];
     for (let i = 0; i < 60; i++) ids.push((await fileIncident(app, `two-workers-${i}`, i % 2 ? "safety" : "security")).id);
-    await waitFor(() => hook.received.filter((r) => r.body.kind === "ticket").length >= 60, "60 tickets", 40_000);
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(() => hook.received.filter((r) => r.body.kind === "ticket").length >= 60, "60 tickets", 90_000);
+    await waitForQueuesIdle(app); // a duplicate could only come from a job still queued or running
     expectEachTicketOnce(ids);
     await expectStoredOnce(app, 60);
   });
@@ -74,8 +79,8 @@ describe("faults", () => {
     await waitFor(() => hook.held() === 1, "the first worker to be mid-delivery");
     workers[0]!.kill9();
     workers.push(spawnWorker(env));
-    await waitFor(() => hook.received.some((r) => r.body.incidentId === inc.id && r.body.kind === "ticket"), "the takeover", 30_000);
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(() => hook.received.some((r) => r.body.incidentId === inc.id && r.body.kind === "ticket"), "the takeover", 90_000);
+    await waitForQueuesIdle(app);
     expectEachTicketOnce([inc.id]);
     await expectStoredOnce(app, 1);
   });
@@ -89,7 +94,7 @@ describe("faults", () => {
       if (i === 80) {
         await redis.kill9();
         killed = true;
-        setTimeout(() => void redis.restart(), 700);
+        setTimeout(() => void redis.restart(), 700); // the outage lasts 0.7 s while filing goes on
       }
       // A responder's client retries until the bot answers; filing is idempotent on the conversation.
       for (;;) {
@@ -97,14 +102,14 @@ describe("faults", () => {
           ids.add((await fileIncident(app, `burst-${i}`, i % 3 ? "security" : "safety")).id);
           break;
         } catch {
-          await new Promise((r) => setTimeout(r, 100));
+          await RETRY_PAUSE(); // a client's pause between retries, not a wait for an event
         }
       }
     }
     expect(killed).toBe(true);
     expect(ids.size).toBe(200);
-    await waitFor(() => new Set(hook.received.filter((r) => r.body.kind === "ticket").map((r) => r.body.incidentId)).size >= 200, "200 tickets", 60_000);
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitFor(() => new Set(hook.received.filter((r) => r.body.kind === "ticket").map((r) => r.body.incidentId)).size >= 200, "200 tickets", 90_000);
+    await waitForQueuesIdle(app);
     expectEachTicketOnce([...ids]);
     await expectStoredOnce(app, 200);
   });

@@ -10,6 +10,7 @@ import { WebhookNotifier } from "../../src/tickets/webhook-notifier.js";
 import { NotifierRouter } from "../../src/tickets/notifier.js";
 import { fileIncident, redisApp, rosterFrom, webhookRosterDoc } from "../support/durable.js";
 import { startRedis, uniquePrefix, type RedisServer } from "../support/redis.js";
+import { waitForQueuesIdle } from "../support/queues.js";
 import { startWebhook, waitFor, type FakeWebhook } from "../support/webhook.js";
 
 let redis: RedisServer;
@@ -61,13 +62,13 @@ describe("durable routing", () => {
     const { web } = setup();
     const inc = await fileIncident(web, "conv-once");
     await waitFor(() => hook.received.length >= 2, "ticket and cross-domain note");
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForQueuesIdle(web); // a second ticket could only come from a job still queued or running
     expect(tickets(inc.id)).toHaveLength(1);
     expect(tickets(inc.id)[0]!.path).toBe("/security");
     expect(hook.received.filter((r) => r.body.kind === "cross-domain").map((r) => r.path)).toEqual(["/safety"]);
     // A retried final answer dispatches again: the job id makes it a no-op.
     await fileIncident(web, "conv-once");
-    await new Promise((r) => setTimeout(r, 500));
+    await waitForQueuesIdle(web);
     expect(tickets(inc.id)).toHaveLength(1);
     const stored = await web.incidents.get(inc.id);
     expect(stored!.timeline.filter((e) => e.type === "delivered")).toHaveLength(1);
@@ -79,11 +80,11 @@ describe("durable routing", () => {
     hook.failNext(2, 503);
     const started = Date.now();
     const inc = await fileIncident(web, "conv-flaky", "safety");
-    await waitFor(() => tickets(inc.id).length === 1, "the ticket after two failures", 15_000);
+    await waitFor(() => tickets(inc.id).length === 1, "the ticket after two failures");
     expect(hook.attempts).toBeGreaterThanOrEqual(3);
     // Exponential backoff: 1 s, then 2 s.
     expect(tickets(inc.id)[0]!.at - started).toBeGreaterThanOrEqual(2900);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForQueuesIdle(web);
     expect(tickets(inc.id)).toHaveLength(1);
   });
 
@@ -92,7 +93,7 @@ describe("durable routing", () => {
     hook.failNext(1, 429, 2);
     const started = Date.now();
     const inc = await fileIncident(web, "conv-429", "safety");
-    await waitFor(() => tickets(inc.id).length === 1, "the ticket after a 429", 15_000);
+    await waitFor(() => tickets(inc.id).length === 1, "the ticket after a 429");
     expect(tickets(inc.id)[0]!.at - started).toBeGreaterThanOrEqual(1900);
     expect(tickets(inc.id)).toHaveLength(1);
   });
@@ -118,11 +119,13 @@ describe("durable routing", () => {
     await waitFor(() => tickets(acked.id).length === 1, "the second ticket");
     const r = await web.actions.act(acked.id, { kind: "acknowledge" }, { platform: "console", userId: "alan" });
     expect(r).toMatchObject({ ok: true, changed: true });
-    await waitFor(async () => (await web.incidents.get(late.id))!.status === "escalated", "the escalation", 10_000);
+    await waitFor(async () => (await web.incidents.get(late.id))!.status === "escalated", "the escalation");
     const escalated = await web.incidents.get(late.id);
     expect(escalated).toMatchObject({ level: 1 });
     await waitFor(() => hook.received.some((x) => x.body.incidentId === late.id && x.body.kind === "update"), "the escalation notice");
-    await new Promise((res) => setTimeout(res, 2500));
+    // The acknowledged one's timer (due 1.8 s after filing) has run or been cancelled once no job due
+    // by then is left: only then does "it did not escalate" mean anything.
+    await waitForQueuesIdle(web, { dueBefore: new Date(Date.parse(acked.createdAt) + 0.03 * 60_000 + 1000) });
     expect((await web.incidents.get(acked.id))!.status).toBe("acknowledged");
     expect((await web.incidents.get(acked.id))!.timeline.some((e) => e.type === "escalated")).toBe(false);
     // Level 2 is the last: no further escalation of the late one.
