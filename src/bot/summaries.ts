@@ -1,6 +1,7 @@
 // Summaries on request: who may ask (managers in the roster), which window, and the store reads.
 import type { Clock } from "../clock.js";
-import { ackMinutes, type Roster } from "../domain/roster.js";
+import { addDays, localDate, startOfDay } from "../domain/calendar.js";
+import { ackMinutes, summaryTimeZone, type Roster } from "../domain/roster.js";
 import { authorize } from "../domain/authz.js";
 import { summarize, type Summary } from "../domain/summary.js";
 import type { Actor } from "../domain/incident.js";
@@ -38,9 +39,16 @@ export class Summaries {
     return { ok: true, summary: await this.build(this.d.clock.now(), SUMMARY_PERIODS[period], domain) };
   }
 
-  /** A window of `days` days ending at `to`. */
+  /**
+   * The last `days` calendar days in the summary's time zone, today (up to `to`) included: the chart
+   * then has one bar per day and its last bar is today. A `to` at midnight sharp ends the day before
+   * (the day that starts then has no time in the window yet).
+   */
   async build(to: Date, days: number, domain?: Domain): Promise<Summary> {
-    return this.buildWindow(new Date(to.getTime() - days * 86_400_000), to, domain);
+    const tz = summaryTimeZone(this.d.roster);
+    const lastDay = localDate(new Date(to.getTime() - 1), tz);
+    const from = startOfDay(addDays(lastDay, 1 - days), tz);
+    return this.buildWindow(from, to, domain, days);
   }
 
   /**
@@ -48,7 +56,7 @@ export class Summaries {
    * incidents of any age through the status indexes (an open SEV1 from last month still matters):
    * the cost follows the window and the open backlog, never the whole history.
    */
-  async buildWindow(from: Date, to: Date, domain?: Domain): Promise<Summary> {
+  async buildWindow(from: Date, to: Date, domain?: Domain, days?: number): Promise<Summary> {
     const prevFrom = new Date(2 * from.getTime() - to.getTime());
     const scope = domain ? { domain } : {};
     const unresolved = (["open", "acknowledged", "escalated"] as const).map((status) => this.d.incidents.list({ from: new Date(0), to, status, ...scope }));
@@ -58,7 +66,8 @@ export class Summaries {
       ...unresolved,
     ]);
     const roster = this.d.roster;
-    return summarize(current, previous, { from, to, ...scope }, {
+    const timeZone = summaryTimeZone(roster);
+    return summarize(current, previous, { from, to, timeZone, ...(days ? { days } : {}), ...scope }, {
       now: this.d.clock.now(),
       ackTargets: (d, s) => ackMinutes(roster, d, s),
       backlog: backlog.flat(),

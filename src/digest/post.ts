@@ -69,7 +69,10 @@ export async function checkDigest(deps: DigestDeps): Promise<DigestOutcome> {
   if (!(await deps.marks.claim(d.at))) return { action: "claimed-elsewhere", at };
   if (d.missed) deps.log.warn({ at, skipped: d.skipped }, "digest: posting a run missed while no worker was up");
   try {
-    const summary = await deps.app.summaries.build(d.at, PERIOD_DAYS[cfg.period]);
+    // Run to run, not calendar days: each digest starts where the last one ended, so no incident
+    // falls between two. Its chart still has calendar-day bars (the first and last partial).
+    const days = PERIOD_DAYS[cfg.period];
+    const summary = await deps.app.summaries.buildWindow(new Date(d.at.getTime() - days * 86_400_000), d.at, undefined, days);
     const text = `${renderSummaryText(summary)}\n\n\`\`\`\n${incidentsChartText(summary)}\n\`\`\``;
     let png: Buffer | undefined;
     try {

@@ -82,6 +82,8 @@ export const Roster = z
     domains: z.strictObject({ safety: DomainRoster, security: DomainRoster }),
     /** optional scheduled summary for managers (see src/digest). */
     digest: DigestConfig.optional(),
+    /** whose calendar days summaries and charts count in; see summaryTimeZone(). */
+    summaryTimeZone: TimeZone.optional(),
   })
   .superRefine((r, ctx) => {
     const ids = new Set<string>();
@@ -99,6 +101,15 @@ export const Roster = z
     }
   });
 export type Roster = z.infer<typeof Roster>;
+
+/**
+ * The time zone summaries and their charts count calendar days in: the roster's `summaryTimeZone`,
+ * else the zone the managers' digest is scheduled in (where they read it), else UTC. Rotations have
+ * zones of their own, one per domain; a summary spans both, so it needs one zone of its own.
+ */
+export function summaryTimeZone(roster: Roster): string {
+  return roster.summaryTimeZone ?? roster.digest?.schedule.timeZone ?? "UTC";
+}
 
 export function parseRoster(doc: unknown, file: string): Roster {
   const r = Roster.safeParse(doc);

@@ -9,6 +9,11 @@
 //
 // An incident counts in the domain it is routed to now (its primary after any reroute), the same
 // domain the store's indexes and the `domain` filter use; the window is by creation time.
+//
+// Per-day buckets are calendar days in the window's time zone (the roster's summary zone, see
+// summaryTimeZone in roster.ts; UTC when none is given): an incident at 00:30 local time today is in
+// today's bar, whatever instant the window started at.
+import { addDays, localDate, startOfDay } from "./calendar.js";
 import type { Incident, Status } from "./incident.js";
 import type { Ref } from "./refs.js";
 import type { CrossDomain, Domain, Severity } from "./vocabulary.js";
@@ -30,6 +35,10 @@ export interface SummaryWindow {
   from: Date;
   to: Date;
   domain?: Domain;
+  /** IANA zone whose calendar days the per-day buckets follow; UTC when absent. */
+  timeZone?: string;
+  /** calendar days the window stands for (a window ending now has a partial last day); else its span rounded. */
+  days?: number;
 }
 
 export interface SummaryOptions {
@@ -83,7 +92,7 @@ export interface RerouteItem {
   reason: string;
 }
 export interface DayBucket {
-  /** start of the 24-hour bucket (the window's start + i days), and its UTC date. */
+  /** when the bucket's local calendar day starts (or the window's start, for the first), and that date. */
   start: string;
   date: string;
   safety: number;
@@ -93,7 +102,7 @@ export interface DayBucket {
 }
 
 export interface Summary {
-  window: { from: string; to: string; days: number; domain?: Domain };
+  window: { from: string; to: string; days: number; domain?: Domain; timeZone?: string };
   generatedAt: string;
   total: number;
   previousTotal: number;
@@ -129,7 +138,13 @@ export function summarize(current: Incident[], previous: Incident[], w: SummaryW
   const timeToAck = timeTable(current, ackMs);
   const ackBefore = timeTable(previous, ackMs).all.all.median;
   return {
-    window: { from: w.from.toISOString(), to: w.to.toISOString(), days: Math.round(span / DAY_MS), ...(w.domain ? { domain: w.domain } : {}) },
+    window: {
+      from: w.from.toISOString(),
+      to: w.to.toISOString(),
+      days: w.days ?? Math.round(span / DAY_MS),
+      ...(w.domain ? { domain: w.domain } : {}),
+      ...(w.timeZone ? { timeZone: w.timeZone } : {}),
+    },
     generatedAt: opts.now.toISOString(),
     total: current.length,
     previousTotal: previous.length,
@@ -156,7 +171,7 @@ export function summarize(current: Incident[], previous: Incident[], w: SummaryW
       medianTimeToAck: trend(timeToAck.all.all.median, ackBefore),
     },
     topRefs: topRefsOf(current),
-    perDay: perDayOf(current, w.from.getTime(), span),
+    perDay: perDayOf(current, w.from, w.to, w.timeZone ?? "UTC"),
   };
 }
 
@@ -324,20 +339,29 @@ function topRefsOf(items: Incident[]): Record<Framework, RefCount[]> {
   return Object.fromEntries(FRAMEWORKS.map((f) => [f, all.filter((r) => r.framework === f).slice(0, TOP_REFS)])) as Record<Framework, RefCount[]>;
 }
 
-/** 24-hour buckets from the window's start (the last one may be partial), by creation time. */
-function perDayOf(items: Incident[], from: number, span: number): DayBucket[] {
-  const n = Math.max(1, Math.ceil(span / DAY_MS));
-  const buckets = Array.from({ length: n }, (_, k) => ({ safety: 0, security: 0, acks: [] as number[] }));
+/**
+ * One bucket per local calendar day the window touches in `timeZone` (the first and last may be
+ * partial), by creation time. Days, not 24-hour blocks from the window's start: those put this
+ * morning's incidents under yesterday's bar whenever the window started in the afternoon.
+ */
+function perDayOf(items: Incident[], from: Date, to: Date, timeZone: string): DayBucket[] {
+  const first = localDate(from, timeZone);
+  const last = to.getTime() > from.getTime() ? localDate(new Date(to.getTime() - 1), timeZone) : first;
+  const dates: string[] = [];
+  for (let d = first; d <= last; d = addDays(d, 1)) dates.push(d);
+  const index = new Map(dates.map((d, k) => [d, k]));
+  const buckets = dates.map(() => ({ safety: 0, security: 0, acks: [] as number[] }));
   for (const i of items) {
-    const k = Math.floor((Date.parse(i.createdAt) - from) / DAY_MS);
-    const b = buckets[k];
+    const at = new Date(i.createdAt);
+    if (at < from || at >= to) continue;
+    const b = buckets[index.get(localDate(at, timeZone)) ?? -1];
     if (!b) continue;
     b[domainOf(i)] += 1;
     const a = ackMs(i);
     if (a !== undefined) b.acks.push(a);
   }
   return buckets.map((b, k) => {
-    const start = new Date(from + k * DAY_MS).toISOString();
-    return { start, date: start.slice(0, 10), safety: b.safety, security: b.security, medianAckMinutes: stat(b.acks).median };
+    const start = k === 0 ? from : startOfDay(dates[k]!, timeZone);
+    return { start: start.toISOString(), date: dates[k]!, safety: b.safety, security: b.security, medianAckMinutes: stat(b.acks).median };
   });
 }
