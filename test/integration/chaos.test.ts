@@ -64,7 +64,7 @@ describe.skipIf(!!process.env.REDIS_URL)("chaos: every fault at once", () => {
       if (i === 60) {
         await redis.kill9();
         redisKilled = true;
-        setTimeout(() => void redis!.restart(), 700);
+        setTimeout(() => void redis!.restart(), 700); // the outage lasts 0.7 s while filing goes on
       }
       if (i === 110) s.outage(3_000, ["chat.postMessage", "chat.update"], [{ status: 500 }, { status: 429, retryAfter: 1 }]);
       if (i === 150) {
@@ -77,7 +77,7 @@ describe.skipIf(!!process.env.REDIS_URL)("chaos: every fault at once", () => {
           ids.add((await fileIncident(c.app, `chaos-${i}`, i % 3 ? "security" : "safety")).id);
           break;
         } catch {
-          await new Promise((r) => setTimeout(r, 100));
+          await new Promise((r) => setTimeout(r, 100)); // a client's pause between retries, not a wait for an event
         }
       }
     }

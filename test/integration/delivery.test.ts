@@ -63,12 +63,12 @@ describe("delivery: nothing lost, nothing twice", () => {
     cluster = slackCluster(redis.url, slack, 1);
     slack.holdAfterStore("chat.postMessage", 1, toChannel(CHANNEL.security));
     const inc = await fileIncident(cluster.app, "killed-mid-post", "security");
-    await waitFor(() => slack.held === 1, "Slack to store the ticket and hold its answer", 20_000);
+    await waitFor(() => slack.held === 1, "Slack to store the ticket and hold its answer");
     expect(messagesOf(CHANNEL.security, inc.id)).toHaveLength(1);
     cluster.workers[0]!.kill9();
     slack.release(); // the answer goes nowhere: its worker is dead
     cluster.spawn();
-    await waitFor(() => isDelivered(inc.id), "the successor to finish the delivery", 30_000);
+    await waitFor(() => isDelivered(inc.id), "the successor to finish the delivery");
     const i = await expectDeliveredOnce(inc.id);
     // It looked before posting again.
     expect(slack.callsOf("conversations.history").some((c) => c.args.channel === CHANNEL.security && c.args.include_all_metadata)).toBe(true);
@@ -81,17 +81,17 @@ describe("delivery: nothing lost, nothing twice", () => {
     cluster = slackCluster(redis.url, slack, 1, { WORKER_MAX_STALLED: "1", SWEEP_EVERY_MS: "500", SWEEP_GRACE_MS: "1000" });
     slack.holdAfterStore("chat.postMessage", 1, toChannel(CHANNEL.security));
     const inc = await fileIncident(cluster.app, "killed-twice", "security");
-    await waitFor(() => slack.held === 1, "the ticket to be stored, its answer held", 20_000);
+    await waitFor(() => slack.held === 1, "the ticket to be stored, its answer held");
     cluster.workers[0]!.kill9();
     slack.release();
     // The successor gets as far as paging: Slack stores the page, the successor dies before the answer.
     slack.holdAfterStore("chat.postMessage", 1, toChannel(`D${SLACK_ID.alan}`));
     cluster.spawn();
-    await waitFor(() => slack.held === 1, "the successor to post the page", 30_000);
+    await waitFor(() => slack.held === 1, "the successor to post the page");
     cluster.workers[1]!.kill9();
     slack.release();
     const third = cluster.spawn();
-    await waitFor(() => isDelivered(inc.id), "the third worker to finish the delivery", 40_000);
+    await waitFor(() => isDelivered(inc.id), "the third worker to finish the delivery");
     await expectDeliveredOnce(inc.id);
     expect(third.output()).toMatch(/"revived":\["INC-[0-9-]+"\].*outbox sweep: re-enqueued undelivered incidents/);
   });
@@ -102,7 +102,7 @@ describe("delivery: nothing lost, nothing twice", () => {
     const methods = ["chat.postMessage", "chat.getPermalink", "conversations.open", "conversations.history"];
     slack.outage(3500, methods, [{ status: 500 }, { status: 429, retryAfter: 1 }]);
     const inc = await fileIncident(cluster.app, "slack-outage", "security");
-    await waitFor(() => isDelivered(inc.id), "the delivery after the outage", 30_000);
+    await waitFor(() => isDelivered(inc.id), "the delivery after the outage");
     await expectDeliveredOnce(inc.id);
     // More refusals than attempts: the 429s were free. (Looks for the ticket count: after a failed post
     // Slack is asked whether it arrived before posting again.)
@@ -114,13 +114,13 @@ describe("delivery: nothing lost, nothing twice", () => {
   it("a level-2 page waiting out a 429 when the ticket is acknowledged: never sent, and no 'Escalated' after 'acknowledged'", async () => {
     cluster = slackCluster(redis.url, slack, 1);
     const inc = await fileIncident(cluster.app, "ack-while-429", "security");
-    await waitFor(() => isDelivered(inc.id), "the ticket and the level-1 page", 20_000);
+    await waitFor(() => isDelivered(inc.id), "the ticket and the level-1 page");
     const radiaDm = `D${SLACK_ID.radia}`;
     slack.failNext("chat.postMessage", 10_000, { status: 429, retryAfter: 1, when: (a) => a.channel === radiaDm });
     const radia = { platform: "slack" as const, userId: SLACK_ID.radia };
     const escalated = await cluster.app.actions.act(inc.id, { kind: "escalate" }, radia);
     expect(escalated.ok).toBe(true);
-    await waitFor(() => slack.refused.some((c) => c.args.channel === radiaDm), "the level-2 page to meet the 429", 20_000);
+    await waitFor(() => slack.refused.some((c) => c.args.channel === radiaDm), "the level-2 page to meet the 429");
     const acked = await cluster.app.actions.act(inc.id, { kind: "acknowledge" }, { platform: "slack", userId: SLACK_ID.alan });
     expect(acked.ok).toBe(true);
     slack.clearFailures();
@@ -128,8 +128,8 @@ describe("delivery: nothing lost, nothing twice", () => {
     await waitFor(async () => {
       const i = await cluster!.app.incidents.get(inc.id);
       return !!i?.timeline.some((e) => e.type === "cancelled" && e.to.startsWith("p1:page:")) && slack.thread(CHANNEL.security, card.ts).some((m) => /acknowledged/.test(m.text ?? ""));
-    }, "the page to be cancelled and the acknowledgement posted", 20_000);
-    await waitFor(async () => (await jobState(cluster!.app, `${inc.id}.p1`)) === "completed", "the page job to finish", 20_000);
+    }, "the page to be cancelled and the acknowledgement posted");
+    await waitFor(async () => (await jobState(cluster!.app, `${inc.id}.p1`)) === "completed", "the page job to finish");
     expect(slack.calls.filter((c) => c.method === "chat.postMessage" && c.args.channel === radiaDm)).toHaveLength(0);
     expect(slack.thread(CHANNEL.security, card.ts).filter((m) => /Escalated to level 2/.test(m.text ?? ""))).toHaveLength(0);
   });

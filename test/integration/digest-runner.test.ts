@@ -1,12 +1,13 @@
 // The digest runner on a real redis-server with two workers: a run missed while both were down is
 // posted once at start-up, each later scheduled run once, and a restart never posts a run again.
+import { QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedisApp, type App } from "../../src/app.js";
 import { ManualClock } from "../../src/clock.js";
 import { loadConfig } from "../../src/config.js";
 import type { Digest } from "../../src/digest/post.js";
-import { startDigest, type DigestHandle } from "../../src/digest/runner.js";
+import { DIGEST_QUEUE, startDigest, type DigestHandle } from "../../src/digest/runner.js";
 import type { Roster } from "../../src/domain/roster.js";
 import { silentLogger } from "../../src/log.js";
 import { connect } from "../../src/redis.js";
@@ -15,6 +16,7 @@ import { fill } from "../fixtures/summary/build.js";
 import { defs } from "../support/defs.js";
 import { dropTestKeys, startRedis, uniquePrefix, type RedisServer } from "../support/redis.js";
 import { testRoster } from "../support/roster.js";
+import { waitFor } from "../support/webhook.js";
 
 let server: RedisServer;
 let redis: Redis;
@@ -26,7 +28,7 @@ const roster: Roster = {
 beforeAll(async () => {
   server = await startRedis();
   redis = new Redis(server.url);
-}, 20_000);
+});
 
 afterAll(async () => {
   if (redis) await dropTestKeys(redis);
@@ -34,10 +36,24 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** A platform call that takes this long widens the window in which two workers could both post. */
+const SLOW_PLATFORM_MS = 50;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await sleep(25);
+
+/** Counts the digest ticks (BullMQ "check" jobs) completed on this prefix, by either worker. */
+async function tickCounter(prefix: string): Promise<{ count(): number; waitForMore(n: number, what: string): Promise<void>; close(): Promise<void> }> {
+  const events = new QueueEvents(DIGEST_QUEUE, { connection: { host: "127.0.0.1", port: server.port }, prefix });
+  await events.waitUntilReady();
+  let ticks = 0;
+  events.on("completed", () => void ticks++);
+  return {
+    count: () => ticks,
+    async waitForMore(n, what) {
+      const target = ticks + n;
+      await waitFor(() => ticks >= target, what);
+    },
+    close: () => events.close(),
+  };
 }
 
 describe("digest runner (BullMQ + Redis marks)", () => {
@@ -51,7 +67,7 @@ describe("digest runner (BullMQ + Redis marks)", () => {
       const app = createRedisApp(cfg, { notifier: new NotifierRouter([]), log: silentLogger, clock, defs: { ...defs(), roster } });
       const conn = connect(server.url, silentLogger, "worker");
       const send = async (digest: Digest) => {
-        await sleep(50); // a slow platform call widens the window for a double post
+        await sleep(SLOW_PLATFORM_MS); // simulates the platform, not a wait for an event
         posts.push({ worker, digest });
       };
       const handle = await startDigest({ connection: conn, prefix, app, send, log: silentLogger, clock, tickMs: 100 });
@@ -66,6 +82,7 @@ describe("digest runner (BullMQ + Redis marks)", () => {
       }
     };
 
+    const ticks = await tickCounter(prefix);
     try {
       // Last week's run went out; both workers were down at 09:00 CEST (07:00Z) this Monday.
       await redis.set(`${prefix}:digest:last`, String(Date.parse("2026-03-23T08:00:00Z")));
@@ -76,8 +93,9 @@ describe("digest runner (BullMQ + Redis marks)", () => {
 
       // Next Monday: the BullMQ ticks (every 100 ms) find the run due; one of the two workers posts it.
       clock.set("2026-04-06T07:00:05Z");
-      await until(() => posts.length >= 2);
-      await sleep(1000); // ten more ticks on each worker
+      await waitFor(() => posts.length >= 2, "the next Monday's run to be posted");
+      // Ten more ticks found nothing to post: a double post would have had its chance.
+      await ticks.waitForMore(10, "ten more digest ticks");
       expect(posts.map((p) => p.digest.scheduledAt)).toEqual(["2026-03-30T07:00:00.000Z", "2026-04-06T07:00:00.000Z"]);
       expect(posts[1]!.digest.summary).toMatchObject({ total: 1, byDomain: { security: 1 } });
       expect(posts[1]!.digest.to).toEqual({ platform: "console", address: "#managers" });
@@ -89,14 +107,15 @@ describe("digest runner (BullMQ + Redis marks)", () => {
       // A restart of both workers later that day posts nothing again.
       await stopAll();
       clock.set("2026-04-06T12:00:00Z");
-      await Promise.all([start("c"), start("d")]);
-      await sleep(500);
+      await Promise.all([start("c"), start("d")]); // each ran one check on start
+      await ticks.waitForMore(5, "five digest ticks after the restart");
       expect(posts).toHaveLength(2);
       const claims = await redis.keys(`${prefix}:digest:claim:*`);
       expect(claims.sort()).toEqual([`${prefix}:digest:claim:${Date.parse("2026-03-30T07:00:00Z")}`, `${prefix}:digest:claim:${Date.parse("2026-04-06T07:00:00Z")}`]);
       expect(await redis.ttl(claims[0]!)).toBeGreaterThan(86_000);
     } finally {
       await stopAll();
+      await ticks.close();
     }
   });
 });

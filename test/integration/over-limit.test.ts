@@ -62,7 +62,7 @@ describe("over-limit reports", () => {
     expect(group).toHaveLength(1);
     expect(top).toHaveLength(11);
     // The edits converge on all 30, and the reporter's name cannot ping the channel.
-    await waitFor(() => /^30 reports from Storm &lt;!channel&gt;/.test(slack.channel(CHANNEL.security).find((m) => m.ts === group[0]!.ts)?.text ?? ""), "the group message to show all 30", 10_000);
+    await waitFor(() => /^30 reports from Storm &lt;!channel&gt;/.test(slack.channel(CHANNEL.security).find((m) => m.ts === group[0]!.ts)?.text ?? ""), "the group message to show all 30");
     const text = slack.channel(CHANNEL.security).find((m) => m.ts === group[0]!.ts)!.text!;
     for (const id of ids.slice(10, 30)) expect(text).toContain(id);
     // Nobody is paged for them: the ten pages are the first ten reports'.

@@ -12,7 +12,7 @@ let redis: Redis;
 beforeAll(async () => {
   server = await startRedis();
   redis = new Redis(server.url);
-}, 20_000);
+});
 
 afterAll(async () => {
   if (redis) await dropTestKeys(redis);
