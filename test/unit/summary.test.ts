@@ -132,6 +132,9 @@ describe("summarize: the golden window", () => {
     });
   });
 
+  // Issue 15 made these calendar days in the window's time zone (UTC here, none given). The golden
+  // window runs from UTC midnight to UTC midnight, so the seven days are the same as the old 24-hour
+  // blocks and no figure moved; test/unit/chart-days.test.ts covers windows that start mid-day.
   it("incidents per day by domain with the day's median time to acknowledge", () => {
     expect(s.perDay.map((d) => [d.date, d.safety, d.security, d.medianAckMinutes])).toEqual([
       ["2026-11-17", 0, 1, 4],
