@@ -5,9 +5,11 @@
 //   npm run bench -- --only ack,route     some
 //   npm run bench -- --short              route for 15 s instead of 30
 //   npm run bench -- --summary-max 1000000   summaries up to 1M stored incidents (+2-3 minutes, ~1.5 GB)
+//   npm run bench -- --tsx                web and worker from src/ through tsx instead of the built dist/
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
+import { ensureBuilt, useTsx } from "./lib/entry.js";
 import { ROOT } from "./lib/procs.js";
 import { RESULTS, args, flag, opt, table, x, ms, type BenchResult, type Row } from "./lib/report.js";
 
@@ -37,6 +39,11 @@ const only = (() => {
   const i = args.indexOf("--only");
   return i >= 0 ? new Set(args[i + 1]!.split(",")) : undefined;
 })();
+
+// Web and worker run from dist/ like the Procfile: build once here, not in the first bench's time.
+// The benches are children: they learn of --tsx from the environment.
+if (useTsx()) process.env.BENCH_TSX = "1";
+ensureBuilt(ROOT);
 
 let current: number | undefined;
 for (const sig of ["SIGINT", "SIGTERM"] as const) {

@@ -1,11 +1,12 @@
-// Child processes of a bench: the project's own entries (src/web.ts, src/worker.ts) and the bench's
-// helpers, run through tsx like `spawnWorker` in test/support/durable.ts. Their logs go to a file in a
-// temporary directory (no pipe for this process to drain), and CPU time and RSS come from /proc.
+// Child processes of a bench: the project's own entries (built, as the Procfile runs them; see
+// entry.ts) and the bench's helpers (through tsx). Their logs go to a file in a temporary directory
+// (no pipe for this process to drain), and CPU time and RSS come from /proc.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { appEntry, ensureBuilt, type Role } from "./entry.js";
 import { sleep } from "./stats.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -67,10 +68,21 @@ export interface SpawnOptions {
 
 let askSeq = 0;
 
-/** `node --import tsx <entry>` from the repository root, with an IPC channel. */
+/** `node --import tsx <entry>` from the repository root, with an IPC channel: the bench's helpers. */
 export function spawnTs(name: string, entry: string, o: SpawnOptions): Child {
+  return spawnNode(name, ["--import", "tsx", ...(o.nodeArgs ?? []), entry], o);
+}
+
+/** The project's `web` or `worker` as the Procfile runs it (`node dist/src/<role>.js`; tsx with --tsx). */
+export function spawnApp(role: Role, o: SpawnOptions): Child {
+  ensureBuilt(ROOT);
+  const { loader, entry } = appEntry(role);
+  return spawnNode(role, [...loader, ...(o.nodeArgs ?? []), entry], o);
+}
+
+function spawnNode(name: string, nodeArgs: string[], o: SpawnOptions): Child {
   const fd = openSync(o.logFile, "a");
-  const proc = spawn(process.execPath, ["--import", "tsx", ...(o.nodeArgs ?? []), entry, ...(o.args ?? [])], {
+  const proc = spawn(process.execPath, [...nodeArgs, ...(o.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ...o.env },
     stdio: ["ignore", fd, fd, "ipc"],

@@ -11,7 +11,7 @@ import { silentLogger } from "../../src/log.js";
 import { NotifierRouter } from "../../src/tickets/notifier.js";
 import { startRedis, type RedisServer } from "../../test/support/redis.js";
 import { FakeSlackProc } from "./fake-slack.js";
-import { cpuMs, freePort, readyMessage, rssKb, scratch, spawnTs, waitHttp, type Child } from "./procs.js";
+import { cpuMs, freePort, readyMessage, rssKb, scratch, spawnApp, spawnTs, waitHttp, type Child } from "./procs.js";
 import { SECRET, TOKEN } from "./slack.js";
 
 export const PREFIX = "{bench}";
@@ -126,13 +126,13 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     if (o.web !== false) {
       webPort = await freePort();
       const nodeArgs = [...(o.memProbe ? ["--expose-gc", "--import", "./bench/lib/mem-probe.ts"] : []), ...(o.httpProbe ? ["--import", "./bench/lib/http-probe.ts"] : []), ...(o.webPreload ?? []).flatMap((m) => ["--import", m]), ...prof("web")];
-      web = spawnTs("web", "src/web.ts", { env: { ...env, PORT: String(webPort) }, nodeArgs, logFile: join(s.dir, "web.log") });
+      web = spawnApp("web", { env: { ...env, PORT: String(webPort) }, nodeArgs, logFile: join(s.dir, "web.log") });
       started.push(() => web!.stop());
       await waitHttp(`http://127.0.0.1:${webPort}/healthz`, web);
     }
     let worker: Child | undefined;
     if (o.worker) {
-      worker = spawnTs("worker", "src/worker.ts", { env, nodeArgs: prof("worker"), logFile: join(s.dir, "worker.log") });
+      worker = spawnApp("worker", { env, nodeArgs: prof("worker"), logFile: join(s.dir, "worker.log") });
       started.push(() => worker!.stop());
       await waitFor(async () => String(await client.client("LIST")).split("\n").filter((l: string) => l.includes("name=ai-incident-triage:worker")).length > 0, 30_000, () => `worker did not connect:\n${worker!.logTail()}`);
     }
