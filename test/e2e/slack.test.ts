@@ -13,6 +13,7 @@ import { defs } from "../support/defs.js";
 import { FakeSlack, type FakeMessage } from "../support/fake-slack.js";
 import { testRoster } from "../support/roster.js";
 import { SlackRequests, TEAM, nowSeconds, type User } from "../support/slack-sign.js";
+import { INJECTION_CHOICES as SECURITY, SAFETY_ANSWERS as SAFETY } from "../support/answers.js";
 
 const SECRET = "e2e-signing-secret-0123456789";
 const TOKEN = "xoxb-e2e-test-token";
@@ -22,26 +23,6 @@ const RADIA: User = { id: "U0RADIA", name: "radia" }; // level 2 of both domains
 const keyOf = (u: User) => `slack:${TEAM.id}:${u.id}`;
 
 type Answers = Record<string, string | string[]>;
-const SAFETY: Answers = {
-  description: "The support chatbot told a customer to double their medication dose",
-  intent: "none",
-  failureKind: "harmful-output",
-  asset: "outputs",
-  ciaLost: [],
-  exploitable: "no",
-  harm: ["psychological"],
-  ongoing: "no",
-  scope: "one-user",
-};
-const SECURITY: Answers = {
-  intent: "deliberate",
-  attackKind: "prompt-injection",
-  asset: "prompts-or-inputs",
-  ciaLost: ["confidentiality"],
-  harm: [],
-  ongoing: "no",
-  scope: "one-user",
-};
 const CROSS: Answers = {
   intent: "suspected",
   attackKind: "prompt-injection",

@@ -8,6 +8,7 @@ import { FakeSlack } from "../support/fake-slack.js";
 import { startRedis, type RedisServer } from "../support/redis.js";
 import { CHANNEL, SLACK_ID, SLACK_TOKEN, slackCluster, type SlackCluster } from "../support/slack-cluster.js";
 import { waitFor } from "../support/webhook.js";
+import { DATA_LEAK_REPORT as ANSWERS } from "../support/answers.js";
 
 let redis: RedisServer;
 let slack: FakeSlack;
@@ -27,16 +28,6 @@ afterEach(async () => {
   slack.reset();
 });
 
-const ANSWERS = {
-  description: "Prompt injection in a shared document made the assistant email out customer records",
-  intent: "deliberate",
-  attackKind: "prompt-injection",
-  asset: "user-data",
-  ciaLost: ["confidentiality"],
-  harm: ["psychological"],
-  ongoing: "yes",
-  scope: "some-users",
-};
 
 /** Files report `n` of one reporter as the bot does; past `limit` it is marked over the limit first. */
 async function fileAs(app: App, n: number, limit: number) {

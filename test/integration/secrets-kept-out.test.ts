@@ -22,6 +22,7 @@ import { startRedis, uniquePrefix, type RedisServer } from "../support/redis.js"
 import { testRoster } from "../support/roster.js";
 import { SlackRequests, TEAM, type User } from "../support/slack-sign.js";
 import { waitFor } from "../support/webhook.js";
+import { INJECTION_CHOICES as ANSWERS } from "../support/answers.js";
 
 const SECRET = "secrets-it-signing-secret-0123";
 const TOKEN = "xoxb-secrets-it-token";
@@ -54,15 +55,6 @@ const FRAGMENTS = [
 ];
 // The first line is the title: it carries a secret too (titles are stored, posted and paged).
 const DESCRIPTION = [`Prompt injection made the agent print ${SECRETS[0]} to a customer`, "It also dumped its config:", ...SECRETS.slice(1)].join("\n");
-const ANSWERS = {
-  intent: "deliberate",
-  attackKind: "prompt-injection",
-  asset: "prompts-or-inputs",
-  ciaLost: ["confidentiality"],
-  harm: [],
-  ongoing: "no",
-  scope: "one-user",
-};
 
 let redis: RedisServer;
 let fake: FakeSlack;

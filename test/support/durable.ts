@@ -13,6 +13,7 @@ import { silentLogger } from "../../src/log.js";
 import type { Notifier } from "../../src/tickets/notifier.js";
 import { NotifierRouter } from "../../src/tickets/notifier.js";
 import { defs } from "./defs.js";
+import { DATA_LEAK_REPORT as securityAnswers, HALLUCINATION_REPORT as safetyAnswers } from "./answers.js";
 
 export function webhookRosterDoc(url: string, escalationMinutes = 60) {
   const minutes = { SEV1: escalationMinutes, SEV2: escalationMinutes, SEV3: escalationMinutes, SEV4: escalationMinutes };
@@ -47,28 +48,6 @@ export function redisApp(redisUrl: string, prefix: string, roster: Roster, notif
 }
 
 export const rosterFrom = (doc: unknown) => parseRoster(doc, "test");
-
-const securityAnswers = {
-  description: "Prompt injection in a shared document made the assistant email out customer records",
-  intent: "deliberate",
-  attackKind: "prompt-injection",
-  asset: "user-data",
-  ciaLost: ["confidentiality"],
-  harm: ["psychological"],
-  ongoing: "yes",
-  scope: "some-users",
-};
-const safetyAnswers = {
-  description: "The model keeps making up refund rules after the last update",
-  intent: "none",
-  failureKind: "hallucination",
-  asset: "outputs",
-  ciaLost: [],
-  exploitable: "no",
-  harm: ["financial"],
-  ongoing: "yes",
-  scope: "many-users",
-};
 
 /** Files one incident the way the bot does on the last answer: classify, route, create, dispatch. */
 export async function fileIncident(app: App, conversationId: string, domain: "safety" | "security" = "security"): Promise<Incident> {

@@ -9,6 +9,10 @@ import { writeRoster } from "./durable.js";
 import type { FakeSlack, FakeMessage } from "./fake-slack.js";
 import { SlackRequests, TEAM, type User } from "./slack-sign.js";
 import { waitFor } from "./webhook.js";
+import { SAFETY_ANSWERS } from "./answers.js";
+
+// Re-exported: the Slack tests take their answers from here with the rest of the stack.
+export { SAFETY_ANSWERS };
 
 export const SECRET = "integration-signing-secret-0123";
 export const TOKEN = "xoxb-integration-token";
@@ -47,17 +51,6 @@ export async function serveSlack(env: Record<string, string>): Promise<{ served:
   return { served, req: (fake) => new SlackRequests(endpoint, SECRET, (id) => fake.responseUrl(id)) };
 }
 
-export const SAFETY_ANSWERS: Record<string, string | string[]> = {
-  description: "The support chatbot told a customer to double their medication dose",
-  intent: "none",
-  failureKind: "harmful-output",
-  asset: "outputs",
-  ciaLost: [],
-  exploitable: "no",
-  harm: ["psychological"],
-  ongoing: "no",
-  scope: "one-user",
-};
 
 const elements = (m: { blocks?: any[] }) => (m.blocks ?? []).flatMap((b) => (b.type === "actions" ? b.elements : []));
 export const buttonsOf = (m: { blocks?: any[] }) => elements(m).filter((e: any) => e.type === "button");

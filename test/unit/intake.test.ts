@@ -5,6 +5,7 @@ import { renderOutbound } from "../../adapters/console/render.js";
 import type { App } from "../../src/app.js";
 import { testApp } from "../support/app.js";
 import { current, guardedBot, walkThrough } from "../support/guarded.js";
+import { SAFETY_ANSWERS as SAFETY } from "../support/answers.js";
 
 let apps: App[] = [];
 afterEach(async () => {
@@ -20,17 +21,6 @@ function setup(limits = {}) {
 const rita = { platform: "slack" as const, userId: "U0RITA", name: "Rita" };
 const sam = { platform: "slack" as const, userId: "U0SAM", name: "Sam" };
 const keyOf = (u: { userId: string }, team = "T1") => `slack:${team}:${u.userId}`;
-const SAFETY = {
-  description: "The support chatbot told a customer to double their medication dose",
-  intent: "none",
-  failureKind: "harmful-output",
-  asset: "outputs",
-  ciaLost: [],
-  exploitable: "no",
-  harm: ["psychological"],
-  ongoing: "no",
-  scope: "one-user",
-};
 const result = (r: Awaited<ReturnType<typeof walkThrough>>) => r.find((x) => x.kind === "triage-result");
 
 describe("secrets in what responders type", () => {
