@@ -1,6 +1,5 @@
 // One contract for both storage backends: whatever the memory store does, the Redis store does too.
 // Each test takes a fresh, empty store (a new object in memory, a new key prefix in Redis).
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
 import type { Incident } from "../../src/domain/incident.js";
@@ -8,7 +7,8 @@ import { MemoryConversationStore, MemoryIncidentStore } from "../../src/store/me
 import { RedisConversationStore, RedisIncidentStore } from "../../src/store/redis.js";
 import type { ConversationStore, IncidentStore } from "../../src/store/types.js";
 import { makeConversation, makeDraft, samplePretriage } from "../support/fixtures.js";
-import { dropTestKeys, startRedis, uniquePrefix, type RedisServer } from "../support/redis.js";
+import { uniquePrefix } from "../support/redis.js";
+import { openRedis } from "../support/with-redis.js";
 
 interface Backend {
   name: string;
@@ -33,21 +33,17 @@ function memoryBackend(): Backend {
 }
 
 function redisBackend(): Backend {
-  let server: RedisServer;
-  let redis: Redis;
+  let fx: Awaited<ReturnType<typeof openRedis>> | undefined;
   return {
     name: "redis",
     async start() {
-      server = await startRedis();
-      redis = new Redis(server.url);
+      fx = await openRedis();
     },
     async stop() {
-      if (redis) await dropTestKeys(redis);
-      await redis?.quit();
-      await server?.stop();
+      await fx?.close();
     },
-    incidents: () => new RedisIncidentStore(redis, { prefix: uniquePrefix() }),
-    conversations: (ttlSeconds) => new RedisConversationStore(redis, { prefix: uniquePrefix(), ttlSeconds }),
+    incidents: () => new RedisIncidentStore(fx!.redis, { prefix: uniquePrefix() }),
+    conversations: (ttlSeconds) => new RedisConversationStore(fx!.redis, { prefix: uniquePrefix(), ttlSeconds }),
     // Real seconds: Redis expires keys on its own clock, so a TTL test must let that time pass.
     elapse: (s) => new Promise((r) => setTimeout(r, s * 1000)),
   };

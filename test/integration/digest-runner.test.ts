@@ -2,7 +2,7 @@
 // posted once at start-up, each later scheduled run once, and a restart never posts a run again.
 import { QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createRedisApp, type App } from "../../src/app.js";
 import { ManualClock } from "../../src/clock.js";
 import { loadConfig } from "../../src/config.js";
@@ -14,27 +14,17 @@ import { connect } from "../../src/redis.js";
 import { NotifierRouter } from "../../src/tickets/notifier.js";
 import { fill } from "../fixtures/summary/build.js";
 import { defs } from "../support/defs.js";
-import { dropTestKeys, startRedis, uniquePrefix, type RedisServer } from "../support/redis.js";
+import { uniquePrefix } from "../support/redis.js";
+import { withRedis } from "../support/with-redis.js";
 import { testRoster } from "../support/roster.js";
 import { waitFor } from "../support/webhook.js";
 
-let server: RedisServer;
-let redis: Redis;
 const roster: Roster = {
   ...testRoster(),
   digest: { schedule: { day: "monday", time: "09:00", timeZone: "Europe/Berlin" }, period: "7d", destinations: { console: { channel: "#managers" } } },
 };
 
-beforeAll(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-});
-
-afterAll(async () => {
-  if (redis) await dropTestKeys(redis);
-  await redis?.quit();
-  await server?.stop();
-});
+const fx = withRedis();
 
 /** A platform call that takes this long widens the window in which two workers could both post. */
 const SLOW_PLATFORM_MS = 50;
@@ -42,7 +32,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Counts the digest ticks (BullMQ "check" jobs) completed on this prefix, by either worker. */
 async function tickCounter(prefix: string): Promise<{ count(): number; waitForMore(n: number, what: string): Promise<void>; close(): Promise<void> }> {
-  const events = new QueueEvents(DIGEST_QUEUE, { connection: { host: "127.0.0.1", port: server.port }, prefix });
+  const events = new QueueEvents(DIGEST_QUEUE, { connection: { host: "127.0.0.1", port: fx.server.port }, prefix });
   await events.waitUntilReady();
   let ticks = 0;
   events.on("completed", () => void ticks++);
@@ -59,13 +49,13 @@ async function tickCounter(prefix: string): Promise<{ count(): number; waitForMo
 describe("digest runner (BullMQ + Redis marks)", () => {
   it("two workers post each scheduled run exactly once", async () => {
     const prefix = uniquePrefix();
-    const cfg = { ...loadConfig({ REDIS_URL: server.url, QUEUE_PREFIX: prefix }), REDIS_URL: server.url };
+    const cfg = { ...loadConfig({ REDIS_URL: fx.server.url, QUEUE_PREFIX: prefix }), REDIS_URL: fx.server.url };
     const clock = new ManualClock(Date.parse("2026-03-30T15:00:00Z"));
     const posts: Array<{ worker: string; digest: Digest }> = [];
     const running: Array<{ app: App; handle: DigestHandle; conn: Redis }> = [];
     const start = async (worker: string) => {
       const app = createRedisApp(cfg, { notifier: new NotifierRouter([]), log: silentLogger, clock, defs: { ...defs(), roster } });
-      const conn = connect(server.url, silentLogger, "worker");
+      const conn = connect(fx.server.url, silentLogger, "worker");
       const send = async (digest: Digest) => {
         await sleep(SLOW_PLATFORM_MS); // simulates the platform, not a wait for an event
         posts.push({ worker, digest });
@@ -85,11 +75,11 @@ describe("digest runner (BullMQ + Redis marks)", () => {
     const ticks = await tickCounter(prefix);
     try {
       // Last week's run went out; both workers were down at 09:00 CEST (07:00Z) this Monday.
-      await redis.set(`${prefix}:digest:last`, String(Date.parse("2026-03-23T08:00:00Z")));
+      await fx.redis.set(`${prefix}:digest:last`, String(Date.parse("2026-03-23T08:00:00Z")));
       const [a] = await Promise.all([start("a"), start("b")]);
       await fill(a.app.incidents, [{ n: 1, domain: "security", severity: "SEV2", created: "2026-04-02T10:00:00Z", ackAfter: 9 }]);
       expect(posts.map((p) => p.digest.scheduledAt)).toEqual(["2026-03-30T07:00:00.000Z"]);
-      expect(await redis.get(`${prefix}:digest:last`)).toBe(String(Date.parse("2026-03-30T07:00:00Z")));
+      expect(await fx.redis.get(`${prefix}:digest:last`)).toBe(String(Date.parse("2026-03-30T07:00:00Z")));
 
       // Next Monday: the BullMQ ticks (every 100 ms) find the run due; one of the two workers posts it.
       clock.set("2026-04-06T07:00:05Z");
@@ -110,9 +100,9 @@ describe("digest runner (BullMQ + Redis marks)", () => {
       await Promise.all([start("c"), start("d")]); // each ran one check on start
       await ticks.waitForMore(5, "five digest ticks after the restart");
       expect(posts).toHaveLength(2);
-      const claims = await redis.keys(`${prefix}:digest:claim:*`);
+      const claims = await fx.redis.keys(`${prefix}:digest:claim:*`);
       expect(claims.sort()).toEqual([`${prefix}:digest:claim:${Date.parse("2026-03-30T07:00:00Z")}`, `${prefix}:digest:claim:${Date.parse("2026-04-06T07:00:00Z")}`]);
-      expect(await redis.ttl(claims[0]!)).toBeGreaterThan(86_000);
+      expect(await fx.redis.ttl(claims[0]!)).toBeGreaterThan(86_000);
     } finally {
       await stopAll();
       await ticks.close();

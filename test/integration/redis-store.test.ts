@@ -1,24 +1,14 @@
 // What only the Redis backend can get wrong: corrupt records, key layout (one hash slot), renewal of
 // the conversation TTL, surviving a kill -9, and reading only the asked window of a large history.
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { RedisConversationStore, RedisIncidentStore } from "../../src/store/redis.js";
 import { makeConversation, makeDraft } from "../support/fixtures.js";
-import { dropTestKeys, startRedis, uniquePrefix, type RedisServer } from "../support/redis.js";
+import { startRedis, uniquePrefix } from "../support/redis.js";
+import { withRedis } from "../support/with-redis.js";
 
-let server: RedisServer;
-let redis: Redis;
 
-beforeAll(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-});
-
-afterAll(async () => {
-  if (redis) await dropTestKeys(redis);
-  await redis?.quit();
-  await server?.stop();
-});
+const fx = withRedis();
 
 /** The part of a key Redis Cluster hashes: between the first '{' and the next '}'. */
 function hashTag(key: string): string {
@@ -31,41 +21,41 @@ const DAY = 86_400_000;
 
 describe("Redis stores", () => {
   it("refuses a prefix without a hash tag", () => {
-    expect(() => new RedisIncidentStore(redis, { prefix: "triage" })).toThrow(/hash tag/);
-    expect(() => new RedisIncidentStore(redis, { prefix: "{}" })).toThrow(/hash tag/);
-    expect(() => new RedisConversationStore(redis, { prefix: "{triage}" })).toThrow(/ttlSeconds/);
+    expect(() => new RedisIncidentStore(fx.redis, { prefix: "triage" })).toThrow(/hash tag/);
+    expect(() => new RedisIncidentStore(fx.redis, { prefix: "{}" })).toThrow(/hash tag/);
+    expect(() => new RedisConversationStore(fx.redis, { prefix: "{triage}" })).toThrow(/ttlSeconds/);
   });
 
   it("names the key of a corrupt record, on every read path", async () => {
     const prefix = uniquePrefix();
-    const incidents = new RedisIncidentStore(redis, { prefix });
-    const conversations = new RedisConversationStore(redis, { prefix, ttlSeconds: 60 });
+    const incidents = new RedisIncidentStore(fx.redis, { prefix });
+    const conversations = new RedisConversationStore(fx.redis, { prefix, ttlSeconds: 60 });
     const { incident } = await incidents.create(makeDraft());
     const key = `${prefix}:inc:${incident.id}`;
 
-    await redis.set(key, "{not json");
+    await fx.redis.set(key, "{not json");
     await expect(incidents.get(incident.id)).rejects.toThrow(key);
     await expect(incidents.list({ from: new Date("2026-01-01"), to: new Date("2027-01-01") })).rejects.toThrow(key);
     await expect(incidents.update(incident.id, (i) => i)).rejects.toThrow(key);
     await expect(incidents.create(makeDraft({ conversationId: incident.conversationId }))).rejects.toThrow(key);
 
-    await redis.set(key, JSON.stringify({ ...incident, status: "lost" })); // valid JSON, invalid record
+    await fx.redis.set(key, JSON.stringify({ ...incident, status: "lost" })); // valid JSON, invalid record
     await expect(incidents.get(incident.id)).rejects.toThrow(new RegExp(`${escape(key)}.*status`));
-    await redis.set(key, JSON.stringify({ ...incident, id: "INC-2026-0002" })); // someone else's record
+    await fx.redis.set(key, JSON.stringify({ ...incident, id: "INC-2026-0002" })); // someone else's record
     await expect(incidents.get(incident.id)).rejects.toThrow(key);
 
     const conv = makeConversation();
     const convKey = `${prefix}:conv:${conv.key}`;
-    await redis.set(convKey, "[]");
+    await fx.redis.set(convKey, "[]");
     await expect(conversations.get(conv.key)).rejects.toThrow(convKey);
     await expect(conversations.put(conv, 0)).rejects.toThrow(convKey); // the CAS script checks too
   });
 
   it("keeps every key under the store's hash tag", async () => {
-    const before = new Set(await redis.keys("*"));
+    const before = new Set(await fx.redis.keys("*"));
     const prefix = uniquePrefix();
-    const incidents = new RedisIncidentStore(redis, { prefix });
-    const conversations = new RedisConversationStore(redis, { prefix, ttlSeconds: 60 });
+    const incidents = new RedisIncidentStore(fx.redis, { prefix });
+    const conversations = new RedisConversationStore(fx.redis, { prefix, ttlSeconds: 60 });
     const { incident } = await incidents.create(makeDraft({ conversationId: "weird {tag} id" }));
     await incidents.create(makeDraft({ domain: "safety", createdAt: new Date("2025-06-01T00:00:00Z") }));
     await incidents.update(incident.id, (i) => ({ ...i, status: "acknowledged" }));
@@ -74,7 +64,7 @@ describe("Redis stores", () => {
     // Other test files' keys may appear meanwhile on a shared REDIS_URL; a key that escaped our
     // prefix would not look like theirs, so leaving theirs out still catches it.
     const theirs = (k: string) => /^\{t[0-9a-f]{8}\}/.test(k) && !k.startsWith(prefix);
-    const written = (await redis.keys("*")).filter((k) => !before.has(k) && !theirs(k)).sort();
+    const written = (await fx.redis.keys("*")).filter((k) => !before.has(k) && !theirs(k)).sort();
     const kinds = written.map((k) => k.slice(prefix.length).split(":")[1]);
     expect(new Set(kinds)).toEqual(new Set(["inc", "conv2inc", "seq", "idx", "undelivered", "conv"]));
     for (const k of written) {
@@ -85,14 +75,14 @@ describe("Redis stores", () => {
 
   it("renews the conversation TTL on every write", async () => {
     const prefix = uniquePrefix();
-    const conversations = new RedisConversationStore(redis, { prefix, ttlSeconds: 600 });
+    const conversations = new RedisConversationStore(fx.redis, { prefix, ttlSeconds: 600 });
     const conv = makeConversation();
     await conversations.put(conv, undefined);
     const key = `${prefix}:conv:${conv.key}`;
-    expect(await redis.pttl(key)).toBeGreaterThan(595_000);
-    await redis.pexpire(key, 5_000);
+    expect(await fx.redis.pttl(key)).toBeGreaterThan(595_000);
+    await fx.redis.pexpire(key, 5_000);
     await conversations.put({ ...conv, rev: 1 }, 0);
-    expect(await redis.pttl(key)).toBeGreaterThan(595_000);
+    expect(await fx.redis.pttl(key)).toBeGreaterThan(595_000);
   });
 
   it.skipIf(!!process.env.REDIS_URL)("keeps every created incident through a kill -9 and restart (appendfsync always)", async () => {
@@ -119,7 +109,7 @@ describe("Redis stores", () => {
   }, 30_000);
 
   it("lists a 7-day window of a year of 2,000 incidents by reading only that window", async () => {
-    const store = new RedisIncidentStore(redis, { prefix: uniquePrefix() });
+    const store = new RedisIncidentStore(fx.redis, { prefix: uniquePrefix() });
     const start = Date.parse("2026-01-01T00:00:00Z");
     const step = (365 * DAY) / 2000;
     const all = (
@@ -133,7 +123,7 @@ describe("Redis stores", () => {
     const from = new Date("2026-06-01T00:00:00Z");
     const to = new Date(from.getTime() + 7 * DAY);
     const inWindow = all.filter((i) => Date.parse(i.createdAt) >= from.getTime() && Date.parse(i.createdAt) < to.getTime());
-    const mget = vi.spyOn(redis, "mget");
+    const mget = vi.spyOn(fx.redis, "mget");
     const fetched = () => mget.mock.calls.map((args) => (args as unknown[]).flat().length);
     try {
       const listed = await store.list({ from, to });
