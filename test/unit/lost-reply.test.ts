@@ -8,20 +8,11 @@ import type { Reply } from "../../src/bot/reply.js";
 import type { Conversation } from "../../src/store/types.js";
 import { testApp } from "../support/app.js";
 import { changeFirst } from "../support/suggestions.js";
+import { HALLUCINATION_REPORT } from "../support/answers.js";
 
 const user = { platform: "slack" as const, userId: "U0REPORTER", name: "Rita" };
 const key = "slack:T1:U0REPORTER";
-const answers: Record<string, unknown> = {
-  description: "The support bot invented a refund policy and customers are quoting it",
-  intent: "none",
-  failureKind: "hallucination",
-  asset: "outputs",
-  ciaLost: [],
-  exploitable: "no",
-  harm: ["financial"],
-  ongoing: "yes",
-  scope: "many-users",
-};
+const answers: Record<string, unknown> = { ...HALLUCINATION_REPORT, description: "The support bot invented a refund policy and customers are quoting it" };
 const step = (r: Reply[]) => r.findLast((x) => x.kind === "question" || x.kind === "text-prompt" || x.kind === "confirm-inferred");
 
 let apps: App[] = [];
