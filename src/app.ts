@@ -67,7 +67,7 @@ export function createEmbeddedApp(cfg: Config, opts: AppOptions): App {
   const queue = new MemoryJobQueue(clock, opts.log, retryPolicy(cfg));
   const limiter = new MemoryRateLimiter();
   const limits = limitPolicy(cfg);
-  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits });
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs });
   queue.process((job) => processor.run(job));
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
   return assemble({ mode: "embedded", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new MemorySeenSet(() => clock.now().getTime()), idle: () => queue.idle() }, readDescription);
@@ -85,7 +85,7 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   const queue = new BullJobQueue(queueConn, cfg.QUEUE_PREFIX, opts.log, retryPolicy(cfg));
   const limiter = new RedisRateLimiter(redis, cfg.QUEUE_PREFIX);
   const limits = limitPolicy(cfg);
-  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits });
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs });
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
   const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new RedisSeenSet(redis, cfg.QUEUE_PREFIX), idle: async () => {} }, readDescription);
   return {
