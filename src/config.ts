@@ -35,6 +35,9 @@ const Env = z.object({
   REFS_FILE: file("flows/refs.yaml"),
   /** the intent reader's trained parameters: `triage train` writes one */
   MODEL_FILE: file("flows/intent-model.json"),
+  /** optional tracing: the OTLP/HTTP collector's base URL (spans go to {it}/v1/traces) */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).optional(),
   ONCALL_CONFIG: file("config/oncall.example.yaml"),
   CONVERSATION_TTL_SECONDS: int(86_400, 60, 30 * 86_400),
   PORT: int(3000, 0, 65_535),

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { App } from "./app.js";
 import type { Logger } from "./log.js";
+import { traced } from "./tracing.js";
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -29,7 +30,8 @@ export async function health(app: App): Promise<{ ok: boolean; checks: Record<st
 
 export async function startWeb(app: App, port: number, log: Logger, routes: Route[] = []): Promise<WebHandle> {
   const server = createServer((req, res) => {
-    void (async () => {
+    // One span per request (the path without its query): the root of an incident's trace when tracing is on.
+    void traced(`${req.method} ${(req.url ?? "").split("?")[0]}`, { "http.method": req.method ?? "", "http.route": (req.url ?? "").split("?")[0]! }, async () => {
       try {
         if (req.method === "GET" && req.url === "/healthz") {
           const h = await health(app);
@@ -42,7 +44,7 @@ export async function startWeb(app: App, port: number, log: Logger, routes: Rout
         log.error({ err: (err as Error).message, url: req.url }, "request failed");
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end('{"error":"internal error"}');
       }
-    })();
+    });
   });
   await new Promise<void>((resolve) => server.listen(port, resolve));
   const actual = (server.address() as { port: number }).port;

@@ -10,6 +10,7 @@ import type { Digest } from "./digest/post.js";
 import { startDigest } from "./digest/runner.js";
 import { NotifierRouter, type Notifier, type Outbound } from "./tickets/notifier.js";
 import { WebhookNotifier } from "./tickets/webhook-notifier.js";
+import { startTracing, stopTracing } from "./tracing.js";
 
 
 export interface WorkerHandle {
@@ -42,6 +43,7 @@ class LogNotifier implements Notifier {
 
 export async function startWorker(cfg: Config, log: Logger, notifier: Notifier = defaultNotifier([], log)): Promise<WorkerHandle> {
   if (!cfg.REDIS_URL) throw new ConfigError("REDIS_URL: required for `triage worker` (without it, `npm start` runs everything in one process)");
+  await startTracing(cfg, "triage-worker", log);
   const app = createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, { notifier, log, role: "worker" });
   const workerConn = connect(cfg.REDIS_URL, log, "worker");
   const workers = startWorkers(
@@ -86,6 +88,7 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
       await Promise.all(workers.map((w) => w.close()));
       await workerConn.quit().catch(() => workerConn.disconnect());
       await app.close();
+      await stopTracing();
       log.info("worker stopped");
     },
   };

@@ -7,6 +7,7 @@ import { platformAdapters } from "./platforms.js";
 import { startWeb, type WebHandle } from "./http.js";
 import { defaultNotifier, digestSender, startWorker, type WorkerHandle } from "./runtime.js";
 import { startEmbeddedDigest, type DigestHandle } from "./digest/runner.js";
+import { startTracing, stopTracing } from "./tracing.js";
 
 export interface Served {
   app: App;
@@ -16,6 +17,8 @@ export interface Served {
 }
 
 export async function serve(cfg: Config, log: Logger): Promise<Served> {
+  // Before any queue is made: BullMQ takes its telemetry at construction.
+  await startTracing(cfg, "triage-web", log);
   const adapters = await platformAdapters(cfg, log);
   const notifier = defaultNotifier(adapters.notifiers, log);
   let app: App;
@@ -42,6 +45,7 @@ export async function serve(cfg: Config, log: Logger): Promise<Served> {
       for (const r of routes) await r.stop?.();
       await worker?.stop();
       await app.close();
+      await stopTracing();
     },
   };
 }

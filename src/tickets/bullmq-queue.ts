@@ -6,6 +6,7 @@ import { queueFor } from "../domain/route.js";
 import type { Logger } from "../log.js";
 import { PERMANENT, TicketJob, jobId, type FailedJob, type JobQueue } from "./jobs.js";
 import { RATE_LIMIT_MAX_MS, RETRY, rateLimitWait, retryDelay, type RetryPolicy } from "./retry.js";
+import { queueTelemetry } from "../tracing.js";
 
 const DOMAINS: Domain[] = ["safety", "security"];
 const KEEP_COMPLETED = { age: 7 * 86_400, count: 50_000 };
@@ -15,7 +16,7 @@ export class BullJobQueue implements JobQueue {
 
   constructor(connection: ConnectionOptions, prefix: string, log: Logger, private readonly policy: RetryPolicy = RETRY) {
     const make = (d: Domain) => {
-      const q = new Queue(queueFor(d), { connection, prefix });
+      const q = new Queue(queueFor(d), { connection, prefix, ...queueTelemetry() });
       // Connection errors while Redis is away are expected and retried; without a listener they crash.
       q.on("error", (err) => log.debug({ queue: queueFor(d), err: err.message }, "queue connection error"));
       return q;
@@ -136,6 +137,7 @@ export function startWorkers(connection: ConnectionOptions, prefix: string, run:
         stalledInterval: opts.lockMs,
         // BullMQ's default (1) fails a job whose worker died twice: a second crash would lose the ticket.
         maxStalledCount: opts.maxStalled,
+        ...queueTelemetry(),
         settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => retryDelay(attemptsMade, err, opts.policy) },
       },
     );
