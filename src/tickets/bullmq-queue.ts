@@ -4,6 +4,7 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions
 import type { Domain } from "../domain/vocabulary.js";
 import { queueFor } from "../domain/route.js";
 import type { Logger } from "../log.js";
+import { watchBull } from "../redis-log.js";
 import { PERMANENT, TicketJob, jobId, type FailedJob, type JobQueue } from "./jobs.js";
 import { RATE_LIMIT_MAX_MS, RETRY, rateLimitWait, retryDelay, type RetryPolicy } from "./retry.js";
 
@@ -17,7 +18,7 @@ export class BullJobQueue implements JobQueue {
     const make = (d: Domain) => {
       const q = new Queue(queueFor(d), { connection, prefix });
       // Connection errors while Redis is away are expected and retried; without a listener they crash.
-      q.on("error", (err) => log.debug({ queue: queueFor(d), err: err.message }, "queue connection error"));
+      watchBull(q, log, "queue", queueFor(d));
       return q;
     };
     this.queues = { safety: make("safety"), security: make("security") };
@@ -140,7 +141,7 @@ export function startWorkers(connection: ConnectionOptions, prefix: string, run:
       },
     );
     // Without an error listener, connection errors while Redis is away crash the process.
-    worker.on("error", (err) => log.warn({ queue: queueFor(d), err: err.message }, "worker connection error"));
+    watchBull(worker, log, "worker", queueFor(d));
     worker.on("failed", (job, err) => {
       if (job && (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError || /stalled/.test(err.message)))
         log.error({ jobId: job.id, err: err.message }, "job failed; the outbox sweep puts undelivered tickets back, see `triage tickets failed`");
