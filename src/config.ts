@@ -54,6 +54,8 @@ const Env = z.object({
   LIMIT_INCIDENTS_PER_REPORTER_PER_HOUR: int(DEFAULT_LIMITS.incidentsPerReporter, 0, 100_000),
   LIMIT_INCIDENTS_PER_WORKSPACE_PER_HOUR: int(DEFAULT_LIMITS.incidentsPerWorkspace, 0, 1_000_000),
   LIMIT_PAGES_PER_DOMAIN_PER_HOUR: int(DEFAULT_LIMITS.pagesPerDomain, 0, 100_000),
+  /** /readyz fails when a ticket has waited longer than this for a worker. */
+  READY_MAX_QUEUED_MS: int(60_000, 1_000, 24 * 3_600_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Slack (adapters/slack): HTTP mode with the signing secret and bot token; Socket Mode with an app token.
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),

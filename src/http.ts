@@ -1,8 +1,10 @@
-// The web process's HTTP server: /healthz and the platform routes (Slack, Teams) mounted beside it.
+// The web process's HTTP server: /healthz (alive), /readyz (able to get a report to the on-call now,
+// src/readiness.ts) and the platform routes (Slack, Teams) mounted beside it.
 // Holds no conversation state of its own, so several can run behind a load balancer.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { App } from "./app.js";
 import type { Logger } from "./log.js";
+import { readiness } from "./readiness.js";
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -27,13 +29,23 @@ export async function health(app: App): Promise<{ ok: boolean; checks: Record<st
   return { ok: Object.values(checks).every((v) => !v.startsWith("unreachable")), checks };
 }
 
-export async function startWeb(app: App, port: number, log: Logger, routes: Route[] = []): Promise<WebHandle> {
+/** The readiness ceiling: a ticket waiting longer than this for a worker makes /readyz fail. */
+export interface ReadyOptions {
+  maxQueuedMs: number;
+}
+
+export async function startWeb(app: App, port: number, log: Logger, routes: Route[] = [], ready: ReadyOptions = { maxQueuedMs: 60_000 }): Promise<WebHandle> {
   const server = createServer((req, res) => {
     void (async () => {
       try {
         if (req.method === "GET" && req.url === "/healthz") {
           const h = await health(app);
           res.writeHead(h.ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(h));
+          return;
+        }
+        if (req.method === "GET" && req.url === "/readyz") {
+          const r = await readiness(app, ready.maxQueuedMs);
+          res.writeHead(r.ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(r));
           return;
         }
         for (const route of routes) if (await route(req, res)) return;

@@ -73,6 +73,14 @@ export class BullJobQueue implements JobQueue {
     return "exists";
   }
 
+  /** The oldest job waiting for a worker across both queues (delayed jobs are waiting on purpose, not counted). */
+  async oldestWaiting(): Promise<Date | undefined> {
+    const heads = await Promise.all(DOMAINS.map((d) => this.queues[d].getJobs(["wait", "prioritized"], 0, 0, true)));
+    // A delayed job (a retry, a timer) is due at timestamp + delay: count its wait from then.
+    const times = heads.flat().map((j) => j.timestamp + (j.opts.delay ?? 0));
+    return times.length ? new Date(Math.min(...times)) : undefined;
+  }
+
   /** A cheap read through each queue's own connection: answers only when BullMQ can reach Redis. */
   async ping(): Promise<void> {
     await Promise.all(DOMAINS.map((d) => this.queues[d].getJobCounts("wait")));
