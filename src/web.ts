@@ -3,6 +3,7 @@
 import { loadConfig } from "./config.js";
 import { webMode } from "./commands/start-mode.js";
 import { createLogger } from "./log.js";
+import { jsonLinesOnly } from "./process-log.js";
 import { onShutdown } from "./runtime.js";
 import { serve } from "./serve.js";
 import { refuseStart } from "./start-failure.js";
@@ -17,6 +18,7 @@ const cfg = (() => {
   }
 })();
 const log = createLogger(cfg.c.LOG_LEVEL);
+jsonLinesOnly(log);
 log.info({ mode: "web", platforms: cfg.mode.platforms, store: "redis", workers: "separate", why: cfg.mode.why }, "starting the web process");
 serve({ ...cfg.c, WORKER_MODE: "separate" }, log).then(
   (s) => onShutdown(s.stop, log),

@@ -3,6 +3,7 @@
 // bot token to post, never the signing secret (it answers no Slack request).
 import { loadConfig } from "./config.js";
 import { createLogger } from "./log.js";
+import { jsonLinesOnly } from "./process-log.js";
 import { platformAdapters } from "./platforms.js";
 import { defaultNotifier, onShutdown, startWorker } from "./runtime.js";
 import { refuseStart } from "./start-failure.js";
@@ -15,6 +16,7 @@ const cfg = (() => {
   }
 })();
 const log = createLogger(cfg.LOG_LEVEL);
+jsonLinesOnly(log);
 platformAdapters(cfg, log)
   .then((p) => startWorker(cfg, log, defaultNotifier(p.notifiers, log)))
   .then(

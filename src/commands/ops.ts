@@ -3,6 +3,7 @@
 // `triage classify` must not pay for the platform SDKs.
 import type { Config } from "../config.js";
 import { createLogger } from "../log.js";
+import { jsonLinesOnly } from "../process-log.js";
 import { UsageError, print, type Command } from "./command.js";
 import { webMode } from "./start-mode.js";
 
@@ -23,6 +24,7 @@ export const opsCommands: Record<string, Command> = {
     async run(_a, cfg) {
       const c = needRedis(cfg("worker"), "triage worker");
       const log = createLogger(c.LOG_LEVEL);
+      jsonLinesOnly(log);
       const [{ onShutdown, startWorker, defaultNotifier }, { platformAdapters }] = await Promise.all([import("../runtime.js"), import("../platforms.js")]);
       const w = await startWorker(c, log, defaultNotifier((await platformAdapters(c, log)).notifiers, log));
       onShutdown(w.stop, log);
@@ -38,6 +40,7 @@ export const opsCommands: Record<string, Command> = {
       const c = cfg("web");
       const mode = webMode(c, c.ALLOW_NO_PLATFORM || a.values["no-platform"] === true);
       const log = createLogger(c.LOG_LEVEL);
+      jsonLinesOnly(log);
       log.info({ mode: "web", platforms: mode.platforms, store: c.REDIS_URL ? "redis" : "embedded", workers: c.REDIS_URL ? c.WORKER_MODE : "in process", why: mode.why }, "starting the web process");
       const [{ serve }, { onShutdown }] = await Promise.all([import("../serve.js"), import("../runtime.js")]);
       const s = await serve(c, log);
