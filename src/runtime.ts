@@ -75,6 +75,8 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
   const sweeper = setInterval(() => void sweep(), cfg.SWEEP_EVERY_MS);
   // Tells web processes (readiness, the reporter's "notified" or "queued") that a worker is running.
   const alive = startHeartbeat(app.redis!, cfg.QUEUE_PREFIX, log);
+  // A report filed right after start (the console bot with piped input) must already see this worker.
+  await alive.first;
   const heartbeat = setInterval(() => log.info({ workers: workers.length, running: workers.filter((w) => w.isRunning()).length }, "heartbeat"), 30_000);
   void sweep();
   log.info({ queues: ["oncall-safety", "oncall-security"], prefix: cfg.QUEUE_PREFIX, concurrency: cfg.WORKER_CONCURRENCY }, "worker started");

@@ -12,25 +12,27 @@ export const HEARTBEAT_TTL_MS = 15_000;
 export const heartbeatKey = (prefix: string) => `${prefix}:workers:heartbeat`;
 
 export interface Heartbeat {
+  /** settles after the first beat: a worker counts as running from then (an error is logged, not thrown). */
+  first: Promise<void>;
   stop(): void;
 }
 
 /** Writes the heartbeat now and every few seconds; a beat still waiting on Redis is not doubled. */
 export function startHeartbeat(redis: Redis, prefix: string, log: Logger, everyMs = HEARTBEAT_EVERY_MS, ttlMs = HEARTBEAT_TTL_MS): Heartbeat {
   let inFlight = false;
-  const beat = () => {
+  const beat = async () => {
     if (inFlight) return;
     inFlight = true;
-    redis
+    await redis
       .set(heartbeatKey(prefix), `${process.pid}@${new Date().toISOString()}`, "PX", ttlMs)
       // Redis away: the connection tracker has said so already; the next beat tries again.
       .catch((err: Error) => log.debug({ err }, "heartbeat not written"))
       .finally(() => (inFlight = false));
   };
-  beat();
-  const timer = setInterval(beat, everyMs);
+  const first = beat();
+  const timer = setInterval(() => void beat(), everyMs);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return { first, stop: () => clearInterval(timer) };
 }
 
 /** True while some worker has beaten within the TTL. */
