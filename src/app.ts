@@ -22,6 +22,7 @@ import { BullJobQueue } from "./tickets/bullmq-queue.js";
 import { retryPolicy } from "./tickets/retry.js";
 import { RedisConversationStore, RedisIncidentStore } from "./store/redis.js";
 import { connect } from "./redis.js";
+import { workerAlive } from "./tickets/heartbeat.js";
 
 export interface App {
   mode: "embedded" | "redis";
@@ -40,6 +41,8 @@ export interface App {
   /** abuse limits: shared counters (Redis in production) and the configured policy. */
   limiter: RateLimiter;
   limits: LimitPolicy;
+  /** Is a ticket worker running (a heartbeat in Redis; always in embedded mode, where jobs run in this process)? */
+  workersAlive(): Promise<boolean>;
   /** Resolves when in-process jobs are done (embedded mode); a no-op with Redis. */
   idle(): Promise<void>;
   /** The store's Redis client (redis mode only), for health checks. */
@@ -70,7 +73,7 @@ export function createEmbeddedApp(cfg: Config, opts: AppOptions): App {
   const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs });
   queue.process((job) => processor.run(job));
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
-  return assemble({ mode: "embedded", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new MemorySeenSet(() => clock.now().getTime()), idle: () => queue.idle() }, readDescription);
+  return assemble({ mode: "embedded", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new MemorySeenSet(() => clock.now().getTime()), idle: () => queue.idle(), workersAlive: async () => true }, readDescription);
 }
 
 /** The durable mode: state in Redis, tickets on BullMQ. Workers run separately (`triage worker`). */
@@ -87,7 +90,7 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   const limits = limitPolicy(cfg);
   const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs });
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
-  const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new RedisSeenSet(redis, cfg.QUEUE_PREFIX), idle: async () => {} }, readDescription);
+  const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new RedisSeenSet(redis, cfg.QUEUE_PREFIX), idle: async () => {}, workersAlive: () => workerAlive(redis, cfg.QUEUE_PREFIX) }, readDescription);
   return {
     ...app,
     redis,
@@ -103,7 +106,7 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
 export function assemble(parts: Omit<App, "bot" | "actions" | "summaries" | "close">, readDescription?: ReadDescription): App {
   const { defs, clock, incidents, queue, limiter, limits, log } = parts;
   const actions = new TicketActions({ incidents, queue, roster: defs.roster, clock });
-  const bot = new TriageBot({ ...defs, conversations: parts.conversations, incidents, tickets: actions, clock, limiter, limits, log, ...(readDescription ? { readDescription } : {}) });
+  const bot = new TriageBot({ ...defs, conversations: parts.conversations, incidents, tickets: actions, clock, limiter, limits, log, workersAlive: parts.workersAlive, ...(readDescription ? { readDescription } : {}) });
   const summaries = new Summaries({ incidents, roster: defs.roster, clock });
   return {
     ...parts,

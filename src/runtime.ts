@@ -5,6 +5,7 @@ import { ConfigError, type Config } from "./config.js";
 import type { Logger } from "./log.js";
 import { connect } from "./redis.js";
 import { startWorkers } from "./tickets/bullmq-queue.js";
+import { startHeartbeat } from "./tickets/heartbeat.js";
 import { retryPolicy } from "./tickets/retry.js";
 import type { Digest } from "./digest/post.js";
 import { startDigest } from "./digest/runner.js";
@@ -74,6 +75,10 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
     }
   };
   const sweeper = setInterval(() => void sweep(), cfg.SWEEP_EVERY_MS);
+  // Tells web processes (readiness, the reporter's "notified" or "queued") that a worker is running.
+  const alive = startHeartbeat(app.redis!, cfg.QUEUE_PREFIX, log);
+  // A report filed right after start (the console bot with piped input) must already see this worker.
+  await alive.first;
   const heartbeat = setInterval(() => log.info({ workers: workers.length, running: workers.filter((w) => w.isRunning()).length }, "heartbeat"), 30_000);
   void sweep();
   log.info({ queues: ["oncall-safety", "oncall-security"], prefix: cfg.QUEUE_PREFIX, concurrency: cfg.WORKER_CONCURRENCY }, "worker started");
@@ -84,6 +89,7 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
       await digest.stop();
       clearInterval(sweeper);
       clearInterval(heartbeat);
+      alive.stop();
       // close() waits for jobs in flight to finish; jobs not yet started stay in Redis for another worker.
       await Promise.all(workers.map((w) => w.close()));
       await workerConn.quit().catch(() => workerConn.disconnect());

@@ -33,7 +33,7 @@ export async function serve(cfg: Config, log: Logger): Promise<Served> {
     if (cfg.WORKER_MODE === "inline") worker = await startWorker(cfg, log, notifier);
   }
   const routes = adapters.routes(app);
-  const web = await startWeb(app, cfg.PORT, log, routes.map((r) => r.route));
+  const web = await startWeb(app, cfg.PORT, log, routes.map((r) => r.route), { maxQueuedMs: cfg.READY_MAX_QUEUED_MS });
   for (const r of routes) await r.start?.();
   return {
     app,

@@ -4,6 +4,7 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions
 import type { Domain } from "../domain/vocabulary.js";
 import { queueFor } from "../domain/route.js";
 import type { Logger } from "../log.js";
+import { watchBull } from "../redis-log.js";
 import { PERMANENT, TicketJob, jobId, type FailedJob, type JobQueue } from "./jobs.js";
 import { RATE_LIMIT_MAX_MS, RETRY, rateLimitWait, retryDelay, type RetryPolicy } from "./retry.js";
 import { queueTelemetry } from "../tracing.js";
@@ -18,7 +19,7 @@ export class BullJobQueue implements JobQueue {
     const make = (d: Domain) => {
       const q = new Queue(queueFor(d), { connection, prefix, ...queueTelemetry() });
       // Connection errors while Redis is away are expected and retried; without a listener they crash.
-      q.on("error", (err) => log.debug({ queue: queueFor(d), err: err.message }, "queue connection error"));
+      watchBull(q, log, "queue", queueFor(d));
       return q;
     };
     this.queues = { safety: make("safety"), security: make("security") };
@@ -71,6 +72,14 @@ export class BullJobQueue implements JobQueue {
       return "revived";
     }
     return "exists";
+  }
+
+  /** The oldest job waiting for a worker across both queues (delayed jobs are waiting on purpose, not counted). */
+  async oldestWaiting(): Promise<Date | undefined> {
+    const heads = await Promise.all(DOMAINS.map((d) => this.queues[d].getJobs(["wait", "prioritized"], 0, 0, true)));
+    // A delayed job (a retry, a timer) is due at timestamp + delay: count its wait from then.
+    const times = heads.flat().map((j) => j.timestamp + (j.opts.delay ?? 0));
+    return times.length ? new Date(Math.min(...times)) : undefined;
   }
 
   /** A cheap read through each queue's own connection: answers only when BullMQ can reach Redis. */
@@ -142,7 +151,7 @@ export function startWorkers(connection: ConnectionOptions, prefix: string, run:
       },
     );
     // Without an error listener, connection errors while Redis is away crash the process.
-    worker.on("error", (err) => log.warn({ queue: queueFor(d), err: err.message }, "worker connection error"));
+    watchBull(worker, log, "worker", queueFor(d));
     worker.on("failed", (job, err) => {
       if (job && (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError || /stalled/.test(err.message)))
         log.error({ jobId: job.id, err: err.message }, "job failed; the outbox sweep puts undelivered tickets back, see `triage tickets failed`");
