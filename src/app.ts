@@ -23,6 +23,8 @@ import { retryPolicy } from "./tickets/retry.js";
 import { RedisConversationStore, RedisIncidentStore } from "./store/redis.js";
 import { connect } from "./redis.js";
 import { workerAlive } from "./tickets/heartbeat.js";
+import type { Metrics } from "./metrics/metrics.js";
+import { observeIncidents } from "./metrics/observed-incidents.js";
 
 export interface App {
   mode: "embedded" | "redis";
@@ -59,15 +61,19 @@ export interface AppOptions {
   defs?: Definitions;
   /** how descriptions are read; by default from the configuration (offline alone unless LLM_* is set). */
   readDescription?: ReadDescription;
+  /** the process's metrics; without them nothing is counted (tests, one-off commands). */
+  metrics?: Metrics;
 }
+
+const observed = (store: IncidentStore, metrics?: Metrics) => (metrics ? observeIncidents(store, metrics) : store);
 
 /** The single-process embedded mode: everything in memory, jobs run in this process. */
 export function createEmbeddedApp(cfg: Config, opts: AppOptions): App {
   const clock = opts.clock ?? systemClock;
   const defs = opts.defs ?? loadDefinitions(cfg);
   const conversations = new MemoryConversationStore(cfg.CONVERSATION_TTL_SECONDS, clock);
-  const incidents = new MemoryIncidentStore();
-  const queue = new MemoryJobQueue(clock, opts.log, retryPolicy(cfg));
+  const incidents = observed(new MemoryIncidentStore(), opts.metrics);
+  const queue = new MemoryJobQueue(clock, opts.log, retryPolicy(cfg), opts.metrics);
   const limiter = new MemoryRateLimiter();
   const limits = limitPolicy(cfg);
   const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs });
@@ -83,7 +89,7 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   // A worker waits out a Redis restart (its half-done job resumes); a web request fails fast instead.
   const redis = connect(cfg.REDIS_URL, opts.log, opts.role === "worker" ? "worker" : "store");
   const conversations = new RedisConversationStore(redis, { prefix: cfg.QUEUE_PREFIX, ttlSeconds: cfg.CONVERSATION_TTL_SECONDS });
-  const incidents = new RedisIncidentStore(redis, { prefix: cfg.QUEUE_PREFIX });
+  const incidents = observed(new RedisIncidentStore(redis, { prefix: cfg.QUEUE_PREFIX }), opts.metrics);
   const queueConn = connect(cfg.REDIS_URL, opts.log, "queue");
   const queue = new BullJobQueue(queueConn, cfg.QUEUE_PREFIX, opts.log, retryPolicy(cfg));
   const limiter = new RedisRateLimiter(redis, cfg.QUEUE_PREFIX);

@@ -41,6 +41,8 @@ const Env = z.object({
   ONCALL_CONFIG: file("config/oncall.example.yaml"),
   CONVERSATION_TTL_SECONDS: int(86_400, 60, 30 * 86_400),
   PORT: int(3000, 0, 65_535),
+  /** the worker process serves GET /metrics on this port (9464 is Prometheus's custom); unset: none. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   WORKER_CONCURRENCY: int(10, 1, 500),
   /** how long a job's lock lives; a worker that dies mid-job has its job taken over after about this. */
   WORKER_LOCK_MS: int(30_000, 1_000, 600_000),

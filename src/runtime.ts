@@ -12,6 +12,8 @@ import { startDigest } from "./digest/runner.js";
 import { NotifierRouter, type Notifier, type Outbound } from "./tickets/notifier.js";
 import { WebhookNotifier } from "./tickets/webhook-notifier.js";
 import { startTracing, stopTracing } from "./tracing.js";
+import type { Metrics } from "./metrics/metrics.js";
+import { queueSource } from "./metrics/queues.js";
 
 
 export interface WorkerHandle {
@@ -42,18 +44,23 @@ class LogNotifier implements Notifier {
   }
 }
 
-export async function startWorker(cfg: Config, log: Logger, notifier: Notifier = defaultNotifier([], log)): Promise<WorkerHandle> {
+export async function startWorker(cfg: Config, log: Logger, notifier: Notifier = defaultNotifier([], log), metrics?: Metrics): Promise<WorkerHandle> {
   if (!cfg.REDIS_URL) throw new ConfigError("REDIS_URL: required for `triage worker` (without it, `npm start` runs everything in one process)");
   await startTracing(cfg, "triage-worker", log);
-  const app = createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, { notifier, log, role: "worker" });
+  const app = createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, { notifier, log, role: "worker", ...(metrics ? { metrics } : {}) });
   const workerConn = connect(cfg.REDIS_URL, log, "worker");
   const workers = startWorkers(
     workerConn,
     cfg.QUEUE_PREFIX,
     (job, ctx) => app.processor.run(job, ctx),
-    { concurrency: cfg.WORKER_CONCURRENCY, lockMs: cfg.WORKER_LOCK_MS, maxStalled: cfg.WORKER_MAX_STALLED, policy: retryPolicy(cfg) },
+    { concurrency: cfg.WORKER_CONCURRENCY, lockMs: cfg.WORKER_LOCK_MS, maxStalled: cfg.WORKER_MAX_STALLED, policy: retryPolicy(cfg), ...(metrics ? { observer: metrics } : {}) },
     log,
   );
+  if (metrics) {
+    metrics.watchWorkers(() => workers.filter((w) => w.isRunning()).length);
+    const source = queueSource(app.queue);
+    if (source) metrics.watchQueues(source);
+  }
   const digest = await startDigest({ connection: workerConn, prefix: cfg.QUEUE_PREFIX, app, log, send: digestSender(notifier) });
 
   // An incident undelivered SWEEP_GRACE_MS after creation had its enqueue lost (a web process died) or

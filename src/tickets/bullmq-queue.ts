@@ -5,6 +5,7 @@ import type { Domain } from "../domain/vocabulary.js";
 import { queueFor } from "../domain/route.js";
 import type { Logger } from "../log.js";
 import { watchBull } from "../redis-log.js";
+import { platformOf, tagPlatform, type DeliveryObserver } from "./delivery-observer.js";
 import { PERMANENT, TicketJob, jobId, type FailedJob, type JobQueue } from "./jobs.js";
 import { RATE_LIMIT_MAX_MS, RETRY, rateLimitWait, retryDelay, type RetryPolicy } from "./retry.js";
 import { queueTelemetry } from "../tracing.js";
@@ -105,6 +106,8 @@ export interface WorkerOptions {
   /** how often a job may be taken over from a dead worker before BullMQ fails it (default 1000). */
   maxStalled?: number;
   policy?: RetryPolicy;
+  /** counts late and failed deliveries (the process's metrics). */
+  observer?: DeliveryObserver;
 }
 
 /** Starts one worker per domain queue. Workers need their own connection (blocking commands). */
@@ -125,9 +128,11 @@ export function startWorkers(connection: ConnectionOptions, prefix: string, run:
           const late = Date.now() - dueAt > opts.policy.lateAfterMs;
           const fields = { jobId: job.id, incidentId: parsed.data.incidentId, attempt: job.attemptsMade + 1, err: (err as Error).message };
           // Late deliveries are an operator's problem now: say so at error level on every failed try.
-          if (late) log.error({ ...fields, dueAt: new Date(dueAt).toISOString() }, "delivery late: still failing; retrying");
-          else log.warn(fields, "job failed");
-          if ((err as { permanent?: boolean }).permanent) throw new UnrecoverableError(`${PERMANENT}${(err as Error).message}`);
+          if (late) {
+            log.error({ ...fields, dueAt: new Date(dueAt).toISOString() }, "delivery late: still failing; retrying");
+            opts.observer?.late(job.name, platformOf(err));
+          } else log.warn(fields, "job failed");
+          if ((err as { permanent?: boolean }).permanent) throw tagPlatform(new UnrecoverableError(`${PERMANENT}${(err as Error).message}`), platformOf(err));
           // A rate limit is the platform asking us to wait, not a failure: wait without using an attempt.
           const wait = rateLimitWait(err);
           if (wait !== undefined && token) {
@@ -153,8 +158,10 @@ export function startWorkers(connection: ConnectionOptions, prefix: string, run:
     // Without an error listener, connection errors while Redis is away crash the process.
     watchBull(worker, log, "worker", queueFor(d));
     worker.on("failed", (job, err) => {
-      if (job && (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError || /stalled/.test(err.message)))
+      if (job && (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError || /stalled/.test(err.message))) {
         log.error({ jobId: job.id, err: err.message }, "job failed; the outbox sweep puts undelivered tickets back, see `triage tickets failed`");
+        opts.observer?.failed(job.name, platformOf(err));
+      }
     });
     return worker;
   });

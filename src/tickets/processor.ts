@@ -12,6 +12,7 @@ import type { IncidentStore, RateLimiter } from "../store/types.js";
 import type { JobContext } from "./bullmq-queue.js";
 import type { JobQueue, TicketJob } from "./jobs.js";
 import { traced } from "../tracing.js";
+import { tagPlatform } from "./delivery-observer.js";
 import { editUntilStable, groupKey, groupOf, groupRef, membersOf } from "./group.js";
 import { DeliveryError, destinationKey, type Destination, type Message, type Notifier, type Outbound } from "./notifier.js";
 
@@ -271,7 +272,12 @@ export class TicketProcessor {
     const out = { ...message, incident: claimed, key: `${incident.id}.${key}` } as Outbound;
     const found = prior ? await this.d.notifier.find?.(out, new Date(prior.at)) : undefined;
     if (found) this.d.log.warn({ incidentId: incident.id, to: key, kind: message.kind }, "found on the platform after a crash: not sent again");
-    const sent = found ?? (await traced(`send ${message.kind}`, { "triage.incident": incident.id, "triage.platform": message.to.platform, "triage.key": key }, () => this.d.notifier.send(out)));
+    // The platform goes with a failure, so the queue's metrics can say which one is failing.
+    const sent =
+      found ??
+      (await traced(`send ${message.kind}`, { "triage.incident": incident.id, "triage.platform": message.to.platform, "triage.key": key }, () =>
+        this.d.notifier.send(out).catch((e: unknown) => Promise.reject(tagPlatform(e, message.to.platform))),
+      ));
     const at = this.d.clock.now().toISOString();
     const ref = sent ? { ref: sent.ref, ...(sent.link ? { link: sent.link } : {}) } : {};
     const event: TimelineEvent =
