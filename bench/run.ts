@@ -27,6 +27,7 @@ interface Bench {
 
 const BENCHES: Bench[] = [
   { name: "pretriage", file: "bench/pretriage.ts", args: [], timeoutS: 60, figure: "7" },
+  { name: "cli", file: "bench/cli.ts", args: [], timeoutS: 120, figure: "8" },
   { name: "ack", file: "bench/ack.ts", args: [], timeoutS: 180, figure: "1" },
   { name: "throughput", file: "bench/throughput.ts", args: [], timeoutS: 120, figure: "3" },
   { name: "route", file: "bench/route.ts", args: flag("short") ? ["--short"] : [], timeoutS: 200, figure: "2" },

@@ -22,6 +22,9 @@ import { BullJobQueue } from "./tickets/bullmq-queue.js";
 import { retryPolicy } from "./tickets/retry.js";
 import { RedisConversationStore, RedisIncidentStore } from "./store/redis.js";
 import { connect } from "./redis.js";
+import { workerAlive } from "./tickets/heartbeat.js";
+import type { Metrics } from "./metrics/metrics.js";
+import { observeIncidents } from "./metrics/observed-incidents.js";
 
 export interface App {
   mode: "embedded" | "redis";
@@ -40,6 +43,8 @@ export interface App {
   /** abuse limits: shared counters (Redis in production) and the configured policy. */
   limiter: RateLimiter;
   limits: LimitPolicy;
+  /** Is a ticket worker running (a heartbeat in Redis; always in embedded mode, where jobs run in this process)? */
+  workersAlive(): Promise<boolean>;
   /** Resolves when in-process jobs are done (embedded mode); a no-op with Redis. */
   idle(): Promise<void>;
   /** The store's Redis client (redis mode only), for health checks. */
@@ -56,21 +61,25 @@ export interface AppOptions {
   defs?: Definitions;
   /** how descriptions are read; by default from the configuration (offline alone unless LLM_* is set). */
   readDescription?: ReadDescription;
+  /** the process's metrics; without them nothing is counted (tests, one-off commands). */
+  metrics?: Metrics;
 }
+
+const observed = (store: IncidentStore, metrics?: Metrics) => (metrics ? observeIncidents(store, metrics) : store);
 
 /** The single-process embedded mode: everything in memory, jobs run in this process. */
 export function createEmbeddedApp(cfg: Config, opts: AppOptions): App {
   const clock = opts.clock ?? systemClock;
   const defs = opts.defs ?? loadDefinitions(cfg);
   const conversations = new MemoryConversationStore(cfg.CONVERSATION_TTL_SECONDS, clock);
-  const incidents = new MemoryIncidentStore();
-  const queue = new MemoryJobQueue(clock, opts.log, retryPolicy(cfg));
+  const incidents = observed(new MemoryIncidentStore(), opts.metrics);
+  const queue = new MemoryJobQueue(clock, opts.log, retryPolicy(cfg), opts.metrics);
   const limiter = new MemoryRateLimiter();
   const limits = limitPolicy(cfg);
-  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits });
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs });
   queue.process((job) => processor.run(job));
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
-  return assemble({ mode: "embedded", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new MemorySeenSet(() => clock.now().getTime()), idle: () => queue.idle() }, readDescription);
+  return assemble({ mode: "embedded", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new MemorySeenSet(() => clock.now().getTime()), idle: () => queue.idle(), workersAlive: async () => true }, readDescription);
 }
 
 /** The durable mode: state in Redis, tickets on BullMQ. Workers run separately (`triage worker`). */
@@ -80,14 +89,14 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   // A worker waits out a Redis restart (its half-done job resumes); a web request fails fast instead.
   const redis = connect(cfg.REDIS_URL, opts.log, opts.role === "worker" ? "worker" : "store");
   const conversations = new RedisConversationStore(redis, { prefix: cfg.QUEUE_PREFIX, ttlSeconds: cfg.CONVERSATION_TTL_SECONDS });
-  const incidents = new RedisIncidentStore(redis, { prefix: cfg.QUEUE_PREFIX });
+  const incidents = observed(new RedisIncidentStore(redis, { prefix: cfg.QUEUE_PREFIX }), opts.metrics);
   const queueConn = connect(cfg.REDIS_URL, opts.log, "queue");
   const queue = new BullJobQueue(queueConn, cfg.QUEUE_PREFIX, opts.log, retryPolicy(cfg));
   const limiter = new RedisRateLimiter(redis, cfg.QUEUE_PREFIX);
   const limits = limitPolicy(cfg);
-  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits });
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs });
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
-  const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new RedisSeenSet(redis, cfg.QUEUE_PREFIX), idle: async () => {} }, readDescription);
+  const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new RedisSeenSet(redis, cfg.QUEUE_PREFIX), idle: async () => {}, workersAlive: () => workerAlive(redis, cfg.QUEUE_PREFIX) }, readDescription);
   return {
     ...app,
     redis,
@@ -103,7 +112,7 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
 export function assemble(parts: Omit<App, "bot" | "actions" | "summaries" | "close">, readDescription?: ReadDescription): App {
   const { defs, clock, incidents, queue, limiter, limits, log } = parts;
   const actions = new TicketActions({ incidents, queue, roster: defs.roster, clock });
-  const bot = new TriageBot({ ...defs, conversations: parts.conversations, incidents, tickets: actions, clock, limiter, limits, log, ...(readDescription ? { readDescription } : {}) });
+  const bot = new TriageBot({ ...defs, conversations: parts.conversations, incidents, tickets: actions, clock, limiter, limits, log, workersAlive: parts.workersAlive, ...(readDescription ? { readDescription } : {}) });
   const summaries = new Summaries({ incidents, roster: defs.roster, clock });
   return {
     ...parts,

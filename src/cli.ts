@@ -10,7 +10,7 @@ import { summaryCommands } from "./commands/summary.js";
 import { opsCommands } from "./commands/ops.js";
 import { modelCommands } from "./commands/model.js";
 import { classifyCommand } from "./commands/classify.js";
-import { slackConfigured, teamsConfigured } from "./config.js";
+import { startMode } from "./commands/start-mode.js";
 
 export { UsageError };
 
@@ -19,12 +19,17 @@ const json = { json: { type: "boolean" as const } };
 const commands: Record<string, Command> = {
   start: {
     summary: "run the bot: the console bot on the embedded store when nothing is configured, else web + workers",
-    usage: "triage start",
+    usage: "triage start [--no-platform]",
     example: "npm start",
-    options: {},
+    options: { "no-platform": { type: "boolean" } },
     async run(a, cfg) {
-      const c = cfg();
-      if (!c.REDIS_URL && !slackConfigured(c) && !teamsConfigured(c)) return (await import("./commands/chat.js")).chat(c);
+      const c = cfg("web");
+      const mode = startMode(c, c.ALLOW_NO_PLATFORM || a.values["no-platform"] === true);
+      // Said before anything starts, so an operator sees at once what `npm start` became and why.
+      if (mode.mode === "console") {
+        process.stderr.write(`triage: console bot, because ${mode.why}; set SLACK_* or MicrosoftApp* (and REDIS_URL) for the web process\n`);
+        return (await import("./commands/chat.js")).chat(c);
+      }
       return opsCommands.web!.run(a, () => c);
     },
   },
@@ -96,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`${name}: ${(e as Error).message.split("\n")[0]}`);
   }
   if (parsed.values.help) return print(`${cmd.summary}\n\nUsage: ${cmd.usage}\n\nExample:\n  ${cmd.example}`);
-  return cmd.run(parsed, () => loadConfig());
+  return cmd.run(parsed, (role) => loadConfig(process.env, role));
 }
 
 /** Runs the CLI with process.argv and sets the exit code; used by `bin/triage.js` and `tsx src/cli.ts`. */

@@ -35,9 +35,14 @@ const Env = z.object({
   REFS_FILE: file("flows/refs.yaml"),
   /** the intent reader's trained parameters: `triage train` writes one */
   MODEL_FILE: file("flows/intent-model.json"),
+  /** optional tracing: the OTLP/HTTP collector's base URL (spans go to {it}/v1/traces) */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).optional(),
   ONCALL_CONFIG: file("config/oncall.example.yaml"),
   CONVERSATION_TTL_SECONDS: int(86_400, 60, 30 * 86_400),
   PORT: int(3000, 0, 65_535),
+  /** the worker process serves GET /metrics on this port (9464 is Prometheus's custom); unset: none. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   WORKER_CONCURRENCY: int(10, 1, 500),
   /** how long a job's lock lives; a worker that dies mid-job has its job taken over after about this. */
   WORKER_LOCK_MS: int(30_000, 1_000, 600_000),
@@ -54,6 +59,10 @@ const Env = z.object({
   LIMIT_INCIDENTS_PER_REPORTER_PER_HOUR: int(DEFAULT_LIMITS.incidentsPerReporter, 0, 100_000),
   LIMIT_INCIDENTS_PER_WORKSPACE_PER_HOUR: int(DEFAULT_LIMITS.incidentsPerWorkspace, 0, 1_000_000),
   LIMIT_PAGES_PER_DOMAIN_PER_HOUR: int(DEFAULT_LIMITS.pagesPerDomain, 0, 100_000),
+  /** run a web server with neither Slack nor Teams configured (health endpoints only); refused otherwise. */
+  ALLOW_NO_PLATFORM: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  /** /readyz fails when a ticket has waited longer than this for a worker. */
+  READY_MAX_QUEUED_MS: int(60_000, 1_000, 24 * 3_600_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Slack (adapters/slack): HTTP mode with the signing secret and bot token; Socket Mode with an app token.
   SLACK_SIGNING_SECRET: z.string().min(8).optional(),
@@ -81,13 +90,19 @@ export class ConfigError extends Error {
   readonly code = "CONFIG_INVALID";
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Which process reads the configuration: each needs only its own settings. The worker posts with the
+ * bot token but never verifies Slack requests, so it starts without SLACK_SIGNING_SECRET.
+ */
+export type ProcessRole = "web" | "worker" | "cli";
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: ProcessRole = "cli"): Config {
   // An empty variable means "not set": shells and .env files often leave them so.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const r = Env.safeParse(cleaned);
   if (r.success) {
     const c = r.data;
-    if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
+    if (role !== "worker" && c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
       throw new ConfigError("invalid configuration:\n  - SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)");
     }
     if ((c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN) && !c.SLACK_BOT_TOKEN) {

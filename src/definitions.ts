@@ -3,6 +3,7 @@ import { readFileSync, statSync } from "node:fs";
 import { relative } from "node:path";
 import { parse } from "yaml";
 import type { Config } from "./config.js";
+import { cachedParse } from "./yaml-cache.js";
 import { parseFlow, type Flow } from "./domain/flow.js";
 import { parseSignalModel, type SignalModel } from "./domain/pretriage.js";
 import { parseIntentModel, type CompiledIntentModel } from "./domain/intent-model.js";
@@ -33,7 +34,7 @@ export function readYaml(path: string): unknown {
   }
   if (size > MAX_FILE_BYTES || text.length > MAX_FILE_BYTES) throw new Error(`${name}: larger than ${MAX_FILE_BYTES} bytes, or not a regular file`);
   try {
-    return parse(text, { maxAliasCount: 100 });
+    return cachedParse(text, () => parse(text, { maxAliasCount: 100 }));
   } catch (e) {
     throw new Error(`${name}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }

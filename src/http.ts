@@ -1,8 +1,11 @@
-// The web process's HTTP server: /healthz and the platform routes (Slack, Teams) mounted beside it.
+// The web process's HTTP server: /healthz (alive), /readyz (able to get a report to the on-call now,
+// src/readiness.ts) and the platform routes (Slack, Teams) mounted beside it.
 // Holds no conversation state of its own, so several can run behind a load balancer.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { App } from "./app.js";
 import type { Logger } from "./log.js";
+import { traced } from "./tracing.js";
+import { readiness } from "./readiness.js";
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
@@ -12,28 +15,32 @@ export interface WebHandle {
   stop(): Promise<void>;
 }
 
-export async function health(app: App): Promise<{ ok: boolean; checks: Record<string, string> }> {
-  const checks: Record<string, string> = { mode: app.mode };
-  const probe = async (name: string, check: () => Promise<unknown>) => {
-    try {
-      await Promise.race([check(), new Promise((_, rej) => setTimeout(() => rej(new Error("timeout")), 1000).unref())]);
-      checks[name] = "ok";
-    } catch (e) {
-      checks[name] = `unreachable: ${(e as Error).message}`;
-    }
-  };
-  if (app.redis) await probe("redis", () => app.redis!.ping());
-  await probe("queues", () => app.queue.ping());
-  return { ok: Object.values(checks).every((v) => !v.startsWith("unreachable")), checks };
+/**
+ * Liveness: answering at all means the event loop runs. It asks nothing of Redis on purpose: a probe
+ * that failed during a Redis outage would have every web process restarted for nothing. Whether a
+ * report reaches the on-call now is /readyz.
+ */
+export function health(app: App): { ok: true; checks: { mode: App["mode"] }; uptimeSeconds: number } {
+  return { ok: true, checks: { mode: app.mode }, uptimeSeconds: Math.round(process.uptime()) };
 }
 
-export async function startWeb(app: App, port: number, log: Logger, routes: Route[] = []): Promise<WebHandle> {
+/** The readiness ceiling: a ticket waiting longer than this for a worker makes /readyz fail. */
+export interface ReadyOptions {
+  maxQueuedMs: number;
+}
+
+export async function startWeb(app: App, port: number, log: Logger, routes: Route[] = [], ready: ReadyOptions = { maxQueuedMs: 60_000 }): Promise<WebHandle> {
   const server = createServer((req, res) => {
-    void (async () => {
+    // One span per request (the path without its query): the root of an incident's trace when tracing is on.
+    void traced(`${req.method} ${(req.url ?? "").split("?")[0]}`, { "http.method": req.method ?? "", "http.route": (req.url ?? "").split("?")[0]! }, async () => {
       try {
         if (req.method === "GET" && req.url === "/healthz") {
-          const h = await health(app);
-          res.writeHead(h.ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(h));
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(health(app)));
+          return;
+        }
+        if (req.method === "GET" && req.url === "/readyz") {
+          const r = await readiness(app, ready.maxQueuedMs);
+          res.writeHead(r.ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(r));
           return;
         }
         for (const route of routes) if (await route(req, res)) return;
@@ -42,7 +49,7 @@ export async function startWeb(app: App, port: number, log: Logger, routes: Rout
         log.error({ err: (err as Error).message, url: req.url }, "request failed");
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end('{"error":"internal error"}');
       }
-    })();
+    });
   });
   await new Promise<void>((resolve) => server.listen(port, resolve));
   const actual = (server.address() as { port: number }).port;

@@ -20,6 +20,8 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? "info", de
         ],
         censor: "[redacted]",
       },
+      // Errors are objects with their stack in a field (one JSON line), the message and stack redacted like any text.
+      serializers: { err: (e: unknown) => scrub(e instanceof Error ? { ...pino.stdSerializers.err(e) } : e, 0) },
       hooks: {
         logMethod(args, method) {
           method.apply(this, args.map((a) => scrub(a, 0)) as Parameters<typeof method>);
@@ -30,7 +32,7 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? "info", de
   );
 }
 
-/** Strings redacted; arrays and plain objects walked a few levels deep; anything else (errors) as is. */
+/** Strings redacted; arrays and plain objects walked a few levels deep; anything else (errors: see the err serializer) as is. */
 function scrub(value: unknown, depth: number): unknown {
   if (typeof value === "string") return value.length > 8 ? redact(value).text : value;
   if (depth >= 4 || value === null || typeof value !== "object") return value;

@@ -2,6 +2,7 @@
 // stores fail fast instead, so a web request answers with an error rather than hanging while Redis is away.
 import { Redis } from "ioredis";
 import type { Logger } from "./log.js";
+import { watchRedis } from "./redis-log.js";
 
 export function connect(url: string, log: Logger, role: "store" | "queue" | "worker"): Redis {
   const redis = new Redis(url, {
@@ -10,15 +11,7 @@ export function connect(url: string, log: Logger, role: "store" | "queue" | "wor
     connectionName: `ai-incident-triage:${role}`,
     retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
   });
-  let warned = false;
-  redis.on("error", (err) => {
-    // One line per outage, not one per reconnect attempt.
-    if (!warned) log.warn({ role, err: err.message }, "redis connection error; retrying");
-    warned = true;
-  });
-  redis.on("ready", () => {
-    if (warned) log.info({ role }, "redis connection back");
-    warned = false;
-  });
+  // One line per state change (src/redis-log.ts), not one per reconnect attempt.
+  watchRedis(redis, log, role);
   return redis;
 }

@@ -5,11 +5,15 @@ import { ConfigError, type Config } from "./config.js";
 import type { Logger } from "./log.js";
 import { connect } from "./redis.js";
 import { startWorkers } from "./tickets/bullmq-queue.js";
+import { startHeartbeat } from "./tickets/heartbeat.js";
 import { retryPolicy } from "./tickets/retry.js";
 import type { Digest } from "./digest/post.js";
 import { startDigest } from "./digest/runner.js";
 import { NotifierRouter, type Notifier, type Outbound } from "./tickets/notifier.js";
 import { WebhookNotifier } from "./tickets/webhook-notifier.js";
+import { startTracing, stopTracing } from "./tracing.js";
+import type { Metrics } from "./metrics/metrics.js";
+import { queueSource } from "./metrics/queues.js";
 
 
 export interface WorkerHandle {
@@ -40,17 +44,23 @@ class LogNotifier implements Notifier {
   }
 }
 
-export async function startWorker(cfg: Config, log: Logger, notifier: Notifier = defaultNotifier([], log)): Promise<WorkerHandle> {
+export async function startWorker(cfg: Config, log: Logger, notifier: Notifier = defaultNotifier([], log), metrics?: Metrics): Promise<WorkerHandle> {
   if (!cfg.REDIS_URL) throw new ConfigError("REDIS_URL: required for `triage worker` (without it, `npm start` runs everything in one process)");
-  const app = createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, { notifier, log, role: "worker" });
+  await startTracing(cfg, "triage-worker", log);
+  const app = createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, { notifier, log, role: "worker", ...(metrics ? { metrics } : {}) });
   const workerConn = connect(cfg.REDIS_URL, log, "worker");
   const workers = startWorkers(
     workerConn,
     cfg.QUEUE_PREFIX,
     (job, ctx) => app.processor.run(job, ctx),
-    { concurrency: cfg.WORKER_CONCURRENCY, lockMs: cfg.WORKER_LOCK_MS, maxStalled: cfg.WORKER_MAX_STALLED, policy: retryPolicy(cfg) },
+    { concurrency: cfg.WORKER_CONCURRENCY, lockMs: cfg.WORKER_LOCK_MS, maxStalled: cfg.WORKER_MAX_STALLED, policy: retryPolicy(cfg), ...(metrics ? { observer: metrics } : {}) },
     log,
   );
+  if (metrics) {
+    metrics.watchWorkers(() => workers.filter((w) => w.isRunning()).length);
+    const source = queueSource(app.queue);
+    if (source) metrics.watchQueues(source);
+  }
   const digest = await startDigest({ connection: workerConn, prefix: cfg.QUEUE_PREFIX, app, log, send: digestSender(notifier) });
 
   // An incident undelivered SWEEP_GRACE_MS after creation had its enqueue lost (a web process died) or
@@ -72,6 +82,10 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
     }
   };
   const sweeper = setInterval(() => void sweep(), cfg.SWEEP_EVERY_MS);
+  // Tells web processes (readiness, the reporter's "notified" or "queued") that a worker is running.
+  const alive = startHeartbeat(app.redis!, cfg.QUEUE_PREFIX, log);
+  // A report filed right after start (the console bot with piped input) must already see this worker.
+  await alive.first;
   const heartbeat = setInterval(() => log.info({ workers: workers.length, running: workers.filter((w) => w.isRunning()).length }, "heartbeat"), 30_000);
   void sweep();
   log.info({ queues: ["oncall-safety", "oncall-security"], prefix: cfg.QUEUE_PREFIX, concurrency: cfg.WORKER_CONCURRENCY }, "worker started");
@@ -82,10 +96,12 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
       await digest.stop();
       clearInterval(sweeper);
       clearInterval(heartbeat);
+      alive.stop();
       // close() waits for jobs in flight to finish; jobs not yet started stay in Redis for another worker.
       await Promise.all(workers.map((w) => w.close()));
       await workerConn.quit().catch(() => workerConn.disconnect());
       await app.close();
+      await stopTracing();
       log.info("worker stopped");
     },
   };

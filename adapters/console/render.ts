@@ -1,7 +1,7 @@
 // Terminal rendering of the bot's replies and of tickets posted to console "channels". Everything
 // printed goes through terminal(): reporter text must not move the cursor, recolour or retitle the
 // terminal (escape sequences), nor reorder or hide what is shown (bidi and zero-width characters).
-import type { Reply } from "../../src/bot/reply.js";
+import { queuedText, type Reply } from "../../src/bot/reply.js";
 import { stripInvisible } from "../../src/domain/invisible.js";
 import { renderSummaryText } from "../../src/bot/summary-text.js";
 import { redactedCount, type Incident } from "../../src/domain/incident.js";
@@ -47,7 +47,7 @@ function replyText(r: Reply): string {
       ].join("\n");
     }
     case "triage-result":
-      return renderResult(r.incident, r.duplicate, r.joined);
+      return renderResult(r.incident, r.duplicate, r.joined) + (r.queued ? `\n  ${queuedText(r.incident.id)}` : "");
     case "summary":
       return renderSummaryText(r.summary);
   }

@@ -50,6 +50,11 @@ export interface BotDeps extends FilingDeps {
   conversations: ConversationStore;
   /** reads the description into suggestions; the offline model alone when not given (or no LLM is configured). */
   readDescription?: ReadDescription;
+  /**
+   * Is a ticket worker running? Without one a filed ticket waits in the queue, and the reporter must
+   * not be told the on-call was notified. Not given: assumed running (tests, one-off tools).
+   */
+  workersAlive?: () => Promise<boolean>;
 }
 
 const MAX_CAS_RETRIES = 3;
@@ -252,7 +257,19 @@ export class TriageBot {
     const limited = incident.limited
       ? [notice(`${incident.id} is filed and posted to the ${incident.routing.domain} on-call channel, but nobody was paged: there were too many reports in the last hour. If it cannot wait, contact the on-call directly.`, "warning")]
       : [];
-    return { replies: [...limited, { kind: "triage-result" as const, incident, duplicate: false }], save: { ...next, incidentId: incident.id } };
+    const queued = !(await this.workersAlive());
+    return { replies: [...limited, { kind: "triage-result" as const, incident, duplicate: false, ...(queued ? { queued } : {}) }], save: { ...next, incidentId: incident.id } };
+  }
+
+  /** A check that cannot answer counts as no worker: "queued" is true either way, "notified" might not be. */
+  private async workersAlive(): Promise<boolean> {
+    if (!this.d.workersAlive) return true;
+    try {
+      return await this.d.workersAlive();
+    } catch (err) {
+      this.d.log?.warn({ err }, "worker heartbeat unreadable; telling the reporter the ticket is queued");
+      return false;
+    }
   }
 
   private async joinDuplicate(conv: Conversation, incidentId: string) {

@@ -67,9 +67,15 @@ export type Reply =
       incident: DuplicateView;
       canBack: boolean;
     })
-  /** `duplicate`: the incident was filed earlier (a repeated answer); `joined`: the report joined it. */
-  | { kind: "triage-result"; incident: Incident; duplicate: boolean; joined?: boolean }
+  /**
+   * `duplicate`: the incident was filed earlier (a repeated answer); `joined`: the report joined it;
+   * `queued`: no ticket worker is running, so the on-call hears of it only once one starts.
+   */
+  | { kind: "triage-result"; incident: Incident; duplicate: boolean; joined?: boolean; queued?: boolean }
   | { kind: "notice"; level: "info" | "warning" | "error"; text: string }
   | { kind: "summary"; summary: Summary };
+
+/** What the reporter is told when the ticket waits for a worker; one sentence for every platform. */
+export const queuedText = (id: string) => `Filed ${id}; the on-call will be notified as soon as a ticket worker is running.`;
 
 export const notice = (text: string, level: "info" | "warning" | "error" = "info"): Reply => ({ kind: "notice", level, text });

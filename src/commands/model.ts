@@ -38,7 +38,7 @@ async function orgIncidents(cfg: Config, since: string) {
   await withStore(cfg, async (io) => {
     incidents = await io.incidents.list({ from, to });
     return 0;
-  });
+  }, "triage eval --since / train --org-since");
   return { incidents, from, to };
 }
 

@@ -3,7 +3,9 @@
 // `triage classify` must not pay for the platform SDKs.
 import type { Config } from "../config.js";
 import { createLogger } from "../log.js";
+import { jsonLinesOnly } from "../process-log.js";
 import { UsageError, print, type Command } from "./command.js";
+import { webMode } from "./start-mode.js";
 
 function needRedis(cfg: Config, what: string): Config & { REDIS_URL: string } {
   if (!cfg.REDIS_URL) throw new UsageError(`${what} needs REDIS_URL (the embedded mode keeps its queue in the running process only)`);
@@ -20,8 +22,9 @@ export const opsCommands: Record<string, Command> = {
     example: "REDIS_URL=redis://127.0.0.1:6379 ONCALL_CONFIG=oncall.yaml triage worker",
     options: {},
     async run(_a, cfg) {
-      const c = needRedis(cfg(), "triage worker");
+      const c = needRedis(cfg("worker"), "triage worker");
       const log = createLogger(c.LOG_LEVEL);
+      jsonLinesOnly(log);
       const [{ onShutdown, startWorker, defaultNotifier }, { platformAdapters }] = await Promise.all([import("../runtime.js"), import("../platforms.js")]);
       const w = await startWorker(c, log, defaultNotifier((await platformAdapters(c, log)).notifiers, log));
       onShutdown(w.stop, log);
@@ -30,12 +33,15 @@ export const opsCommands: Record<string, Command> = {
   },
   web: {
     summary: "run the HTTP endpoints (Slack, Teams, /healthz) and, unless WORKER_MODE=separate, the workers",
-    usage: "triage web",
-    example: "REDIS_URL=redis://127.0.0.1:6379 PORT=3000 triage web",
-    options: {},
-    async run(_a, cfg) {
-      const c = cfg();
+    usage: "triage web [--no-platform]",
+    example: "REDIS_URL=redis://127.0.0.1:6379 SLACK_BOT_TOKEN=xoxb-... SLACK_SIGNING_SECRET=... PORT=3000 triage web",
+    options: { "no-platform": { type: "boolean" } },
+    async run(a, cfg) {
+      const c = cfg("web");
+      const mode = webMode(c, c.ALLOW_NO_PLATFORM || a.values["no-platform"] === true);
       const log = createLogger(c.LOG_LEVEL);
+      jsonLinesOnly(log);
+      log.info({ mode: "web", platforms: mode.platforms, store: c.REDIS_URL ? "redis" : "embedded", workers: c.REDIS_URL ? c.WORKER_MODE : "in process", why: mode.why }, "starting the web process");
       const [{ serve }, { onShutdown }] = await Promise.all([import("../serve.js"), import("../runtime.js")]);
       const s = await serve(c, log);
       onShutdown(s.stop, log);

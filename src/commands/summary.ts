@@ -1,5 +1,7 @@
-// `triage summary` and `triage export` (manager reports and audits). Both read the configured store:
-// Redis when REDIS_URL is set, else the embedded in-memory one (empty in a new process). The report
+// `triage summary` and `triage export` (manager reports and audits). Both read the store in Redis
+// (REDIS_URL) and refuse to run without it: the embedded store of a new process is always empty, and
+// an empty report with exit 0 reads as "nothing happened". The console chat's `summary` reads its own
+// embedded store and does not come through here. The report
 // logic takes its store as a parameter (ReportIO) so tests run it without a process or Redis.
 import { writeFileSync } from "node:fs";
 import type { Summaries } from "../bot/summaries.js";
@@ -166,15 +168,14 @@ export function incidentsCsv(incidents: Incident[]): string {
 
 // ---- process wiring ------------------------------------------------------------------------------
 
-/** Opens the configured store for one command and closes it after, whatever happens. */
-export async function withStore(cfg: Config, run: (io: ReportIO) => Promise<number>): Promise<number> {
+/** Opens the Redis store for one command and closes it after, whatever happens; `what` names the command in the refusal. */
+export async function withStore(cfg: Config, run: (io: ReportIO) => Promise<number>, what = "this command"): Promise<number> {
+  if (!cfg.REDIS_URL) throw new UsageError(`${what} reads the incidents in Redis: set REDIS_URL (e.g. REDIS_URL=redis://127.0.0.1:6379); without it there is nothing to read`);
   const log = createLogger(cfg.LOG_LEVEL === "info" ? "warn" : cfg.LOG_LEVEL);
   // Imported here, not at the top: the store and queue code is only for commands that read the store.
-  const [{ createEmbeddedApp, createRedisApp }, { NotifierRouter }] = await Promise.all([import("../app.js"), import("../tickets/notifier.js")]);
-  const opts = { notifier: new NotifierRouter([]), log };
+  const [{ createRedisApp }, { NotifierRouter }] = await Promise.all([import("../app.js"), import("../tickets/notifier.js")]);
   const err = (t: string) => process.stderr.write(`${t}\n`);
-  if (!cfg.REDIS_URL) err("triage: REDIS_URL is not set: reading the embedded in-memory store, which is empty in a new process.");
-  const app = cfg.REDIS_URL ? createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, opts) : createEmbeddedApp(cfg, opts);
+  const app = createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, { notifier: new NotifierRouter([]), log });
   try {
     return await run({
       incidents: app.incidents,
@@ -201,7 +202,7 @@ export const summaryCommands: Record<string, Command> = {
     run: async ({ values, positionals }, cfg) => {
       if (positionals.length) throw new UsageError(`summary takes no arguments, got '${positionals[0]}' (try --since 30d)`);
       summaryFlags(values, new Date());
-      return withStore(cfg(), (io) => runSummary(values, io));
+      return withStore(cfg(), (io) => runSummary(values, io), "triage summary");
     },
   },
   export: {
@@ -212,7 +213,7 @@ export const summaryCommands: Record<string, Command> = {
     run: async ({ values, positionals }, cfg) => {
       if (positionals.length) throw new UsageError(`export takes no arguments, got '${positionals[0]}' (try --format csv)`);
       exportFlags(values, new Date());
-      return withStore(cfg(), (io) => runExport(values, io));
+      return withStore(cfg(), (io) => runExport(values, io), "triage export");
     },
   },
 };

@@ -7,6 +7,7 @@ import { Queue, Worker, type ConnectionOptions } from "bullmq";
 import type { App } from "../app.js";
 import { systemClock, type Clock } from "../clock.js";
 import type { Logger } from "../log.js";
+import { watchBull } from "../redis-log.js";
 import { MemoryDigestMarks, RedisDigestMarks, type DigestMarks } from "./marks.js";
 import { checkDigest, type DigestOutcome, type SendDigest } from "./post.js";
 import { nextRun } from "./schedule.js";
@@ -50,6 +51,8 @@ function checker(d: Common, marks: DigestMarks): () => Promise<DigestOutcome> {
 export async function startDigest(d: Common & { connection: ConnectionOptions; prefix: string }): Promise<DigestHandle> {
   if (d.app.defs.roster.digest && !d.app.redis) throw new Error("startDigest needs an app on Redis (createRedisApp); use startEmbeddedDigest for the embedded mode");
   const queue = new Queue(DIGEST_QUEUE, { connection: d.connection, prefix: d.prefix });
+  // Without a listener BullMQ prints each connection error as a raw stack trace.
+  watchBull(queue, d.log, "worker", "digest-queue");
   if (!d.app.defs.roster.digest || !d.app.redis) {
     await queue.removeJobScheduler(SCHEDULER_ID); // the digest was switched off: stop the ticks too
     await queue.close();
@@ -59,7 +62,7 @@ export async function startDigest(d: Common & { connection: ConnectionOptions; p
   const check = checker(d, new RedisDigestMarks(d.app.redis, d.prefix));
   await queue.upsertJobScheduler(SCHEDULER_ID, { every: d.tickMs ?? TICK_MS }, { name: "check", opts: { removeOnComplete: 100, removeOnFail: 100 } });
   const worker = new Worker(DIGEST_QUEUE, async () => (await check()).action, { connection: d.connection, prefix: d.prefix, concurrency: 1 });
-  worker.on("error", (err) => d.log.warn({ queue: DIGEST_QUEUE, err: err.message }, "digest worker connection error"));
+  watchBull(worker, d.log, "worker", "digest-worker");
   await check().catch(() => undefined); // logged in check; the ticks retry
   return {
     check,

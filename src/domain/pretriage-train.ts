@@ -3,7 +3,7 @@
 // run time. (The intent reader has its own trainer, src/domain/intent-train.ts.)
 // Callers pass only tuning reports: the holdout must never reach this module.
 import { CONTRACT } from "./vocabulary.js";
-import { normaliseText, preTriage, type PreTriage, type SignalModel } from "./pretriage.js";
+import { normaliseText, type SignalModel } from "./pretriage.js";
 import { LEARNED_TARGETS, featuresOf, scoreLearned, type LearnedTarget, type LearnedTargetSpec } from "./pretriage-learned.js";
 
 export interface TrainReport {
@@ -182,19 +182,5 @@ export class Trainer {
       if (c) targets[t] = this.train(t, this.labelled(t, set), c.params, c.threshold);
     }
     return { version: 1, targets };
-  }
-
-  /** The full pre-triage (lexicon + learned) on each tuning report, the learned part trained
-   * without the report's fold. The lexicon itself was tuned on these reports, so this is optimistic
-   * for the lexicon and fair for the learned part. */
-  crossValidated(model: SignalModel): Map<string, PreTriage> {
-    const out = new Map<string, PreTriage>();
-    const like = model.learned?.targets ?? {};
-    for (let k = 0; k < K; k++) {
-      const learned = this.fit(this.reports.filter((r) => this.foldOf.get(r.id) !== k), like);
-      const m: SignalModel = { ...model, learned };
-      for (const r of this.reports) if (this.foldOf.get(r.id) === k) out.set(r.id, preTriage(r.text, m));
-    }
-    return out;
   }
 }

@@ -266,19 +266,25 @@ function wordStarts(s: string): Set<string> {
 }
 const WORD_RE = /[\p{L}\p{N}_]/u;
 
-/** Compiles pattern p, or returns why it is invalid. The body is checked on its own first: wrapped,
- * an unbalanced "no[t" or "a)|(b" could borrow brackets from the wrapper and compile to nonsense. */
-function tryRegex(p: string): RegExp | string {
+/**
+ * Checks pattern p and returns the source of its whole-word regex, or why it is invalid. The body is
+ * checked on its own: wrapped, an unbalanced "no[t" or "a)|(b" could borrow brackets from the wrapper
+ * and compile to nonsense; a valid body wraps into a valid regex, so the wrapped one is only built
+ * when a text first needs it (most patterns never meet a report that starts one of their words).
+ */
+function tryRegex(p: string): string | { error: string } {
   try {
     new RegExp(translate(p), "u");
-    return new RegExp(patternSource(p), "gu");
+    return patternSource(p);
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    return { error: e instanceof Error ? e.message : String(e) };
   }
 }
 
 interface CPattern {
-  re: RegExp;
+  /** the whole-word regex's source; `re` is built from it on first use */
+  src: string;
+  re?: RegExp;
   w: number;
   value: string;
   keys: string[] | null;
@@ -310,10 +316,9 @@ const CACHE = new WeakMap<SignalModel, Compiled>();
 function cueRegex(list: string[], where: string, problems: string[]): RegExp | null {
   const ok: string[] = [];
   list.forEach((p, i) => {
-    const src = patternSource(p);
     const r = tryRegex(p);
-    if (typeof r === "string") problems.push(`field '${where}.${i}': invalid pattern "${p}": ${r}`);
-    else ok.push(src);
+    if (typeof r !== "string") problems.push(`field '${where}.${i}': invalid pattern "${p}": ${r.error}`);
+    else ok.push(r);
   });
   if (!ok.length) return null;
   ok.sort((a, b) => b.length - a.length);
@@ -345,9 +350,9 @@ function compile(model: SignalModel): { compiled: Compiled; problems: string[] }
       if (vs.hedgedTo && allowed.includes(vs.hedgedTo)) t.hedgedTo.set(value, vs.hedgedTo);
       vs.patterns.forEach((p, i) => {
         const r = tryRegex(p.p);
-        if (typeof r === "string") {
-          problems.push(`target '${id}', value '${value}', field 'targets.${id}.values.${value}.patterns.${i}.p': invalid pattern "${p.p}": ${r}`);
-        } else t.patterns.push({ re: r, w: p.w, value, keys: patternKeys(p.p) });
+        if (typeof r !== "string") {
+          problems.push(`target '${id}', value '${value}', field 'targets.${id}.values.${value}.patterns.${i}.p': invalid pattern "${p.p}": ${r.error}`);
+        } else t.patterns.push({ src: r, w: p.w, value, keys: patternKeys(p.p) });
       });
     }
     targets.set(id, t);
@@ -612,13 +617,14 @@ function scoreTarget(ctx: Ctx, t: CTarget): Scored {
   const text = ctx.t.s;
   for (const p of t.patterns) {
     if (p.keys && !p.keys.some((k) => ctx.starts.has(k))) continue;
-    p.re.lastIndex = 0;
+    const re = (p.re ??= new RegExp(p.src, "gu"));
+    re.lastIndex = 0;
     // Each pattern counts at most once per reading, so repeating a word does not pile up evidence.
     const seen = new Set<Reading>();
     let n = 0;
-    for (let m = p.re.exec(text); m && n < MAX_MATCHES_PER_PATTERN; m = p.re.exec(text), n++) {
+    for (let m = re.exec(text); m && n < MAX_MATCHES_PER_PATTERN; m = re.exec(text), n++) {
       if (m[0].length === 0) {
-        p.re.lastIndex++;
+        re.lastIndex++;
         continue;
       }
       const s = m.index;

@@ -57,6 +57,11 @@ export const DomainRoster = z.strictObject({
   /** levels[0] is paged first; each level lists the people who take turns at it. */
   levels: z.array(z.array(z.string()).min(1)).min(1).max(5),
   escalationMinutes: EscalationMinutes,
+  /**
+   * Where to say so when this domain's tickets or pages are late (still failing after
+   * DELIVERY_LATE_AFTER_MS): best another platform or channel than `destinations`, which is failing.
+   */
+  fallback: Destinations.optional(),
 });
 
 export const DIGEST_DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "daily"] as const;

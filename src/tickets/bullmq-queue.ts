@@ -4,8 +4,11 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions
 import type { Domain } from "../domain/vocabulary.js";
 import { queueFor } from "../domain/route.js";
 import type { Logger } from "../log.js";
+import { watchBull } from "../redis-log.js";
+import { platformOf, tagPlatform, type DeliveryObserver } from "./delivery-observer.js";
 import { PERMANENT, TicketJob, jobId, type FailedJob, type JobQueue } from "./jobs.js";
 import { RATE_LIMIT_MAX_MS, RETRY, rateLimitWait, retryDelay, type RetryPolicy } from "./retry.js";
+import { queueTelemetry } from "../tracing.js";
 
 const DOMAINS: Domain[] = ["safety", "security"];
 const KEEP_COMPLETED = { age: 7 * 86_400, count: 50_000 };
@@ -15,9 +18,9 @@ export class BullJobQueue implements JobQueue {
 
   constructor(connection: ConnectionOptions, prefix: string, log: Logger, private readonly policy: RetryPolicy = RETRY) {
     const make = (d: Domain) => {
-      const q = new Queue(queueFor(d), { connection, prefix });
+      const q = new Queue(queueFor(d), { connection, prefix, ...queueTelemetry() });
       // Connection errors while Redis is away are expected and retried; without a listener they crash.
-      q.on("error", (err) => log.debug({ queue: queueFor(d), err: err.message }, "queue connection error"));
+      watchBull(q, log, "queue", queueFor(d));
       return q;
     };
     this.queues = { safety: make("safety"), security: make("security") };
@@ -72,6 +75,14 @@ export class BullJobQueue implements JobQueue {
     return "exists";
   }
 
+  /** The oldest job waiting for a worker across both queues (delayed jobs are waiting on purpose, not counted). */
+  async oldestWaiting(): Promise<Date | undefined> {
+    const heads = await Promise.all(DOMAINS.map((d) => this.queues[d].getJobs(["wait", "prioritized"], 0, 0, true)));
+    // A delayed job (a retry, a timer) is due at timestamp + delay: count its wait from then.
+    const times = heads.flat().map((j) => j.timestamp + (j.opts.delay ?? 0));
+    return times.length ? new Date(Math.min(...times)) : undefined;
+  }
+
   /** A cheap read through each queue's own connection: answers only when BullMQ can reach Redis. */
   async ping(): Promise<void> {
     await Promise.all(DOMAINS.map((d) => this.queues[d].getJobCounts("wait")));
@@ -95,6 +106,8 @@ export interface WorkerOptions {
   /** how often a job may be taken over from a dead worker before BullMQ fails it (default 1000). */
   maxStalled?: number;
   policy?: RetryPolicy;
+  /** counts late and failed deliveries (the process's metrics). */
+  observer?: DeliveryObserver;
 }
 
 /** Starts one worker per domain queue. Workers need their own connection (blocking commands). */
@@ -115,9 +128,11 @@ export function startWorkers(connection: ConnectionOptions, prefix: string, run:
           const late = Date.now() - dueAt > opts.policy.lateAfterMs;
           const fields = { jobId: job.id, incidentId: parsed.data.incidentId, attempt: job.attemptsMade + 1, err: (err as Error).message };
           // Late deliveries are an operator's problem now: say so at error level on every failed try.
-          if (late) log.error({ ...fields, dueAt: new Date(dueAt).toISOString() }, "delivery late: still failing; retrying");
-          else log.warn(fields, "job failed");
-          if ((err as { permanent?: boolean }).permanent) throw new UnrecoverableError(`${PERMANENT}${(err as Error).message}`);
+          if (late) {
+            log.error({ ...fields, dueAt: new Date(dueAt).toISOString() }, "delivery late: still failing; retrying");
+            opts.observer?.late(job.name, platformOf(err));
+          } else log.warn(fields, "job failed");
+          if ((err as { permanent?: boolean }).permanent) throw tagPlatform(new UnrecoverableError(`${PERMANENT}${(err as Error).message}`), platformOf(err));
           // A rate limit is the platform asking us to wait, not a failure: wait without using an attempt.
           const wait = rateLimitWait(err);
           if (wait !== undefined && token) {
@@ -136,14 +151,17 @@ export function startWorkers(connection: ConnectionOptions, prefix: string, run:
         stalledInterval: opts.lockMs,
         // BullMQ's default (1) fails a job whose worker died twice: a second crash would lose the ticket.
         maxStalledCount: opts.maxStalled,
+        ...queueTelemetry(),
         settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => retryDelay(attemptsMade, err, opts.policy) },
       },
     );
     // Without an error listener, connection errors while Redis is away crash the process.
-    worker.on("error", (err) => log.warn({ queue: queueFor(d), err: err.message }, "worker connection error"));
+    watchBull(worker, log, "worker", queueFor(d));
     worker.on("failed", (job, err) => {
-      if (job && (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError || /stalled/.test(err.message)))
+      if (job && (job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError || /stalled/.test(err.message))) {
         log.error({ jobId: job.id, err: err.message }, "job failed; the outbox sweep puts undelivered tickets back, see `triage tickets failed`");
+        opts.observer?.failed(job.name, platformOf(err));
+      }
     });
     return worker;
   });

@@ -50,6 +50,8 @@ export interface JobQueue {
    * permanently) is put back, since add() alone is a no-op while it exists. Optional for test doubles.
    */
   ensure?(domain: Domain, job: TicketJob): Promise<"added" | "revived" | "exists">;
+  /** When the oldest job still waiting for a worker was queued (for /readyz); undefined when none waits. */
+  oldestWaiting?(): Promise<Date | undefined>;
   /** Resolves when the queues can take jobs (for /healthz); rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

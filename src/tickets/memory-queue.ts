@@ -4,6 +4,7 @@ import type { Clock } from "../clock.js";
 import type { Domain } from "../domain/vocabulary.js";
 import type { Logger } from "../log.js";
 import type { JobContext } from "./bullmq-queue.js";
+import { platformOf, type DeliveryObserver } from "./delivery-observer.js";
 import { PERMANENT, jobId, type FailedJob, type JobQueue, type TicketJob } from "./jobs.js";
 import { RATE_LIMIT_MAX_MS, RETRY, rateLimitWait, retryDelay, type RetryPolicy } from "./retry.js";
 
@@ -17,7 +18,13 @@ export class MemoryJobQueue implements JobQueue {
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
 
-  constructor(private readonly clock: Clock, private readonly log: Logger, private readonly policy: RetryPolicy = RETRY) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly policy: RetryPolicy = RETRY,
+    /** counts late and failed deliveries (the process's metrics). */
+    private readonly observer?: DeliveryObserver,
+  ) {}
 
   /** Starts processing; jobs added before this wait for it. */
   process(runner: JobRunner) {
@@ -61,7 +68,10 @@ export class MemoryJobQueue implements JobQueue {
       this.log.debug({ jobId: id, incidentId: job.incidentId, outcome }, "job done");
     } catch (err) {
       const permanent = (err as { permanent?: boolean }).permanent === true;
-      if (!permanent && Date.now() - dueAt > this.policy.lateAfterMs) this.log.error({ jobId: id, incidentId: job.incidentId, err: (err as Error).message }, "delivery late: still failing; retrying");
+      if (!permanent && Date.now() - dueAt > this.policy.lateAfterMs) {
+        this.log.error({ jobId: id, incidentId: job.incidentId, err: (err as Error).message }, "delivery late: still failing; retrying");
+        this.observer?.late(job.name, platformOf(err));
+      }
       // As on BullMQ: a rate limit waits out Retry-After without using up an attempt.
       const wait = rateLimitWait(err);
       if (!permanent && wait !== undefined) return this.schedule(queue, id, job, Math.min(wait, RATE_LIMIT_MAX_MS), attempts - 1, dueAt, true);
@@ -72,6 +82,7 @@ export class MemoryJobQueue implements JobQueue {
       const error = (permanent ? PERMANENT : "") + (err instanceof Error ? err.message : String(err));
       this.failedJobs.set(id, { queue, id, job, error, attempts, failedAt: this.clock.now().toISOString() });
       this.log.error({ jobId: id, incidentId: job.incidentId, err: error }, "job failed after retries");
+      this.observer?.failed(job.name, platformOf(err));
     }
   }
 

@@ -11,6 +11,8 @@ import type { Logger } from "../log.js";
 import type { IncidentStore, RateLimiter } from "../store/types.js";
 import type { JobContext } from "./bullmq-queue.js";
 import type { JobQueue, TicketJob } from "./jobs.js";
+import { traced } from "../tracing.js";
+import { tagPlatform } from "./delivery-observer.js";
 import { editUntilStable, groupKey, groupOf, groupRef, membersOf } from "./group.js";
 import { DeliveryError, destinationKey, type Destination, type Message, type Notifier, type Outbound } from "./notifier.js";
 
@@ -24,12 +26,45 @@ export interface ProcessorDeps {
   /** the paging limit per domain (src/domain/limits.ts); without both, every page is sent. */
   limiter?: RateLimiter;
   limits?: LimitPolicy;
+  /** a delivery still failing this long after it was due is late: the roster's fallback hears of it */
+  lateAfterMs?: number;
 }
 
 export class TicketProcessor {
   constructor(private readonly d: ProcessorDeps) {}
 
-  async run(job: TicketJob, _ctx?: JobContext): Promise<string> {
+  async run(job: TicketJob, ctx?: JobContext): Promise<string> {
+    try {
+      return await this.runJob(job);
+    } catch (err) {
+      if (ctx && (job.name === "deliver" || job.name === "page")) await this.alertIfLate(job, ctx, err);
+      throw err;
+    }
+  }
+
+  /**
+   * A ticket or page still failing past DELIVERY_LATE_AFTER_MS: the domain's fallback destination is
+   * told once per job (recorded like any delivery), so a long outage of the usual channel is never
+   * only a log line. Its own failure is logged and never hides the delivery's error.
+   */
+  private async alertIfLate(job: TicketJob, ctx: JobContext, err: unknown): Promise<void> {
+    const lateAfter = this.d.lateAfterMs;
+    if (lateAfter === undefined || this.d.clock.now().getTime() - ctx.dueAt <= lateAfter) return;
+    if ((err as { permanent?: boolean }).permanent) return;
+    try {
+      let incident = await this.load(job.incidentId);
+      const fallback = this.d.roster.domains[incident.routing.domain].fallback;
+      const to = fallback ? destinationsOf(fallback).filter((d) => this.d.notifier.platforms.includes(d.platform)) : [];
+      const what = job.name === "page" ? "the page to the on-call" : `the ticket to the ${incident.routing.domain} channel`;
+      const minutes = Math.round((this.d.clock.now().getTime() - ctx.dueAt) / 60_000);
+      const text = `${incident.classification.severity}, ${incident.routing.domain}: ${what} has failed for ${minutes} min (${String((err as Error).message ?? err).slice(0, 200)}). Still retrying; reach the on-call another way if it cannot wait.`;
+      for (const d of to) incident = await this.sendOnce(incident, `late:${ctx.jobId}:${destinationKey(d)}`, { kind: "update", incident, to: d, text });
+    } catch (e) {
+      this.d.log.error({ incidentId: job.incidentId, jobId: ctx.jobId, err: (e as Error).message }, "late-delivery alert to the fallback destination failed");
+    }
+  }
+
+  private async runJob(job: TicketJob): Promise<string> {
     switch (job.name) {
       case "deliver":
         return this.deliver(job.incidentId, job.routeCount);
@@ -237,7 +272,12 @@ export class TicketProcessor {
     const out = { ...message, incident: claimed, key: `${incident.id}.${key}` } as Outbound;
     const found = prior ? await this.d.notifier.find?.(out, new Date(prior.at)) : undefined;
     if (found) this.d.log.warn({ incidentId: incident.id, to: key, kind: message.kind }, "found on the platform after a crash: not sent again");
-    const sent = found ?? (await this.d.notifier.send(out));
+    // The platform goes with a failure, so the queue's metrics can say which one is failing.
+    const sent =
+      found ??
+      (await traced(`send ${message.kind}`, { "triage.incident": incident.id, "triage.platform": message.to.platform, "triage.key": key }, () =>
+        this.d.notifier.send(out).catch((e: unknown) => Promise.reject(tagPlatform(e, message.to.platform))),
+      ));
     const at = this.d.clock.now().toISOString();
     const ref = sent ? { ref: sent.ref, ...(sent.link ? { link: sent.link } : {}) } : {};
     const event: TimelineEvent =

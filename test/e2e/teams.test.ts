@@ -165,6 +165,21 @@ describe("Teams: reporting an incident", () => {
     expect(refs).toEqual([`${encodeURIComponent(SAFETY)}/${ticket.id}`, `${encodeURIComponent(chat.id)}/${page.id}`]);
   });
 
+  it("when storage fails, the person is told in the chat that it was not saved, not met with silence", async () => {
+    const env = await setup();
+    const where = personalChat(env.fake.url, rita);
+    expect(await env.post(installed(where, rita))).toBe(200);
+    const before = postsTo(env.fake, where.conversationId).length;
+    const down = vi.spyOn(env.app.conversations, "get").mockRejectedValue(new Error("connect ECONNREFUSED 127.0.0.1:6379"));
+    try {
+      await env.post(message(where, rita, "incident the support bot leaked another customer's order history"));
+      const replies = postsTo(env.fake, where.conversationId).slice(before);
+      expect(replies.map((c) => String(c.body.text ?? ""))).toEqual([expect.stringContaining("That was not saved")]);
+    } finally {
+      down.mockRestore();
+    }
+  });
+
   it("changes one suggestion, keeps the others, and stores what was proposed against what was chosen", async () => {
     const env = await setup();
     const where = personalChat(env.fake.url, rita);

@@ -44,6 +44,8 @@ async function filed(started = false) {
   await walk(fake, req, RITA, SAFETY_ANSWERS, undefined, started);
   const incident = (await served.app.incidents.list({ from: new Date(0), to: new Date(8e15) }))[0]!;
   await waitFor(() => fake.channel("C0SAFETY").some((m) => textOf(m).includes(incident.id) && m.blocks?.some((b) => b.type === "actions")), "the ticket card");
+  // The whole delivery (the page and the timer too), not only the card: tests count Slack calls after it.
+  await waitFor(async () => (await served.app.incidents.undelivered(new Date(Date.now() + 60_000))).length === 0, "the delivery to finish");
   return incident;
 }
 const card = () => fake.channel("C0SAFETY").find((m) => /^SEV\d AI /.test(m.text ?? ""))!;

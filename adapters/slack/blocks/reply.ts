@@ -1,5 +1,5 @@
 // Renders the bot's platform-neutral Reply to a Slack message (fallback text + blocks).
-import type { Reply } from "../../../src/bot/reply.js";
+import { queuedText, type Reply } from "../../../src/bot/reply.js";
 import { renderSummaryText } from "../../../src/bot/summary-text.js";
 import type { Incident } from "../../../src/domain/incident.js";
 import { capped, context, esc, fields, header, section, sections, type Block } from "./kit.js";
@@ -32,7 +32,7 @@ export function renderReply(r: Reply): SlackMessage {
       return { text: `Incident summary, last ${r.summary.window.days} days`, blocks: [header("Incident summary"), ...sections(esc(renderSummaryText(r.summary)).split("\n"), 20)] };
     case "triage-result": {
       const head = r.joined ? "Joined" : r.duplicate ? "Already filed" : "Filed";
-      return { text: `${head} ${r.incident.id}`, blocks: capped(resultBlocks(r.incident, r.duplicate, r.joined)) };
+      return { text: `${head} ${r.incident.id}`, blocks: capped(resultBlocks(r.incident, r.duplicate, r.joined, r.queued)) };
     }
   }
 }
@@ -54,7 +54,7 @@ export function renderReplies(replies: Reply[]): SlackMessage[] {
   return out;
 }
 
-export function resultBlocks(i: Incident, duplicate: boolean, joined = false): Block[] {
+export function resultBlocks(i: Incident, duplicate: boolean, joined = false, queued = false): Block[] {
   const c = i.classification;
   const r = i.routing;
   const blocks: Block[] = [
@@ -68,7 +68,12 @@ export function resultBlocks(i: Incident, duplicate: boolean, joined = false): B
     ...sections(["*Why*", ...c.rationale.map((x) => `• ${esc(x)}`)], 5),
   ];
   if (c.refs.length) blocks.push(...sections(["*Refs*", ...c.refs.map((x) => `• ${esc(x.id)}${x.id === x.name ? "" : ` ${esc(x.name)}`} (${x.framework})`)], 3));
-  const told = joined ? `Your report was added to ${i.id}; the ${r.domain} on-call already has it.` : `The ${r.domain} on-call has been notified${i.limited ? " (not paged: too many reports)" : ""}.`;
+  // Queued: no ticket worker is running, so nobody has been told yet; say only what is true.
+  const told = joined
+    ? `Your report was added to ${i.id}; the ${r.domain} on-call already has it.`
+    : queued
+      ? queuedText(i.id)
+      : `The ${r.domain} on-call has been notified${i.limited ? " (not paged: too many reports)" : ""}.`;
   blocks.push(context(`${told} Quote ${i.id} in follow-ups.`));
   return blocks;
 }

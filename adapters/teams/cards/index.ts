@@ -20,7 +20,7 @@ export function renderReply(r: Reply): AdaptiveCard {
     case "duplicate":
       return duplicateCard(r);
     case "triage-result":
-      return resultCard(r.incident, r.duplicate, r.joined);
+      return resultCard(r.incident, r.duplicate, r.joined, r.queued);
     case "notice":
       return noticeCard(r);
     case "summary":

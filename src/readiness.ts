@@ -1,0 +1,46 @@
+// Readiness, as opposed to liveness (/healthz): can this deployment take a report *and* get it to the
+// on-call now? Redis must answer, a ticket worker must be alive (its heartbeat), and the oldest ticket
+// waiting in the queues must be younger than a ceiling (workers that run but cannot keep up, or are
+// stuck, look alive yet deliver nothing). Each check says why it failed, for the operator's probe.
+import type { App } from "./app.js";
+
+export interface Check {
+  ok: boolean;
+  detail: string;
+}
+export interface Readiness {
+  ready: boolean;
+  /** the names of the checks that failed, in order */
+  failed: string[];
+  checks: Record<string, Check>;
+}
+
+const PROBE_TIMEOUT_MS = 1_000;
+
+async function probe(run: () => Promise<Check>): Promise<Check> {
+  try {
+    return await Promise.race([run(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error("timeout")), PROBE_TIMEOUT_MS).unref())]);
+  } catch (e) {
+    return { ok: false, detail: `unreachable: ${(e as Error).message}` };
+  }
+}
+
+export async function readiness(app: App, maxQueuedMs: number): Promise<Readiness> {
+  const checks: Record<string, Check> = {};
+  checks.redis = app.redis ? await probe(async () => (await app.redis!.ping(), { ok: true, detail: "ok" })) : { ok: true, detail: "embedded: in memory" };
+  checks.worker = await probe(async () =>
+    (await app.workersAlive())
+      ? { ok: true, detail: app.mode === "embedded" ? "embedded: in process" : "heartbeat fresh" }
+      : { ok: false, detail: "no ticket worker heartbeat: start a worker (`triage worker`) or run the web process with WORKER_MODE=inline" },
+  );
+  checks.queue = await probe(async () => {
+    const oldest = await app.queue.oldestWaiting?.();
+    if (!oldest) return { ok: true, detail: "no ticket waiting" };
+    const age = app.clock.now().getTime() - oldest.getTime();
+    return age <= maxQueuedMs
+      ? { ok: true, detail: `oldest waiting ticket ${Math.round(age / 1000)}s` }
+      : { ok: false, detail: `oldest waiting ticket ${Math.round(age / 1000)}s, over READY_MAX_QUEUED_MS (${Math.round(maxQueuedMs / 1000)}s)` };
+  });
+  const failed = Object.entries(checks).filter(([, c]) => !c.ok).map(([name]) => name);
+  return { ready: failed.length === 0, failed, checks };
+}
