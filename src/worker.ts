@@ -20,7 +20,7 @@ const cfg = (() => {
 const log = createLogger(cfg.LOG_LEVEL);
 jsonLinesOnly(log);
 const metrics = new Metrics();
-platformAdapters(cfg, log)
+const starting = platformAdapters(cfg, log)
   .then(async (p) => {
     const w = await startWorker(cfg, log, defaultNotifier(p.notifiers, log), metrics);
     // Off unless METRICS_PORT is set: tests start many workers, production sets one port per process.
@@ -35,7 +35,8 @@ platformAdapters(cfg, log)
     };
     return { stop };
   })
-  .then(
-    (w) => onShutdown(w.stop, log),
-    (err: Error) => refuseStart("worker", err),
-  );
+  .catch((err: Error) => refuseStart("worker", err));
+// Installed before start-up, not after it: "worker started" is logged before startWorker returns, and a
+// SIGTERM in between (a deploy that stops a process just started) would otherwise kill it uncleanly.
+// A signal during start-up waits for it, then stops what was started.
+onShutdown(async () => (await starting).stop(), log);
