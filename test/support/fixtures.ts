@@ -5,6 +5,7 @@ import { draftIncident, type IncidentDraft } from "../../src/domain/incident.js"
 import type { PreTriageRecord } from "../../src/domain/proposals.js";
 import type { Domain } from "../../src/domain/vocabulary.js";
 import type { Conversation } from "../../src/store/types.js";
+import type { JobQueue, TicketJob } from "../../src/tickets/jobs.js";
 
 export const reporter = { platform: "slack" as const, userId: "U0REPORTER", name: "Grace" };
 
@@ -54,4 +55,21 @@ export function makeConversation(overrides: Partial<Conversation> = {}): Convers
     updatedAt: at,
     ...overrides,
   };
+}
+
+/** A SEV2 security incident with 15 minutes to acknowledge: what the ticket-lifecycle tests file. */
+export function jailbreakDraft(now: Date): IncidentDraft {
+  return draftIncident({
+    conversationId: "c1",
+    reporter: { platform: "console", userId: "rita" },
+    answers: { description: "jailbreak on the public bot" },
+    classification: { primary: "security", provisional: false, crossDomain: [], severity: "SEV2", rationale: [], refs: [] },
+    routing: { domain: "security", queue: "oncall-security", cc: [], ackMinutes: 15 },
+    now,
+  });
+}
+
+/** A queue that records the jobs added to it and runs none. */
+export function recordingQueue(jobs: TicketJob[] = []): JobQueue {
+  return { add: async (_d, job) => void jobs.push(job), failed: async () => [], replay: async () => false, ping: async () => {}, close: async () => {} };
 }

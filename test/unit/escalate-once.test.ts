@@ -2,28 +2,19 @@
 // generation its card was rendered for, and a click rendered before an escalation changes nothing.
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
-import { draftIncident } from "../../src/domain/incident.js";
 import { MemoryIncidentStore } from "../../src/store/memory.js";
 import { TicketActions } from "../../src/tickets/actions.js";
-import type { JobQueue, TicketJob } from "../../src/tickets/jobs.js";
+import type { TicketJob } from "../../src/tickets/jobs.js";
+import { jailbreakDraft, recordingQueue } from "../support/fixtures.js";
 import { testRoster } from "../support/roster.js";
 
 async function setup() {
   const clock = new ManualClock(Date.parse("2026-11-24T10:00:00Z"));
   const incidents = new MemoryIncidentStore();
   const jobs: TicketJob[] = [];
-  const queue: JobQueue = { add: async (_d, job) => void jobs.push(job), failed: async () => [], replay: async () => false, ping: async () => {}, close: async () => {} };
+  const queue = recordingQueue(jobs);
   const actions = new TicketActions({ incidents, queue, roster: testRoster(), clock });
-  const { incident } = await incidents.create(
-    draftIncident({
-      conversationId: "c1",
-      reporter: { platform: "console", userId: "rita" },
-      answers: { description: "jailbreak on the public bot" },
-      classification: { primary: "security", provisional: false, crossDomain: [], severity: "SEV2", rationale: [], refs: [] },
-      routing: { domain: "security", queue: "oncall-security", cc: [], ackMinutes: 15 },
-      now: clock.now(),
-    }),
-  );
+  const { incident } = await incidents.create(jailbreakDraft(clock.now()));
   return { incidents, actions, jobs, id: incident.id };
 }
 const hedy = { platform: "console" as const, userId: "hedy" };

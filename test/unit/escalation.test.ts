@@ -2,11 +2,11 @@
 // timer fires the escalation only if nobody acknowledged (or escalated, rerouted) since.
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
-import { draftIncident } from "../../src/domain/incident.js";
 import { silentLogger } from "../../src/log.js";
 import { MemoryIncidentStore } from "../../src/store/memory.js";
 import { TicketActions } from "../../src/tickets/actions.js";
 import type { FailedJob, JobQueue, TicketJob } from "../../src/tickets/jobs.js";
+import { jailbreakDraft } from "../support/fixtures.js";
 import { RecordingNotifier } from "../../src/tickets/notifier.js";
 import { TicketProcessor } from "../../src/tickets/processor.js";
 import { testRoster } from "../support/roster.js";
@@ -46,16 +46,7 @@ async function setup() {
   const sent = new RecordingNotifier(["console"]);
   const processor = new TicketProcessor({ incidents, roster, notifier: sent, queue, clock, log: silentLogger });
   const actions = new TicketActions({ incidents, queue, roster, clock });
-  const { incident } = await incidents.create(
-    draftIncident({
-      conversationId: "c1",
-      reporter: { platform: "console", userId: "rita" },
-      answers: { description: "jailbreak on the public bot" },
-      classification: { primary: "security", provisional: false, crossDomain: [], severity: "SEV2", rationale: [], refs: [] },
-      routing: { domain: "security", queue: "oncall-security", cc: [], ackMinutes: 15 },
-      now: clock.now(),
-    }),
-  );
+  const { incident } = await incidents.create(jailbreakDraft(clock.now()));
   await actions.dispatch(incident);
   await queue.runDue(processor);
   return { clock, queue, processor, actions, incidents, sent, id: incident.id };

@@ -3,11 +3,10 @@
 // queue so it keeps retrying.
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
-import { draftIncident } from "../../src/domain/incident.js";
 import { parseRoster } from "../../src/domain/roster.js";
 import { silentLogger } from "../../src/log.js";
 import { MemoryIncidentStore } from "../../src/store/memory.js";
-import type { JobQueue } from "../../src/tickets/jobs.js";
+import { jailbreakDraft, recordingQueue } from "../support/fixtures.js";
 import { DeliveryError, type Notifier, type Outbound } from "../../src/tickets/notifier.js";
 import { TicketProcessor } from "../../src/tickets/processor.js";
 
@@ -37,18 +36,9 @@ async function setup(fallback?: Record<string, unknown>) {
   const clock = new ManualClock(Date.parse("2026-11-24T10:00:00Z"));
   const incidents = new MemoryIncidentStore();
   const notifier = new HalfDown();
-  const queue: JobQueue = { add: async () => {}, failed: async () => [], replay: async () => false, ping: async () => {}, close: async () => {} };
+  const queue = recordingQueue();
   const processor = new TicketProcessor({ incidents, roster: roster(fallback), notifier, queue, clock, log: silentLogger, lateAfterMs: 5 * 60_000 });
-  const { incident } = await incidents.create(
-    draftIncident({
-      conversationId: "c1",
-      reporter: { platform: "console", userId: "rita" },
-      answers: { description: "jailbreak on the public bot" },
-      classification: { primary: "security", provisional: false, crossDomain: [], severity: "SEV2", rationale: [], refs: [] },
-      routing: { domain: "security", queue: "oncall-security", cc: [], ackMinutes: 15 },
-      now: clock.now(),
-    }),
-  );
+  const { incident } = await incidents.create(jailbreakDraft(clock.now()));
   const deliver = () => processor.run({ name: "deliver", incidentId: incident.id, routeCount: 1 }, { dueAt: Date.parse("2026-11-24T10:00:00Z"), jobId: `${incident.id}.r1` });
   return { clock, notifier, deliver, incidents, id: incident.id };
 }
