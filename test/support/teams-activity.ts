@@ -66,9 +66,14 @@ export function message(where: Where, from: TeamsUser, text: string) {
   };
 }
 
-/** An Action.Submit press: the button's data merged with the card's inputs; replyToId is the card. */
+/**
+ * An Action.Submit press: the button's data merged with the card's inputs; replyToId is the card. In a
+ * channel Teams names the conversation `<channel>;messageid=<root>`: the card is the root here unless
+ * `where` already names a thread.
+ */
 export function submit(where: Where, from: TeamsUser, value: Record<string, unknown>, cardActivityId: string) {
-  const b = base(where, from);
+  const inThread = where.conversationType === "channel" && !where.conversationId.includes(";messageid=") ? { ...where, conversationId: `${where.conversationId};messageid=${cardActivityId}` } : where;
+  const b = base(inThread, from);
   return { ...b, type: "message", value, replyToId: cardActivityId, channelData: { ...b.channelData, source: { name: "message" }, legacy: { replyToId: cardActivityId } } };
 }
 
