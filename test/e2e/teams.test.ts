@@ -212,7 +212,7 @@ describe("Teams: summaries and access", () => {
     await env.post(message(personalChat(env.fake.url, maya), maya, "summary 30d safety"));
     const card = textOf(cardOf(postsTo(env.fake, "a:personal-aad-maya").at(-1)!));
     expect(card).toContain("Incidents, last 30 days (safety)");
-    expect(card).toContain("**1** incidents");
+    expect(card).toContain("**Total:** 1 (up from 0");
     await env.post(message(personalChat(env.fake.url, maya), maya, "summary yesterday"));
     expect(textOf(cardOf(postsTo(env.fake, "a:personal-aad-maya").at(-1)!))).toContain("Usage: summary");
   });
