@@ -11,6 +11,7 @@ import { summaryCard } from "./cards/summary.js";
 import { parseCommand } from "./commands.js";
 import { isPersonal, whoIs, type Who } from "./identity.js";
 import { isReplay } from "./replay.js";
+import { NO_PERSONAL_CHAT, personalChat } from "./personal-chat.js";
 import { parseSubmit } from "./submit.js";
 import { ticketAction } from "./ticket-actions.js";
 import { Walkthrough, send } from "./walkthrough.js";
@@ -18,7 +19,10 @@ import { Walkthrough, send } from "./walkthrough.js";
 export class TeamsTriageBot extends ActivityHandler {
   private readonly walk: Walkthrough;
 
-  constructor(private readonly app: App, cfg: TeamsConfig) {
+  constructor(
+    private readonly app: App,
+    private readonly cfg: TeamsConfig,
+  ) {
     super();
     this.walk = new Walkthrough(app, cfg);
     this.onTurn(async (ctx, next) => {
@@ -84,6 +88,12 @@ export class TeamsTriageBot extends ActivityHandler {
     const parsed = parseSummaryArgs(args);
     if (!parsed) return send(ctx, [notice("Usage: summary [7d|30d|90d] [safety|security], e.g. summary 30d security", "warning")]);
     const out = await this.app.summaries.forManager(who.actor, parsed.period, parsed.domain);
-    await ctx.sendActivity(out.ok ? cardActivity(summaryCard(out.summary), "Incident summary") : out.message);
+    if (!out.ok) return void (await ctx.sendActivity(out.message));
+    // The figures are for the manager alone (Slack answers ephemerally; Teams has no such message):
+    // they go to the personal chat, and a channel hears one line with none of them.
+    const chat = await personalChat(ctx, who, this.cfg, this.app.log);
+    if (!chat) return void (await ctx.sendActivity(NO_PERSONAL_CHAT));
+    await chat.send(cardActivity(summaryCard(out.summary), "Incident summary"));
+    if (!isPersonal(ctx.activity)) await ctx.sendActivity("Sent you the summary in our chat.");
   }
 }
