@@ -17,8 +17,9 @@ export interface PersonalChat {
 /** The chat, or undefined when Teams would not open it (logged; the caller tells the person where they are). */
 export async function personalChat(ctx: TurnContext, who: Who, cfg: TeamsConfig, log: Logger): Promise<PersonalChat | undefined> {
   const a = ctx.activity;
-  // Already in it: answer here, through the turn.
-  if (isPersonal(a)) return { id: a.conversation.id, send: async (x) => void (await ctx.sendActivity(x)) };
+  // Already in it (a message typed there): answer through the turn. An invoke may come from anyone's
+  // 1:1 chat, where the bot is no member, so it always opens the bot's own chat.
+  if (a.type === "message" && isPersonal(a)) return { id: a.conversation.id, send: async (x) => void (await ctx.sendActivity(x)) };
   const connector = connectorOf(ctx);
   const chat = await connector.conversations
     .createConversation({

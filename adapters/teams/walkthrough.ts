@@ -48,14 +48,20 @@ export class Walkthrough {
 
   /** Asked in a channel or group chat: the questions go to a new personal chat with the reporter. */
   async startPrivately(ctx: TurnContext, who: Who, text: string): Promise<void> {
-    const chat = await personalChat(ctx, who, this.cfg, this.app.log);
-    if (!chat) {
+    if (!(await this.startInPersonalChat(ctx, who, { text }))) {
       await ctx.sendActivity("I could not open a private chat with you. Open a chat with me (Apps → AI Incident Triage) and type **incident** there.");
       return;
     }
-    const replies = await this.app.bot.handle({ key: who.key, user: who.actor, input: { kind: "start", text } });
-    for (const r of replies) await chat.send(cardActivity(renderReply(r)));
     await ctx.sendActivity(`${messageText(who.actor.name ?? "Thanks")}, I have sent you a private chat to walk through this incident.`);
+  }
+
+  /** Starts (or continues) the person's triage in their personal chat; false when it cannot be opened. */
+  async startInPersonalChat(ctx: TurnContext, who: Who, start: { text: string; link?: string }): Promise<boolean> {
+    const chat = await personalChat(ctx, who, this.cfg, this.app.log);
+    if (!chat) return false;
+    const replies = await this.app.bot.handle({ key: who.key, user: who.actor, input: { kind: "start", ...start } });
+    for (const r of replies) await chat.send(cardActivity(renderReply(r)));
+    return true;
   }
 
   private toInput(data: StepData, inputs: Inputs): Input | { error: string } {

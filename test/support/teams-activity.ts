@@ -83,3 +83,33 @@ export function installed(where: Where, by: TeamsUser) {
   const inTeam = where.conversationType === "channel";
   return { ...b, id: randomUUID(), type: "conversationUpdate", membersAdded: [{ id: BOT.id }], channelData: { ...b.channelData, ...(inTeam ? { eventType: "teamMemberAdded" } : {}) } };
 }
+
+/**
+ * A message action on someone's message ("Report as AI incident"), as Teams invokes it: the message
+ * travels in `value.messagePayload` with its HTML body and its link.
+ */
+export function messageAction(where: Where, from: TeamsUser, reported: { html: string; link: string; author: TeamsUser }, name: "composeExtension/fetchTask" | "composeExtension/submitAction" = "composeExtension/fetchTask") {
+  const b = base(where, from);
+  return {
+    ...b,
+    type: "invoke",
+    name,
+    value: {
+      commandId: "reportMessage",
+      commandContext: "message",
+      context: { theme: "default" },
+      messagePayload: {
+        id: "1700000000000",
+        messageType: "message",
+        createdDateTime: new Date().toISOString(),
+        importance: "normal",
+        locale: "en-us",
+        linkToMessage: reported.link,
+        from: { user: { id: reported.author.aadObjectId, displayName: reported.author.name, userIdentityType: "aadUser" } },
+        body: { contentType: "html", content: reported.html },
+        attachments: [],
+        mentions: [],
+      },
+    },
+  };
+}

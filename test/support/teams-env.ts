@@ -29,6 +29,8 @@ export interface Env {
   clock: ManualClock;
   fake: FakeConnector;
   post(activity: object, headers?: Record<string, string>): Promise<number>;
+  /** Posts an invoke and returns Teams' view of the answer: status and the JSON body. */
+  invoke(activity: object): Promise<{ status: number; body: any }>;
   port: number;
 }
 
@@ -59,7 +61,12 @@ export async function setup(teamsCfg: Parameters<typeof createTeamsAdapter>[1] =
     await r.arrayBuffer();
     return r.status;
   };
-  return { app, clock, fake, post, port: web.port };
+  const invoke = async (activity: object) => {
+    const r = await fetch(`http://127.0.0.1:${web.port}/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(activity) });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return { app, clock, fake, post, invoke, port: web.port };
 }
 
 // ---- reading what the bot posted ------------------------------------------------------------------
