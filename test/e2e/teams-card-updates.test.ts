@@ -34,6 +34,21 @@ describe("Teams: card edits after a ticket action are durable", () => {
     expect(env.fake.calls.filter((c) => FAILED.test(String(c.body.text ?? "")))).toEqual([]);
   });
 
+  it("a card Teams no longer has (404) is a failed job for an operator, never a failure told to the person", async () => {
+    const env = await setup();
+    const { incident } = await triage(env, rita, "The support bot told a customer their anxiety was their own fault", ANSWERS.safety);
+    const ticket = ticketIn(env, SAFETY, incident.id)!;
+    env.fake.failUpdates(5, 404);
+    await click(env, channel(env.fake.url, SAFETY), ada, ticket, (b) => b.data.op === "acknowledge");
+    expect(postsTo(env.fake, SAFETY).at(-1)!.body.text).toBe(`Acknowledged ${incident.id}. The card will show it in a moment.`);
+    await env.app.idle();
+    // 404 will not heal by retrying: one try, then the failed set (`triage tickets failed`).
+    expect(env.fake.failedUpdates.map((f) => f.status)).toEqual([404]);
+    expect((await env.app.queue.failed()).map((f) => [f.job.name, f.error])).toEqual([["update", expect.stringContaining("404")]]);
+    expect((await env.app.incidents.get(incident.id))!.status).toBe("acknowledged");
+    expect(env.fake.calls.filter((c) => FAILED.test(String(c.body.text ?? "")))).toEqual([]);
+  });
+
   it("after a reroute the old card is retired by a retrying job, even when Teams fails the first edits", async () => {
     const env = await setup();
     const { incident } = await triage(env, rita, "Someone hid instructions in a PDF and the assistant leaked its system prompt", ANSWERS.security);
