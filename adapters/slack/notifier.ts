@@ -99,7 +99,7 @@ export class SlackNotifier implements Notifier {
         case "cross-domain":
           return await this.crossDomain(m);
         case "update":
-          return await this.update(m.incident, m.to.address, m.text, m.key);
+          return await this.update(m.incident, m.to.address, m.text, m.key, m.route);
         case "group":
           return await this.group(m);
       }
@@ -118,7 +118,7 @@ export class SlackNotifier implements Notifier {
         const ts = await findByKey(this.client, channel, m.key, since);
         return ts ? { ref: `${channel}/${ts}` } : undefined;
       }
-      const card = m.kind === "update" ? postedTickets(m.incident, m.incident.routeCount, m.to.address)[0] : undefined;
+      const card = m.kind === "update" ? postedTickets(m.incident, m.route ?? m.incident.routeCount, m.to.address)[0] : undefined;
       const channel = card?.channel ?? m.to.address;
       // An update is a reply in the card's thread (the card edit itself is safe to repeat).
       const ts = await findByKey(this.client, channel, m.key, since, card?.ts);
@@ -174,15 +174,16 @@ export class SlackNotifier implements Notifier {
     return { ref: `${posted.channel ?? m.to.address}/${posted.ts}` };
   }
 
-  private async update(i: Incident, channel: string, text: string, key: string): Promise<SentRef> {
-    const card = postedTickets(i, i.routeCount, channel)[0];
+  /** `route`: the routing whose card is edited (an older one is shown as moved after a reroute). */
+  private async update(i: Incident, channel: string, text: string, key: string, route = i.routeCount): Promise<SentRef> {
+    const card = postedTickets(i, route, channel)[0];
     const metadata = deliveryMetadata(key);
     if (!card) {
       // The card was never posted here (delivery still pending): say it in the channel instead.
       const posted = await this.client.chat.postMessage({ channel, text: `${i.id}: ${esc(text)}`, metadata });
       return { ref: `${channel}/${posted.ts}` };
     }
-    await this.client.chat.update({ channel: card.channel, ts: card.ts, text: ticketText(i), blocks: await this.card(i, i.routeCount) });
+    await this.client.chat.update({ channel: card.channel, ts: card.ts, text: ticketText(i), blocks: await this.card(i, route) });
     const posted = await this.client.chat.postMessage({ channel: card.channel, thread_ts: card.ts, text: esc(text), metadata });
     return { ref: `${card.channel}/${posted.ts}`, ...(card.link ? { link: card.link } : {}) };
   }

@@ -1,7 +1,7 @@
 // The Teams bot: turns an activity into a walk-through step, a ticket action or a summary. Work here
 // is short (store reads and writes, queue adds): deliveries run as queued jobs, so Teams gets its
 // HTTP answer well inside its time limit.
-import { ActivityHandler, TurnContext } from "botbuilder";
+import { TeamsActivityHandler, TurnContext, type MessagingExtensionAction, type MessagingExtensionActionResponse } from "botbuilder";
 import type { App } from "../../src/app.js";
 import { notice } from "../../src/bot/reply.js";
 import { parseSummaryArgs } from "../../src/bot/summaries.js";
@@ -10,15 +10,20 @@ import { cardActivity, welcomeCard } from "./cards/index.js";
 import { summaryCard } from "./cards/summary.js";
 import { parseCommand } from "./commands.js";
 import { isPersonal, whoIs, type Who } from "./identity.js";
+import { dialog, reportedMessage } from "./message-action.js";
 import { isReplay } from "./replay.js";
+import { NO_PERSONAL_CHAT, personalChat } from "./personal-chat.js";
 import { parseSubmit } from "./submit.js";
 import { ticketAction } from "./ticket-actions.js";
 import { Walkthrough, send } from "./walkthrough.js";
 
-export class TeamsTriageBot extends ActivityHandler {
+export class TeamsTriageBot extends TeamsActivityHandler {
   private readonly walk: Walkthrough;
 
-  constructor(private readonly app: App, cfg: TeamsConfig) {
+  constructor(
+    private readonly app: App,
+    private readonly cfg: TeamsConfig,
+  ) {
     super();
     this.walk = new Walkthrough(app, cfg);
     this.onTurn(async (ctx, next) => {
@@ -69,6 +74,25 @@ export class TeamsTriageBot extends ActivityHandler {
     await ctx.sendActivity(cardActivity(welcomeCard({ inChannel: !personal })));
   }
 
+  /** "Report as AI incident" on a message: the triage of that message opens in the personal chat. */
+  protected override async handleTeamsMessagingExtensionFetchTask(ctx: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    return this.reportMessage(ctx, action);
+  }
+
+  /** The same, from a client that submits the action without fetching a dialog first. */
+  protected override async handleTeamsMessagingExtensionSubmitAction(ctx: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    return this.reportMessage(ctx, action);
+  }
+
+  private async reportMessage(ctx: TurnContext, action: MessagingExtensionAction): Promise<MessagingExtensionActionResponse> {
+    const who = whoIs(ctx.activity);
+    const reported = reportedMessage(action);
+    if (!who || !reported) return dialog("I could not read that message; nothing was reported.");
+    // Not cut here: the bot cuts text over the limit and tells the reporter (src/bot/long-text.ts).
+    const opened = await this.walk.startInPersonalChat(ctx, who, reported);
+    return dialog(opened ? "I have sent you a private chat to triage this message." : "I could not open a private chat with you. Open a chat with me (Apps → AI Incident Triage), then try again.");
+  }
+
   private async submit(ctx: TurnContext, who: Who): Promise<void> {
     const parsed = parseSubmit(ctx.activity.value);
     if (!parsed) return send(ctx, [notice("I could not read that button press; nothing was changed.", "warning")]);
@@ -84,6 +108,12 @@ export class TeamsTriageBot extends ActivityHandler {
     const parsed = parseSummaryArgs(args);
     if (!parsed) return send(ctx, [notice("Usage: summary [7d|30d|90d] [safety|security], e.g. summary 30d security", "warning")]);
     const out = await this.app.summaries.forManager(who.actor, parsed.period, parsed.domain);
-    await ctx.sendActivity(out.ok ? cardActivity(summaryCard(out.summary), "Incident summary") : out.message);
+    if (!out.ok) return void (await ctx.sendActivity(out.message));
+    // The figures are for the manager alone (Slack answers ephemerally; Teams has no such message):
+    // they go to the personal chat, and a channel hears one line with none of them.
+    const chat = await personalChat(ctx, who, this.cfg, this.app.log);
+    if (!chat) return void (await ctx.sendActivity(NO_PERSONAL_CHAT));
+    await chat.send(cardActivity(summaryCard(out.summary), "Incident summary"));
+    if (!isPersonal(ctx.activity)) await ctx.sendActivity("Sent you the summary in our chat.");
   }
 }

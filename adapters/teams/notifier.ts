@@ -55,7 +55,7 @@ export class TeamsNotifier implements Notifier {
       case "page":
         return this.page(m);
       case "update":
-        return this.update(m.to.address, i, m.text);
+        return this.update(m.to.address, i, m.text, m.route ?? i.routeCount);
       case "group":
         return this.group(m);
     }
@@ -112,13 +112,18 @@ export class TeamsNotifier implements Notifier {
     });
   }
 
-  /** Edits the ticket card of this channel (the latest routing's) and replies in its thread. */
-  private async update(channel: string, i: Incident, text: string): Promise<SentRef> {
-    const posted = ticketRef(i, channel);
+  /**
+   * Edits this channel's ticket card of routing `route` and the pages sent for it (their buttons go
+   * stale too), then replies in the card's thread. Edits are repeatable, so a retried job redoes them;
+   * the reply comes last, once every edit went through.
+   */
+  private async update(channel: string, i: Incident, text: string, route: number): Promise<SentRef> {
+    const posted = ticketRef(i, channel, route);
     const place = this.channelPlace(channel);
+    const card = cardActivity(ticketCard(ticketView(i, route, this.o.roster)));
     return this.call(place, async (c) => {
+      for (const p of pageRefs(i, route)) await c.conversations.updateActivity(p.conversationId, p.activityId, { ...card, id: p.activityId });
       if (!posted) return { ref: encodeRef(channel, required((await c.conversations.sendToConversation(channel, { type: "message", text: messageText(text) })).id)) };
-      const card = cardActivity(ticketCard(ticketView(i, posted.route, this.o.roster)));
       await c.conversations.updateActivity(posted.conversationId, posted.activityId, { ...card, id: posted.activityId });
       const reply = await c.conversations.replyToActivity(posted.conversationId, posted.activityId, { type: "message", text: messageText(text) });
       return { ref: encodeRef(posted.conversationId, required(reply.id)) };
@@ -157,8 +162,8 @@ function required(id: string | undefined): string {
   return id;
 }
 
-/** The ticket card posted to `channel`: the current routing's if there is one, else the latest. */
-export function ticketRef(i: Incident, channel: string): { conversationId: string; activityId: string; route: number } | undefined {
+/** The ticket card of routing `route` posted to `channel`; for the current routing, else the latest. */
+export function ticketRef(i: Incident, channel: string, route = i.routeCount): { conversationId: string; activityId: string; route: number } | undefined {
   const suffix = `:ticket:teams:${channel}`;
   const posts = i.timeline.flatMap((e) => {
     if (e.type !== "delivered" || !e.ref || !e.to.endsWith(suffix)) return [];
@@ -166,7 +171,21 @@ export function ticketRef(i: Incident, channel: string): { conversationId: strin
     const route = Number(/^r(\d+):/.exec(e.to)?.[1]);
     return ref && route ? [{ ...ref, route }] : [];
   });
-  return posts.findLast((p) => p.route === i.routeCount) ?? posts.at(-1);
+  return posts.findLast((p) => p.route === route) ?? (route === i.routeCount ? posts.at(-1) : undefined);
+}
+
+/** The Teams pages sent while routing `route` was current (the timeline's "routed" events divide them). */
+export function pageRefs(i: Incident, route: number): Array<{ conversationId: string; activityId: string }> {
+  let routing = 0;
+  const out: Array<{ conversationId: string; activityId: string }> = [];
+  for (const e of i.timeline) {
+    if (e.type === "routed") routing++;
+    else if (routing === route && e.type === "delivered" && e.ref && e.to.includes(":page:teams:")) {
+      const ref = decodeRef(e.ref);
+      if (ref) out.push(ref);
+    }
+  }
+  return out;
 }
 
 function ticketLink(i: Incident): string | undefined {

@@ -1,32 +1,43 @@
 // Buttons of a ticket card (in the domain channel or a page): the domain decides through
-// app.actions.act; a refusal is a reply and changes nothing. Accepted actions edit the clicked card
-// in place at once; the worker's update job then announces them in the channel thread.
+// app.actions.act; a refusal is a reply and changes nothing. An accepted action is answered at once
+// with a receipt; the card itself is edited by the worker's update job (src/tickets/processor.ts),
+// which retries like a ticket. Editing it here, in the request, failed for good on a 404 or 5xx and
+// made a saved action look failed, so the request only answers the person.
 import type { TurnContext } from "botbuilder";
 import type { App } from "../../src/app.js";
 import type { TicketAction } from "../../src/tickets/actions.js";
-import { cardActivity, ticketCard } from "./cards/index.js";
-import { isPersonal, type Who } from "./identity.js";
+import type { Who } from "./identity.js";
 import type { Inputs, SubmitData } from "./submit.js";
-import { ticketView } from "./ticket-view.js";
 
-export async function ticketAction(app: App, ctx: TurnContext, who: Who, data: Extract<SubmitData, { action: "ticket" }>, inputs: Inputs): Promise<void> {
-  const action: TicketAction =
-    data.op === "reroute" ? { kind: "reroute", reason: inputs.reason ?? "", seenRoute: data.route } : data.op === "resolve" ? { kind: "resolve", note: inputs.note ?? "" } : data.op === "escalate" ? { kind: "escalate", ...(data.gen !== undefined ? { seenGen: data.gen } : {}) } : { kind: data.op };
+type TicketData = Extract<SubmitData, { action: "ticket" }>;
+
+const DONE = { acknowledge: "Acknowledged", escalate: "Escalated", reroute: "Rerouted", resolve: "Resolved" } as const;
+
+export async function ticketAction(app: App, ctx: TurnContext, who: Who, data: TicketData, inputs: Inputs): Promise<void> {
   const current = await app.incidents.get(data.incidentId);
   if (current && current.routeCount !== data.route) {
     await ctx.sendActivity(`This card is from before ${current.id} was rerouted to ${current.routing.domain}; nothing was changed. Use the ticket in the ${current.routing.domain} channel.`);
     return;
   }
-  const out = await app.actions.act(data.incidentId, action, who.actor);
+  const out = await app.actions.act(data.incidentId, toAction(data, inputs), who.actor);
   if (!out.ok) {
     await ctx.sendActivity(`${out.message} Nothing was changed.`);
     return;
   }
-  if (out.changed && ctx.activity.replyToId) {
-    const view = ticketView(out.incident, data.route, app.defs.roster);
-    await ctx.updateActivity({ ...cardActivity(ticketCard(view)), id: ctx.activity.replyToId });
+  // Saved: from here on nothing may tell the person it failed. The receipt is the only call left.
+  const receipt = out.changed ? `${DONE[data.op]} ${out.incident.id}. The card will show it in a moment.` : out.message;
+  await ctx.sendActivity(receipt).catch((err: Error) => app.log.warn({ incidentId: data.incidentId, err: err.message }, "teams: the receipt of a saved ticket action was not delivered"));
+}
+
+function toAction(data: TicketData, inputs: Inputs): TicketAction {
+  switch (data.op) {
+    case "reroute":
+      return { kind: "reroute", reason: inputs.reason ?? "", seenRoute: data.route };
+    case "resolve":
+      return { kind: "resolve", note: inputs.note ?? "" };
+    case "escalate":
+      return { kind: "escalate", ...(data.gen !== undefined ? { seenGen: data.gen } : {}) };
+    case "acknowledge":
+      return { kind: "acknowledge" };
   }
-  // The channel hears of acknowledge, escalate and resolve from the worker; a reroute posts a new
-  // ticket elsewhere, so the old thread is told here.
-  if (!out.changed || isPersonal(ctx.activity) || data.op === "reroute") await ctx.sendActivity(out.message);
 }

@@ -5,12 +5,12 @@ import type { App } from "../../src/app.js";
 import type { Input } from "../../src/bot/conversation.js";
 import { notice, type Reply } from "../../src/bot/reply.js";
 import { redact } from "../../src/domain/redact.js";
-import { botAccountId, type TeamsConfig } from "./auth.js";
+import type { TeamsConfig } from "./auth.js";
 import { answeredCard, cardActivity, renderReply } from "./cards/index.js";
 import { messageText } from "./cards/inert.js";
 import { NONE_VALUE } from "./cards/question.js";
-import { connectorOf } from "./connector.js";
 import type { Who } from "./identity.js";
+import { personalChat } from "./personal-chat.js";
 import type { Inputs, SubmitData } from "./submit.js";
 
 type StepData = Exclude<SubmitData, { action: "ticket" } | { action: "start" }>;
@@ -48,28 +48,20 @@ export class Walkthrough {
 
   /** Asked in a channel or group chat: the questions go to a new personal chat with the reporter. */
   async startPrivately(ctx: TurnContext, who: Who, text: string): Promise<void> {
-    const a = ctx.activity;
-    const connector = connectorOf(ctx);
-    const chat = await connector.conversations
-      .createConversation({
-        isGroup: false,
-        bot: { id: a.recipient?.id ?? botAccountId(this.cfg) },
-        members: [{ id: a.from.id }],
-        tenantId: who.tenantId,
-        channelData: { tenant: { id: who.tenantId } },
-      })
-      .catch((err: unknown) => {
-        this.app.log.warn({ err: (err as Error).message, user: who.actor.userId }, "teams: cannot open a personal chat");
-        return undefined;
-      });
-    const id = chat?.id;
-    if (!id) {
+    if (!(await this.startInPersonalChat(ctx, who, { text }))) {
       await ctx.sendActivity("I could not open a private chat with you. Open a chat with me (Apps → AI Incident Triage) and type **incident** there.");
       return;
     }
-    const replies = await this.app.bot.handle({ key: who.key, user: who.actor, input: { kind: "start", text } });
-    for (const r of replies) await connector.conversations.sendToConversation(id, cardActivity(renderReply(r)));
     await ctx.sendActivity(`${messageText(who.actor.name ?? "Thanks")}, I have sent you a private chat to walk through this incident.`);
+  }
+
+  /** Starts (or continues) the person's triage in their personal chat; false when it cannot be opened. */
+  async startInPersonalChat(ctx: TurnContext, who: Who, start: { text: string; link?: string }): Promise<boolean> {
+    const chat = await personalChat(ctx, who, this.cfg, this.app.log);
+    if (!chat) return false;
+    const replies = await this.app.bot.handle({ key: who.key, user: who.actor, input: { kind: "start", ...start } });
+    for (const r of replies) await chat.send(cardActivity(renderReply(r)));
+    return true;
   }
 
   private toInput(data: StepData, inputs: Inputs): Input | { error: string } {

@@ -337,3 +337,13 @@ export const redactedCount = (i: Pick<Incident, "redactions">) => (i.redactions 
 
 /** BullMQ job id of a ticket delivery: one per incident and routing, so a retry never enqueues twice. */
 export const deliveryJobId = (i: Pick<Incident, "id" | "routeCount">) => `${i.id}.r${i.routeCount}`;
+
+/**
+ * The domain an incident was routed to at routing `route` (1 = as filed), from its "routed" events:
+ * after a reroute the old ticket card still lives in the old domain's channels and must be edited there.
+ */
+export function domainOfRoute(i: Pick<Incident, "timeline" | "routing">, route: number): Domain {
+  const routed = i.timeline.filter((e) => e.type === "routed");
+  const e = routed[route - 1];
+  return e?.type === "routed" ? e.domain : i.routing.domain;
+}

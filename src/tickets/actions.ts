@@ -2,7 +2,7 @@
 // records, and the queue carries what must happen next (new delivery after a reroute, channel update).
 import type { Clock } from "../clock.js";
 import * as lifecycle from "../domain/incident.js";
-import type { Actor, Incident } from "../domain/incident.js";
+import { domainOfRoute, type Actor, type Incident } from "../domain/incident.js";
 import { redact } from "../domain/redact.js";
 import { levelCount, type Roster } from "../domain/roster.js";
 import type { IncidentStore } from "../store/types.js";
@@ -51,7 +51,13 @@ export class TicketActions {
     if (!outcome.ok || !outcome.changed) return outcome;
     const domain = stored.routing.domain;
     // The page job also posts the update to the channel, so an escalation is announced once.
-    if (action.kind === "reroute") await this.dispatch(stored);
+    if (action.kind === "reroute") {
+      await this.dispatch(stored);
+      // The old card, in the old domain's channels, is retired (no buttons, "moved to ...") by a job
+      // that retries like a ticket, not by a best-effort edit in the request.
+      const route = stored.routeCount - 1;
+      await this.d.queue.add(domainOfRoute(stored, route), { name: "update", incidentId, rev: stored.rev, text: outcome.message, route });
+    }
     else if (action.kind === "escalate") await this.d.queue.add(domain, { name: "page", incidentId, gen: stored.escalationGen });
     else await this.d.queue.add(domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message });
     return { ...outcome, incident: stored };

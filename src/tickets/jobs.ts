@@ -10,7 +10,11 @@ export const TicketJob = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("escalate"), incidentId: IncidentId, gen: z.number().int().min(0) }),
   /** pages the level that the escalation starting generation `gen` reached. */
   z.strictObject({ name: z.literal("page"), incidentId: IncidentId, gen: z.number().int().min(1) }),
-  z.strictObject({ name: z.literal("update"), incidentId: IncidentId, rev: z.number().int().min(1), text: z.string().max(3000) }),
+  /**
+   * edits the ticket card and tells its thread. `route`: the card of that (earlier) routing, in the
+   * channels of the domain it was in then: a reroute retires the old card through here. Absent: current.
+   */
+  z.strictObject({ name: z.literal("update"), incidentId: IncidentId, rev: z.number().int().min(1), text: z.string().max(3000), route: z.number().int().min(1).max(1000).optional() }),
 ]);
 export type TicketJob = z.infer<typeof TicketJob>;
 

@@ -16,7 +16,8 @@ export type Outbound = (
   | { kind: "ticket"; incident: Incident; to: Destination; level: number; oncall: Person }
   | { kind: "page"; incident: Incident; to: Destination; level: number; person: Person; reason: string }
   | { kind: "cross-domain"; incident: Incident; to: Destination; domain: Domain }
-  | { kind: "update"; incident: Incident; to: Destination; text: string }
+  /** `route`: the routing whose ticket card to edit (an older one after a reroute); absent: the current. */
+  | { kind: "update"; incident: Incident; to: Destination; text: string; route?: number }
   /**
    * Reports over an abuse limit, grouped into one message per reporter and channel: `incident` is the
    * group's first report (its timeline holds the message), `members` all of them so far, oldest first.

@@ -3,7 +3,7 @@
 // Each message is sent exactly once in effect: its intent is recorded before the platform is called,
 // and a retry that finds an intent without an outcome looks on the platform before sending again.
 import type { Clock } from "../clock.js";
-import { escalate, type Incident, type TimelineEvent } from "../domain/incident.js";
+import { domainOfRoute, escalate, type Incident, type TimelineEvent } from "../domain/incident.js";
 import { HOUR_MS, limitReason, pageBuckets, type LimitPolicy } from "../domain/limits.js";
 import { levelCount, onCall, type Destinations, type Person, type Roster } from "../domain/roster.js";
 import type { Domain } from "../domain/vocabulary.js";
@@ -73,7 +73,7 @@ export class TicketProcessor {
       case "page":
         return this.page(job.incidentId, job.gen);
       case "update":
-        return this.update(job.incidentId, job.rev, job.text);
+        return this.update(job.incidentId, job.rev, job.text, job.route);
     }
   }
 
@@ -199,10 +199,12 @@ export class TicketProcessor {
     return `paged level ${level + 1}`;
   }
 
-  private async update(id: string, rev: number, text: string): Promise<string> {
+  /** `route`: an earlier routing's card, told in the channels of the domain it was in (a reroute). */
+  private async update(id: string, rev: number, text: string, route?: number): Promise<string> {
     let incident = await this.load(id);
-    for (const to of this.channels(incident.routing.domain)) {
-      incident = await this.sendOnce(incident, `u${rev}:update:${destinationKey(to)}`, { kind: "update", incident, to, text });
+    const domain = route === undefined ? incident.routing.domain : domainOfRoute(incident, route);
+    for (const to of this.channels(domain)) {
+      incident = await this.sendOnce(incident, `u${rev}:update:${destinationKey(to)}`, { kind: "update", incident, to, text, ...(route === undefined ? {} : { route }) });
     }
     return "updated";
   }

@@ -1,144 +1,11 @@
 // Teams end to end: activities POSTed to /api/messages as Teams sends them, the bot's cards and the
 // tickets observed on a fake Bot Framework connector. No app id: botbuilder's local-development mode,
 // except in the authentication test, which configures one and expects 401s.
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { createTeamsAdapter, createTeamsNotifier } from "../../adapters/teams/index.js";
-import { createEmbeddedApp, type App } from "../../src/app.js";
-import { ManualClock } from "../../src/clock.js";
-import { loadConfig } from "../../src/config.js";
-import type { Incident } from "../../src/domain/incident.js";
-import { silentLogger } from "../../src/log.js";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
+import { createTeamsNotifier } from "../../adapters/teams/index.js";
 import { DeliveryError } from "../../src/tickets/notifier.js";
-import { startWeb, type WebHandle } from "../../src/http.js";
-import { defs } from "../support/defs.js";
-import { channelOf, startFakeConnector, type ConnectorCall, type FakeConnector } from "../support/fake-connector.js";
-import { testRoster } from "../support/roster.js";
-import { TENANT_ID, channel, installed, message, personalChat, submit, user, type TeamsUser, type Where } from "../support/teams-activity.js";
-
-const SAFETY = "19:safety@thread.tacv2";
-const SECURITY = "19:security@thread.tacv2";
-const rita = user("rita", "Rita"); // a responder, not on the roster
-const ada = user("ada", "Ada"); // safety level 1 (on call this week)
-const hedy = user("hedy", "Hedy"); // security level 1 (on call today)
-const maya = user("maya", "Maya"); // manager
-
-type Card = { body: any[]; actions?: any[] };
-interface Env {
-  app: App;
-  clock: ManualClock;
-  fake: FakeConnector;
-  post(activity: object, headers?: Record<string, string>): Promise<number>;
-  port: number;
-}
-
-let cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c();
-  cleanup = [];
-});
-
-async function setup(teamsCfg: Parameters<typeof createTeamsAdapter>[1] = {}): Promise<Env> {
-  const fake = await startFakeConnector();
-  const roster = testRoster({
-    destinations: {
-      safety: { teams: { conversationId: SAFETY, serviceUrl: fake.url, tenantId: TENANT_ID } },
-      security: { teams: { conversationId: SECURITY, serviceUrl: fake.url, tenantId: TENANT_ID } },
-    },
-  });
-  const clock = new ManualClock();
-  const notifier = createTeamsNotifier({ roster });
-  const app = createEmbeddedApp(loadConfig({}), { notifier, log: silentLogger, clock, defs: { ...defs(), roster } });
-  const teams = createTeamsAdapter(app, teamsCfg);
-  const web: WebHandle = await startWeb(app, 0, silentLogger, [teams.route]);
-  cleanup.push(async () => {
-    await web.stop();
-    await app.close();
-    await fake.close();
-  });
-  const post = async (activity: object, headers: Record<string, string> = {}) => {
-    const r = await fetch(`http://127.0.0.1:${web.port}/api/messages`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(activity) });
-    await r.arrayBuffer();
-    return r.status;
-  };
-  return { app, clock, fake, post, port: web.port };
-}
-
-// ---- reading what the bot posted ------------------------------------------------------------------
-
-const cardOf = (c: ConnectorCall): Card | undefined => c.body.attachments?.[0]?.content;
-const textOf = (card: Card | undefined): string => JSON.stringify(card?.body ?? []);
-const postsTo = (fake: FakeConnector, conv: string) => fake.calls.filter((c) => (c.kind === "send" || c.kind === "reply") && channelOf(c.conversationId) === conv);
-const lastCard = (fake: FakeConnector, conv: string) => postsTo(fake, conv).findLast((c) => cardOf(c));
-const updatesOf = (fake: FakeConnector, activityId: string) => fake.calls.filter((c) => c.kind === "update" && c.activityId === activityId);
-
-/** Every Action.Submit of a card, in containers and in the inline cards of ShowCard actions. */
-function submits(card: Card): Array<{ title: string; data: Record<string, unknown> }> {
-  const out: Array<{ title: string; data: Record<string, unknown> }> = [];
-  const inBody = (body: any[]): any[] => body.flatMap((e: any) => (e.type === "ActionSet" ? e.actions : e.type === "Container" ? inBody(e.items) : []));
-  const walk = (actions: any[] = []) => {
-    for (const a of actions) {
-      if (a.type === "Action.Submit") out.push(a);
-      if (a.type === "Action.ShowCard") walk([...(a.card.actions ?? []), ...inBody(a.card.body)]);
-    }
-  };
-  walk([...inBody(card.body), ...(card.actions ?? [])]);
-  return out;
-}
-
-/** Presses the button of a posted card the way Teams does: data + inputs, replyToId = the card. */
-async function click(env: Env, where: Where, who: TeamsUser, posted: ConnectorCall, pick: (s: { title: string; data: Record<string, unknown> }) => boolean, inputs: Record<string, string> = {}) {
-  const button = submits(cardOf(posted)!).find(pick);
-  if (!button) throw new Error(`no such button on ${textOf(cardOf(posted)).slice(0, 300)}`);
-  return env.post(submit(where, who, { ...button.data, ...inputs }, posted.id));
-}
-
-const ANSWERS = {
-  safety: { intent: "none", failureKind: "harmful-output", asset: "outputs", ciaLost: [], exploitable: "no", harm: ["psychological"], ongoing: "no", scope: "one-user" },
-  security: { intent: "deliberate", attackKind: "prompt-injection", asset: "prompts-or-inputs", ciaLost: ["confidentiality"], harm: [], ongoing: "no", scope: "one-user" },
-  cross: { intent: "suspected", attackKind: "prompt-injection", asset: "outputs", ciaLost: ["integrity"], harm: ["financial"], ongoing: "yes", scope: "some-users" },
-} satisfies Record<string, Record<string, string | string[]>>;
-
-/** Answers every card of the walk-through in `where` until the result card; returns the incident. */
-async function walk(env: Env, where: Where, who: TeamsUser, answers: Record<string, string | string[]>): Promise<Incident> {
-  for (let step = 0; step < 20; step++) {
-    const posted = lastCard(env.fake, where.conversationId)!;
-    const card = cardOf(posted)!;
-    const id = /Filed (INC-\d{4}-\d{4,})/.exec(textOf(card))?.[1];
-    if (id) return (await env.app.incidents.get(id))!;
-    const buttons = submits(card);
-    const answer = buttons.find((b) => b.data.action === "answer");
-    let status: number;
-    // Suggestions: change the first one that can be changed (its question comes next), else keep them all.
-    const change = buttons.find((b) => b.data.action === "suggestion" && b.data.decision === "change");
-    if (change) status = await click(env, where, who, posted, (b) => b.data.action === "suggestion" && b.data.questionId === change.data.questionId && b.data.decision === "change");
-    else if (buttons.some((b) => b.data.action === "confirm")) status = await click(env, where, who, posted, (b) => b.data.action === "confirm");
-    else if (!answer) throw new Error(`unexpected card ${textOf(card).slice(0, 300)}`);
-    else {
-      const qid = answer.data.questionId as string;
-      const value = answers[qid];
-      if (value === undefined) throw new Error(`no answer for ${qid}`);
-      if (typeof value === "string" && answer.data.value !== undefined) status = await click(env, where, who, posted, (b) => b.data.value === value);
-      else if (Array.isArray(value)) status = await click(env, where, who, posted, (b) => b.data.action === "answer", { choices: value.length ? value.join(",") : "@none" });
-      else status = await click(env, where, who, posted, (b) => b.data.action === "answer", { text: value });
-    }
-    expect(status).toBe(200);
-    // The card just answered now shows the answer and has no buttons left.
-    const edited = updatesOf(env.fake, posted.id).at(-1);
-    expect(edited && submits(cardOf(edited)!)).toEqual([]);
-  }
-  throw new Error("the walk-through did not finish");
-}
-
-async function triage(env: Env, who: TeamsUser, description: string, answers: Record<string, string | string[]>) {
-  const where = personalChat(env.fake.url, who);
-  expect(await env.post(message(where, who, `incident ${description}`))).toBe(200);
-  const incident = await walk(env, where, who, answers);
-  await env.app.idle();
-  return { where, incident: (await env.app.incidents.get(incident.id))! };
-}
-
-const ticketIn = (env: Env, conv: string, id: string) => postsTo(env.fake, conv).find((c) => c.kind === "send" && textOf(cardOf(c)).includes(`${id} ·`));
-const chatWith = (env: Env, aad: string) => env.fake.calls.find((c) => c.kind === "create" && c.body.members?.[0]?.id === aad);
+import { TENANT_ID, channel, installed, message, personalChat } from "../support/teams-activity.js";
+import { ANSWERS, SAFETY, SECURITY, ada, cardOf, chatWith, click, hedy, lastCard, maya, postsTo, rita, setup, submits, textOf, ticketIn, triage, updatesOf, walk } from "../support/teams-env.js";
 
 describe("Teams: reporting an incident", () => {
   it("walks a safety incident card by card and pages the safety on-call in a personal chat", async () => {
@@ -269,8 +136,10 @@ describe("Teams: on-call ticket actions", () => {
     expect((await env.app.incidents.get(incident.id))!.status).toBe("open");
 
     await click(env, thread, ada, ticket, op("acknowledge"));
-    expect(textOf(cardOf(updatesOf(env.fake, ticket.id).at(-1)!))).toContain("Acknowledged");
+    // Answered at once in the thread; the card is edited by the update job, which replies there too.
+    expect(postsTo(env.fake, SAFETY).at(-1)!.body.text).toBe(`Acknowledged ${incident.id}. The card will show it in a moment.`);
     await env.app.idle();
+    expect(textOf(cardOf(updatesOf(env.fake, ticket.id).at(-1)!))).toContain("Acknowledged");
     expect(postsTo(env.fake, SAFETY).at(-1)).toMatchObject({ kind: "reply", activityId: ticket.id, body: { text: `Ada acknowledged ${incident.id}.` } });
 
     await click(env, thread, ada, ticket, op("escalate"));
@@ -278,14 +147,16 @@ describe("Teams: on-call ticket actions", () => {
     expect(postsTo(env.fake, chatWith(env, "aad-radia")!.id)).toHaveLength(1);
     expect(textOf(cardOf(updatesOf(env.fake, ticket.id).at(-1)!))).toContain("Radia (level 2)");
 
-    await click(env, thread, ada, ticket, op("resolve"), { note: "" });
+    // Teams itself sends no Resolve with the note empty; a note too short is refused by the bot.
+    await expect(click(env, thread, ada, ticket, op("resolve"), { note: "" })).rejects.toThrow("required note empty");
+    await click(env, thread, ada, ticket, op("resolve"), { note: "ok" });
     expect(postsTo(env.fake, SAFETY).at(-1)!.body.text).toContain("needs a note");
     expect((await env.app.incidents.get(incident.id))!.status).toBe("escalated");
     await click(env, thread, ada, ticket, op("resolve"), { note: "Prompt fixed and reply template reviewed" });
+    await env.app.idle();
     const resolved = cardOf(updatesOf(env.fake, ticket.id).at(-1)!)!;
     expect(textOf(resolved)).toContain("Resolved: Prompt fixed");
     expect(submits(resolved)).toEqual([]);
-    await env.app.idle();
     expect((await env.app.incidents.get(incident.id))!.status).toBe("resolved");
   });
 
@@ -295,11 +166,13 @@ describe("Teams: on-call ticket actions", () => {
     const ticket = ticketIn(env, SECURITY, incident.id)!;
     const thread = channel(env.fake.url, SECURITY, ticket.id);
     await click(env, thread, hedy, ticket, (b) => b.data.op === "reroute", { reason: "No adversary: the PDF was our own test fixture" });
+    expect(postsTo(env.fake, SECURITY).at(-1)!.body.text).toBe(`Rerouted ${incident.id}. The card will show it in a moment.`);
+    await env.app.idle();
+    // The old card is retired by the update job in the old channel, and its thread is told why.
     const retired = cardOf(updatesOf(env.fake, ticket.id).at(-1)!)!;
     expect(textOf(retired)).toContain("Rerouted to safety");
     expect(submits(retired)).toEqual([]);
-    expect(postsTo(env.fake, SECURITY).at(-1)!.body.text).toContain("rerouted from security to safety");
-    await env.app.idle();
+    expect(postsTo(env.fake, SECURITY).at(-1)).toMatchObject({ kind: "reply", activityId: ticket.id, body: { text: expect.stringContaining("rerouted from security to safety") } });
     const moved = (await env.app.incidents.get(incident.id))!;
     expect(moved).toMatchObject({ routing: { domain: "safety" }, routeCount: 2 });
     const fresh = ticketIn(env, SAFETY, incident.id)!;
@@ -339,7 +212,7 @@ describe("Teams: summaries and access", () => {
     await env.post(message(personalChat(env.fake.url, maya), maya, "summary 30d safety"));
     const card = textOf(cardOf(postsTo(env.fake, "a:personal-aad-maya").at(-1)!));
     expect(card).toContain("Incidents, last 30 days (safety)");
-    expect(card).toContain("**1** incidents");
+    expect(card).toContain("**Total:** 1 (up from 0");
     await env.post(message(personalChat(env.fake.url, maya), maya, "summary yesterday"));
     expect(textOf(cardOf(postsTo(env.fake, "a:personal-aad-maya").at(-1)!))).toContain("Usage: summary");
   });
@@ -347,7 +220,7 @@ describe("Teams: summaries and access", () => {
   it("with an app id configured, unauthenticated requests get 401 and change nothing", async () => {
     const env = await setup({ appId: "00000000-0000-0000-0000-0000000000aa", appPassword: "not-a-real-secret" });
     const quiet = vi.spyOn(console, "error").mockImplementation(() => undefined); // botbuilder logs each refusal
-    cleanup.push(async () => quiet.mockRestore());
+    onTestFinished(() => quiet.mockRestore());
     const activity = message(personalChat(env.fake.url, rita), rita, "incident the model leaked a key");
     expect(await env.post(activity)).toBe(401);
     expect(await env.post(activity, { authorization: "Bearer junk" })).toBe(401);

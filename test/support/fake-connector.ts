@@ -1,6 +1,7 @@
 // A Bot Framework connector on localhost, standing where an activity's serviceUrl points: records what
 // the bot posts, replies, updates and which chats it opens, and answers like the real service.
 import { createServer, type IncomingMessage, type Server } from "node:http";
+import { deadButtons } from "./card-inputs.js";
 
 export interface ConnectorCall {
   kind: "create" | "send" | "reply" | "update";
@@ -18,6 +19,15 @@ export interface FakeConnector {
   calls: ConnectorCall[];
   /** Answers the next `count` requests with 429 and this Retry-After (seconds). */
   throttle(count: number, retryAfterSeconds: number): void;
+  /**
+   * Fails the next `count` card edits (PUT .../activities/{id}) with `status`, as Teams does for a
+   * message it cannot find (404) or in an outage (500, 503); other calls go through.
+   */
+  failUpdates(count: number, status: 404 | 500 | 503): void;
+  /** Edits that were refused by failUpdates, in order (the call is not in `calls`). */
+  failedUpdates: Array<{ conversationId: string; activityId: string; status: number }>;
+  /** Cards refused because a button would be blocked by required inputs (see card-inputs.ts). */
+  refused: string[];
   close(): Promise<void>;
 }
 
@@ -29,6 +39,10 @@ export async function startFakeConnector(): Promise<FakeConnector> {
   let throttled = 0;
   let retryAfter = 1;
   let next = 1;
+  let failing = 0;
+  let failStatus = 500;
+  const failedUpdates: FakeConnector["failedUpdates"] = [];
+  const refused: string[] = [];
   const server: Server = createServer((req, res) => {
     void body(req).then((json) => {
       const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) =>
@@ -36,6 +50,12 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       if (throttled > 0) {
         throttled--;
         return reply(429, { error: { code: "TooManyRequests", message: "slow down" } }, { "retry-after": String(retryAfter) });
+      }
+      // A card with a button Teams would never send (blocked by required inputs) is a bug: refused loudly.
+      const dead = (json.attachments ?? []).map((a: any) => (a?.contentType === "application/vnd.microsoft.card.adaptive" ? deadButtons(a.content) : undefined)).find(Boolean);
+      if (dead) {
+        refused.push(dead);
+        return reply(400, { error: { code: "BadArgument", message: `card refused by the fake: ${dead}` } });
       }
       const path = new URL(req.url ?? "/", "http://x").pathname;
       const m = /^\/v3\/conversations(?:\/([^/]+)\/activities(?:\/([^/]+))?)?\/?$/.exec(path);
@@ -54,6 +74,11 @@ export async function startFakeConnector(): Promise<FakeConnector> {
         calls.push({ kind: activityId ? "reply" : "send", conversationId, ...(activityId ? { activityId } : {}), id, body: json });
         return reply(201, { id });
       }
+      if (req.method === "PUT" && activityId && failing > 0) {
+        failing--;
+        failedUpdates.push({ conversationId, activityId, status: failStatus });
+        return reply(failStatus, { error: { code: failStatus === 404 ? "NotFound" : "ServiceError", message: "the card could not be updated" } });
+      }
       if (req.method === "PUT" && activityId) {
         calls.push({ kind: "update", conversationId, activityId, id: activityId, body: json });
         return reply(200, { id: activityId });
@@ -70,6 +95,12 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       throttled = count;
       retryAfter = seconds;
     },
+    failUpdates(count, status) {
+      failing = count;
+      failStatus = status;
+    },
+    failedUpdates,
+    refused,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

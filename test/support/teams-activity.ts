@@ -66,9 +66,14 @@ export function message(where: Where, from: TeamsUser, text: string) {
   };
 }
 
-/** An Action.Submit press: the button's data merged with the card's inputs; replyToId is the card. */
+/**
+ * An Action.Submit press: the button's data merged with the card's inputs; replyToId is the card. In a
+ * channel Teams names the conversation `<channel>;messageid=<root>`: the card is the root here unless
+ * `where` already names a thread.
+ */
 export function submit(where: Where, from: TeamsUser, value: Record<string, unknown>, cardActivityId: string) {
-  const b = base(where, from);
+  const inThread = where.conversationType === "channel" && !where.conversationId.includes(";messageid=") ? { ...where, conversationId: `${where.conversationId};messageid=${cardActivityId}` } : where;
+  const b = base(inThread, from);
   return { ...b, type: "message", value, replyToId: cardActivityId, channelData: { ...b.channelData, source: { name: "message" }, legacy: { replyToId: cardActivityId } } };
 }
 
@@ -77,4 +82,34 @@ export function installed(where: Where, by: TeamsUser) {
   const b = base(where, by);
   const inTeam = where.conversationType === "channel";
   return { ...b, id: randomUUID(), type: "conversationUpdate", membersAdded: [{ id: BOT.id }], channelData: { ...b.channelData, ...(inTeam ? { eventType: "teamMemberAdded" } : {}) } };
+}
+
+/**
+ * A message action on someone's message ("Report as AI incident"), as Teams invokes it: the message
+ * travels in `value.messagePayload` with its HTML body and its link.
+ */
+export function messageAction(where: Where, from: TeamsUser, reported: { html: string; link: string; author: TeamsUser }, name: "composeExtension/fetchTask" | "composeExtension/submitAction" = "composeExtension/fetchTask") {
+  const b = base(where, from);
+  return {
+    ...b,
+    type: "invoke",
+    name,
+    value: {
+      commandId: "reportMessage",
+      commandContext: "message",
+      context: { theme: "default" },
+      messagePayload: {
+        id: "1700000000000",
+        messageType: "message",
+        createdDateTime: new Date().toISOString(),
+        importance: "normal",
+        locale: "en-us",
+        linkToMessage: reported.link,
+        from: { user: { id: reported.author.aadObjectId, displayName: reported.author.name, userIdentityType: "aadUser" } },
+        body: { contentType: "html", content: reported.html },
+        attachments: [],
+        mentions: [],
+      },
+    },
+  };
 }

@@ -41,7 +41,12 @@ export function ticketCard(v: TicketView): AdaptiveCard {
   const last = i.status === "resolved" ? i.timeline.findLast((e) => e.type === "resolved") : undefined;
   if (last?.type === "resolved") body.push(text(`Resolved: ${plain(clip(last.note, LIMIT.line))}`, { color: "good" }));
   if (superseded) body.push(subtle(`This ticket moved to ${i.routing.domain}; act on it there.`));
-  return card(body, superseded || i.status === "resolved" ? [] : ticketActions(i));
+  return card(body, [...(superseded || i.status === "resolved" ? [] : ticketActions(i)), ...reportedFrom(i)]);
+}
+
+/** A report made from a message (the message action) links back to it, as Slack's card does. */
+function reportedFrom(i: Incident): Action[] {
+  return i.link ? [{ type: "Action.OpenUrl", title: "Open the reported message", url: i.link }] : [];
 }
 
 /** Redactions, abuse limits and joined reports, as facts (empty ones are dropped). */
