@@ -5,7 +5,10 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { z } from "zod";
+import { DUPLICATE_WINDOW_MS } from "../domain/duplicates.js";
+import { duplicateBuckets, epochOf, epochsFor, indexTiming } from "../domain/duplicate-index.js";
 import { Incident, type IncidentDraft } from "../domain/incident.js";
+import type { Answers } from "../domain/vocabulary.js";
 import { Conversation, formatIncidentId, type ConversationStore, type IncidentStore, type IncidentWindow } from "./types.js";
 
 export interface RedisStoreOptions {
@@ -13,6 +16,8 @@ export interface RedisStoreOptions {
   prefix: string;
   /** conversation lifetime, renewed on every write (conversation store only). */
   ttlSeconds?: number;
+  /** the duplicate window the bucket index serves (incident store only; tests shorten it). */
+  duplicateWindowMs?: number;
 }
 
 /** A stored record that is not valid JSON or does not pass its schema; names the key to inspect. */
@@ -74,9 +79,12 @@ end
 redis.call('DEL', KEYS[1])
 return 1`);
 
-// KEYS: conv2inc, seq:<year>, idx:created, idx:domain:<d>, idx:status:<s>, undelivered.
-// ARGV: incident key prefix, year, createdAt ms, the draft's JSON without its opening brace.
+// KEYS: conv2inc, seq:<year>, idx:created, idx:domain:<d>, idx:status:<s>, undelivered, then the
+// duplicate buckets of the incident's epoch (none when it cannot be a duplicate).
+// ARGV: incident key prefix, year, createdAt ms, the draft's JSON without its opening brace, bucket ttl ms.
 // The id is known only after INCR, so the record is assembled here: '{"id":..,"rev":1,' .. rest.
+// The buckets are written in the same script, so an incident is never stored without them; a bucket's
+// ttl restarts with each write, so it outlives the last incident added to it by the window.
 const CREATE_INCIDENT = new Script(`
 local existing = redis.call('GET', KEYS[1])
 if existing then
@@ -90,6 +98,10 @@ local raw = '{"id":' .. cjson.encode(id) .. ',"rev":1,' .. ARGV[4]
 redis.call('SET', ARGV[1] .. id, raw)
 redis.call('SET', KEYS[1], id)
 for i = 3, 6 do redis.call('ZADD', KEYS[i], ARGV[3], id) end
+for i = 7, #KEYS do
+  redis.call('SADD', KEYS[i], id)
+  redis.call('PEXPIRE', KEYS[i], ARGV[5])
+end
 return {1, id, raw}`);
 
 // KEYS: incident, idx:created, old domain idx, new domain idx, old status idx, new status idx.
@@ -169,6 +181,7 @@ export class RedisConversationStore implements ConversationStore {
 }
 
 const MGET_BATCH = 500;
+const byCreation = (a: Incident, b: Incident) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id);
 const MAX_UPDATE_ATTEMPTS = 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -176,13 +189,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Incidents as JSON strings under `{p}:inc:<id>`, with ZSET indexes scored by createdAt (ms):
  * `{p}:idx:created`, `{p}:idx:domain:<domain>`, `{p}:idx:status:<status>` and the outbox `{p}:undelivered`;
  * `{p}:conv2inc:<conversationId>` makes create idempotent and `{p}:seq:<year>` numbers the ids.
+ * `{p}:dup:<epoch>:<bucket>` are sets of incident ids per LSH bucket of the description, expiring a
+ * little after the duplicate window (src/domain/duplicate-index.ts).
  * The caller owns the Redis client: close() leaves it connected.
  */
 export class RedisIncidentStore implements IncidentStore {
   private readonly prefix: string;
+  private readonly windowMs: number;
 
   constructor(private readonly redis: Redis, opts: RedisStoreOptions) {
     this.prefix = checkPrefix(opts.prefix);
+    this.windowMs = opts.duplicateWindowMs ?? DUPLICATE_WINDOW_MS;
   }
 
   private readonly k = {
@@ -193,6 +210,7 @@ export class RedisIncidentStore implements IncidentStore {
     domain: (d: string) => `${this.prefix}:idx:domain:${d}`,
     status: (s: string) => `${this.prefix}:idx:status:${s}`,
     undelivered: () => `${this.prefix}:undelivered`,
+    bucket: (epoch: number, bucket: string) => `${this.prefix}:dup:${epoch}:${bucket}`,
   };
 
   async create(draft: IncidentDraft) {
@@ -208,7 +226,9 @@ export class RedisIncidentStore implements IncidentStore {
       this.k.status(draft.status),
       this.k.undelivered(),
     ];
-    const args = [`${this.prefix}:inc:`, year, Date.parse(draft.createdAt), JSON.stringify(rest).slice(1)];
+    const epoch = epochOf(Date.parse(draft.createdAt), this.windowMs);
+    for (const b of duplicateBuckets(draft.answers)) keys.push(this.k.bucket(epoch, b));
+    const args = [`${this.prefix}:inc:`, year, Date.parse(draft.createdAt), JSON.stringify(rest).slice(1), indexTiming(this.windowMs).ttlMs];
     const [created, id, raw] = (await CREATE_INCIDENT.run(this.redis, keys, args)) as [number, string, string];
     return { incident: this.parseIncident(this.k.incident(id), id, raw), created: created === 1 };
   }
@@ -265,22 +285,41 @@ export class RedisIncidentStore implements IncidentStore {
       const best = candidates[counts.indexOf(Math.min(...counts))]!;
       ids = await this.redis.zrangebyscore(best, from, max);
     }
+    const out = (await this.read(ids)).filter((inc) => {
+      const t = Date.parse(inc.createdAt);
+      if (t < from || t >= to) return false;
+      if (w.domain && inc.routing.domain !== w.domain) return false;
+      return !w.status || inc.status === w.status;
+    });
+    return out.sort(byCreation);
+  }
+
+  async duplicateCandidates(answers: Answers, now: Date) {
+    const buckets = duplicateBuckets(answers);
+    if (!buckets.length) return [];
+    const keys = epochsFor(now, this.windowMs).flatMap((e) => buckets.map((b) => this.k.bucket(e, b)));
+    // One SUNION: every key holds the hash tag, so this is one slot even on a cluster.
+    const ids = await this.redis.sunion(...keys);
+    const from = now.getTime() - this.windowMs;
+    const out = (await this.read(ids)).filter((inc) => {
+      const t = Date.parse(inc.createdAt);
+      return t >= from && t <= now.getTime();
+    });
+    return out.sort(byCreation);
+  }
+
+  /** The stored incidents of `ids`, in batches; ids whose record is gone are skipped. */
+  private async read(ids: string[]): Promise<Incident[]> {
     const out: Incident[] = [];
     for (let i = 0; i < ids.length; i += MGET_BATCH) {
       const batch = ids.slice(i, i + MGET_BATCH);
       const keys = batch.map((id) => this.k.incident(id));
       const raws = await this.redis.mget(keys);
       raws.forEach((raw, j) => {
-        if (raw === null) return;
-        const inc = this.parseIncident(keys[j]!, batch[j]!, raw);
-        const t = Date.parse(inc.createdAt);
-        if (t < from || t >= to) return;
-        if (w.domain && inc.routing.domain !== w.domain) return;
-        if (w.status && inc.status !== w.status) return;
-        out.push(inc);
+        if (raw !== null) out.push(this.parseIncident(keys[j]!, batch[j]!, raw));
       });
     }
-    return out.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id));
+    return out;
   }
 
   async undelivered(before: Date) {
