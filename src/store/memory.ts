@@ -89,9 +89,11 @@ export class MemoryIncidentStore implements IncidentStore {
     for (const epoch of this.buckets.keys()) if ((epoch + 1) * epochMs + ttlMs <= now) this.buckets.delete(epoch);
   }
 
-  /** How many epochs of bucket sets are held (for tests of expiry). */
-  indexedEpochs(): number {
-    return this.buckets.size;
+  /** How many bucket sets are held, over all epochs (for tests of expiry). */
+  indexedBuckets(): number {
+    let n = 0;
+    for (const sets of this.buckets.values()) n += sets.size;
+    return n;
   }
 
   async duplicateCandidates(answers: Answers, now: Date) {
