@@ -18,7 +18,7 @@
 // duplicate must match both anyway) and why the exact check still runs on every candidate. Fewer
 // candidates would need a steeper curve: R = 4 needs B = 566 for the same recall (0.21 collisions on
 // the fixtures), R = 5 needs B = 1894 (0.12): several times the keys per incident for a halving.
-import { trigrams } from "./duplicates.js";
+import { fnv1a, sketch } from "./trigram-sketch.js";
 
 export const LSH_ROWS = 3;
 export const LSH_BANDS = 169;
@@ -26,16 +26,6 @@ const HASHES = LSH_ROWS * LSH_BANDS;
 
 /** Probability that a pair at Jaccard `j` shares at least one band bucket. */
 export const collisionProbability = (j: number, rows = LSH_ROWS, bands = LSH_BANDS) => 1 - (1 - j ** rows) ** bands;
-
-/** FNV-1a over UTF-16 code units: a stable 32-bit hash of a trigram, the same in every process. */
-function fnv1a(s: string, seed = 0x811c9dc5): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 /** murmur3's finalizer: spreads each bit of the input over the output. */
 function fmix32(x: number): number {
@@ -60,10 +50,9 @@ const SEEDS: Uint32Array = (() => {
 })();
 
 /** The MinHash signature of a text's trigrams (LSH_ROWS * LSH_BANDS values); undefined without any. */
-export function signature(text: string): Uint32Array | undefined {
-  const grams = trigrams(text);
-  if (!grams.size) return undefined;
-  const base = [...grams].map((t) => fnv1a(t));
+export function signature(text: string | Uint32Array): Uint32Array | undefined {
+  const base = typeof text === "string" ? sketch(text) : text;
+  if (!base.length) return undefined;
   const sig = new Uint32Array(HASHES).fill(0xffffffff);
   for (let i = 0; i < HASHES; i++) {
     const seed = SEEDS[i]!;

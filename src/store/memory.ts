@@ -1,7 +1,7 @@
 // The embedded backend: everything in this process, for the console bot and single-process use.
 // It keeps the same contract as Redis (copies in and out, compare-and-set, windows by time).
 import { DUPLICATE_WINDOW_MS } from "../domain/duplicates.js";
-import { duplicateBuckets, epochOf, epochsFor, indexTiming } from "../domain/duplicate-index.js";
+import { closeEnough, epochOf, epochsFor, indexEntry, indexTiming } from "../domain/duplicate-index.js";
 import { Incident, type IncidentDraft } from "../domain/incident.js";
 import type { Answers } from "../domain/vocabulary.js";
 import type { Clock } from "../clock.js";
@@ -48,8 +48,9 @@ export class MemoryIncidentStore implements IncidentStore {
   private readonly convToId = new Map<string, string>();
   private readonly counters = new Map<number, number>();
   private readonly pending = new Map<string, number>();
-  /** epoch -> LSH bucket -> incident ids: the same layout as the Redis sets. */
+  /** epoch -> LSH bucket -> incident ids, and each indexed incident's sketch: as in Redis. */
   private readonly buckets = new Map<number, Map<string, Set<string>>>();
+  private readonly sketches = new Map<string, { epoch: number; sketch: Uint32Array }>();
   private readonly windowMs: number;
 
   constructor(opts: MemoryIncidentStoreOptions = {}) {
@@ -73,40 +74,50 @@ export class MemoryIncidentStore implements IncidentStore {
   private index(incident: Incident) {
     const t = Date.parse(incident.createdAt);
     this.expireBuckets(t);
+    const entry = indexEntry(incident.answers);
+    if (!entry) return;
     const epoch = epochOf(t, this.windowMs);
     let sets = this.buckets.get(epoch);
     if (!sets) this.buckets.set(epoch, (sets = new Map()));
-    for (const b of duplicateBuckets(incident.answers)) {
+    for (const b of entry.buckets) {
       let ids = sets.get(b);
       if (!ids) sets.set(b, (ids = new Set()));
       ids.add(incident.id);
     }
+    this.sketches.set(incident.id, { epoch, sketch: entry.sketch });
   }
 
   /** Forgets epochs whose sets Redis would have expired by `now` (a little over the window after they end). */
   private expireBuckets(now: number) {
     const { epochMs, ttlMs } = indexTiming(this.windowMs);
-    for (const epoch of this.buckets.keys()) if ((epoch + 1) * epochMs + ttlMs <= now) this.buckets.delete(epoch);
+    const gone = (epoch: number) => (epoch + 1) * epochMs + ttlMs <= now;
+    for (const epoch of this.buckets.keys()) if (gone(epoch)) this.buckets.delete(epoch);
+    for (const [id, s] of this.sketches) if (gone(s.epoch)) this.sketches.delete(id);
   }
 
-  /** How many bucket sets are held, over all epochs (for tests of expiry). */
-  indexedBuckets(): number {
-    let n = 0;
-    for (const sets of this.buckets.values()) n += sets.size;
+  /** Index entries held: bucket memberships over all epochs, plus sketches (for tests of expiry). */
+  indexEntries(): number {
+    let n = this.sketches.size;
+    for (const sets of this.buckets.values()) for (const ids of sets.values()) n += ids.size;
     return n;
   }
 
   async duplicateCandidates(answers: Answers, now: Date) {
     this.expireBuckets(now.getTime());
-    const wanted = duplicateBuckets(answers);
+    const entry = indexEntry(answers);
+    if (!entry) return [];
     const ids = new Set<string>();
     for (const epoch of epochsFor(now, this.windowMs)) {
       const sets = this.buckets.get(epoch);
       if (!sets) continue;
-      for (const b of wanted) for (const id of sets.get(b) ?? []) ids.add(id);
+      for (const b of entry.buckets) for (const id of sets.get(b) ?? []) ids.add(id);
     }
     const from = now.getTime() - this.windowMs;
     return [...ids]
+      .filter((id) => {
+        const s = this.sketches.get(id);
+        return s !== undefined && closeEnough(entry.sketch, s.sketch);
+      })
       .map((id) => this.byId.get(id)!)
       .filter((i) => {
         const t = Date.parse(i.createdAt);

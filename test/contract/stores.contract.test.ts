@@ -19,7 +19,7 @@ interface Backend {
   stop(): Promise<void>;
   incidents(opts?: { duplicateWindowMs?: number }): IncidentStore;
   conversations(ttlSeconds: number): ConversationStore;
-  /** how many duplicate bucket sets the backend holds for `store`. */
+  /** duplicate index entries the backend holds for `store`: bucket memberships plus sketches. */
   indexSize(store: IncidentStore): Promise<number>;
   /**
    * Lets the duplicate index of `store` age until `until` and returns once it has expired: the memory
@@ -38,7 +38,7 @@ function memoryBackend(): Backend {
     stop: async () => {},
     incidents: (opts) => new MemoryIncidentStore(opts),
     conversations: (ttl) => new MemoryConversationStore(ttl, clock),
-    indexSize: async (store) => (store as MemoryIncidentStore).indexedBuckets(),
+    indexSize: async (store) => (store as MemoryIncidentStore).indexEntries(),
     ageIndex: async (store, until) => {
       await store.duplicateCandidates({}, until);
     },
@@ -53,8 +53,11 @@ function redisBackend(): Backend {
     let n = 0;
     let cursor = "0";
     do {
-      const [next, keys] = await fx!.redis.scan(cursor, "MATCH", `${prefixes.get(store)}:dup:*`, "COUNT", 1000);
-      n += keys.length;
+      const [next, keys] = await fx!.redis.scan(cursor, "MATCH", `${prefixes.get(store)}:dup*`, "COUNT", 1000);
+      for (const k of keys) {
+        if (k.includes(":dupsk:")) n++;
+        else for (const ids of Object.values(await fx!.redis.hgetall(k))) n += ids.split(" ").length;
+      }
       cursor = next;
     } while (cursor !== "0");
     return n;
@@ -278,6 +281,8 @@ describe.each([memoryBackend(), redisBackend()])("$name stores", (backend) => {
       const { incident } = await s.create(dupDraft(T));
       await s.create(dupDraft(T)); // a second create of another conversation: both found
       const similar = report("prompt injection in an uploaded pdf made the assistant leak the system prompt");
+      // An unrelated report of the same asset and kind may share a bucket; its sketch keeps it out.
+      expect(await s.duplicateCandidates(report("The agent kept retrying the payment tool after a timeout and charged twice"), later(60_000))).toEqual([]);
       expect(ids(await s.duplicateCandidates(similar, later(60_000)))).toEqual([incident.id, "INC-2026-0002"]);
       expect(await s.duplicateCandidates(report("zzyzx qwv 12345"), later(60_000))).toEqual([]);
       expect(await s.duplicateCandidates({ ...similar, attackKind: "jailbreak" }, later(60_000))).toEqual([]);
@@ -291,7 +296,7 @@ describe.each([memoryBackend(), redisBackend()])("$name stores", (backend) => {
       await s.create(draft);
       await s.create(draft);
       expect(await s.duplicateCandidates(report(), later(1000))).toHaveLength(1);
-      expect(await backend.indexSize(s)).toBe(LSH_BANDS);
+      expect(await backend.indexSize(s)).toBe(LSH_BANDS + 1);
       const bare = backend.incidents();
       await bare.create(makeDraft({ createdAt: T }));
       expect(await backend.indexSize(bare)).toBe(0);
@@ -321,7 +326,7 @@ describe.each([memoryBackend(), redisBackend()])("$name stores", (backend) => {
       const s = backend.incidents({ duplicateWindowMs: windowMs });
       const t0 = new Date();
       await s.create(dupDraft(t0));
-      expect(await backend.indexSize(s)).toBe(LSH_BANDS);
+      expect(await backend.indexSize(s)).toBe(LSH_BANDS + 1);
       const { epochMs, ttlMs } = indexTiming(windowMs);
       await backend.ageIndex(s, new Date(t0.getTime() + epochMs + ttlMs));
       expect(await backend.indexSize(s)).toBe(0);

@@ -1,5 +1,5 @@
 // The duplicate check on real Redis, through Filing: a matching incident older than the 100 newest of
-// the window is found (the old bounded read of the newest 100 missed it), and the bucket sets carry a
+// the window is found (the old bounded read of the newest 100 missed it), and the index keys carry a
 // TTL a little over the window.
 import { describe, expect, it } from "vitest";
 import { Filing } from "../../src/bot/filing.js";
@@ -46,11 +46,11 @@ describe("duplicate index on Redis", () => {
     expect(ref!.similarity).toBeGreaterThanOrEqual(0.3);
   });
 
-  it("gives every bucket set a TTL a little over the window", async () => {
+  it("gives every bucket hash and the sketch a TTL a little over the window", async () => {
     const prefix = uniquePrefix();
     const incidents = new RedisIncidentStore(fx.redis, { prefix });
     await incidents.create(draft(new Date(), "The assistant followed instructions hidden in a web page"));
-    const keys = await fx.redis.keys(`${prefix}:dup:*`);
+    const keys = await fx.redis.keys(`${prefix}:dup*`); // bucket hashes and the sketch
     expect(keys.length).toBeGreaterThan(0);
     const { ttlMs } = indexTiming(DUPLICATE_WINDOW_MS);
     for (const k of keys) {

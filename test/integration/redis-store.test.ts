@@ -68,7 +68,7 @@ describe("Redis stores", () => {
     const theirs = (k: string) => /^\{t[0-9a-f]{8}\}/.test(k) && !k.startsWith(prefix);
     const written = (await fx.redis.keys("*")).filter((k) => !before.has(k) && !theirs(k)).sort();
     const kinds = written.map((k) => k.slice(prefix.length).split(":")[1]);
-    expect(new Set(kinds)).toEqual(new Set(["inc", "conv2inc", "seq", "idx", "undelivered", "conv", "dup"]));
+    expect(new Set(kinds)).toEqual(new Set(["inc", "conv2inc", "seq", "idx", "undelivered", "conv", "dup", "dupsk"]));
     for (const k of written) {
       expect(k.startsWith(`${prefix}:`)).toBe(true);
       expect(hashTag(k)).toBe(hashTag(prefix)); // one slot: the scripts may touch them together
