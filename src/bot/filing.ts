@@ -4,7 +4,7 @@
 import type { Clock } from "../clock.js";
 import { sameActor } from "../domain/authz.js";
 import { classify } from "../domain/classify.js";
-import { duplicateWindow, findDuplicate } from "../domain/duplicates.js";
+import { findDuplicate } from "../domain/duplicates.js";
 import { draftIncident, join, markLimited, type Incident } from "../domain/incident.js";
 import { limitReason, reportBuckets, type LimitDecision, type LimitPolicy } from "../domain/limits.js";
 import type { Flow } from "../domain/flow.js";
@@ -40,18 +40,15 @@ export interface FilingDeps {
 /** `told`: the incident's channel got a note; `limited`: why not (over a report limit). */
 export type JoinOutcome = { ok: true; incident: Incident; told: boolean; limited?: string } | { ok: false; message: string };
 
-/** How many of the newest incidents a report is compared with to find a duplicate. */
-export const DUPLICATE_CANDIDATES = 100;
-
 export class Filing {
   constructor(private readonly d: FilingDeps) {}
 
   async duplicateOf(conv: Conversation): Promise<DuplicateRef | undefined> {
     const now = this.d.clock.now();
-    // A burst of reports of one outage lands among the newest incidents: reading only those keeps
-    // the check's cost flat however many incidents the window holds.
-    const open = await this.d.incidents.list({ ...duplicateWindow(now), newest: DUPLICATE_CANDIDATES });
-    const match = findDuplicate(conv.state.answers, open, now);
+    // Only incidents that share an LSH bucket with this report are read (none of the rest can be
+    // similar enough, but for a 1% chance at the threshold); the exact rules then run on those.
+    const candidates = await this.d.incidents.duplicateCandidates(conv.state.answers, now);
+    const match = findDuplicate(conv.state.answers, candidates, now);
     if (!match) return undefined;
     const i = match.incident;
     const similarity = Math.round(match.similarity * 100) / 100;

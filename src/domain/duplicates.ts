@@ -18,7 +18,8 @@ export interface DuplicateMatch {
 /** The window to read from the store for a report at `now`. */
 export const duplicateWindow = (now: Date, windowMs = DUPLICATE_WINDOW_MS) => ({ from: new Date(now.getTime() - windowMs), to: new Date(now.getTime() + 1) });
 
-const kindOf = (a: Answers) => {
+/** The attack or failure kind of a report: a duplicate must have the same. */
+export const kindOf = (a: Answers) => {
   const k = a.attackKind ?? a.failureKind;
   return typeof k === "string" && k !== "" ? k : undefined;
 };

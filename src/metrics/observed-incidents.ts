@@ -28,6 +28,7 @@ export function observeIncidents(inner: IncidentStore, metrics: Metrics): Incide
     get: (id) => inner.get(id),
     byConversation: (c) => inner.byConversation(c),
     list: (w) => inner.list(w),
+    duplicateCandidates: (answers, now) => inner.duplicateCandidates(answers, now),
     undelivered: (before) => inner.undelivered(before),
     markDelivered: (id) => inner.markDelivered(id),
     close: () => inner.close(),

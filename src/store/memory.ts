@@ -1,10 +1,14 @@
 // The embedded backend: everything in this process, for the console bot and single-process use.
 // It keeps the same contract as Redis (copies in and out, compare-and-set, windows by time).
+import { DUPLICATE_WINDOW_MS } from "../domain/duplicates.js";
+import { closeEnough, epochOf, epochsFor, indexEntry, indexTiming } from "../domain/duplicate-index.js";
 import { Incident, type IncidentDraft } from "../domain/incident.js";
+import type { Answers } from "../domain/vocabulary.js";
 import type { Clock } from "../clock.js";
 import { formatIncidentId, type Conversation, type ConversationStore, type IncidentStore, type IncidentWindow } from "./types.js";
 
 const copy = <T>(v: T): T => structuredClone(v);
+const byCreation = (a: Incident, b: Incident) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id);
 
 export class MemoryConversationStore implements ConversationStore {
   private readonly items = new Map<string, { conv: Conversation; expires: number }>();
@@ -34,11 +38,24 @@ export class MemoryConversationStore implements ConversationStore {
   }
 }
 
+export interface MemoryIncidentStoreOptions {
+  /** the duplicate window the bucket index serves (tests shorten it). */
+  duplicateWindowMs?: number;
+}
+
 export class MemoryIncidentStore implements IncidentStore {
   private readonly byId = new Map<string, Incident>();
   private readonly convToId = new Map<string, string>();
   private readonly counters = new Map<number, number>();
   private readonly pending = new Map<string, number>();
+  /** epoch -> LSH bucket -> incident ids, and each indexed incident's sketch: as in Redis. */
+  private readonly buckets = new Map<number, Map<string, Set<string>>>();
+  private readonly sketches = new Map<string, { epoch: number; sketch: Uint32Array }>();
+  private readonly windowMs: number;
+
+  constructor(opts: MemoryIncidentStoreOptions = {}) {
+    this.windowMs = opts.duplicateWindowMs ?? DUPLICATE_WINDOW_MS;
+  }
 
   async create(draft: IncidentDraft) {
     const existing = this.convToId.get(draft.conversationId);
@@ -50,7 +67,64 @@ export class MemoryIncidentStore implements IncidentStore {
     this.byId.set(incident.id, incident);
     this.convToId.set(draft.conversationId, incident.id);
     this.pending.set(incident.id, Date.parse(incident.createdAt));
+    this.index(incident);
     return { incident: copy(incident), created: true };
+  }
+
+  private index(incident: Incident) {
+    const t = Date.parse(incident.createdAt);
+    this.expireBuckets(t);
+    const entry = indexEntry(incident.answers);
+    if (!entry) return;
+    const epoch = epochOf(t, this.windowMs);
+    let sets = this.buckets.get(epoch);
+    if (!sets) this.buckets.set(epoch, (sets = new Map()));
+    for (const b of entry.buckets) {
+      let ids = sets.get(b);
+      if (!ids) sets.set(b, (ids = new Set()));
+      ids.add(incident.id);
+    }
+    this.sketches.set(incident.id, { epoch, sketch: entry.sketch });
+  }
+
+  /** Forgets epochs whose sets Redis would have expired by `now` (a little over the window after they end). */
+  private expireBuckets(now: number) {
+    const { epochMs, ttlMs } = indexTiming(this.windowMs);
+    const gone = (epoch: number) => (epoch + 1) * epochMs + ttlMs <= now;
+    for (const epoch of this.buckets.keys()) if (gone(epoch)) this.buckets.delete(epoch);
+    for (const [id, s] of this.sketches) if (gone(s.epoch)) this.sketches.delete(id);
+  }
+
+  /** Index entries held: bucket memberships over all epochs, plus sketches (for tests of expiry). */
+  indexEntries(): number {
+    let n = this.sketches.size;
+    for (const sets of this.buckets.values()) for (const ids of sets.values()) n += ids.size;
+    return n;
+  }
+
+  async duplicateCandidates(answers: Answers, now: Date) {
+    this.expireBuckets(now.getTime());
+    const entry = indexEntry(answers);
+    if (!entry) return [];
+    const ids = new Set<string>();
+    for (const epoch of epochsFor(now, this.windowMs)) {
+      const sets = this.buckets.get(epoch);
+      if (!sets) continue;
+      for (const b of entry.buckets) for (const id of sets.get(b) ?? []) ids.add(id);
+    }
+    const from = now.getTime() - this.windowMs;
+    return [...ids]
+      .filter((id) => {
+        const s = this.sketches.get(id);
+        return s !== undefined && closeEnough(entry.sketch, s.sketch);
+      })
+      .map((id) => this.byId.get(id)!)
+      .filter((i) => {
+        const t = Date.parse(i.createdAt);
+        return t >= from && t <= now.getTime();
+      })
+      .sort(byCreation)
+      .map(copy);
   }
 
   async get(id: string) {
@@ -81,7 +155,7 @@ export class MemoryIncidentStore implements IncidentStore {
         const t = Date.parse(i.createdAt);
         return t >= from && t < to;
       })
-      .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id));
+      .sort(byCreation);
     const read = w.newest !== undefined ? inWindow.slice(Math.max(0, inWindow.length - w.newest)) : inWindow;
     return read.filter((i) => (!w.domain || i.routing.domain === w.domain) && (!w.status || i.status === w.status)).map(copy);
   }

@@ -5,7 +5,11 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { z } from "zod";
+import { DUPLICATE_WINDOW_MS } from "../domain/duplicates.js";
+import { closeEnough, epochOf, epochsFor, indexEntry, indexTiming } from "../domain/duplicate-index.js";
+import { decodeSketch, encodeSketch } from "../domain/trigram-sketch.js";
 import { Incident, type IncidentDraft } from "../domain/incident.js";
+import type { Answers } from "../domain/vocabulary.js";
 import { Conversation, formatIncidentId, type ConversationStore, type IncidentStore, type IncidentWindow } from "./types.js";
 
 export interface RedisStoreOptions {
@@ -13,6 +17,8 @@ export interface RedisStoreOptions {
   prefix: string;
   /** conversation lifetime, renewed on every write (conversation store only). */
   ttlSeconds?: number;
+  /** the duplicate window the bucket index serves (incident store only; tests shorten it). */
+  duplicateWindowMs?: number;
 }
 
 /** A stored record that is not valid JSON or does not pass its schema; names the key to inspect. */
@@ -29,7 +35,7 @@ export class Script {
   constructor(private readonly source: string) {
     this.sha = createHash("sha1").update(source).digest("hex");
   }
-  async run(redis: Redis, keys: string[], args: Array<string | number>): Promise<unknown> {
+  async run(redis: Redis, keys: string[], args: Array<string | number | Buffer>): Promise<unknown> {
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (e) {
@@ -74,9 +80,15 @@ end
 redis.call('DEL', KEYS[1])
 return 1`);
 
-// KEYS: conv2inc, seq:<year>, idx:created, idx:domain:<d>, idx:status:<s>, undelivered.
-// ARGV: incident key prefix, year, createdAt ms, the draft's JSON without its opening brace.
+// KEYS: conv2inc, seq:<year>, idx:created, idx:domain:<d>, idx:status:<s>, undelivered, then one
+// duplicate-bucket hash per band of the incident's epoch (none when it cannot be a duplicate).
+// ARGV: incident key prefix, year, createdAt ms, the draft's JSON without its opening brace, index ttl
+// ms, sketch key prefix, sketch bytes, then the incident's bucket in each band (the hash fields).
 // The id is known only after INCR, so the record is assembled here: '{"id":..,"rev":1,' .. rest.
+// The index is written in the same script, so an incident is never stored without it. A bucket field
+// holds the ids of its incidents separated by spaces (a hash per band and epoch instead of a key per
+// bucket: a key costs Redis some 250 bytes, 169 of them per incident). Each write restarts the hash's
+// ttl, so it outlives the last incident added to it by the window.
 const CREATE_INCIDENT = new Script(`
 local existing = redis.call('GET', KEYS[1])
 if existing then
@@ -90,7 +102,24 @@ local raw = '{"id":' .. cjson.encode(id) .. ',"rev":1,' .. ARGV[4]
 redis.call('SET', ARGV[1] .. id, raw)
 redis.call('SET', KEYS[1], id)
 for i = 3, 6 do redis.call('ZADD', KEYS[i], ARGV[3], id) end
+for i = 7, #KEYS do
+  local field = ARGV[i + 1]
+  local cur = redis.call('HGET', KEYS[i], field)
+  redis.call('HSET', KEYS[i], field, cur and (cur .. ' ' .. id) or id)
+  redis.call('PEXPIRE', KEYS[i], ARGV[5])
+end
+if #KEYS > 6 then redis.call('SET', ARGV[6] .. id, ARGV[7], 'PX', ARGV[5]) end
 return {1, id, raw}`);
+
+// KEYS: the duplicate-bucket hashes to read; ARGV: the field (bucket) to read in each. Returns the
+// ids found, one space-separated string per bucket that has any.
+const READ_BUCKETS = new Script(`
+local out = {}
+for i = 1, #KEYS do
+  local v = redis.call('HGET', KEYS[i], ARGV[i])
+  if v then out[#out + 1] = v end
+end
+return out`);
 
 // KEYS: incident, idx:created, old domain idx, new domain idx, old status idx, new status idx.
 // ARGV: expected rev, new record, id, createdAt ms. Returns 1 written, 0 conflict, -1 gone.
@@ -169,6 +198,12 @@ export class RedisConversationStore implements ConversationStore {
 }
 
 const MGET_BATCH = 500;
+/** `<band>.<bucket>` (minhash.ts) into the hash's band and the field. */
+const splitBucket = (b: string): [string, string] => {
+  const dot = b.indexOf(".");
+  return [b.slice(0, dot), b.slice(dot + 1)];
+};
+const byCreation = (a: Incident, b: Incident) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id);
 const MAX_UPDATE_ATTEMPTS = 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -176,13 +211,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Incidents as JSON strings under `{p}:inc:<id>`, with ZSET indexes scored by createdAt (ms):
  * `{p}:idx:created`, `{p}:idx:domain:<domain>`, `{p}:idx:status:<status>` and the outbox `{p}:undelivered`;
  * `{p}:conv2inc:<conversationId>` makes create idempotent and `{p}:seq:<year>` numbers the ids.
+ * `{p}:dup:<epoch>:<band>` hashes map an LSH bucket of the description to the ids in it, and
+ * `{p}:dupsk:<id>` holds an incident's trigram sketch; both expire a little after the duplicate window
+ * (src/domain/duplicate-index.ts).
  * The caller owns the Redis client: close() leaves it connected.
  */
 export class RedisIncidentStore implements IncidentStore {
   private readonly prefix: string;
+  private readonly windowMs: number;
 
   constructor(private readonly redis: Redis, opts: RedisStoreOptions) {
     this.prefix = checkPrefix(opts.prefix);
+    this.windowMs = opts.duplicateWindowMs ?? DUPLICATE_WINDOW_MS;
   }
 
   private readonly k = {
@@ -193,6 +233,8 @@ export class RedisIncidentStore implements IncidentStore {
     domain: (d: string) => `${this.prefix}:idx:domain:${d}`,
     status: (s: string) => `${this.prefix}:idx:status:${s}`,
     undelivered: () => `${this.prefix}:undelivered`,
+    bucketHash: (epoch: number, band: string) => `${this.prefix}:dup:${epoch}:${band}`,
+    sketch: (id: string) => `${this.prefix}:dupsk:${id}`,
   };
 
   async create(draft: IncidentDraft) {
@@ -208,7 +250,17 @@ export class RedisIncidentStore implements IncidentStore {
       this.k.status(draft.status),
       this.k.undelivered(),
     ];
-    const args = [`${this.prefix}:inc:`, year, Date.parse(draft.createdAt), JSON.stringify(rest).slice(1)];
+    const args: Array<string | number | Buffer> = [`${this.prefix}:inc:`, year, Date.parse(draft.createdAt), JSON.stringify(rest).slice(1), indexTiming(this.windowMs).ttlMs];
+    const entry = indexEntry(draft.answers);
+    if (entry) {
+      const epoch = epochOf(Date.parse(draft.createdAt), this.windowMs);
+      args.push(this.k.sketch(""), Buffer.from(encodeSketch(entry.sketch)));
+      for (const b of entry.buckets) {
+        const [band, bucket] = splitBucket(b);
+        keys.push(this.k.bucketHash(epoch, band));
+        args.push(bucket);
+      }
+    }
     const [created, id, raw] = (await CREATE_INCIDENT.run(this.redis, keys, args)) as [number, string, string];
     return { incident: this.parseIncident(this.k.incident(id), id, raw), created: created === 1 };
   }
@@ -265,22 +317,59 @@ export class RedisIncidentStore implements IncidentStore {
       const best = candidates[counts.indexOf(Math.min(...counts))]!;
       ids = await this.redis.zrangebyscore(best, from, max);
     }
+    const out = (await this.read(ids)).filter((inc) => {
+      const t = Date.parse(inc.createdAt);
+      if (t < from || t >= to) return false;
+      if (w.domain && inc.routing.domain !== w.domain) return false;
+      return !w.status || inc.status === w.status;
+    });
+    return out.sort(byCreation);
+  }
+
+  async duplicateCandidates(answers: Answers, now: Date) {
+    const entry = indexEntry(answers);
+    if (!entry) return [];
+    const keys: string[] = [];
+    const fields: string[] = [];
+    for (const e of epochsFor(now, this.windowMs)) {
+      for (const b of entry.buckets) {
+        const [band, bucket] = splitBucket(b);
+        keys.push(this.k.bucketHash(e, band));
+        fields.push(bucket);
+      }
+    }
+    // One script for all the buckets: every key holds the hash tag, so one slot even on a cluster.
+    const found = (await READ_BUCKETS.run(this.redis, keys, fields)) as string[];
+    const inBuckets = [...new Set(found.flatMap((v) => v.split(" ")))];
+    // Sketches first (4 bytes a trigram): only the records of those similar enough are read and parsed.
+    const ids: string[] = [];
+    for (let i = 0; i < inBuckets.length; i += MGET_BATCH) {
+      const batch = inBuckets.slice(i, i + MGET_BATCH);
+      const raws = await this.redis.mgetBuffer(batch.map((id) => this.k.sketch(id)));
+      raws.forEach((raw, j) => {
+        if (raw && closeEnough(entry.sketch, decodeSketch(raw))) ids.push(batch[j]!);
+      });
+    }
+    const from = now.getTime() - this.windowMs;
+    const out = (await this.read(ids)).filter((inc) => {
+      const t = Date.parse(inc.createdAt);
+      return t >= from && t <= now.getTime();
+    });
+    return out.sort(byCreation);
+  }
+
+  /** The stored incidents of `ids`, in batches; ids whose record is gone are skipped. */
+  private async read(ids: string[]): Promise<Incident[]> {
     const out: Incident[] = [];
     for (let i = 0; i < ids.length; i += MGET_BATCH) {
       const batch = ids.slice(i, i + MGET_BATCH);
       const keys = batch.map((id) => this.k.incident(id));
       const raws = await this.redis.mget(keys);
       raws.forEach((raw, j) => {
-        if (raw === null) return;
-        const inc = this.parseIncident(keys[j]!, batch[j]!, raw);
-        const t = Date.parse(inc.createdAt);
-        if (t < from || t >= to) return;
-        if (w.domain && inc.routing.domain !== w.domain) return;
-        if (w.status && inc.status !== w.status) return;
-        out.push(inc);
+        if (raw !== null) out.push(this.parseIncident(keys[j]!, batch[j]!, raw));
       });
     }
-    return out.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id));
+    return out;
   }
 
   async undelivered(before: Date) {

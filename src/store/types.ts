@@ -5,7 +5,7 @@ import { FlowState } from "../domain/engine.js";
 import { Actor, IncidentId, Status, type Incident, type IncidentDraft } from "../domain/incident.js";
 import type { Bucket, LimitDecision } from "../domain/limits.js";
 import { RedactionHitNote } from "../domain/redact.js";
-import { Domain, Severity } from "../domain/vocabulary.js";
+import { Domain, Severity, type Answers } from "../domain/vocabulary.js";
 
 /** A snapshot of the possible duplicate, enough to ask about it without reading the incident again. */
 export const DuplicateRef = z.strictObject({
@@ -74,6 +74,13 @@ export interface IncidentStore {
   update(id: string, change: (current: Incident) => Incident | undefined): Promise<Incident | undefined>;
   /** Incidents created in [from, to), newest last; reads only that window. */
   list(window: IncidentWindow): Promise<Incident[]>;
+  /**
+   * Incidents created in [now - duplicate window, now] that share an LSH bucket with the report's
+   * `answers` (src/domain/duplicate-index.ts; `create` indexes every incident): each incident the
+   * report is similar enough to duplicate, with probability >= 0.99 at the threshold, plus some it
+   * is not. Reads only the report's buckets, not the window; the caller checks every candidate exactly.
+   */
+  duplicateCandidates(answers: Answers, now: Date): Promise<Incident[]>;
   /** Ids created but not yet confirmed delivered, older than `before`: the outbox sweeper's input. */
   undelivered(before: Date): Promise<string[]>;
   markDelivered(id: string): Promise<void>;

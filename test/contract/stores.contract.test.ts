@@ -2,7 +2,10 @@
 // Each test takes a fresh, empty store (a new object in memory, a new key prefix in Redis).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
-import type { Incident } from "../../src/domain/incident.js";
+import { indexTiming } from "../../src/domain/duplicate-index.js";
+import { findDuplicate } from "../../src/domain/duplicates.js";
+import type { Incident, IncidentDraft } from "../../src/domain/incident.js";
+import { LSH_BANDS } from "../../src/domain/minhash.js";
 import { MemoryConversationStore, MemoryIncidentStore } from "../../src/store/memory.js";
 import { RedisConversationStore, RedisIncidentStore } from "../../src/store/redis.js";
 import type { ConversationStore, IncidentStore } from "../../src/store/types.js";
@@ -14,8 +17,15 @@ interface Backend {
   name: string;
   start(): Promise<void>;
   stop(): Promise<void>;
-  incidents(): IncidentStore;
+  incidents(opts?: { duplicateWindowMs?: number }): IncidentStore;
   conversations(ttlSeconds: number): ConversationStore;
+  /** duplicate index entries the backend holds for `store`: bucket memberships plus sketches. */
+  indexSize(store: IncidentStore): Promise<number>;
+  /**
+   * Lets the duplicate index of `store` age until `until` and returns once it has expired: the memory
+   * store ages on incident time (a lookup at `until`), Redis on its own clock (waits for the keys to go).
+   */
+  ageIndex(store: IncidentStore, until: Date): Promise<void>;
   /** lets time pass for conversation expiry: a manual clock in memory, real time in Redis. */
   elapse(seconds: number): Promise<void>;
 }
@@ -26,14 +36,32 @@ function memoryBackend(): Backend {
     name: "memory",
     start: async () => {},
     stop: async () => {},
-    incidents: () => new MemoryIncidentStore(),
+    incidents: (opts) => new MemoryIncidentStore(opts),
     conversations: (ttl) => new MemoryConversationStore(ttl, clock),
+    indexSize: async (store) => (store as MemoryIncidentStore).indexEntries(),
+    ageIndex: async (store, until) => {
+      await store.duplicateCandidates({}, until);
+    },
     elapse: async (s) => clock.advance(s * 1000),
   };
 }
 
 function redisBackend(): Backend {
   let fx: Awaited<ReturnType<typeof openRedis>> | undefined;
+  const prefixes = new WeakMap<IncidentStore, string>();
+  const indexSize = async (store: IncidentStore) => {
+    let n = 0;
+    let cursor = "0";
+    do {
+      const [next, keys] = await fx!.redis.scan(cursor, "MATCH", `${prefixes.get(store)}:dup*`, "COUNT", 1000);
+      for (const k of keys) {
+        if (k.includes(":dupsk:")) n++;
+        else for (const ids of Object.values(await fx!.redis.hgetall(k))) n += ids.split(" ").length;
+      }
+      cursor = next;
+    } while (cursor !== "0");
+    return n;
+  };
   return {
     name: "redis",
     async start() {
@@ -42,14 +70,36 @@ function redisBackend(): Backend {
     async stop() {
       await fx?.close();
     },
-    incidents: () => new RedisIncidentStore(fx!.redis, { prefix: uniquePrefix() }),
+    incidents: (opts) => {
+      const prefix = uniquePrefix();
+      const store = new RedisIncidentStore(fx!.redis, { prefix, ...opts });
+      prefixes.set(store, prefix);
+      return store;
+    },
     conversations: (ttlSeconds) => new RedisConversationStore(fx!.redis, { prefix: uniquePrefix(), ttlSeconds }),
+    indexSize,
+    // Redis expires keys on its own clock: wait for the event (the keys gone), not a fixed time.
+    async ageIndex(store, until) {
+      const deadline = Math.max(until.getTime(), Date.now()) + 10_000;
+      while ((await indexSize(store)) > 0) {
+        if (Date.now() > deadline) throw new Error(`duplicate buckets still there 10 s after ${until.toISOString()}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
     // Real seconds: Redis expires keys on its own clock, so a TTL test must let that time pass.
     elapse: (s) => new Promise((r) => setTimeout(r, s * 1000)),
   };
 }
 
 const at = (iso: string) => new Date(iso);
+
+/** A report the duplicate check indexes: description, asset (prompts-or-inputs) and an attack kind. */
+const DUP_TEXT = "Prompt injection in an uploaded PDF made the assistant leak its system prompt to the user";
+const report = (description = DUP_TEXT) => ({ description, asset: "prompts-or-inputs", intent: "deliberate", attackKind: "prompt-injection" });
+function dupDraft(createdAt: Date, description = DUP_TEXT): IncidentDraft {
+  const d = makeDraft({ createdAt });
+  return { ...d, answers: { ...d.answers, ...report(description) } };
+}
 const delivered = (i: Incident, to: string): Incident => ({
   ...i,
   timeline: [...i.timeline, { type: "delivered", at: i.createdAt, to, level: 0 }],
@@ -218,6 +268,88 @@ describe.each([memoryBackend(), redisBackend()])("$name stores", (backend) => {
       // an update does not bring a delivered incident back into the outbox
       await s.update(a, (i) => delivered(i, "q"));
       expect((await s.undelivered(at("2026-05-02T00:00:00Z"))).sort()).toEqual([b, c]);
+    });
+  });
+
+  describe("IncidentStore duplicate index", () => {
+    const T = at("2026-11-24T09:00:00Z");
+    const later = (ms: number) => new Date(T.getTime() + ms);
+    const ids = (xs: Incident[]) => xs.map((i) => i.id);
+
+    it("indexes an incident on create: a similar report finds it, one with no trigram in common or another kind does not", async () => {
+      const s = backend.incidents();
+      const { incident } = await s.create(dupDraft(T));
+      await s.create(dupDraft(T)); // a second create of another conversation: both found
+      const similar = report("prompt injection in an uploaded pdf made the assistant leak the system prompt");
+      // An unrelated report of the same asset and kind may share a bucket; its sketch keeps it out.
+      expect(await s.duplicateCandidates(report("The agent kept retrying the payment tool after a timeout and charged twice"), later(60_000))).toEqual([]);
+      expect(ids(await s.duplicateCandidates(similar, later(60_000)))).toEqual([incident.id, "INC-2026-0002"]);
+      expect(await s.duplicateCandidates(report("zzyzx qwv 12345"), later(60_000))).toEqual([]);
+      expect(await s.duplicateCandidates({ ...similar, attackKind: "jailbreak" }, later(60_000))).toEqual([]);
+      expect(await s.duplicateCandidates({ ...similar, asset: "model" }, later(60_000))).toEqual([]);
+      expect(await s.duplicateCandidates({ description: similar.description }, later(60_000))).toEqual([]);
+    });
+
+    it("indexes once per conversation, and not at all what cannot be a duplicate (no kind)", async () => {
+      const s = backend.incidents();
+      const draft = dupDraft(T);
+      await s.create(draft);
+      await s.create(draft);
+      expect(await s.duplicateCandidates(report(), later(1000))).toHaveLength(1);
+      expect(await backend.indexSize(s)).toBe(LSH_BANDS + 1);
+      const bare = backend.incidents();
+      await bare.create(makeDraft({ createdAt: T }));
+      expect(await backend.indexSize(bare)).toBe(0);
+    });
+
+    it("finds a match anywhere in the window, not only among the newest", async () => {
+      const s = backend.incidents();
+      const old = (await s.create(dupDraft(later(-110 * 60_000)))).incident;
+      for (let i = 0; i < 120; i++) {
+        await s.create(dupDraft(later(-100 * 60_000 + i * 1000), `Unrelated report number ${i}: the ${i % 7} dashboards time out for tenant ${i * 7919}`));
+      }
+      const found = await s.duplicateCandidates(report(), T);
+      expect(ids(found)).toContain(old.id);
+      expect(found.length).toBeLessThan(121);
+    });
+
+    it("offers nothing created after `now` or before the window", async () => {
+      const s = backend.incidents();
+      await s.create(dupDraft(T));
+      expect(await s.duplicateCandidates(report(), later(-1))).toEqual([]);
+      expect(await s.duplicateCandidates(report(), later(2 * 3_600_000))).toHaveLength(1);
+      expect(await s.duplicateCandidates(report(), later(2 * 3_600_000 + 1))).toEqual([]);
+    });
+
+    it("forgets the buckets a little after the window", async () => {
+      const windowMs = 400;
+      const s = backend.incidents({ duplicateWindowMs: windowMs });
+      const t0 = new Date();
+      await s.create(dupDraft(t0));
+      expect(await backend.indexSize(s)).toBe(LSH_BANDS + 1);
+      const { epochMs, ttlMs } = indexTiming(windowMs);
+      await backend.ageIndex(s, new Date(t0.getTime() + epochMs + ttlMs));
+      expect(await backend.indexSize(s)).toBe(0);
+    });
+
+    it("leaves the rules to the caller as before: resolved is no duplicate, rerouted still is", async () => {
+      const s = backend.incidents();
+      const a = (await s.create(dupDraft(T))).incident;
+      const b = (await s.create(dupDraft(later(1000), `${DUP_TEXT} again`))).incident;
+      const now = later(60_000);
+      const check = async () => findDuplicate(report(), await s.duplicateCandidates(report(), now), now)?.incident.id;
+      expect(await check()).toBe(a.id);
+      await s.update(a.id, (i) => ({ ...i, status: "resolved", resolvedAt: now.toISOString() }));
+      expect(await check()).toBe(b.id);
+      await s.update(b.id, (i) => ({
+        ...i,
+        classification: { ...i.classification, primary: "safety" },
+        routing: { ...i.routing, domain: "safety", queue: "oncall-safety" },
+        routeCount: 2,
+      }));
+      const rerouted = await check();
+      expect(rerouted).toBe(b.id);
+      expect((await s.get(b.id))!.routing.domain).toBe("safety");
     });
   });
 

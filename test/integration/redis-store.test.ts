@@ -58,6 +58,8 @@ describe("Redis stores", () => {
     const conversations = new RedisConversationStore(fx.redis, { prefix, ttlSeconds: 60 });
     const { incident } = await incidents.create(makeDraft({ conversationId: "weird {tag} id" }));
     await incidents.create(makeDraft({ domain: "safety", createdAt: new Date("2025-06-01T00:00:00Z") }));
+    const indexed = makeDraft({ createdAt: new Date() }); // with a kind: its duplicate buckets are written too
+    await incidents.create({ ...indexed, answers: { ...indexed.answers, attackKind: "prompt-injection" } });
     await incidents.update(incident.id, (i) => ({ ...i, status: "acknowledged" }));
     await conversations.put(makeConversation({ key: "teams:{x}:user" }), undefined);
 
@@ -66,7 +68,7 @@ describe("Redis stores", () => {
     const theirs = (k: string) => /^\{t[0-9a-f]{8}\}/.test(k) && !k.startsWith(prefix);
     const written = (await fx.redis.keys("*")).filter((k) => !before.has(k) && !theirs(k)).sort();
     const kinds = written.map((k) => k.slice(prefix.length).split(":")[1]);
-    expect(new Set(kinds)).toEqual(new Set(["inc", "conv2inc", "seq", "idx", "undelivered", "conv"]));
+    expect(new Set(kinds)).toEqual(new Set(["inc", "conv2inc", "seq", "idx", "undelivered", "conv", "dup", "dupsk"]));
     for (const k of written) {
       expect(k.startsWith(`${prefix}:`)).toBe(true);
       expect(hashTag(k)).toBe(hashTag(prefix)); // one slot: the scripts may touch them together

@@ -1,0 +1,61 @@
+// What the stores index for the duplicate check, and where it lives in time. Per incident: its LSH
+// buckets (minhash.ts) and its trigram sketch (trigram-sketch.ts). Stores keep the ids of each bucket
+// per epoch (a quarter of the duplicate window), so an epoch's buckets stop growing once it is over
+// and expire a little after the window, and a lookup reads the report's buckets in the epochs the
+// window overlaps (five), then the sketches of the ids found, then only the records similar enough.
+import { DUPLICATE_WINDOW_MS, SIMILARITY_THRESHOLD, kindOf } from "./duplicates.js";
+import { bands, signature } from "./minhash.js";
+import { SKETCH_MARGIN, sketch, sketchSimilarity } from "./trigram-sketch.js";
+import type { Answers } from "./vocabulary.js";
+
+const EPOCHS_PER_WINDOW = 4;
+
+export interface DuplicateIndexTiming {
+  /** length of one epoch of bucket sets. */
+  epochMs: number;
+  /** lifetime of a bucket set after its last write: the window plus a margin for clock skew. */
+  ttlMs: number;
+}
+
+export function indexTiming(windowMs = DUPLICATE_WINDOW_MS): DuplicateIndexTiming {
+  return { epochMs: Math.max(1, Math.floor(windowMs / EPOCHS_PER_WINDOW)), ttlMs: windowMs + Math.ceil(windowMs / 12) };
+}
+
+/**
+ * The report's buckets, or none when it cannot be a duplicate (no description, asset or kind: the
+ * same rule as findDuplicate). Asset and kind are part of every bucket.
+ */
+export function duplicateBuckets(answers: Answers): string[] {
+  return indexEntry(answers)?.buckets ?? [];
+}
+
+export interface IndexEntry {
+  /** `<band>.<bucket>`, one per band. */
+  buckets: string[];
+  sketch: Uint32Array;
+}
+
+/** What a store indexes for a report, or undefined when it cannot be a duplicate. */
+export function indexEntry(answers: Answers): IndexEntry | undefined {
+  const kind = kindOf(answers);
+  const description = typeof answers.description === "string" ? answers.description : "";
+  if (!kind || typeof answers.asset !== "string" || !description) return undefined;
+  const sk = sketch(description);
+  const sig = signature(sk);
+  return sig ? { buckets: bands(sig, `${answers.asset}|${kind}`), sketch: sk } : undefined;
+}
+
+/** Whether a candidate's sketch is close enough to the report's for its record to be read. */
+export const closeEnough = (report: Uint32Array, candidate: Uint32Array, threshold = SIMILARITY_THRESHOLD) =>
+  sketchSimilarity(report, candidate) >= threshold - SKETCH_MARGIN;
+
+export const epochOf = (t: number, windowMs = DUPLICATE_WINDOW_MS) => Math.floor(t / indexTiming(windowMs).epochMs);
+
+/** The epochs that hold incidents created in [now - window, now]. */
+export function epochsFor(now: Date, windowMs = DUPLICATE_WINDOW_MS): number[] {
+  const first = epochOf(now.getTime() - windowMs, windowMs);
+  const last = epochOf(now.getTime(), windowMs);
+  const out: number[] = [];
+  for (let e = first; e <= last; e++) out.push(e);
+  return out;
+}
