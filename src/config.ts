@@ -33,6 +33,8 @@ const Env = z.object({
   FLOW_FILE: file("flows/triage.yaml"),
   SIGNALS_FILE: file("flows/signals.yaml"),
   REFS_FILE: file("flows/refs.yaml"),
+  /** reporting regimes (AI Act Art. 73, GDPR Art. 33, ...): read by `triage report`. */
+  OBLIGATIONS_FILE: file("flows/obligations.yaml"),
   /** the intent reader's trained parameters: `triage train` writes one */
   MODEL_FILE: file("flows/intent-model.json"),
   /** optional tracing: the OTLP/HTTP collector's base URL (spans go to {it}/v1/traces) */

@@ -9,6 +9,7 @@ import { parseSignalModel, type SignalModel } from "./domain/pretriage.js";
 import { parseIntentModel, type CompiledIntentModel } from "./domain/intent-model.js";
 import { parseRefCatalog, type RefCatalog } from "./domain/refs.js";
 import { parseRoster, type Roster } from "./domain/roster.js";
+import { parseObligations, type Obligations } from "./domain/obligations-file.js";
 
 export interface Definitions {
   flow: Flow;
@@ -72,4 +73,9 @@ export function loadDefinitions(cfg: Pick<Config, "FLOW_FILE" | "SIGNALS_FILE" |
 /** The lexicon alone: what `triage train` needs before any intent model exists. */
 export function loadSignals(cfg: Pick<Config, "SIGNALS_FILE">): SignalModel {
   return parseSignalModel(readYaml(cfg.SIGNALS_FILE), relative(process.cwd(), cfg.SIGNALS_FILE) || cfg.SIGNALS_FILE);
+}
+
+/** The reporting obligations: only the commands that report read them, so they are not in Definitions. */
+export function loadObligations(cfg: Pick<Config, "OBLIGATIONS_FILE">): Obligations {
+  return parseObligations(readYaml(cfg.OBLIGATIONS_FILE), relative(process.cwd(), cfg.OBLIGATIONS_FILE) || cfg.OBLIGATIONS_FILE);
 }
