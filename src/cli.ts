@@ -11,6 +11,7 @@ import { opsCommands } from "./commands/ops.js";
 import { modelCommands } from "./commands/model.js";
 import { classifyCommand } from "./commands/classify.js";
 import { startMode } from "./commands/start-mode.js";
+import { reportCommand } from "./commands/report.js";
 
 export { UsageError };
 
@@ -41,6 +42,7 @@ const commands: Record<string, Command> = {
     run: async (_a, cfg) => (await import("./commands/chat.js")).chat(cfg()),
   },
   classify: classifyCommand,
+  report: reportCommand,
   replay: {
     summary: 'run recorded answers ({"answers":{...}}) through the flow, classifier and router',
     usage: "triage replay [--json] FILE|-",
