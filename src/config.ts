@@ -41,6 +41,8 @@ const Env = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).max(100).optional(),
   ONCALL_CONFIG: file("config/oncall.example.yaml"),
+  /** the organisation's AI systems, named by `triage export INC-... --system ID`. */
+  INVENTORY_FILE: file("config/inventory.example.yaml"),
   CONVERSATION_TTL_SECONDS: int(86_400, 60, 30 * 86_400),
   PORT: int(3000, 0, 65_535),
   /** the worker process serves GET /metrics on this port (9464 is Prometheus's custom); unset: none. */

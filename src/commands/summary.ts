@@ -15,6 +15,7 @@ import type { Domain } from "../domain/vocabulary.js";
 import { createLogger } from "../log.js";
 import type { IncidentStore } from "../store/types.js";
 import { UsageError, type Command } from "./command.js";
+import { isRecordFormat, loadRecordFiles, recordFlags, runRecordExport } from "./export-record.js";
 
 const DAY_MS = 86_400_000;
 
@@ -62,7 +63,7 @@ function summaryFlags(values: Values, now: Date) {
 
 function exportFlags(values: Values, now: Date) {
   const format = str(values.format) ?? "json";
-  if (!["csv", "json", "jsonl"].includes(format)) throw new UsageError(`--format '${format}': csv, json or jsonl`);
+  if (!["csv", "json", "jsonl"].includes(format)) throw new UsageError(`--format '${format}': csv, json or jsonl (avid, atlas and aiid take one incident: export INC-... --format avid)`);
   return { from: parseSince(str(values.since), now), domain: parseDomain(values.domain), format };
 }
 
@@ -206,12 +207,23 @@ export const summaryCommands: Record<string, Command> = {
     },
   },
   export: {
-    summary: "whole incident records of a window, for audits (CSV one row per incident, JSON array or JSON lines)",
-    usage: "triage export [--since 7d|30d|90d|YYYY-MM-DD] [--domain safety|security] [--format csv|json|jsonl]",
-    example: "REDIS_URL=redis://localhost:6379 triage export --since 2026-01-01 --format csv > incidents-2026.csv",
-    options: { ...since, ...domain, format: { type: "string" } },
+    summary: "whole incident records of a window, for audits; or one incident as a draft public record (AVID, ATLAS, AIID)",
+    usage:
+      "triage export [--since 7d|30d|90d|YYYY-MM-DD] [--domain safety|security] [--format csv|json|jsonl]\n" +
+      "       triage export INC-YYYY-NNNN --format avid|atlas|aiid [--system ID] [--url URL]   (a preview: nothing is sent)",
+    example: "REDIS_URL=redis://localhost:6379 triage export --since 2026-01-01 --format csv > incidents-2026.csv\n" +
+      "  REDIS_URL=redis://localhost:6379 triage export INC-2026-0042 --format atlas --system support-bot",
+    options: { ...since, ...domain, format: { type: "string" }, system: { type: "string" }, url: { type: "string" } },
     run: async ({ values, positionals }, cfg) => {
-      if (positionals.length) throw new UsageError(`export takes no arguments, got '${positionals[0]}' (try --format csv)`);
+      if (positionals.length === 1 && isRecordFormat(values.format)) {
+        const id = positionals[0]!;
+        const c = cfg();
+        const files = loadRecordFiles(c);
+        recordFlags(values, id, files);
+        return withStore(c, (io) => runRecordExport(values, id, files, io), "triage export");
+      }
+      if (positionals.length) throw new UsageError(`export takes no arguments, got '${positionals[0]}' (try --format csv, or INC-... --format avid|atlas|aiid)`);
+      if (values.system !== undefined || values.url !== undefined) throw new UsageError("--system and --url are for one incident: triage export INC-... --format avid|atlas|aiid");
       exportFlags(values, new Date());
       return withStore(cfg(), (io) => runExport(values, io), "triage export");
     },
