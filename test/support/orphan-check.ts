@@ -7,12 +7,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REGISTRY_ENV, groupAlive, startTimeOf } from "./proc-registry.js";
 
-export function setup(): () => void {
+/** How long a group killed at the very end may take to be gone (reaped by init once its worker exits). */
+const SETTLE_MS = 5_000;
+
+export function setup(): () => Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "triage-test-pids-"));
   // Read by the test workers, which vitest forks after global setup with this environment.
   process.env[REGISTRY_ENV] = dir;
-  return () => {
-    const orphans = findOrphans(dir);
+  return async () => {
+    let orphans = findOrphans(dir);
+    // A child killed in its test's last moments can still be a zombie here (its parent, a test
+    // worker, has just exited): wait for the groups to be gone, up to a deadline, before blaming them.
+    const deadline = Date.now() + SETTLE_MS;
+    while (orphans.length && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      orphans = orphans.filter(groupAlive);
+    }
     rmSync(dir, { recursive: true, force: true });
     if (orphans.length) {
       for (const pid of orphans) killGroup(pid);
