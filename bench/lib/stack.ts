@@ -2,6 +2,7 @@
 // port, temp dir, never 6379), `src/web.ts` and `src/worker.ts` as child processes configured through
 // the environment, and a fake Slack Web API (a child too) that tickets and DMs are posted to. Baselines
 // (a bare Bolt app, raw BullMQ workers) are started beside it on the same machine.
+import { useTsx } from "./entry.js";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -125,7 +126,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     let webPort: number | undefined;
     if (o.web !== false) {
       webPort = await freePort();
-      const nodeArgs = [...(o.memProbe ? ["--expose-gc", "--import", "./bench/lib/mem-probe.ts"] : []), ...(o.httpProbe ? ["--import", "./bench/lib/http-probe.ts"] : []), ...(o.webPreload ?? []).flatMap((m) => ["--import", m]), ...prof("web")];
+      // The probes are TypeScript: a web process built to dist/ needs tsx's loader to import them (the
+      // loader's own memory is the same at 1k and 10k conversations, so the growth figure stands).
+      const probes = o.memProbe || o.httpProbe || (o.webPreload ?? []).length > 0;
+      const nodeArgs = [...(probes && !useTsx() ? ["--import", "tsx"] : []), ...(o.memProbe ? ["--expose-gc", "--import", "./bench/lib/mem-probe.ts"] : []), ...(o.httpProbe ? ["--import", "./bench/lib/http-probe.ts"] : []), ...(o.webPreload ?? []).flatMap((m) => ["--import", m]), ...prof("web")];
       web = spawnApp("web", { env: { ...env, PORT: String(webPort) }, nodeArgs, logFile: join(s.dir, "web.log") });
       started.push(() => web!.stop());
       await waitHttp(`http://127.0.0.1:${webPort}/healthz`, web);
