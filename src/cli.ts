@@ -6,12 +6,8 @@ import { classifyText, replay } from "./bot/oneshot.js";
 import { loadConfig } from "./config.js";
 import { loadDefinitions } from "./definitions.js";
 import { UsageError, print, type Command } from "./commands/command.js";
-import { summaryCommands } from "./commands/summary.js";
-import { opsCommands } from "./commands/ops.js";
-import { modelCommands } from "./commands/model.js";
 import { classifyCommand } from "./commands/classify.js";
 import { startMode } from "./commands/start-mode.js";
-import { reportCommand } from "./commands/report.js";
 
 export { UsageError };
 
@@ -31,7 +27,7 @@ const commands: Record<string, Command> = {
         process.stderr.write(`triage: console bot, because ${mode.why}; set SLACK_* or MicrosoftApp* (and REDIS_URL) for the web process\n`);
         return (await import("./commands/chat.js")).chat(c);
       }
-      return opsCommands.web!.run(a, () => c);
+      return (await import("./commands/ops.js")).opsCommands.web!.run(a, () => c);
     },
   },
   chat: {
@@ -42,7 +38,6 @@ const commands: Record<string, Command> = {
     run: async (_a, cfg) => (await import("./commands/chat.js")).chat(cfg()),
   },
   classify: classifyCommand,
-  report: reportCommand,
   replay: {
     summary: 'run recorded answers ({"answers":{...}}) through the flow, classifier and router',
     usage: "triage replay [--json] FILE|-",
@@ -75,8 +70,30 @@ const commands: Record<string, Command> = {
   },
 };
 
-function help(): string {
-  const rows = Object.entries({ ...commands, ...opsCommands, ...summaryCommands, ...modelCommands }).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+/**
+ * The other commands, by the module that holds them: a module is imported only when one of its
+ * commands runs (or for --help), so `triage classify` never loads the store, queue or platform code.
+ */
+const GROUPS: Array<{ names: string[]; load: () => Promise<Record<string, Command>> }> = [
+  { names: ["worker", "web", "tickets"], load: async () => (await import("./commands/ops.js")).opsCommands },
+  { names: ["summary", "export"], load: async () => (await import("./commands/summary.js")).summaryCommands },
+  { names: ["train", "eval"], load: async () => (await import("./commands/model.js")).modelCommands },
+  { names: ["report"], load: async () => ({ report: (await import("./commands/report.js")).reportCommand }) },
+];
+
+async function allCommands(): Promise<Record<string, Command>> {
+  const groups = await Promise.all(GROUPS.map((g) => g.load()));
+  return Object.assign({}, commands, ...groups) as Record<string, Command>;
+}
+
+async function commandNamed(name: string): Promise<Command | undefined> {
+  if (Object.prototype.hasOwnProperty.call(commands, name)) return commands[name];
+  const group = GROUPS.find((g) => g.names.includes(name));
+  return group ? (await group.load())[name] : undefined;
+}
+
+async function help(): Promise<string> {
+  const rows = Object.entries(await allCommands()).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
   return [
     "triage: triage incidents in AI systems (safety or security?) and route them to the right on-call",
     "",
@@ -92,9 +109,8 @@ function help(): string {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === "--help" || name === "-h" || name === "help") return print(help());
-  const all = { ...commands, ...opsCommands, ...summaryCommands, ...modelCommands };
-  const cmd = all[name];
+  if (!name || name === "--help" || name === "-h" || name === "help") return print(await help());
+  const cmd = await commandNamed(name);
   if (!cmd) throw new UsageError(`unknown command '${name}' (try: triage --help)`);
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {

@@ -1,7 +1,7 @@
 // Reads the data files (flow, signals, taxonomy refs, roster) and validates each with its schema.
 import { readFileSync, statSync } from "node:fs";
 import { relative } from "node:path";
-import { parse } from "yaml";
+import { createRequire } from "node:module";
 import type { Config } from "./config.js";
 import { cachedParse } from "./yaml-cache.js";
 import { parseFlow, type Flow } from "./domain/flow.js";
@@ -21,6 +21,9 @@ export interface Definitions {
 
 const MAX_FILE_BYTES = 1_000_000;
 
+/** The YAML parser, loaded on the first file the cache does not already hold in parsed form. */
+const yaml = (): typeof import("yaml") => createRequire(import.meta.url)("yaml");
+
 export function readYaml(path: string): unknown {
   const name = relative(process.cwd(), path) || path;
   let text: string;
@@ -35,7 +38,7 @@ export function readYaml(path: string): unknown {
   }
   if (size > MAX_FILE_BYTES || text.length > MAX_FILE_BYTES) throw new Error(`${name}: larger than ${MAX_FILE_BYTES} bytes, or not a regular file`);
   try {
-    return cachedParse(text, () => parse(text, { maxAliasCount: 100 }));
+    return cachedParse(text, () => yaml().parse(text, { maxAliasCount: 100 }));
   } catch (e) {
     throw new Error(`${name}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }

@@ -8,8 +8,9 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
-/** Files smaller than this parse faster than a cache lookup is worth. */
-const MIN_BYTES = 20_000;
+/** Files smaller than this parse faster than a cache lookup is worth (and a hit on every data file
+ * lets a short command skip loading the YAML parser at all). */
+const MIN_BYTES = 1_000;
 /** Bumped when the cached form changes meaning (a YAML parser with other semantics). */
 const FORMAT = "1";
 

@@ -6,8 +6,7 @@ import { createInterface } from "node:readline";
 import { classifyText, type ClassifyResult } from "../bot/oneshot.js";
 import { llmSettings, type Config } from "../config.js";
 import { loadDefinitions, type Definitions } from "../definitions.js";
-import { createLogger } from "../log.js";
-import { descriptionReader, type ReadDescription } from "../pretriage/read-description.js";
+import { descriptionReader, offlineReader, type ReadDescription } from "../pretriage/read-description.js";
 import { UsageError, print, type Command } from "./command.js";
 
 export interface ClassifyOutput {
@@ -100,6 +99,15 @@ export async function classifyLines(lines: AsyncIterable<string>, defs: Definiti
   return { read: n, failed };
 }
 
+/** The offline reader; with an LLM configured, the combined one and a logger for its failures
+ * (the logger is only loaded then: a plain classify does not pay for it). */
+async function readerFor(c: Config, defs: Definitions): Promise<ReadDescription> {
+  const llm = llmSettings(c);
+  if (!llm) return offlineReader(defs);
+  const { createLogger } = await import("../log.js");
+  return descriptionReader(llm, defs, createLogger(c.LOG_LEVEL === "info" ? "warn" : c.LOG_LEVEL));
+}
+
 const writeStdout = (s: string) =>
   new Promise<void>((resolve, reject) => process.stdout.write(s, (e) => (e ? reject(e) : resolve())));
 
@@ -115,7 +123,7 @@ export const classifyCommand: Command = {
       if (positionals.length !== 1) throw new UsageError("classify --jsonl needs exactly one FILE (or - for stdin), one report per line");
       const path = positionals[0]!;
       const defs = loadDefinitions(c);
-      const read = descriptionReader(llmSettings(c), defs, createLogger(c.LOG_LEVEL === "info" ? "warn" : c.LOG_LEVEL));
+      const read = await readerFor(c, defs);
       const input = path === "-" ? process.stdin : createReadStream(path, { encoding: "utf8" });
       const opened = new Promise<void>((resolve, reject) => {
         if (path === "-") return resolve();
@@ -131,7 +139,7 @@ export const classifyCommand: Command = {
     if (!text) throw new UsageError('classify needs a description, e.g. triage classify "the model keeps making up refund rules"');
     const defs = loadDefinitions(c);
     // With LLM_* set, the description is also read by the organisation's LLM (see README).
-    const read = descriptionReader(llmSettings(c), defs, createLogger(c.LOG_LEVEL === "info" ? "warn" : c.LOG_LEVEL));
+    const read = await readerFor(c, defs);
     const out = await classifyOne(text, defs, read);
     return print(values.json ? JSON.stringify(out) : renderText(out));
   },
