@@ -6,6 +6,7 @@
 // those folds for a target precision; below it, or on too few content words, it proposes nothing.
 // Pure: the model is data (MODEL_FILE, flows/intent-model.json), validated by the schema here.
 import { z } from "zod";
+import { fieldProblems } from "./problems.js";
 import { stem } from "./pretriage-learned.js";
 import { maskedTokens, type MaskVocabulary, type Token } from "./mask.js";
 
@@ -61,7 +62,7 @@ export interface CompiledIntentModel {
 export function parseIntentModel(doc: unknown, file: string): CompiledIntentModel {
   const parsed = IntentModel.safeParse(doc);
   if (!parsed.success) {
-    throw new IntentModelError(file, parsed.error.issues.map((i) => `field '${i.path.map(String).join(".") || "(root)"}': ${i.message}`));
+    throw new IntentModelError(file, fieldProblems(parsed.error.issues, "(root)"));
   }
   return compileIntentModel(parsed.data);
 }

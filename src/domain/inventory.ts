@@ -2,6 +2,7 @@
 // the EU AI Act facts a public record or a regulator asks for (role, risk class, Annex III area, EU
 // database number). Pure: the file is read elsewhere; this module validates it and looks things up.
 import { z } from "zod";
+import { fieldProblems } from "./problems.js";
 
 export const SystemRole = z.enum(["provider", "deployer"]);
 export const RiskClass = z.enum(["minimal", "limited", "high", "prohibited"]);
@@ -65,7 +66,7 @@ export type Inventory = z.infer<typeof Inventory>;
 export function parseInventory(doc: unknown, file: string): Inventory {
   const r = Inventory.safeParse(doc);
   if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => `field '${i.path.map(String).join(".")}': ${i.message}`);
+  const problems = fieldProblems(r.error.issues);
   throw new Error(`${file}: invalid AI system inventory\n  - ${problems.join("\n  - ")}`);
 }
 

@@ -3,6 +3,7 @@
 // (flows/signals.yaml) so organisations can tune it; this module only scores. It is pure: no I/O,
 // never throws on any input text, and compiles a model's patterns once.
 import { z } from "zod";
+import { fieldProblems } from "./problems.js";
 import { CONTRACT } from "./vocabulary.js";
 import { LearnedSection, checkLearned, featuresOf, scoreLearned, type LearnedTarget } from "./pretriage-learned.js";
 import { contentWordCount, readIntent, type CompiledIntentModel, type LexiconIntent } from "./intent-model.js";
@@ -107,7 +108,7 @@ export function parseSignalModel(doc: unknown, file: string): SignalModel {
   if (!parsed.success) {
     throw new SignalModelError(
       file,
-      parsed.error.issues.map((i) => `field '${i.path.map(String).join(".") || "(root)"}': ${i.message}`),
+      fieldProblems(parsed.error.issues, "(root)"),
     );
   }
   const model = parsed.data;

@@ -1,6 +1,7 @@
 // Public taxonomy entries (MITRE ATLAS, OWASP LLM Top 10 2025, NIST AI 600-1) cited per attack or
 // failure kind. The catalogue is data (flows/refs.yaml) so it can be revised when a taxonomy is.
 import { z } from "zod";
+import { fieldProblems } from "./problems.js";
 import { AttackKind, FailureKind } from "./vocabulary.js";
 
 export const Framework = z.enum(["atlas", "owasp-llm", "nist-ai-600-1"]);
@@ -17,6 +18,6 @@ export type RefCatalog = z.infer<typeof RefCatalog>;
 export function parseRefCatalog(doc: unknown, file: string): RefCatalog {
   const r = RefCatalog.safeParse(doc);
   if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => `field '${i.path.map(String).join(".")}': ${i.message}`);
+  const problems = fieldProblems(r.error.issues);
   throw new Error(`${file}: invalid reference catalogue\n  - ${problems.join("\n  - ")}`);
 }

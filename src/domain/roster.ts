@@ -1,6 +1,7 @@
 // Who is on call: the roster file's schema and the rotation arithmetic. Hand-offs happen at a local
 // wall-clock time in the roster's time zone, so rotations stay put across daylight-saving changes.
 import { z } from "zod";
+import { fieldProblems } from "./problems.js";
 import { Domain, Severity } from "./vocabulary.js";
 
 export const Platform = z.enum(["slack", "teams", "console", "webhook"]);
@@ -119,7 +120,7 @@ export function summaryTimeZone(roster: Roster): string {
 export function parseRoster(doc: unknown, file: string): Roster {
   const r = Roster.safeParse(doc);
   if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => `field '${i.path.map(String).join(".")}': ${i.message}`);
+  const problems = fieldProblems(r.error.issues);
   throw new Error(`${file}: invalid on-call roster\n  - ${problems.join("\n  - ")}`);
 }
 

@@ -1,6 +1,7 @@
 // Which ATLAS tactics a technique serves (flows/atlas-tactics.yaml): a case study's procedure step
 // names a tactic and a technique, and our refs name only techniques.
 import { z } from "zod";
+import { fieldProblems } from "../domain/problems.js";
 
 const TacticId = z.string().regex(/^AML\.TA\d{4}$/);
 export const AtlasTactics = z.strictObject({
@@ -13,7 +14,7 @@ export type AtlasTactics = z.infer<typeof AtlasTactics>;
 export function parseAtlasTactics(doc: unknown, file: string): AtlasTactics {
   const r = AtlasTactics.safeParse(doc);
   if (r.success) return r.data;
-  throw new Error(`${file}: invalid ATLAS tactics\n  - ${r.error.issues.map((i) => `field '${i.path.map(String).join(".")}': ${i.message}`).join("\n  - ")}`);
+  throw new Error(`${file}: invalid ATLAS tactics\n  - ${fieldProblems(r.error.issues).join("\n  - ")}`);
 }
 
 /** The parent of a sub-technique (AML.T0051.001 → AML.T0051), or the id itself. */
