@@ -8,6 +8,7 @@ import { teamsConfigured, type Config } from "./config.js";
 import type { Logger } from "./log.js";
 import type { Notifier } from "./tickets/notifier.js";
 import type { Route } from "./http.js";
+import { adapterPort } from "./port.js";
 
 export interface PlatformRoute {
   name: string;
@@ -29,7 +30,7 @@ export async function platformAdapters(cfg: Config, log: Logger): Promise<Platfo
     const apiUrl = cfg.SLACK_API_URL;
     notifiers.push(createSlackNotifier({ botToken, ...(apiUrl ? { apiUrl } : {}), log }));
     makers.push((app) => {
-      const slack = createSlackAdapter(app, {
+      const slack = createSlackAdapter(adapterPort(app), {
         signingSecret: cfg.SLACK_SIGNING_SECRET ?? "",
         botToken,
         ...(cfg.SLACK_APP_TOKEN ? { appToken: cfg.SLACK_APP_TOKEN } : {}),
@@ -42,7 +43,7 @@ export async function platformAdapters(cfg: Config, log: Logger): Promise<Platfo
   if (teamsConfigured(cfg)) {
     const teamsCfg = teamsConfigFrom(cfg);
     notifiers.push(createTeamsNotifier({ ...teamsCfg, roster: loadDefinitions(cfg).roster }));
-    makers.push((app) => ({ name: "teams", route: createTeamsAdapter(app, teamsCfg).route }));
+    makers.push((app) => ({ name: "teams", route: createTeamsAdapter(adapterPort(app), teamsCfg).route }));
     if (!cfg.MicrosoftAppId) log.warn("teams enabled WITHOUT authentication (TEAMS_ALLOW_UNAUTHENTICATED): local development only");
     else log.info("teams enabled");
   }

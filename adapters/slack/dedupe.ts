@@ -1,7 +1,7 @@
 // Slack re-delivers an event when it saw no 2xx within 3 s (x-slack-retry-num). Events are acked
-// before any work, so a re-delivery is usually a copy: each event id is worked on once. With Redis
-// the mark is shared by every web process; without it, this process remembers.
-import type { Redis } from "ioredis";
+// before any work, so a re-delivery is usually a copy: each event id is worked on once. The marks are
+// the application's seen set (shared by every web process with Redis, this process's own without).
+import type { SeenMarks } from "../../src/port.js";
 
 const TTL_SECONDS = 3600; // Slack's last retry comes about 5 minutes after the first delivery.
 
@@ -10,22 +10,6 @@ export interface EventDedupe {
   first(eventId: string): Promise<boolean>;
 }
 
-export function eventDedupe(redis?: Redis, prefix = "{triage}", now: () => number = Date.now): EventDedupe {
-  if (redis) {
-    return { first: async (id) => (await redis.set(`${prefix}:slack:event:${id}`, "1", "EX", TTL_SECONDS, "NX")) === "OK" };
-  }
-  const seen = new Map<string, number>();
-  return {
-    async first(id) {
-      const t = now();
-      // Same TTL for all, so insertion order is expiry order: drop expired marks from the front.
-      for (const [k, exp] of seen) {
-        if (exp > t) break;
-        seen.delete(k);
-      }
-      if (seen.has(id)) return false;
-      seen.set(id, t + TTL_SECONDS * 1000);
-      return true;
-    },
-  };
+export function eventDedupe(seen: SeenMarks): EventDedupe {
+  return { first: (id) => seen.first(`slack:event:${id}`, TTL_SECONDS) };
 }

@@ -1,11 +1,13 @@
-// What every listener needs: the application (bot, actions, stores) and the Slack side of delivery.
-import type { App } from "../../src/app.js";
+// What every listener needs: the port to the application (bot, ticket actions, summaries, flow; no
+// store) and the Slack side of delivery.
+import type { AdapterPort } from "../../src/port.js";
 import type { Actor } from "../../src/domain/incident.js";
 import type { Logger } from "../../src/log.js";
 import type { SlackNotifier } from "./notifier.js";
 
 export interface SlackDeps {
-  app: App;
+  /** named `app` for history; it is the narrow port (src/port.ts), not the App. */
+  app: AdapterPort;
   log: Logger;
   /** used from the web process only for what an interaction changes at once (a rerouted card). */
   notifier: SlackNotifier;

@@ -59,20 +59,26 @@ export type TicketModalMeta = z.infer<typeof TicketModalMeta>;
 
 export const IncidentRef = IncidentId;
 /**
- * The Escalate button: the incident and the escalation generation its card was rendered for, as
- * `INC-2026-0042@3`; a bare incident id (cards posted before generations were carried) still works.
+ * A ticket button: the incident, the routing its card shows and (Escalate) the escalation generation,
+ * as `INC-2026-0042#2` or `INC-2026-0042@3#2`. Values of cards posted before routings were carried
+ * (a bare id, or `id@gen`) still work, without the stale-card check.
  */
-export const EscalateRef = z.string().max(64).transform((v, ctx): { incidentId: string; seenGen?: number } => {
-  const [id = "", gen] = v.split("@");
+export const TicketButtonRef = z.string().max(64).transform((v, ctx): { incidentId: string; seenGen?: number; seenRoute?: number } => {
+  const [head = "", route] = v.split("#");
+  const [id = "", gen] = head.split("@");
   const okId = IncidentId.safeParse(id);
   const okGen = gen === undefined || /^\d{1,7}$/.test(gen);
-  if (!okId.success || !okGen) {
-    ctx.addIssue({ code: "custom", message: "an incident id, optionally @generation" });
+  const okRoute = route === undefined || /^\d{1,4}$/.test(route);
+  if (!okId.success || !okGen || !okRoute) {
+    ctx.addIssue({ code: "custom", message: "an incident id, optionally @generation and #routing" });
     return z.NEVER;
   }
-  return { incidentId: id, ...(gen !== undefined ? { seenGen: Number(gen) } : {}) };
+  return { incidentId: id, ...(gen !== undefined ? { seenGen: Number(gen) } : {}), ...(route !== undefined ? { seenRoute: Number(route) } : {}) };
 });
-export const escalateValue = (incidentId: string, gen: number) => `${incidentId}@${gen}`;
+/** The Escalate button's former name: the same reference. */
+export const EscalateRef = TicketButtonRef;
+export const ticketValue = (a: { incidentId: string; route: number; gen?: number }) => `${a.incidentId}${a.gen !== undefined ? `@${a.gen}` : ""}#${a.route}`;
+export const escalateValue = (incidentId: string, gen: number, route?: number) => `${incidentId}@${gen}${route !== undefined ? `#${route}` : ""}`;
 /** Button values and modal metadata we parse are small; anything longer is refused unread. */
 export const MAX_VALUE_CHARS = 2000;
 

@@ -1,8 +1,8 @@
 // The Slack adapter: a Bolt app whose HTTP receiver sits behind our web server's Route (POST
 // /slack/events carries commands, interactivity and events), or Socket Mode when an app token is set.
-// Transport and acknowledgement live here; the bot, the lifecycle and the stores do the work.
+// Transport and acknowledgement live here; the bot and the ticket actions, behind the port, do the work.
 import { App as Bolt, HTTPReceiver, type AuthorizeResult } from "@slack/bolt";
-import type { App } from "../../src/app.js";
+import type { AdapterPort } from "../../src/port.js";
 import type { Logger } from "../../src/log.js";
 import type { Notifier } from "../../src/tickets/notifier.js";
 import type { Route } from "../../src/http.js";
@@ -38,7 +38,7 @@ export interface SlackAdapter {
   idle(): Promise<void>;
 }
 
-export function createSlackAdapter(app: App, cfg: SlackAdapterConfig): SlackAdapter {
+export function createSlackAdapter(app: AdapterPort, cfg: SlackAdapterConfig): SlackAdapter {
   const log = app.log.child({ adapter: "slack" });
   const logger = slackLogger(log);
   const notifier = createSlackNotifier({ botToken: cfg.botToken, apiUrl: cfg.apiUrl, roster: app.defs.roster, log });
@@ -47,7 +47,7 @@ export function createSlackAdapter(app: App, cfg: SlackAdapterConfig): SlackAdap
   const receiver = cfg.appToken ? undefined : new HTTPReceiver({ signingSecret: cfg.signingSecret, endpoints: EVENTS_PATH, processBeforeResponse: false, logger, bodyLimit: MAX_BODY_BYTES });
   const bolt = receiver ? new Bolt({ ...common, receiver }) : new Bolt({ ...common, socketMode: true, appToken: cfg.appToken });
   const inFlight: InFlight = { count: 0 };
-  registerListeners(bolt, { app, log, notifier }, eventDedupe(app.redis, app.prefix), inFlight);
+  registerListeners(bolt, { app, log, notifier }, eventDedupe(app.seen), inFlight);
   bolt.error(async (err) => void log.error({ err: err.message, code: (err as { code?: string }).code }, "slack listener failed"));
 
   const replayed = replayGuard(app.seen, cfg.signingSecret, log);

@@ -14,6 +14,8 @@ import { createClient } from "./client.js";
 import { toDeliveryError } from "./errors.js";
 import { deliveryMetadata, findByKey } from "./reconcile.js";
 import { groupText } from "../../src/tickets/group.js";
+import { ticketPosts } from "../../src/views/deliveries.js";
+import type { Person } from "../../src/domain/roster.js";
 import type { Digest } from "../../src/digest/post.js";
 
 export interface SlackNotifierConfig {
@@ -27,18 +29,12 @@ export interface SlackNotifierConfig {
 /** Upload refusals that mean the token cannot upload files at all (no files:write): warned about once. */
 const NO_FILES_WRITE = new Set(["missing_scope", "not_allowed_token_type"]);
 
-/** A posted ticket's timeline key prefix: `r<routeCount>:ticket:slack:<channel>`. */
-const ticketKey = (routeCount: number, channel?: string) => `r${routeCount}:ticket:slack:${channel ?? ""}`;
-
-/** Ticket messages of one routing generation, from the incident's `delivered` events. */
+/** Ticket messages of one routing generation (src/views/deliveries.ts reads the timeline): channel and ts. */
 export function postedTickets(i: Incident, routeCount = i.routeCount, channel?: string): Array<{ channel: string; ts: string; link?: string }> {
-  const out: Array<{ channel: string; ts: string; link?: string }> = [];
-  for (const e of i.timeline) {
-    if (e.type !== "delivered" || !e.to.startsWith(ticketKey(routeCount, channel)) || !e.ref) continue;
-    const [ch, ts] = e.ref.split("/");
-    if (ch && ts) out.push({ channel: ch, ts, ...(e.link ? { link: e.link } : {}) });
-  }
-  return out;
+  return ticketPosts(i, "slack", routeCount, channel).flatMap((d) => {
+    const [ch, ts] = (d.ref ?? "").split("/");
+    return ch && ts ? [{ channel: ch, ts, ...(d.link ? { link: d.link } : {}) }] : [];
+  });
 }
 
 export class SlackNotifier implements Notifier {
@@ -93,7 +89,7 @@ export class SlackNotifier implements Notifier {
     try {
       switch (m.kind) {
         case "ticket":
-          return await this.ticket(m.incident, m.to.address, m.key, m.oncall.slack);
+          return await this.ticket(m.incident, m.to.address, m.key, { person: m.oncall, level: m.level });
         case "page":
           return await this.page(m);
         case "cross-domain":
@@ -129,12 +125,11 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  private async card(i: Incident, routeCount: number, oncall?: string) {
-    // The incident keeps the link of the message it was reported from (Slack's message shortcut).
-    return ticketCard(i, { routeCount, ...(i.link ? { reportLink: i.link } : {}), ...(this.cfg.roster ? { roster: this.cfg.roster } : {}) }, oncall);
+  private async card(i: Incident, routeCount: number, oncall?: { person: Person; level: number }) {
+    return ticketCard(i, { routeCount, ...(this.cfg.roster ? { roster: this.cfg.roster } : {}), ...(oncall ? { oncall } : {}) });
   }
 
-  private async ticket(i: Incident, channel: string, key: string, oncall?: string): Promise<SentRef> {
+  private async ticket(i: Incident, channel: string, key: string, oncall: { person: Person; level: number }): Promise<SentRef> {
     const blocks = await this.card(i, i.routeCount, oncall);
     const posted = await this.client.chat.postMessage({ channel, text: ticketText(i), blocks, unfurl_links: false, metadata: deliveryMetadata(key) });
     const ts = posted.ts!;

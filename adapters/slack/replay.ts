@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { isValidSlackRequest } from "@slack/bolt";
 import type { Logger } from "../../src/log.js";
-import type { SeenSet } from "../../src/store/seen.js";
+import type { SeenMarks as SeenSet } from "../../src/port.js";
 import { MAX_SKEW_SECONDS } from "./guard.js";
 
 /**

@@ -4,8 +4,7 @@ import type { webApi } from "@slack/bolt";
 import type { Input } from "../../src/bot/conversation.js";
 import type { Reply } from "../../src/bot/reply.js";
 import type { Actor } from "../../src/domain/incident.js";
-import type { Flow } from "../../src/domain/flow.js";
-import { redact } from "../../src/domain/redact.js";
+import { answeredView } from "../../src/views/answered.js";
 import { answeredBlocks, noticeText, renderReplies } from "./blocks/reply.js";
 import type { SlackDeps } from "./deps.js";
 
@@ -37,8 +36,8 @@ export async function runTurn(d: SlackDeps, t: TurnRequest): Promise<void> {
     return void (await say(d, t, notices.length ? notices : replies));
   }
   if (t.origin) {
-    const done = answered(d.app.defs.flow, t.input, t.origin.questionId);
-    await t.client.chat.update({ channel: t.origin.channel, ts: t.origin.ts, ...done });
+    const done = answeredView(d.app.defs.flow, t.input, t.origin.questionId);
+    await t.client.chat.update({ channel: t.origin.channel, ts: t.origin.ts, ...answeredBlocks(done.question, done.answer) });
   }
   await post(t, replies);
 }
@@ -63,32 +62,4 @@ async function post(t: TurnRequest, replies: Reply[]) {
 export async function openDm(client: webApi.WebClient, userId: string): Promise<string> {
   const r = await client.conversations.open({ users: userId });
   return r.channel!.id!;
-}
-
-/** The clicked message once answered: its question and what was chosen. */
-function answered(flow: Flow, input: Input, questionId: string | undefined) {
-  const q = flow.questions.find((x) => x.id === questionId);
-  const prompt = q?.prompt ?? "Suggested answers";
-  switch (input.kind) {
-    case "answer": {
-      // The message shows what was kept: the redacted text, never a secret typed into the modal.
-      if (!q || q.kind === "text") return answeredBlocks(prompt, redact(String(input.value)).text);
-      const values = [input.value].flat().map(String);
-      const labels = values.map((v) => q.options.find((o) => o.value === v)?.label ?? v);
-      return answeredBlocks(prompt, labels.length ? labels.join(", ") : (q.kind === "many" && q.noneLabel) || "None");
-    }
-    case "confirm-inferred":
-      if (input.decision === "keep-all") return answeredBlocks("Suggested answers", "Kept all the suggested answers");
-      return answeredBlocks(prompt, input.decision === "keep" ? "Kept the suggested answer" : "Changing the suggested answer");
-    case "join":
-      return answeredBlocks("Already reported?", `Joined ${input.incidentId}`);
-    case "file-new":
-      return answeredBlocks("Already reported?", "Filed as a new incident");
-    case "back":
-      return answeredBlocks(prompt, "Went back to the previous question");
-    case "cancel":
-      return answeredBlocks(prompt, "Cancelled");
-    default:
-      return answeredBlocks(prompt, "Answered");
-  }
 }

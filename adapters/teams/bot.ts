@@ -2,7 +2,7 @@
 // is short (store reads and writes, queue adds): deliveries run as queued jobs, so Teams gets its
 // HTTP answer well inside its time limit.
 import { TeamsActivityHandler, TurnContext, type MessagingExtensionAction, type MessagingExtensionActionResponse } from "botbuilder";
-import type { App } from "../../src/app.js";
+import type { AdapterPort } from "../../src/port.js";
 import { notice } from "../../src/bot/reply.js";
 import { parseSummaryArgs } from "../../src/bot/summaries.js";
 import type { TeamsConfig } from "./auth.js";
@@ -21,7 +21,7 @@ export class TeamsTriageBot extends TeamsActivityHandler {
   private readonly walk: Walkthrough;
 
   constructor(
-    private readonly app: App,
+    private readonly app: AdapterPort,
     private readonly cfg: TeamsConfig,
   ) {
     super();

@@ -1,6 +1,6 @@
 // Microsoft Teams: the bot endpoint (POST /api/messages) for the web process and the notifier that
 // posts tickets for the worker. See README.md beside this file for setup.
-import type { App } from "../../src/app.js";
+import type { AdapterPort } from "../../src/port.js";
 import type { Notifier } from "../../src/tickets/notifier.js";
 import type { Route } from "../../src/http.js";
 import { cloudAdapter, type TeamsConfig } from "./auth.js";
@@ -10,7 +10,7 @@ import { createTeamsNotifier } from "./notifier.js";
 
 export const NOT_SAVED = "That was not saved: I could not reach my storage just now. Please try again in a moment.";
 
-export function createTeamsAdapter(app: App, cfg: TeamsConfig): { route: Route; notifier: Notifier } {
+export function createTeamsAdapter(app: AdapterPort, cfg: TeamsConfig): { route: Route; notifier: Notifier } {
   const adapter = cloudAdapter(cfg);
   adapter.onTurnError = async (ctx, err) => {
     app.log.error({ err: (err as Error).message, activity: ctx.activity.type, conversation: ctx.activity.conversation?.id }, "teams turn failed");

@@ -8,10 +8,11 @@ import type { Digest } from "../../src/digest/post.js";
 import type { Notifier, Outbound, SentRef } from "../../src/tickets/notifier.js";
 import { DeliveryError } from "../../src/tickets/notifier.js";
 import { botAccountId, cloudAdapter, type TeamsConfig } from "./auth.js";
-import { cardActivity, crossDomainCard, pageCard, ticketCard } from "./cards/index.js";
+import { cardActivity, crossDomainCard, pageCard, renderTicket } from "./cards/index.js";
 import { messageText, preview } from "./cards/inert.js";
 import { channelPostLink, decodeRef, encodeRef, toDeliveryError, withoutClientRetries, type Connector } from "./connector.js";
-import { ticketView } from "./ticket-view.js";
+import { pagePosts, ticketLink, ticketPost } from "../../src/views/deliveries.js";
+import { ticketView } from "../../src/views/ticket.js";
 import { groupText } from "../../src/tickets/group.js";
 
 /** Where Teams' connector lives when the roster does not say (the global Teams endpoint). */
@@ -47,8 +48,8 @@ export class TeamsNotifier implements Notifier {
     const i = m.incident;
     switch (m.kind) {
       case "ticket": {
-        const view = { ...ticketView(i, i.routeCount, this.o.roster), oncall: { name: m.oncall.name, level: m.level } };
-        return this.post(m.to.address, cardActivity(ticketCard(view), preview(`${i.id} ${i.classification.severity} ${i.routing.domain}: ${i.title}`)));
+        const view = ticketView(i, { roster: this.o.roster, oncall: { person: m.oncall, level: m.level } });
+        return this.post(m.to.address, cardActivity(renderTicket(view), preview(`${i.id} ${i.classification.severity} ${i.routing.domain}: ${i.title}`)));
       }
       case "cross-domain":
         return this.post(m.to.address, cardActivity(crossDomainCard(i, m.domain, ticketLink(i)), `FYI ${i.id} affects ${m.domain}`));
@@ -93,7 +94,7 @@ export class TeamsNotifier implements Notifier {
   private async page(m: Extract<Outbound, { kind: "page" }>): Promise<SentRef> {
     const i = m.incident;
     const place = this.domainPlace(i.routing.domain);
-    const view = { ...ticketView(i, i.routeCount, this.o.roster), oncall: { name: m.person.name, level: m.level } };
+    const view = ticketView(i, { roster: this.o.roster, oncall: { person: m.person, level: m.level } });
     const activity = cardActivity(pageCard({ ...view, reason: m.reason }), `${i.id} ${i.classification.severity} needs you`);
     const tenant = place.tenantId;
     // Teams will not open a chat without the tenant; say which setting is missing instead of a 400.
@@ -120,7 +121,7 @@ export class TeamsNotifier implements Notifier {
   private async update(channel: string, i: Incident, text: string, route: number): Promise<SentRef> {
     const posted = ticketRef(i, channel, route);
     const place = this.channelPlace(channel);
-    const card = cardActivity(ticketCard(ticketView(i, route, this.o.roster)));
+    const card = cardActivity(renderTicket(ticketView(i, { route, roster: this.o.roster })));
     return this.call(place, async (c) => {
       for (const p of pageRefs(i, route)) await c.conversations.updateActivity(p.conversationId, p.activityId, { ...card, id: p.activityId });
       if (!posted) return { ref: encodeRef(channel, required((await c.conversations.sendToConversation(channel, { type: "message", text: messageText(text) })).id)) };
@@ -162,35 +163,19 @@ function required(id: string | undefined): string {
   return id;
 }
 
-/** The ticket card of routing `route` posted to `channel`; for the current routing, else the latest. */
+/** The ticket card of routing `route` posted to `channel` (src/views/deliveries.ts reads the timeline). */
 export function ticketRef(i: Incident, channel: string, route = i.routeCount): { conversationId: string; activityId: string; route: number } | undefined {
-  const suffix = `:ticket:teams:${channel}`;
-  const posts = i.timeline.flatMap((e) => {
-    if (e.type !== "delivered" || !e.ref || !e.to.endsWith(suffix)) return [];
-    const ref = decodeRef(e.ref);
-    const route = Number(/^r(\d+):/.exec(e.to)?.[1]);
-    return ref && route ? [{ ...ref, route }] : [];
-  });
-  return posts.findLast((p) => p.route === route) ?? (route === i.routeCount ? posts.at(-1) : undefined);
+  const post = ticketPost(i, "teams", channel, route);
+  const ref = post?.ref ? decodeRef(post.ref) : undefined;
+  return post && ref ? { ...ref, route: post.route } : undefined;
 }
 
-/** The Teams pages sent while routing `route` was current (the timeline's "routed" events divide them). */
+/** The Teams pages sent while routing `route` was current. */
 export function pageRefs(i: Incident, route: number): Array<{ conversationId: string; activityId: string }> {
-  let routing = 0;
-  const out: Array<{ conversationId: string; activityId: string }> = [];
-  for (const e of i.timeline) {
-    if (e.type === "routed") routing++;
-    else if (routing === route && e.type === "delivered" && e.ref && e.to.includes(":page:teams:")) {
-      const ref = decodeRef(e.ref);
-      if (ref) out.push(ref);
-    }
-  }
-  return out;
-}
-
-function ticketLink(i: Incident): string | undefined {
-  const e = i.timeline.findLast((x) => x.type === "delivered" && x.to.startsWith(`r${i.routeCount}:ticket:`) && x.link !== undefined);
-  return e?.type === "delivered" ? e.link : undefined;
+  return pagePosts(i, "teams", route).flatMap((p) => {
+    const ref = p.ref ? decodeRef(p.ref) : undefined;
+    return ref ? [ref] : [];
+  });
 }
 
 export function createTeamsNotifier(cfg: TeamsNotifierOptions): TeamsNotifier {

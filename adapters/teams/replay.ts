@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import type { Activity } from "botbuilder";
 import type { Logger } from "../../src/log.js";
-import type { SeenSet } from "../../src/store/seen.js";
+import type { SeenMarks as SeenSet } from "../../src/port.js";
 
 export const ACTIVITY_TTL_SECONDS = 2 * 3600;
 const CHECK_TIMEOUT_MS = 500;

@@ -1,43 +1,40 @@
-// Buttons of a ticket card (in the domain channel or a page): the domain decides through
-// app.actions.act; a refusal is a reply and changes nothing. An accepted action is answered at once
-// with a receipt; the card itself is edited by the worker's update job (src/tickets/processor.ts),
-// which retries like a ticket. Editing it here, in the request, failed for good on a 404 or 5xx and
-// made a saved action look failed, so the request only answers the person.
+// Buttons of a ticket card (in the domain channel or a page): the ticket actions decide (a card of an
+// older routing is refused there, for Slack too); a refusal is a reply and changes nothing. An accepted
+// action is answered at once with a receipt; the card itself is edited by the worker's update job
+// (src/tickets/processor.ts), which retries like a ticket. Editing it here, in the request, failed for
+// good on a 404 or 5xx and made a saved action look failed, so the request only answers the person.
 import type { TurnContext } from "botbuilder";
-import type { App } from "../../src/app.js";
-import type { TicketAction } from "../../src/tickets/actions.js";
+import type { AdapterPort } from "../../src/port.js";
+import type { ActionOutcome, TicketAction } from "../../src/tickets/actions.js";
+import { outcomeView, type OutcomeView } from "../../src/views/ticket-outcome.js";
 import type { Who } from "./identity.js";
 import type { Inputs, SubmitData } from "./submit.js";
 
-type TicketData = Extract<SubmitData, { action: "ticket" }>;
+export type TicketData = Extract<SubmitData, { action: "ticket" }>;
 
-const DONE = { acknowledge: "Acknowledged", escalate: "Escalated", reroute: "Rerouted", resolve: "Resolved" } as const;
+/** Applies the press; what the presser is told (and the outcome, for a card to answer with). */
+export async function applyTicketAction(app: AdapterPort, who: Who, data: TicketData, inputs: Inputs): Promise<{ outcome: ActionOutcome; said: OutcomeView }> {
+  const outcome = await app.actions.act(data.incidentId, toAction(data, inputs), who.actor);
+  return { outcome, said: outcomeView(data.op, outcome) };
+}
 
-export async function ticketAction(app: App, ctx: TurnContext, who: Who, data: TicketData, inputs: Inputs): Promise<void> {
-  const current = await app.incidents.get(data.incidentId);
-  if (current && current.routeCount !== data.route) {
-    await ctx.sendActivity(`This card is from before ${current.id} was rerouted to ${current.routing.domain}; nothing was changed. Use the ticket in the ${current.routing.domain} channel.`);
-    return;
-  }
-  const out = await app.actions.act(data.incidentId, toAction(data, inputs), who.actor);
-  if (!out.ok) {
-    await ctx.sendActivity(`${out.message} Nothing was changed.`);
-    return;
-  }
+export async function ticketAction(app: AdapterPort, ctx: TurnContext, who: Who, data: TicketData, inputs: Inputs): Promise<void> {
+  const { said } = await applyTicketAction(app, who, data, inputs);
+  if (said.level !== "done") return void (await ctx.sendActivity(said.text));
   // Saved: from here on nothing may tell the person it failed. The receipt is the only call left.
-  const receipt = out.changed ? `${DONE[data.op]} ${out.incident.id}. The card will show it in a moment.` : out.message;
-  await ctx.sendActivity(receipt).catch((err: Error) => app.log.warn({ incidentId: data.incidentId, err: err.message }, "teams: the receipt of a saved ticket action was not delivered"));
+  await ctx.sendActivity(said.text).catch((err: Error) => app.log.warn({ incidentId: data.incidentId, err: err.message }, "teams: the receipt of a saved ticket action was not delivered"));
 }
 
 function toAction(data: TicketData, inputs: Inputs): TicketAction {
+  const seenRoute = data.route;
   switch (data.op) {
     case "reroute":
-      return { kind: "reroute", reason: inputs.reason ?? "", seenRoute: data.route };
+      return { kind: "reroute", reason: inputs.reason ?? "", seenRoute };
     case "resolve":
-      return { kind: "resolve", note: inputs.note ?? "" };
+      return { kind: "resolve", note: inputs.note ?? "", seenRoute };
     case "escalate":
-      return { kind: "escalate", ...(data.gen !== undefined ? { seenGen: data.gen } : {}) };
+      return { kind: "escalate", seenRoute, ...(data.gen !== undefined ? { seenGen: data.gen } : {}) };
     case "acknowledge":
-      return { kind: "acknowledge" };
+      return { kind: "acknowledge", seenRoute };
   }
 }

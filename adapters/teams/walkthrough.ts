@@ -1,14 +1,14 @@
 // The triage walk-through in a personal chat: turns go to the platform-neutral TriageBot, replies come
 // back as cards, and a card whose button was accepted is edited in place to show the answer.
 import type { TurnContext } from "botbuilder";
-import type { App } from "../../src/app.js";
+import type { AdapterPort } from "../../src/port.js";
 import type { Input } from "../../src/bot/conversation.js";
 import { notice, type Reply } from "../../src/bot/reply.js";
-import { redact } from "../../src/domain/redact.js";
+import { answeredView } from "../../src/views/answered.js";
+import { pickedChoices } from "../../src/views/choices.js";
 import type { TeamsConfig } from "./auth.js";
 import { answeredCard, cardActivity, renderReply } from "./cards/index.js";
 import { messageText } from "./cards/inert.js";
-import { NONE_VALUE } from "./cards/question.js";
 import type { Who } from "./identity.js";
 import { personalChat } from "./personal-chat.js";
 import type { Inputs, SubmitData } from "./submit.js";
@@ -16,7 +16,7 @@ import type { Inputs, SubmitData } from "./submit.js";
 type StepData = Exclude<SubmitData, { action: "ticket" } | { action: "start" }>;
 
 export class Walkthrough {
-  constructor(private readonly app: App, private readonly cfg: TeamsConfig) {}
+  constructor(private readonly app: AdapterPort, private readonly cfg: TeamsConfig) {}
 
   /** Typed text or a command in the personal chat. */
   async typed(ctx: TurnContext, who: Who, input: Input): Promise<void> {
@@ -25,8 +25,8 @@ export class Walkthrough {
 
   /** A button of a walk-through card. Cards of another or an older triage change nothing. */
   async submit(ctx: TurnContext, who: Who, data: StepData, inputs: Inputs): Promise<void> {
-    const conv = await this.app.conversations.get(who.key);
-    if (!conv || conv.id !== data.conversationId) {
+    const conv = await this.app.step(who.key);
+    if (!conv || conv.conversationId !== data.conversationId) {
       await send(ctx, [notice("That card belongs to a triage that has ended or been replaced; nothing was changed. Use the latest card.", "warning")]);
       return;
     }
@@ -37,10 +37,10 @@ export class Walkthrough {
     }
     const replies = await this.app.bot.handle({ key: who.key, user: who.actor, input });
     // Accepted when the walk-through moved on (a warning may still lead, e.g. "I removed a secret").
-    const after = await this.app.conversations.get(who.key);
-    const moved = after?.rev !== conv.rev || after?.id !== conv.id;
+    const after = await this.app.step(who.key);
+    const moved = after?.rev !== conv.rev || after?.conversationId !== conv.conversationId;
     if (moved && ctx.activity.replyToId) {
-      const { question, answer } = this.describe(data, input);
+      const { question, answer } = answeredView(this.app.defs.flow, input, "questionId" in data ? data.questionId : undefined);
       await ctx.updateActivity({ ...cardActivity(answeredCard(question, answer)), id: ctx.activity.replyToId });
     }
     await send(ctx, replies);
@@ -83,35 +83,12 @@ export class Walkthrough {
         if (data.value !== undefined) return { kind: "answer", questionId: data.questionId, value: data.value, rev };
         const q = this.app.defs.flow.questions.find((x) => x.id === data.questionId);
         if (q?.kind === "many") {
-          const picked = (inputs.choices ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-          if (!picked.length) return { error: "Pick at least one option, or the last one for none, then Submit." };
-          if (picked.includes(NONE_VALUE) && picked.length > 1) return { error: "You picked options and 'none' together; pick one or the other." };
-          return { kind: "answer", questionId: data.questionId, value: picked.includes(NONE_VALUE) ? [] : picked, rev };
+          const picked = pickedChoices((inputs.choices ?? "").split(","));
+          return picked.ok ? { kind: "answer", questionId: data.questionId, value: picked.value, rev } : { error: picked.message };
         }
         return { kind: "answer", questionId: data.questionId, value: inputs.text ?? "", rev };
       }
     }
-  }
-
-  /** The question and answer an answered card shows, in the flow's words. */
-  private describe(data: StepData, input: Input): { question: string; answer: string } {
-    if (input.kind === "back") return { question: "Back", answer: "Went back to the previous question" };
-    if (input.kind === "cancel") return { question: "Cancelled", answer: "Triage cancelled" };
-    if (input.kind === "confirm-inferred") {
-      if (input.decision === "keep-all") return { question: "Suggested answers", answer: "Kept all the suggested answers" };
-      const prompt = this.app.defs.flow.questions.find((x) => x.id === input.questionId)?.prompt ?? input.questionId;
-      return { question: prompt, answer: input.decision === "keep" ? "Kept the suggested answer" : "Changing the suggested answer" };
-    }
-    if (input.kind === "join") return { question: "Already reported?", answer: `Joined ${input.incidentId}` };
-    if (input.kind === "file-new") return { question: "Already reported?", answer: "Filed as a new incident" };
-    if (input.kind !== "answer" || data.action !== "answer") return { question: "", answer: "Answered" };
-    const q = this.app.defs.flow.questions.find((x) => x.id === data.questionId);
-    if (!q) return { question: data.questionId, answer: String(input.value) };
-    // The card shows what was kept: the redacted text, never a secret that was typed into it.
-    if (q.kind === "text") return { question: q.prompt, answer: redact(String(input.value)).text };
-    const values = [input.value].flat() as string[];
-    const labels = values.map((v) => q.options.find((o) => o.value === v)?.label ?? v);
-    return { question: q.prompt, answer: labels.join(", ") || (q.kind === "many" ? (q.noneLabel ?? "None") : "") };
   }
 }
 

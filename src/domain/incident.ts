@@ -163,6 +163,9 @@ function titleOf(description: string): string {
 // ---- ticket actions -------------------------------------------------------------------------------
 
 export type ActionResult = { ok: true; incident: Incident; changed: boolean; message: string } | { ok: false; code: RefusalCode; message: string };
+/** The shortest reroute reason or resolve note taken (trimmed): every form asks for at least this. */
+export const NOTE_MIN = 3;
+
 export type RefusalCode = "NOT_ALLOWED" | "ALREADY_RESOLVED" | "REASON_REQUIRED" | "NOTE_REQUIRED";
 
 /** Who may act on a domain's tickets (src/domain/authz.ts): its roster (any level) or an incident manager. */
@@ -258,7 +261,7 @@ export function reroute(i: Incident, roster: Roster, actor: Actor, reason: strin
   const p = guard(i, roster, actor, "reroute");
   if ("ok" in p) return p;
   const why = reason.trim();
-  if (why.length < 3) return { ok: false, code: "REASON_REQUIRED", message: "A reroute needs a reason (what makes it the other domain's?)." };
+  if (why.length < NOTE_MIN) return { ok: false, code: "REASON_REQUIRED", message: "A reroute needs a reason (what makes it the other domain's?)." };
   const from = i.routing.domain;
   const to = otherDomain(from);
   const severity: Severity = i.classification.severity;
@@ -292,7 +295,7 @@ export function resolve(i: Incident, roster: Roster, actor: Actor, note: string,
   const p = guard(i, roster, actor, "resolve");
   if ("ok" in p) return p;
   const text = note.trim();
-  if (text.length < 3) return { ok: false, code: "NOTE_REQUIRED", message: "Resolving needs a note (what was done, or why no action is needed)." };
+  if (text.length < NOTE_MIN) return { ok: false, code: "NOTE_REQUIRED", message: "Resolving needs a note (what was done, or why no action is needed)." };
   const iso = now.toISOString();
   const incident = touch(i, now, { type: "resolved", at: iso, by: actor, note: text }, {
     status: "resolved",

@@ -8,17 +8,26 @@ import { levelCount, type Roster } from "../domain/roster.js";
 import type { IncidentStore } from "../store/types.js";
 import type { JobQueue } from "./jobs.js";
 
-/** `seenGen`: the escalation generation the clicked card was rendered for (a stale click changes nothing). */
-export type TicketAction =
+/**
+ * `seenRoute`: the routing the pressed card (or the opened dialog) showed; a card of an older routing
+ * changes nothing, on every platform. `seenGen`: the escalation generation the card was rendered for.
+ */
+export type TicketAction = (
   | { kind: "acknowledge" }
   | { kind: "escalate"; seenGen?: number }
-  /** `seenRoute`: the route the reroute dialog was opened for (a stale submit changes nothing). */
-  | { kind: "reroute"; reason: string; seenRoute?: number }
-  | { kind: "resolve"; note: string };
+  | { kind: "reroute"; reason: string }
+  | { kind: "resolve"; note: string }
+) & { seenRoute?: number };
 
 export type ActionOutcome =
   | { ok: true; incident: Incident; changed: boolean; message: string }
-  | { ok: false; code: lifecycle.RefusalCode | "NOT_FOUND" | "TOO_LONG"; message: string };
+  | { ok: false; code: lifecycle.RefusalCode | "NOT_FOUND" | "TOO_LONG" | "STALE_ROUTE"; message: string };
+
+/** A press on a card of an older routing: refused before anything else, whoever pressed it. */
+function staleCard(i: Incident, seenRoute: number | undefined): ActionOutcome | undefined {
+  if (seenRoute === undefined || seenRoute === i.routeCount) return undefined;
+  return { ok: false, code: "STALE_ROUTE", message: `This card is from before ${i.id} was rerouted to ${i.routing.domain}. Use the ticket in the ${i.routing.domain} channel.` };
+}
 
 /** The longest reroute reason or resolve note kept (the cards' input boxes allow less). */
 export const NOTE_MAX = 2000;
@@ -34,6 +43,20 @@ export class TicketActions {
   /** Tells the incident's channels something new (a joined report), as an update job: no page. */
   async note(incident: Incident, text: string): Promise<void> {
     await this.d.queue.add(incident.routing.domain, { name: "update", incidentId: incident.id, rev: incident.rev, text: text.slice(0, 3000) });
+  }
+
+  /**
+   * Whether `actor` may open the Reroute / Resolve dialog of a card of routing `seenRoute`: asked
+   * before they type a reason, with the same answers the action itself would give.
+   */
+  async mayOpen(incidentId: string, op: "reroute" | "resolve", actor: Actor, seenRoute?: number): Promise<{ ok: true; incident: Incident } | { ok: false; message: string }> {
+    const i = await this.d.incidents.get(incidentId);
+    if (!i) return { ok: false, message: `There is no incident ${incidentId}.` };
+    const stale = staleCard(i, seenRoute);
+    if (stale && !stale.ok) return stale;
+    if (!lifecycle.mayAct(this.d.roster, i.routing.domain, actor, op)) return { ok: false, message: `Only the ${i.routing.domain} on-call roster or an incident manager can act on ${i.id}.` };
+    if (i.status === "resolved") return { ok: false, message: `${i.id} is already resolved.` };
+    return { ok: true, incident: i };
   }
 
   async act(incidentId: string, action: TicketAction, actor: Actor): Promise<ActionOutcome> {
@@ -63,8 +86,13 @@ export class TicketActions {
     return { ...outcome, incident: stored };
   }
 
-  private apply(i: Incident, a: TicketAction, actor: Actor) {
+  private apply(i: Incident, a: TicketAction, actor: Actor): ActionOutcome {
     const now = this.d.clock.now();
+    // A reroute dialog opened before another reroute hears "already rerouted" (below); a button says its card is old.
+    if (a.kind !== "reroute") {
+      const stale = staleCard(i, a.seenRoute);
+      if (stale) return stale;
+    }
     switch (a.kind) {
       case "acknowledge":
         return lifecycle.acknowledge(i, this.d.roster, actor, now);

@@ -2,6 +2,7 @@
 // signed Slack requests and Teams activities. Every role tries every action on a fresh incident; what
 // happened in the store must be exactly what the matrix allows, whatever the platform.
 import { randomUUID } from "node:crypto";
+import { adapterPort } from "../../src/port.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderReply as renderConsole } from "../../adapters/console/render.js";
 import { createSlackAdapter, type SlackAdapter } from "../../adapters/slack/index.js";
@@ -64,8 +65,8 @@ beforeAll(async () => {
   clock = new ManualClock();
   // One app behind both platforms; tickets go to the roster's console channels (not under test here).
   app = createEmbeddedApp(loadConfig({}), { notifier: new RecordingNotifier(["console"]), log: silentLogger, clock, defs: { ...defs(), roster } });
-  slack = createSlackAdapter(app, { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });
-  const teams = createTeamsAdapter(app, {});
+  slack = createSlackAdapter(adapterPort(app), { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });
+  const teams = createTeamsAdapter(adapterPort(app), {});
   web = await startWeb(app, 0, silentLogger, [slack.route, teams.route]);
   req = new SlackRequests(`http://127.0.0.1:${web.port}/slack/events`, SECRET, (id) => fake.responseUrl(id));
 });

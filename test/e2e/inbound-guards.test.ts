@@ -2,6 +2,7 @@
 // bodies are refused before Bolt reads them, forged button values and submits change nothing, and a
 // secret typed into a chat is redacted in what the platform is sent back (the edited question, cards).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adapterPort } from "../../src/port.js";
 import { createSlackAdapter, type SlackAdapter } from "../../adapters/slack/index.js";
 import { createTeamsAdapter } from "../../adapters/teams/index.js";
 import { createEmbeddedApp, type App } from "../../src/app.js";
@@ -32,8 +33,8 @@ beforeAll(async () => {
   fake = await FakeSlack.start(TOKEN);
   connector = await startFakeConnector();
   app = createEmbeddedApp(loadConfig({}), { notifier: new RecordingNotifier(["console"]), log: silentLogger, clock: new ManualClock(), defs: { ...defs(), roster: testRoster() } });
-  slack = createSlackAdapter(app, { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });
-  web = await startWeb(app, 0, silentLogger, [slack.route, createTeamsAdapter(app, {}).route]);
+  slack = createSlackAdapter(adapterPort(app), { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });
+  web = await startWeb(app, 0, silentLogger, [slack.route, createTeamsAdapter(adapterPort(app), {}).route]);
   base = `http://127.0.0.1:${web.port}`;
   req = new SlackRequests(`${base}/slack/events`, SECRET, (id) => fake.responseUrl(id));
 });

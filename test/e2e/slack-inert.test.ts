@@ -3,6 +3,7 @@
 // (top-level text included: notifications, phones, screen readers), bidi and zero-width characters
 // reach no rendered title, and a DM over the limit is cut with a notice to the reporter.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { adapterPort } from "../../src/port.js";
 import { createSlackAdapter, createSlackNotifier, type SlackAdapter } from "../../adapters/slack/index.js";
 import { createEmbeddedApp, type App } from "../../src/app.js";
 import { ManualClock } from "../../src/clock.js";
@@ -36,7 +37,7 @@ beforeEach(async () => {
   const roster = testRoster({ destinations: { safety: { slack: { channel: "C0SAFETY" } }, security: { slack: { channel: "C0SECURITY" } } } });
   const notifier = createSlackNotifier({ botToken: TOKEN, apiUrl: fake.apiUrl, roster });
   app = createEmbeddedApp(loadConfig({}), { notifier, log: silentLogger, clock: new ManualClock(), defs: { ...defs(), roster } });
-  slack = createSlackAdapter(app, { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });
+  slack = createSlackAdapter(adapterPort(app), { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });
   web = await startWeb(app, 0, silentLogger, [slack.route]);
   req = new SlackRequests(`http://127.0.0.1:${web.port}/slack/events`, SECRET, (id) => fake.responseUrl(id));
 });

@@ -2,6 +2,7 @@
 // embedded app (memory stores, in-process jobs) in between. What Slack would show is read back from
 // the fake's messages, and buttons are clicked the way Slack sends them.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { adapterPort } from "../../src/port.js";
 import { createSlackAdapter, createSlackNotifier, type SlackAdapter } from "../../adapters/slack/index.js";
 import { createEmbeddedApp, type App } from "../../src/app.js";
 import { ManualClock } from "../../src/clock.js";
@@ -46,7 +47,7 @@ beforeEach(async () => {
   clock = new ManualClock();
   const notifier = createSlackNotifier({ botToken: TOKEN, apiUrl: fake.apiUrl, roster });
   app = createEmbeddedApp(loadConfig({}), { notifier, log: silentLogger, clock, defs: { ...defs(), roster } });
-  slack = createSlackAdapter(app, { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });
+  slack = createSlackAdapter(adapterPort(app), { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });
   web = await startWeb(app, 0, silentLogger, [slack.route]);
   req = new SlackRequests(`http://127.0.0.1:${web.port}/slack/events`, SECRET, (id) => fake.responseUrl(id));
 });
@@ -146,10 +147,11 @@ describe("Slack: reporting an incident", () => {
     const ticket = card("C0SAFETY");
     expect(textOf(ticket)).toContain("INC-2026-0001");
     expect(buttonsOf(ticket).map((b: any) => [b.action_id, b.value])).toEqual([
-      ["ticket_acknowledge", "INC-2026-0001"],
-      ["ticket_escalate", "INC-2026-0001@0"], // with the escalation generation the card shows,
-      ["ticket_reroute", "INC-2026-0001"],
-      ["ticket_resolve", "INC-2026-0001"],
+      // The routing the card shows (#1): a press on it after a reroute changes nothing.
+      ["ticket_acknowledge", "INC-2026-0001#1"],
+      ["ticket_escalate", "INC-2026-0001@0#1"], // with the escalation generation the card shows,
+      ["ticket_reroute", "INC-2026-0001#1"],
+      ["ticket_resolve", "INC-2026-0001#1"],
     ]);
     expect(fake.channel("C0SECURITY")).toHaveLength(0);
     const oncall = onCall(roster, "safety", 0, clock.now());
@@ -345,7 +347,7 @@ describe("Slack: managers", () => {
 
 describe("Slack: start-up", () => {
   it("makes no auth.test call at construction without bot ids, and one at the first request", async () => {
-    const lazy = createSlackAdapter(app, { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl });
+    const lazy = createSlackAdapter(adapterPort(app), { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl });
     const other = await startWeb(app, 0, silentLogger, [lazy.route]);
     try {
       expect(fake.callsOf("auth.test")).toHaveLength(0);

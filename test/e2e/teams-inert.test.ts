@@ -2,6 +2,7 @@
 // from a fake connector. A reporter's Markdown link, <at> mention and bidi or zero-width characters
 // format, link or reorder nothing on a ticket; a message over the limit is cut with a notice.
 import { afterEach, describe, expect, it } from "vitest";
+import { adapterPort } from "../../src/port.js";
 import { createTeamsAdapter, createTeamsNotifier } from "../../adapters/teams/index.js";
 import { createEmbeddedApp, type App } from "../../src/app.js";
 import { ManualClock } from "../../src/clock.js";
@@ -31,7 +32,7 @@ async function setup(): Promise<{ app: App; fake: FakeConnector; say: (text: str
   const roster = testRoster({ destinations: { safety: { teams: { conversationId: "19:safety@thread.tacv2", serviceUrl: fake.url, tenantId: TENANT_ID } }, security: { teams: { conversationId: SECURITY, serviceUrl: fake.url, tenantId: TENANT_ID } } } });
   const app = createEmbeddedApp(loadConfig({}), { notifier: createTeamsNotifier({ roster }), log: silentLogger, clock: new ManualClock(), defs: { ...defs(), roster } });
   cleanup.push(() => app.close());
-  const web = await startWeb(app, 0, silentLogger, [createTeamsAdapter(app, {}).route]);
+  const web = await startWeb(app, 0, silentLogger, [createTeamsAdapter(adapterPort(app), {}).route]);
   cleanup.push(() => web.stop());
   const say = async (text: string) => {
     const r = await fetch(`http://127.0.0.1:${web.port}/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(message(personalChat(fake.url, rita), rita, text)) });

@@ -2,6 +2,7 @@
 // activity id in the same conversation) changes nothing, and a double-clicked Escalate (two activities
 // from one card) escalates once and pages once.
 import { afterEach, describe, expect, it } from "vitest";
+import { adapterPort } from "../../src/port.js";
 import { createTeamsAdapter, createTeamsNotifier } from "../../adapters/teams/index.js";
 import { createEmbeddedApp, type App } from "../../src/app.js";
 import { ManualClock } from "../../src/clock.js";
@@ -32,7 +33,7 @@ async function setup(): Promise<{ app: App; fake: FakeConnector; post(a: object)
   const roster = testRoster({ destinations: { safety: teams(SAFETY), security: teams(SECURITY) } });
   const app = createEmbeddedApp(loadConfig({}), { notifier: createTeamsNotifier({ roster }), log: silentLogger, clock: new ManualClock(), defs: { ...defs(), roster } });
   cleanup.push(() => app.close());
-  const web = await startWeb(app, 0, silentLogger, [createTeamsAdapter(app, {}).route]);
+  const web = await startWeb(app, 0, silentLogger, [createTeamsAdapter(adapterPort(app), {}).route]);
   cleanup.push(() => web.stop());
   const post = async (activity: object) => {
     const r = await fetch(`http://127.0.0.1:${web.port}/api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(activity) });

@@ -155,7 +155,8 @@ describe("Teams: on-call ticket actions", () => {
     await click(env, thread, ada, ticket, op("resolve"), { note: "Prompt fixed and reply template reviewed" });
     await env.app.idle();
     const resolved = cardOf(updatesOf(env.fake, ticket.id).at(-1)!)!;
-    expect(textOf(resolved)).toContain("Resolved: Prompt fixed");
+    // The same line as Slack's card (src/views/ticket.ts): who resolved it and the note.
+    expect(textOf(resolved)).toMatch(/Resolved by [^:]+: Prompt fixed/);
     expect(submits(resolved)).toEqual([]);
     expect((await env.app.incidents.get(incident.id))!.status).toBe("resolved");
   });

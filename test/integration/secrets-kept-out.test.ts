@@ -3,6 +3,7 @@
 // debug logs on. Afterwards no fragment of any secret may be anywhere: in any Redis key, in the
 // append-only file (which also holds what was written and deleted since), in any Slack call, in the log.
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { adapterPort } from "../../src/port.js";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { Worker } from "bullmq";
@@ -82,7 +83,7 @@ beforeAll(async () => {
   app = createRedisApp({ ...cfg, REDIS_URL: redis.url }, { notifier, log, defs: { ...defs(), roster } });
   workerConn = connect(redis.url, log, "worker");
   workers = startWorkers(workerConn, prefix, (job) => app.processor.run(job), { concurrency: 2, lockMs: 5000 }, log);
-  slack = createSlackAdapter(app, { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });
+  slack = createSlackAdapter(adapterPort(app), { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });
   web = await startWeb(app, 0, log, [slack.route]);
 });
 

@@ -3,6 +3,7 @@
 // points, and helpers that read what the bot posted and press buttons the way Teams does. Every
 // server a test starts is closed when that test finishes, passed or failed.
 import { expect, onTestFinished } from "vitest";
+import { adapterPort } from "../../src/port.js";
 import { createTeamsAdapter, createTeamsNotifier } from "../../adapters/teams/index.js";
 import { createEmbeddedApp, type App } from "../../src/app.js";
 import { ManualClock } from "../../src/clock.js";
@@ -53,7 +54,7 @@ export async function setup(teamsCfg: Parameters<typeof createTeamsAdapter>[1] =
   const notifier = createTeamsNotifier({ roster });
   const app = createEmbeddedApp(loadConfig({}), { notifier, log: silentLogger, clock, defs: { ...defs(), roster } });
   onTestFinished(() => app.close());
-  const teams = createTeamsAdapter(app, teamsCfg);
+  const teams = createTeamsAdapter(adapterPort(app), teamsCfg);
   const web: WebHandle = await startWeb(app, 0, silentLogger, [teams.route]);
   onTestFinished(() => web.stop());
   const post = async (activity: object, headers: Record<string, string> = {}) => {

@@ -1,6 +1,6 @@
 // Modals: a free-text answer for the walk-through, and the reason / note a reroute or resolve needs.
 import type { types } from "@slack/bolt";
-import type { Incident } from "../../../src/domain/incident.js";
+import { NOTE_MIN, type Incident } from "../../../src/domain/incident.js";
 import { otherDomain } from "../../../src/domain/vocabulary.js";
 import { INPUT, VIEWS, encode, type TextModalMeta, type TicketModalMeta } from "../ids.js";
 import { clip, context, esc, section } from "./kit.js";
@@ -52,7 +52,7 @@ export function ticketModal(kind: "reroute" | "resolve", i: Incident, meta: Tick
     close: plain("Cancel"),
     blocks: [
       section(reroute ? `Move *${i.id}* from *${i.routing.domain}* to *${to}*. The ${to} on-call gets a new ticket.` : `Close *${i.id}*: ${esc(i.title)}`),
-      input(reroute ? `Why is it ${to}'s?` : "What was done (or why no action is needed)?", { maxLength: INPUT_MAX, minLength: 3 }),
+      input(reroute ? `Why is it ${to}'s?` : "What was done (or why no action is needed)?", { maxLength: INPUT_MAX, minLength: NOTE_MIN }),
     ],
   };
 }

@@ -34,6 +34,6 @@ export function cardActivity(content: AdaptiveCard, summary?: string) {
 }
 
 export { answeredCard } from "./answered.js";
-export { crossDomainCard, pageCard, ticketCard, type TicketView } from "./ticket.js";
+export { crossDomainCard, pageCard, renderTicket, ticketCard, type TicketCardInput } from "./ticket.js";
 export { welcomeCard } from "./welcome.js";
 export type { AdaptiveCard } from "./card.js";

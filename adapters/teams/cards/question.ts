@@ -1,14 +1,15 @@
 // A choice question: one button per option (single answer), or checkboxes plus "none" and a Submit
 // (several answers). The suggested answer, if any, is marked and preselected.
 import type { Reply } from "../../../src/bot/reply.js";
+import { NONE_VALUE } from "../../../src/views/choices.js";
 import { INPUT } from "../submit.js";
 import { LIMIT, card, clip, pct, submit, subtle, text, type AdaptiveCard, type Element } from "./card.js";
 import { plain } from "./inert.js";
 import { navigation, progressLine } from "./step.js";
 
 type Question = Extract<Reply, { kind: "question" }>;
-/** The value sent for "none of these": not a possible option value (those are lower-case words). */
-export const NONE_VALUE = "@none";
+/** The value sent for "none of these" (src/views/choices.ts reads it back). */
+export { NONE_VALUE };
 
 export function questionCard(q: Question): AdaptiveCard {
   const { conversationId, rev, questionId } = q;

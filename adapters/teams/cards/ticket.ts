@@ -1,66 +1,65 @@
-// What on-call sees: the ticket card in the domain's channel (and in the page), with Acknowledge,
-// Escalate, Reroute (with a reason) and Resolve (with a note). Buttons carry the incident id and the
-// routing they belong to; a card of an older routing or a resolved incident has none.
-import { redactedCount, type Incident } from "../../../src/domain/incident.js";
+// What on-call sees: the ticket card in the domain's channel (and in the page), rendered from a
+// TicketView (src/views/ticket.ts), which says what it shows and which actions it offers. Buttons carry
+// the incident id and the routing they belong to; Reroute and Resolve ask for words on the card.
+import type { Incident } from "../../../src/domain/incident.js";
 import type { Domain } from "../../../src/domain/vocabulary.js";
-import { INPUT, type TicketOp } from "../submit.js";
-import { LIMIT, card, clip, facts, heading, submit, subtle, text, type Action, type AdaptiveCard, type Element } from "./card.js";
-import { classificationFacts, rationale } from "./incident-facts.js";
+import { historyText, ownerText, ticketView, type TicketActionView, type TicketView } from "../../../src/views/ticket.js";
+import { INPUT } from "../submit.js";
+import { LIMIT, bullets, card, clip, facts, heading, submit, subtle, text, type Action, type AdaptiveCard, type Element } from "./card.js";
+import { rationale } from "./incident-facts.js";
 import { plain } from "./inert.js";
 
-export interface TicketView {
+/** The older way to ask for a ticket card (tests, callers without a roster): the incident and its routing. */
+export interface TicketCardInput {
   incident: Incident;
   /** the routing (routeCount) this card was posted for. */
   route: number;
   /** who is (or was last) paged for it, and at which level (0-based). */
   oncall?: { name: string; level: number };
-  /** names of roster people by id, to show the assignee. */
-  nameOf?: (personId: string) => string | undefined;
 }
 
-const STATUS = { open: "Open", acknowledged: "Acknowledged", escalated: "Escalated", resolved: "Resolved" } as const;
+export function ticketCard(v: TicketCardInput | TicketView): AdaptiveCard {
+  return renderTicket("incident" in v ? fromInput(v) : v);
+}
 
-export function ticketCard(v: TicketView): AdaptiveCard {
-  const i = v.incident;
-  const superseded = i.routeCount !== v.route;
-  const assignee = i.assignee ? (v.nameOf?.(i.assignee) ?? i.assignee) : "";
+function fromInput(v: TicketCardInput): TicketView {
+  const view = ticketView(v.incident, { route: v.route });
+  return v.oncall && !view.superseded ? { ...view, oncall: { name: v.oncall.name, level: v.oncall.level } } : view;
+}
+
+export function renderTicket(v: TicketView): AdaptiveCard {
   const body: Element[] = [
-    heading(`${i.id} · ${i.classification.severity} · ${i.classification.primary}`),
-    text(plain(clip(i.title, LIMIT.title)), { weight: "bolder" }),
+    heading(`${v.id} · ${v.severity} · ${v.primary}`),
+    text(plain(clip(v.title, LIMIT.title)), { weight: "bolder" }),
     facts([
-      ["Status", superseded ? `Rerouted to ${i.routing.domain}` : `${STATUS[i.status]}${i.status === "escalated" ? ` (level ${i.level + 1})` : ""}`],
-      ["Assigned to", plain(assignee)],
-      ["On call", v.oncall && !superseded ? `${v.oncall.name} (level ${v.oncall.level + 1})` : ""],
-      ["Reported by", plain(i.reporter.name ?? i.reporter.userId)],
-      ...reportFacts(i),
+      ["Status", v.statusText],
+      ["Assigned to", plain(v.assignee?.name ?? "")],
+      ["On call", v.oncall ? `${plain(v.oncall.name)} (level ${v.oncall.level + 1})` : ""],
+      ["Reported by", plain(v.reporter.name ?? v.reporter.userId)],
+      ...v.notes.map((n): [string, string] => [n.label, n.text]),
     ]),
-    classificationFacts(i),
-    ...rationale(i, 4),
+    facts([
+      ["Owner", ownerText(v.primary, v.provisional)],
+      ["Severity", v.severity],
+      ["Cross-domain", v.crossDomain.join(", ")],
+      ["Routed to", `${v.queue}${v.cc.length ? `, copied to ${v.cc.join(", ")}` : ""}`],
+      ["Acknowledge within", `${v.ackMinutes} min`],
+    ]),
   ];
-  // Delivery records (updates sent) may follow the resolution on the timeline: look for it by type.
-  const last = i.status === "resolved" ? i.timeline.findLast((e) => e.type === "resolved") : undefined;
-  if (last?.type === "resolved") body.push(text(`Resolved: ${plain(clip(last.note, LIMIT.line))}`, { color: "good" }));
-  if (superseded) body.push(subtle(`This ticket moved to ${i.routing.domain}; act on it there.`));
-  return card(body, [...(superseded || i.status === "resolved" ? [] : ticketActions(i)), ...reportedFrom(i)]);
+  for (const s of v.sections) body.push(text(s.title, { weight: "bolder", spacing: "medium" }), bullets(s.lines));
+  for (const h of v.history) {
+    const line = plain(clip(historyText(h, h.by.name ?? h.by.userId), LIMIT.line));
+    body.push(h.kind === "resolved" ? text(line, { color: "good" }) : subtle(line));
+  }
+  return card(body, [...v.actions.map(ticketAction), ...reportedFrom(v)]);
 }
 
 /** A report made from a message (the message action) links back to it, as Slack's card does. */
-function reportedFrom(i: Incident): Action[] {
-  return i.link ? [{ type: "Action.OpenUrl", title: "Open the reported message", url: i.link }] : [];
+function reportedFrom(v: TicketView): Action[] {
+  return v.link ? [{ type: "Action.OpenUrl", title: "Open the reported message", url: v.link }] : [];
 }
 
-/** Redactions, abuse limits and joined reports, as facts (empty ones are dropped). */
-function reportFacts(i: Incident): Array<[string, string]> {
-  const n = redactedCount(i);
-  const joined = i.timeline.filter((e) => e.type === "joined").length;
-  return [
-    ["Redacted", n ? `${n} ${n === 1 ? "secret" : "secrets"} removed from the report` : ""],
-    ["Paging", i.limited ? "Not paged: filed over the report limit" : ""],
-    ["Also reported by", joined ? `${joined} more ${joined === 1 ? "person" : "people"}` : ""],
-  ];
-}
-
-export function pageCard(v: TicketView & { reason: string }): AdaptiveCard {
+export function pageCard(v: (TicketCardInput | TicketView) & { reason: string }): AdaptiveCard {
   const t = ticketCard(v);
   return { ...t, body: [text(`You are paged: ${plain(clip(v.reason, LIMIT.line))}`, { color: "attention", weight: "bolder" }), ...t.body] };
 }
@@ -76,30 +75,19 @@ export function crossDomainCard(i: Incident, domain: Domain, ticketLink?: string
   return card(body, ticketLink ? [{ type: "Action.OpenUrl", title: "Open the ticket", url: ticketLink }] : []);
 }
 
-function ticketActions(i: Incident): Action[] {
-  const data = (op: TicketOp) => ({ action: "ticket" as const, op, incidentId: i.id, route: i.routeCount });
-  const acknowledge = i.status === "acknowledged" ? [] : [submit("Acknowledge", data("acknowledge"), "positive")];
-  return [
-    ...acknowledge,
-    // The escalation generation the card shows: a double click escalates once (the second is stale).
-    submit("Escalate", { ...data("escalate"), gen: i.escalationGen }),
-    {
-      type: "Action.ShowCard",
-      title: "Reroute",
-      card: {
-        type: "AdaptiveCard",
-        body: [{ type: "Input.Text", id: INPUT.reason, label: `Why is it ${i.routing.domain === "safety" ? "security" : "safety"}'s?`, isMultiline: true, maxLength: 500, isRequired: true, errorMessage: "A reroute needs a reason." }],
-        actions: [submit("Reroute", data("reroute"))],
-      },
+function ticketAction(a: TicketActionView): Action {
+  // The escalation generation the card shows: a double click escalates once (the second is stale).
+  const data = { action: "ticket" as const, op: a.op, incidentId: a.incidentId, route: a.route, ...(a.gen !== undefined ? { gen: a.gen } : {}) };
+  const style = a.primary || a.op === "resolve" ? "positive" : undefined;
+  if (!a.ask) return submit(a.label, data, style);
+  const id = a.op === "reroute" ? INPUT.reason : INPUT.note;
+  return {
+    type: "Action.ShowCard",
+    title: a.label,
+    card: {
+      type: "AdaptiveCard",
+      body: [{ type: "Input.Text", id, label: a.ask.label, isMultiline: true, maxLength: a.ask.maxLength, isRequired: true, errorMessage: a.ask.missing }],
+      actions: [submit(a.label, data, style)],
     },
-    {
-      type: "Action.ShowCard",
-      title: "Resolve",
-      card: {
-        type: "AdaptiveCard",
-        body: [{ type: "Input.Text", id: INPUT.note, label: "What was done (or why no action is needed)?", isMultiline: true, maxLength: 1000, isRequired: true, errorMessage: "Resolving needs a note." }],
-        actions: [submit("Resolve", data("resolve"), "positive")],
-      },
-    },
-  ];
+  };
 }

@@ -1,7 +1,9 @@
-// Acknowledge / Escalate on a ticket card (or a page DM). The lifecycle decides; a refusal or a
-// no-op is shown only to the clicker. The card itself is re-rendered by the queued update job.
+// Acknowledge / Escalate on a ticket card (or a page DM). The ticket actions decide (a card of an
+// older routing is refused there, as in Teams); a refusal or a no-op is shown only to the clicker.
+// The card itself is re-rendered by the queued update job.
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { ACTIONS, EscalateRef, IncidentRef } from "../../ids.js";
+import { outcomeView, UNREADABLE_BUTTON } from "../../../../src/views/ticket-outcome.js";
+import { ACTIONS, TicketButtonRef } from "../../ids.js";
 import { actorOf, type SlackDeps } from "../../deps.js";
 import { esc } from "../../blocks/kit.js";
 
@@ -11,14 +13,15 @@ export const ticketAction =
     await ack();
     const whisper = (text: string) => respond({ response_type: "ephemeral", replace_original: false, text });
     const escalate = action.action_id === ACTIONS.ticketEscalate;
-    const ref = escalate ? EscalateRef.safeParse(action.value) : IncidentRef.transform((incidentId) => ({ incidentId })).safeParse(action.value);
-    if (!ref.success) return void (await whisper(":warning: I could not read that button; nothing was changed."));
-    const { incidentId } = ref.data;
-    // Escalate carries the generation its card showed, so a double click escalates once.
-    const seenGen = (ref.data as { seenGen?: number }).seenGen;
-    const seen = seenGen !== undefined ? { seenGen } : {};
-    const outcome = await d.app.actions.act(incidentId, escalate ? { kind: "escalate", ...seen } : { kind: "acknowledge" }, actorOf(body.user));
-    d.log.info({ incidentId, action: escalate ? "escalate" : "acknowledge", user: body.user.id, ok: outcome.ok, ...(outcome.ok ? { changed: outcome.changed } : {}) }, "slack ticket action");
-    if (!outcome.ok) return void (await whisper(`:no_entry: ${esc(outcome.message)} Nothing was changed.`));
-    if (!outcome.changed) await whisper(`:information_source: ${esc(outcome.message)}`);
+    const ref = TicketButtonRef.safeParse(action.value);
+    if (!ref.success) return void (await whisper(`:warning: ${UNREADABLE_BUTTON}`));
+    const { incidentId, seenGen, seenRoute } = ref.data;
+    const seen = { ...(seenRoute !== undefined ? { seenRoute } : {}) };
+    const op = escalate ? "escalate" : "acknowledge";
+    const outcome = await d.app.actions.act(incidentId, escalate ? { kind: "escalate", ...seen, ...(seenGen !== undefined ? { seenGen } : {}) } : { kind: "acknowledge", ...seen }, actorOf(body.user));
+    d.log.info({ incidentId, action: op, user: body.user.id, ok: outcome.ok, ...(outcome.ok ? { changed: outcome.changed } : {}) }, "slack ticket action");
+    const said = outcomeView(op, outcome);
+    // A saved action shows on the card (edited by the update job): no receipt in Slack.
+    if (said.level === "refused") await whisper(`:no_entry: ${esc(said.text)}`);
+    else if (said.level === "unchanged") await whisper(`:information_source: ${esc(said.text)}`);
   };

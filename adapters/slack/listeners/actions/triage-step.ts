@@ -5,6 +5,7 @@ import type { Input } from "../../../../src/bot/conversation.js";
 import { ACTIONS, StepValue, decode } from "../../ids.js";
 import { actorOf, turnKey, type SlackDeps } from "../../deps.js";
 import { runTurn } from "../../turns.js";
+import { pickedChoices } from "../../../../src/views/choices.js";
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -52,8 +53,9 @@ export const triageStepAction =
     const input = v && inputOf(action.action_id, v, body);
     const channel = body.channel?.id ?? body.container?.channel_id;
     if (!v || !input || !channel || !body.message) return void (await whisper(":warning: I could not read that button; nothing was changed."));
-    if (action.action_id === ACTIONS.multiNext && input.kind === "answer" && (input.value as string[]).length === 0) {
-      return void (await whisper(":warning: Tick at least one box, or choose the “none” button."));
+    if (action.action_id === ACTIONS.multiNext && input.kind === "answer") {
+      const picked = pickedChoices(input.value as string[]);
+      if (!picked.ok) return void (await whisper(`:warning: ${picked.message}`));
     }
     const user = actorOf(body.user);
     await runTurn(d, {

@@ -14,8 +14,8 @@ export const triageTextOpenAction =
     const q = d.app.defs.flow.questions.find((x) => x.id === v?.q);
     const channel = body.channel?.id ?? body.container?.channel_id;
     if (!v || !q || q.kind !== "text" || !channel || !body.message) return void (await whisper(":warning: I could not read that button; nothing was changed."));
-    const conv = await d.app.conversations.get(turnKey(context.teamId ?? body.user.team_id, body.user.id));
-    if (!conv || conv.id !== v.c || conv.rev !== v.r) {
+    const conv = await d.app.step(turnKey(context.teamId ?? body.user.team_id, body.user.id));
+    if (!conv || conv.conversationId !== v.c || conv.rev !== v.r) {
       return void (await whisper(":warning: That question was already answered or has moved on; nothing was changed. Use the latest message."));
     }
     const meta = { c: v.c, r: v.r, q: q.id, ch: channel, ts: body.message.ts };

@@ -13,7 +13,7 @@ export const directMessageEvent =
     const text = (event.text ?? "").trim();
     if (!text) return;
     const key = turnKey(context.teamId ?? body.team_id, event.user);
-    const conv = await d.app.conversations.get(key);
+    const conv = await d.app.step(key);
     const input = conv && !conv.incidentId ? { kind: "text" as const, text } : { kind: "start" as const, text };
     await runTurn(d, { client, key, user: { platform: "slack", userId: event.user }, input, dm: event.channel });
   };

@@ -1,13 +1,12 @@
 // The reroute reason or resolve note was submitted. Too short keeps the modal open with an error;
 // otherwise the modal closes and the action is applied. Refusals reach only the person who tried.
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
+import { NOTE_MIN } from "../../../../src/domain/incident.js";
 import { esc } from "../../blocks/kit.js";
 import { INPUT, TicketModalMeta, VIEWS, decode } from "../../ids.js";
 import { actorOf, type SlackDeps } from "../../deps.js";
 import { inputValue } from "./triage-text.js";
 
-/** The lifecycle's own minimum: a reason or note of fewer than 3 characters is refused. */
-const MIN_WORDS = 3;
 
 export const ticketNoteView =
   (d: SlackDeps) =>
@@ -15,14 +14,15 @@ export const ticketNoteView =
     const reroute = view.callback_id === VIEWS.reroute;
     const text = inputValue(view);
     const meta = decode(TicketModalMeta, view.private_metadata);
-    if (text.length < MIN_WORDS) {
+    // The lifecycle's own minimum, asked here so the modal stays open with the error beside the box.
+    if (text.trim().length < NOTE_MIN) {
       const need = reroute ? "Please say why it belongs to the other domain." : "Please say what was done, or why no action is needed.";
       return ack({ response_action: "errors", errors: { [INPUT.block]: need } });
     }
     await ack();
     if (!meta) return;
     const actor = actorOf(body.user);
-    const outcome = await d.app.actions.act(meta.i, reroute ? { kind: "reroute", reason: text, ...(meta.r !== undefined ? { seenRoute: meta.r } : {}) } : { kind: "resolve", note: text }, actor);
+    const outcome = await d.app.actions.act(meta.i, { ...(reroute ? { kind: "reroute" as const, reason: text } : { kind: "resolve" as const, note: text }), ...(meta.r !== undefined ? { seenRoute: meta.r } : {}) }, actor);
     d.log.info({ incidentId: meta.i, action: reroute ? "reroute" : "resolve", user: actor.userId, ok: outcome.ok }, "slack ticket action");
     if (!outcome.ok) {
       const line = `:no_entry: ${esc(outcome.message)} Nothing was changed.`;

@@ -1,0 +1,199 @@
+// The ticket card, said once for every platform: the facts it shows, the notes on the report, what
+// happened to it (rerouted, resolved), and the actions this card offers. Block Kit and Adaptive Cards
+// render a TicketView and decide nothing; text here is plain (renderers escape it for their markup).
+// Others add lines to tickets (obligations, incident work): append a section to `sections`.
+import { redactedCount, type Actor, type Incident } from "../domain/incident.js";
+import type { Ref } from "../domain/refs.js";
+import { person, type Person, type Roster } from "../domain/roster.js";
+import { otherDomain, type Domain } from "../domain/vocabulary.js";
+import { lastPage } from "./deliveries.js";
+
+/** Someone the card names: a roster person (with their platform ids) or a chat user we only know as an actor. */
+export interface PersonView {
+  name: string;
+  slack?: string;
+  teams?: string;
+}
+
+export type TicketOp = "acknowledge" | "escalate" | "reroute" | "resolve";
+
+/** A button of the ticket card: what it does and the small reference it carries back (ids, never state). */
+export interface TicketActionView {
+  op: TicketOp;
+  label: string;
+  primary: boolean;
+  incidentId: string;
+  /** the routing the card shows: a click on a card of an older routing changes nothing. */
+  route: number;
+  /** Escalate: the escalation generation the card shows, so a double click escalates once. */
+  gen?: number;
+  /** Reroute and Resolve need words first: what to ask, and what to say when it is left empty. */
+  ask?: { label: string; missing: string; maxLength: number };
+}
+
+export interface TicketNote {
+  kind: "redacted" | "limited" | "joined";
+  label: string;
+  text: string;
+}
+
+export type TicketHistory = { kind: "rerouted"; by: Actor; to: Domain; reason: string } | { kind: "resolved"; by: Actor; note: string };
+
+/** A titled list of lines (the why, the references; others add theirs). */
+export interface TicketSection {
+  id: string;
+  title: string;
+  lines: string[];
+}
+
+export interface TicketView {
+  id: string;
+  title: string;
+  severity: string;
+  primary: Domain;
+  provisional: boolean;
+  /** the domain that owns it now. */
+  domain: Domain;
+  status: Incident["status"];
+  /** this card shows an older routing: the ticket moved to `domain`, act on it there. */
+  superseded: boolean;
+  statusText: string;
+  assignee?: PersonView;
+  oncall?: PersonView & { level: number };
+  reporter: Actor;
+  crossDomain: string[];
+  cc: string[];
+  queue: string;
+  ackMinutes: number;
+  /** where it was reported from (a message link). */
+  link?: string;
+  notes: TicketNote[];
+  sections: TicketSection[];
+  history: TicketHistory[];
+  actions: TicketActionView[];
+  /**
+   * Who may press them (the domain's roster at any level and the incident managers, src/domain/authz.ts):
+   * a platform that shows cards per viewer offers the buttons to them and the status to everyone else.
+   */
+  responders: PersonView[];
+  /** the routing this card was posted for. */
+  route: number;
+}
+
+/** Most lines a section shows (the rest is on the incident record): both platforms cut at the same place. */
+export const SECTION_MAX = { why: 4, refs: 8 } as const;
+
+const STATUS = { open: "Open", acknowledged: "Acknowledged", escalated: "Escalated", resolved: "Resolved" } as const;
+const FRAMEWORK: Record<string, string> = { atlas: "MITRE ATLAS", "owasp-llm": "OWASP LLM Top 10", "nist-ai-600-1": "NIST AI 600-1" };
+
+export const refText = (r: Ref) => `${FRAMEWORK[r.framework] ?? r.framework} ${r.id}${r.id === r.name ? "" : `: ${r.name}`}`;
+export const ownerText = (primary: Domain, provisional: boolean) =>
+  `${primary === "safety" ? "AI safety (unintentional failure)" : "AI security (deliberate adversary)"}${provisional ? ", provisional until intent is known" : ""}`;
+
+export interface TicketViewOptions {
+  /** the routing (routeCount) this card is for; by default the current one. */
+  route?: number;
+  roster?: Roster;
+  /** who is on call for this message (a ticket job knows it); by default the last page of the timeline. */
+  oncall?: { person: Person; level: number };
+}
+
+export function ticketView(i: Incident, o: TicketViewOptions = {}): TicketView {
+  const c = i.classification;
+  const route = o.route ?? i.routeCount;
+  const superseded = route < i.routeCount;
+  const live = !superseded && i.status !== "resolved";
+  const assignee = i.assignee ? personView(i, i.assignee, o.roster) : undefined;
+  const oncall = superseded ? undefined : oncallOf(i, o);
+  return {
+    id: i.id,
+    title: i.title,
+    severity: c.severity,
+    primary: c.primary,
+    provisional: c.provisional ?? false,
+    domain: i.routing.domain,
+    status: i.status,
+    superseded,
+    statusText: superseded ? `Rerouted to ${i.routing.domain}` : `${STATUS[i.status]}${i.status === "escalated" ? ` (level ${i.level + 1})` : ""}`,
+    ...(assignee ? { assignee } : {}),
+    ...(oncall ? { oncall } : {}),
+    reporter: i.reporter,
+    crossDomain: c.crossDomain,
+    cc: i.routing.cc,
+    queue: i.routing.queue,
+    ackMinutes: i.routing.ackMinutes,
+    ...(i.link ? { link: i.link } : {}),
+    notes: ticketNotes(i),
+    sections: [
+      { id: "why", title: "Why", lines: c.rationale.slice(-SECTION_MAX.why) },
+      ...(c.refs.length ? [{ id: "refs", title: "References", lines: c.refs.slice(0, SECTION_MAX.refs).map(refText) }] : []),
+    ],
+    history: history(i, superseded),
+    actions: live ? ticketActions(i) : [],
+    responders: live && o.roster ? responders(o.roster, i.routing.domain) : [],
+    route,
+  };
+}
+
+/** Redactions, abuse limits and joined reports: what the on-call should know about the report itself. */
+export function ticketNotes(i: Incident): TicketNote[] {
+  const n = redactedCount(i);
+  const joined = i.timeline.filter((e) => e.type === "joined").length;
+  return [
+    ...(n ? [{ kind: "redacted" as const, label: "Redacted", text: `${n} ${n === 1 ? "secret" : "secrets"} redacted from the report` }] : []),
+    ...(i.limited ? [{ kind: "limited" as const, label: "Paging", text: "Filed over the report limit: nobody was paged" }] : []),
+    ...(joined ? [{ kind: "joined" as const, label: "Also reported by", text: `${joined} more ${joined === 1 ? "person" : "people"} reported the same` }] : []),
+  ];
+}
+
+/** A history line in words; `who` is the actor as the platform shows them (a mention, a name). */
+export function historyText(h: TicketHistory, who: string, to: (d: Domain) => string = (d) => d): string {
+  return h.kind === "rerouted" ? `Rerouted to ${to(h.to)} by ${who}: ${h.reason}. The ${h.to} on-call has the ticket now.` : `Resolved by ${who}: ${h.note}`;
+}
+
+function history(i: Incident, superseded: boolean): TicketHistory[] {
+  const out: TicketHistory[] = [];
+  const reroute = i.timeline.findLast((e) => e.type === "rerouted");
+  if (superseded && reroute?.type === "rerouted") out.push({ kind: "rerouted", by: reroute.by, to: reroute.to, reason: reroute.reason });
+  // Delivery records may follow the resolution on the timeline: look for it by type.
+  const resolved = i.status === "resolved" ? i.timeline.findLast((e) => e.type === "resolved") : undefined;
+  if (resolved?.type === "resolved") out.push({ kind: "resolved", by: resolved.by, note: resolved.note });
+  return out;
+}
+
+function ticketActions(i: Incident): TicketActionView[] {
+  const ref = { incidentId: i.id, route: i.routeCount };
+  return [
+    ...(i.status === "acknowledged" ? [] : [{ op: "acknowledge" as const, label: "Acknowledge", primary: true, ...ref }]),
+    { op: "escalate", label: "Escalate", primary: false, ...ref, gen: i.escalationGen },
+    { op: "reroute", label: "Reroute", primary: false, ...ref, ask: { label: `Why is it ${otherDomain(i.routing.domain)}'s?`, missing: "A reroute needs a reason.", maxLength: 500 } },
+    { op: "resolve", label: "Resolve", primary: false, ...ref, ask: { label: "What was done (or why no action is needed)?", missing: "Resolving needs a note.", maxLength: 1000 } },
+  ];
+}
+
+/** A roster person by id, or the chat user who acknowledged (or resolved) as them, or the id as is. */
+function personView(i: Incident, personId: string, roster?: Roster): PersonView {
+  const p = roster ? person(roster, personId) : undefined;
+  const ev = i.timeline.findLast((e) => e.type === "acknowledged" && e.person === personId) ?? i.timeline.findLast((e) => e.type === "resolved");
+  const by = ev && "by" in ev ? ev.by : undefined;
+  const slack = p?.slack ?? (by?.platform === "slack" ? by.userId : undefined);
+  const teams = p?.teams ?? (by?.platform === "teams" ? by.userId : undefined);
+  return { name: p?.name ?? personId, ...(slack ? { slack } : {}), ...(teams ? { teams } : {}) };
+}
+
+function oncallOf(i: Incident, o: TicketViewOptions): (PersonView & { level: number }) | undefined {
+  if (o.oncall) return { ...ids(o.oncall.person), name: o.oncall.person.name, level: o.oncall.level };
+  const page = lastPage(i);
+  if (!page) return undefined;
+  const p = page.person && o.roster ? person(o.roster, page.person) : undefined;
+  // Without the roster, a Slack page's address is the person's Slack id.
+  const slack = p?.slack ?? (page.platform === "slack" ? page.address : undefined);
+  return { name: p?.name ?? page.person ?? page.address, ...(slack ? { slack } : {}), ...(p?.teams ? { teams: p.teams } : {}), level: page.level };
+}
+
+function responders(roster: Roster, domain: Domain): PersonView[] {
+  const idsOf = new Set([...roster.domains[domain].levels.flat(), ...roster.incidentManagers]);
+  return roster.people.filter((p) => idsOf.has(p.id)).map((p) => ({ name: p.name, ...ids(p) }));
+}
+
+const ids = (p: Person) => ({ ...(p.slack ? { slack: p.slack } : {}), ...(p.teams ? { teams: p.teams } : {}) });
