@@ -308,6 +308,28 @@ describe("Slack: on-call actions on the ticket card", () => {
     expect(fake.thread("C0SECURITY", moved.ts).at(-1)?.text).toContain("resolved");
   });
 
+  it("a press on a card of an older routing is refused privately and changes nothing, as in Teams", async () => {
+    const { id } = await file(SAFETY);
+    const ticket = card("C0SAFETY");
+    // What the old card showed before the reroute edited it: a client that has not refreshed still offers these.
+    const old = JSON.parse(JSON.stringify(ticket));
+    const oncall = userOf(onCall(roster, "safety", 0, clock.now()).id);
+    await ok(req.click(oncall, ticket, button(ticket, "ticket_reroute")));
+    await ok(req.submit(oncall, lastView(), { input: { value: "An attacker planted the prompt" } }));
+    await slack.idle();
+    const rerouted = (await app.incidents.get(id))!;
+    expect(rerouted).toMatchObject({ routeCount: 2, status: "open" });
+
+    const views = fake.callsOf("views.open").length;
+    await ok(req.click(RADIA, old, button(old, "ticket_acknowledge")));
+    expect(fake.responses.at(-1)?.body).toMatchObject({ response_type: "ephemeral", replace_original: false, text: expect.stringContaining("from before") });
+    await ok(req.click(RADIA, old, button(old, "ticket_resolve")));
+    expect(fake.responses.at(-1)?.body).toMatchObject({ response_type: "ephemeral", text: expect.stringContaining("Use the ticket in the security channel") });
+    expect(fake.callsOf("views.open")).toHaveLength(views);
+    await slack.idle();
+    expect(await app.incidents.get(id)).toEqual(rerouted);
+  });
+
   it("someone off the roster clicking Acknowledge is refused privately and nothing changes", async () => {
     const { id, incident } = await file(SAFETY);
     const ticket = card("C0SAFETY");
