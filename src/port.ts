@@ -11,7 +11,7 @@ import type { Actor, Incident } from "./domain/incident.js";
 import type { Domain } from "./domain/vocabulary.js";
 import type { Logger } from "./log.js";
 import type { ActionOutcome, TicketAction } from "./tickets/actions.js";
-import type { TicketOp } from "./views/ticket.js";
+import { ticketView, type TicketOp, type TicketView } from "./views/ticket.js";
 
 export type { Input, Turn };
 
@@ -47,6 +47,10 @@ export interface AdapterPort {
   summaries: {
     forManager(actor: Actor, period: SummaryPeriod, domain?: Domain): Promise<SummaryOutcome>;
   };
+  views: {
+    /** the ticket card of routing `route` (by default the current one) as it stands now. */
+    ticket(incidentId: string, route?: number): Promise<TicketView | undefined>;
+  };
   /** the walk-through of `key` (see Turn.key), if one is going. */
   step(key: string): Promise<StepState | undefined>;
   seen: SeenMarks;
@@ -64,6 +68,12 @@ export function adapterPort(app: App): AdapterPort {
       mayOpen: (id, op, actor, seenRoute) => app.actions.mayOpen(id, op, actor, seenRoute),
     },
     summaries: app.summaries,
+    views: {
+      async ticket(incidentId, route) {
+        const i = await app.incidents.get(incidentId);
+        return i ? ticketView(i, { roster: app.defs.roster, ...(route !== undefined ? { route } : {}) }) : undefined;
+      },
+    },
     async step(key) {
       const c = await app.conversations.get(key);
       return c ? { conversationId: c.id, rev: c.rev, ...(c.incidentId ? { incidentId: c.incidentId } : {}) } : undefined;

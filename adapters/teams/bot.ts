@@ -1,7 +1,7 @@
 // The Teams bot: turns an activity into a walk-through step, a ticket action or a summary. Work here
 // is short (store reads and writes, queue adds): deliveries run as queued jobs, so Teams gets its
 // HTTP answer well inside its time limit.
-import { TeamsActivityHandler, TurnContext, type MessagingExtensionAction, type MessagingExtensionActionResponse } from "botbuilder";
+import { TeamsActivityHandler, TurnContext, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type MessagingExtensionAction, type MessagingExtensionActionResponse } from "botbuilder";
 import type { AdapterPort } from "../../src/port.js";
 import { notice } from "../../src/bot/reply.js";
 import { parseSummaryArgs } from "../../src/bot/summaries.js";
@@ -15,6 +15,7 @@ import { isReplay } from "./replay.js";
 import { NO_PERSONAL_CHAT, personalChat } from "./personal-chat.js";
 import { parseSubmit } from "./submit.js";
 import { ticketAction } from "./ticket-actions.js";
+import { universalAction } from "./universal-action.js";
 import { Walkthrough, send } from "./walkthrough.js";
 
 export class TeamsTriageBot extends TeamsActivityHandler {
@@ -72,6 +73,11 @@ export class TeamsTriageBot extends TeamsActivityHandler {
         break;
     }
     await ctx.sendActivity(cardActivity(welcomeCard({ inChannel: !personal })));
+  }
+
+  /** An Action.Execute (Universal Actions): answered with the card this person should see now. */
+  protected override async onAdaptiveCardInvoke(ctx: TurnContext, invoke: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    return universalAction(this.app, ctx, invoke);
   }
 
   /** "Report as AI incident" on a message: the triage of that message opens in the personal chat. */

@@ -49,7 +49,7 @@ export class TeamsNotifier implements Notifier {
     switch (m.kind) {
       case "ticket": {
         const view = ticketView(i, { roster: this.o.roster, oncall: { person: m.oncall, level: m.level } });
-        return this.post(m.to.address, cardActivity(renderTicket(view), preview(`${i.id} ${i.classification.severity} ${i.routing.domain}: ${i.title}`)));
+        return this.post(m.to.address, cardActivity(renderTicket(view, "everyone"), preview(`${i.id} ${i.classification.severity} ${i.routing.domain}: ${i.title}`)));
       }
       case "cross-domain":
         return this.post(m.to.address, cardActivity(crossDomainCard(i, m.domain, ticketLink(i)), `FYI ${i.id} affects ${m.domain}`));
@@ -121,9 +121,13 @@ export class TeamsNotifier implements Notifier {
   private async update(channel: string, i: Incident, text: string, route: number): Promise<SentRef> {
     const posted = ticketRef(i, channel, route);
     const place = this.channelPlace(channel);
-    const card = cardActivity(renderTicket(ticketView(i, { route, roster: this.o.roster })));
+    const view = ticketView(i, { route, roster: this.o.roster });
+    // The channel's card is the one everyone sees (Teams refreshes it into the buttons for the
+    // responders); a page is the paged person's own, with its buttons.
+    const card = cardActivity(renderTicket(view, "everyone"));
+    const page = cardActivity(renderTicket(view, "responder"));
     return this.call(place, async (c) => {
-      for (const p of pageRefs(i, route)) await c.conversations.updateActivity(p.conversationId, p.activityId, { ...card, id: p.activityId });
+      for (const p of pageRefs(i, route)) await c.conversations.updateActivity(p.conversationId, p.activityId, { ...page, id: p.activityId });
       if (!posted) return { ref: encodeRef(channel, required((await c.conversations.sendToConversation(channel, { type: "message", text: messageText(text) })).id)) };
       await c.conversations.updateActivity(posted.conversationId, posted.activityId, { ...card, id: posted.activityId });
       const reply = await c.conversations.replyToActivity(posted.conversationId, posted.activityId, { type: "message", text: messageText(text) });

@@ -73,7 +73,9 @@ describe("Teams: replays and double clicks", () => {
     await env.app.idle();
     const card = env.fake.calls.find((c) => c.kind === "send" && channelOf(c.conversationId) === SECURITY && bodyText(c).includes(`${incident.id} ·`))!;
     const thread = channel(env.fake.url, SECURITY, card.id);
-    const click = submit(thread, hedy, escalateData(card), card.id);
+    // The channel's card shows Escalate to the roster once refreshed; the page carries the same data.
+    const page = env.fake.calls.find((c) => c.kind === "send" && bodyText(c).includes(`${incident.id} ·`) && bodyText(c).includes('"op":"escalate"'))!;
+    const click = submit(thread, hedy, escalateData(page), card.id);
     expect(await env.post(click)).toBe(200);
     expect(await env.post(click)).toBe(200); // the same bytes again
     // A double click: a second activity (its own id) from the same card.

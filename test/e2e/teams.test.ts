@@ -4,8 +4,8 @@
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { createTeamsNotifier } from "../../adapters/teams/index.js";
 import { DeliveryError } from "../../src/tickets/notifier.js";
-import { TENANT_ID, channel, installed, message, personalChat } from "../support/teams-activity.js";
-import { ANSWERS, SAFETY, SECURITY, ada, cardOf, chatWith, click, hedy, lastCard, maya, postsTo, rita, setup, submits, textOf, ticketIn, triage, updatesOf, walk } from "../support/teams-env.js";
+import { TENANT_ID, channel, installed, message, personalChat, submit } from "../support/teams-activity.js";
+import { ANSWERS, SAFETY, SECURITY, ada, cardOf, chatWith, click, hedy, lastAnswer, lastCard, maya, postsTo, rita, seenBy, setup, submits, textOf, ticketIn, triage, updatesOf, walk } from "../support/teams-env.js";
 
 describe("Teams: reporting an incident", () => {
   it("walks a safety incident card by card and pages the safety on-call in a personal chat", async () => {
@@ -21,7 +21,11 @@ describe("Teams: reporting an incident", () => {
     expect(result).toContain("Why");
 
     const ticket = ticketIn(env, SAFETY, incident.id)!;
-    expect(submits(cardOf(ticket)!).map((b) => b.title)).toEqual(["Acknowledge", "Escalate", "Reroute", "Resolve"]);
+    // Everyone sees the status; Teams refreshes the card for the safety roster, who get the four actions.
+    expect(submits(cardOf(ticket)!)).toEqual([]);
+    expect(cardOf(ticket)!.refresh!.userIds).toContain("8:orgid:aad-ada");
+    expect(submits(await seenBy(env, channel(env.fake.url, SAFETY), ada, ticket)).map((b) => b.title)).toEqual(["Acknowledge", "Escalate", "Reroute", "Resolve"]);
+    expect(submits(await seenBy(env, channel(env.fake.url, SAFETY), rita, ticket))).toEqual([]);
     expect(postsTo(env.fake, SECURITY)).toEqual([]);
     const chat = chatWith(env, "aad-ada")!;
     expect(chat.body).toMatchObject({ isGroup: false, tenantId: TENANT_ID, members: [{ id: "aad-ada" }], channelData: { tenant: { id: TENANT_ID } } });
@@ -130,14 +134,17 @@ describe("Teams: on-call ticket actions", () => {
     const thread = channel(env.fake.url, SAFETY, ticket.id);
     const op = (name: string) => (b: { data: Record<string, unknown> }) => b.data.op === name;
 
-    await click(env, thread, rita, ticket, op("acknowledge"));
+    // Rita is not on the roster: her card has no buttons; a press sent anyway (an old client, a forged one) is refused.
+    await expect(click(env, thread, rita, ticket, op("acknowledge"))).rejects.toThrow("no such button");
+    await env.post(submit(thread, rita, { action: "ticket", op: "acknowledge", incidentId: incident.id, route: 1 }, ticket.id));
     expect(postsTo(env.fake, SAFETY).at(-1)!.body.text).toContain("Only the safety on-call roster");
     expect(updatesOf(env.fake, ticket.id)).toEqual([]);
     expect((await env.app.incidents.get(incident.id))!.status).toBe("open");
 
     await click(env, thread, ada, ticket, op("acknowledge"));
-    // Answered at once in the thread; the card is edited by the update job, which replies there too.
-    expect(postsTo(env.fake, SAFETY).at(-1)!.body.text).toBe(`Acknowledged ${incident.id}. The card will show it in a moment.`);
+    // Answered at once with the card as it now stands (Action.Execute); the channel's card is edited by
+    // the update job, which replies in the thread too.
+    expect(lastAnswer.get(env)!.value.body[0].text).toContain(`acknowledged ${incident.id}`);
     await env.app.idle();
     expect(textOf(cardOf(updatesOf(env.fake, ticket.id).at(-1)!))).toContain("Acknowledged");
     expect(postsTo(env.fake, SAFETY).at(-1)).toMatchObject({ kind: "reply", activityId: ticket.id, body: { text: `Ada acknowledged ${incident.id}.` } });
@@ -150,7 +157,7 @@ describe("Teams: on-call ticket actions", () => {
     // Teams itself sends no Resolve with the note empty; a note too short is refused by the bot.
     await expect(click(env, thread, ada, ticket, op("resolve"), { note: "" })).rejects.toThrow("required note empty");
     await click(env, thread, ada, ticket, op("resolve"), { note: "ok" });
-    expect(postsTo(env.fake, SAFETY).at(-1)!.body.text).toContain("needs a note");
+    expect(lastAnswer.get(env)!.value.body[0]).toMatchObject({ color: "attention", text: expect.stringContaining("needs a note") });
     expect((await env.app.incidents.get(incident.id))!.status).toBe("escalated");
     await click(env, thread, ada, ticket, op("resolve"), { note: "Prompt fixed and reply template reviewed" });
     await env.app.idle();
@@ -167,7 +174,7 @@ describe("Teams: on-call ticket actions", () => {
     const ticket = ticketIn(env, SECURITY, incident.id)!;
     const thread = channel(env.fake.url, SECURITY, ticket.id);
     await click(env, thread, hedy, ticket, (b) => b.data.op === "reroute", { reason: "No adversary: the PDF was our own test fixture" });
-    expect(postsTo(env.fake, SECURITY).at(-1)!.body.text).toBe(`Rerouted ${incident.id}. The card will show it in a moment.`);
+    expect(lastAnswer.get(env)!.value.body[0].text).toContain("rerouted");
     await env.app.idle();
     // The old card is retired by the update job in the old channel, and its thread is told why.
     const retired = cardOf(updatesOf(env.fake, ticket.id).at(-1)!)!;
@@ -177,11 +184,15 @@ describe("Teams: on-call ticket actions", () => {
     const moved = (await env.app.incidents.get(incident.id))!;
     expect(moved).toMatchObject({ routing: { domain: "safety" }, routeCount: 2 });
     const fresh = ticketIn(env, SAFETY, incident.id)!;
-    expect(submits(cardOf(fresh)!).every((b) => b.data.route === 2)).toBe(true);
+    const freshButtons = submits(await seenBy(env, channel(env.fake.url, SAFETY), ada, fresh));
+    expect(freshButtons.length).toBeGreaterThan(0);
+    expect(freshButtons.every((b) => b.data.route === 2)).toBe(true);
     expect(chatWith(env, "aad-ada")).toBeDefined();
-    // A press on the retired card (an old client still showing its buttons) changes nothing.
-    await click(env, thread, hedy, ticket, (b) => b.data.op === "acknowledge");
-    expect(postsTo(env.fake, SECURITY).at(-1)!.body.text).toContain("from before");
+    // A current client refreshes the retired card into one without buttons; an old client still showing
+    // the page's buttons sends the Action.Submit fallback, which changes nothing.
+    const hedyChat = chatWith(env, "aad-hedy")!.id;
+    await click(env, personalChat(env.fake.url, hedy, hedyChat), hedy, postsTo(env.fake, hedyChat)[0]!, (b) => b.data.op === "acknowledge", {}, "legacy");
+    expect(postsTo(env.fake, hedyChat).at(-1)!.body.text).toContain("from before");
     expect((await env.app.incidents.get(incident.id))!).toEqual(moved);
   });
 

@@ -16,7 +16,8 @@ function scopes(card: Json, outer: string[] = []): Scope[] {
   const els = elements(card.body);
   const required = [...outer, ...els.filter((e) => String(e.type).startsWith("Input.") && e.isRequired).map((e) => e.id as string)];
   const actions = [...els.filter((e) => e.type === "ActionSet").flatMap((e) => e.actions as Json[]), ...((card.actions as Json[]) ?? [])];
-  const own: Scope = { required, submits: actions.filter((a) => a.type === "Action.Submit") };
+  // Teams validates required inputs for an Action.Execute as for an Action.Submit.
+  const own: Scope = { required, submits: actions.filter((a) => a.type === "Action.Submit" || a.type === "Action.Execute") };
   return [own, ...actions.filter((a) => a.type === "Action.ShowCard").flatMap((a) => scopes(a.card, required))];
 }
 

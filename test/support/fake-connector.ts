@@ -2,6 +2,7 @@
 // the bot posts, replies, updates and which chats it opens, and answers like the real service.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { deadButtons } from "./card-inputs.js";
+import { cardProblem } from "./card-rules.js";
 
 export interface ConnectorCall {
   kind: "create" | "send" | "reply" | "update";
@@ -26,7 +27,7 @@ export interface FakeConnector {
   failUpdates(count: number, status: 404 | 500 | 503): void;
   /** Edits that were refused by failUpdates, in order (the call is not in `calls`). */
   failedUpdates: Array<{ conversationId: string; activityId: string; status: number }>;
-  /** Cards refused because a button would be blocked by required inputs (see card-inputs.ts). */
+  /** Cards refused: a button blocked by required inputs (card-inputs.ts) or a card Teams would not take (card-rules.ts). */
   refused: string[];
   close(): Promise<void>;
 }
@@ -52,7 +53,8 @@ export async function startFakeConnector(): Promise<FakeConnector> {
         return reply(429, { error: { code: "TooManyRequests", message: "slow down" } }, { "retry-after": String(retryAfter) });
       }
       // A card with a button Teams would never send (blocked by required inputs) is a bug: refused loudly.
-      const dead = (json.attachments ?? []).map((a: any) => (a?.contentType === "application/vnd.microsoft.card.adaptive" ? deadButtons(a.content) : undefined)).find(Boolean);
+      // So is a card Teams would not render or act on (version rules, refresh, Action.Execute: card-rules.ts).
+      const dead = (json.attachments ?? []).map((a: any) => (a?.contentType === "application/vnd.microsoft.card.adaptive" ? (cardProblem(a.content) ?? deadButtons(a.content)) : undefined)).find(Boolean);
       if (dead) {
         refused.push(dead);
         return reply(400, { error: { code: "BadArgument", message: `card refused by the fake: ${dead}` } });

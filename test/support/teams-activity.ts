@@ -77,6 +77,16 @@ export function submit(where: Where, from: TeamsUser, value: Record<string, unkn
   return { ...b, type: "message", value, replyToId: cardActivityId, channelData: { ...b.channelData, source: { name: "message" }, legacy: { replyToId: cardActivityId } } };
 }
 
+/**
+ * An Action.Execute press (Universal Actions) or a card refresh, as Teams sends it: an
+ * `adaptiveCard/action` invoke with the verb and the data merged with the card's inputs.
+ */
+export function execute(where: Where, from: TeamsUser, verb: string, data: Record<string, unknown>, cardActivityId: string, trigger: "manual" | "automatic" = "manual") {
+  const inThread = where.conversationType === "channel" && !where.conversationId.includes(";messageid=") ? { ...where, conversationId: `${where.conversationId};messageid=${cardActivityId}` } : where;
+  const b = base(inThread, from);
+  return { ...b, type: "invoke", name: "adaptiveCard/action", replyToId: cardActivityId, value: { action: { type: "Action.Execute", id: "", verb, data }, trigger } };
+}
+
 /** The bot installed (personal scope) or added to a team: Teams sends membersAdded with the bot. */
 export function installed(where: Where, by: TeamsUser) {
   const b = base(where, by);

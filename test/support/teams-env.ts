@@ -15,7 +15,8 @@ import { defs } from "./defs.js";
 import { blockingInputs } from "./card-inputs.js";
 import { channelOf, startFakeConnector, type ConnectorCall, type FakeConnector } from "./fake-connector.js";
 import { testRoster } from "./roster.js";
-import { message, personalChat, submit, user, TENANT_ID, type TeamsUser, type Where } from "./teams-activity.js";
+import { invokeResponseProblem } from "./card-rules.js";
+import { execute, message, personalChat, submit, user, TENANT_ID, type TeamsUser, type Where } from "./teams-activity.js";
 
 export const SAFETY = "19:safety@thread.tacv2";
 export const SECURITY = "19:security@thread.tacv2";
@@ -24,7 +25,7 @@ export const ada = user("ada", "Ada"); // safety level 1 (on call this week)
 export const hedy = user("hedy", "Hedy"); // security level 1 (on call today)
 export const maya = user("maya", "Maya"); // manager
 
-export type Card = { body: any[]; actions?: any[] };
+export type Card = { body: any[]; actions?: any[]; refresh?: { action: any; userIds: string[] } };
 export interface Env {
   app: App;
   clock: ManualClock;
@@ -78,13 +79,13 @@ export const postsTo = (fake: FakeConnector, conv: string) => fake.calls.filter(
 export const lastCard = (fake: FakeConnector, conv: string) => postsTo(fake, conv).findLast((c) => cardOf(c));
 export const updatesOf = (fake: FakeConnector, activityId: string) => fake.calls.filter((c) => c.kind === "update" && c.activityId === activityId);
 
-/** Every Action.Submit of a card, in containers and in the inline cards of ShowCard actions. */
-export function submits(card: Card): Array<{ title: string; data: Record<string, unknown> }> {
-  const out: Array<{ title: string; data: Record<string, unknown> }> = [];
+/** Every Action.Submit and Action.Execute of a card, in containers and in the inline cards of ShowCard actions. */
+export function submits(card: Card): Array<{ type?: string; verb?: string; title: string; data: Record<string, unknown> }> {
+  const out: Array<{ type?: string; verb?: string; title: string; data: Record<string, unknown> }> = [];
   const inBody = (body: any[]): any[] => body.flatMap((e: any) => (e.type === "ActionSet" ? e.actions : e.type === "Container" ? inBody(e.items) : []));
   const walk = (actions: any[] = []) => {
     for (const a of actions) {
-      if (a.type === "Action.Submit") out.push(a);
+      if (a.type === "Action.Submit" || a.type === "Action.Execute") out.push(a);
       if (a.type === "Action.ShowCard") walk([...(a.card.actions ?? []), ...inBody(a.card.body)]);
     }
   };
@@ -92,14 +93,54 @@ export function submits(card: Card): Array<{ title: string; data: Record<string,
   return out;
 }
 
-/** Presses the button of a posted card the way Teams does: data + inputs, replyToId = the card. */
-export async function click(env: Env, where: Where, who: TeamsUser, posted: ConnectorCall, pick: (s: { title: string; data: Record<string, unknown> }) => boolean, inputs: Record<string, string> = {}) {
-  const button = submits(cardOf(posted)!).find(pick);
-  if (!button) throw new Error(`no such button on ${textOf(cardOf(posted)).slice(0, 300)}`);
-  // Teams sends no Action.Submit while a required input it validates is empty.
-  const blocked = blockingInputs(cardOf(posted)!, button, inputs);
+/**
+ * The card `who` sees of a posted card: Teams refreshes a card with a `refresh` clause for each viewer
+ * (automatically in channels of up to 60 members, as here) and shows what the bot answers.
+ */
+export async function seenBy(env: Env, where: Where, who: TeamsUser, posted: ConnectorCall): Promise<Card> {
+  const card = cardOf(posted)!;
+  if (!card.refresh) return card;
+  const r = await env.invoke(execute(where, who, card.refresh.action.verb, card.refresh.action.data, posted.id, "automatic"));
+  const problem = invokeResponseProblem(r.status, r.body);
+  if (problem) throw new Error(`Teams would not show the refreshed card: ${problem}`);
+  return r.body.type === "application/vnd.microsoft.card.adaptive" ? r.body.value : card;
+}
+
+/** What the last Action.Execute press was answered with (the card the presser now sees), per env. */
+export const lastAnswer = new WeakMap<Env, { type: string; value: any }>();
+
+/**
+ * Presses the button of a posted card the way Teams does: the card as this person sees it (refreshed),
+ * data + inputs; an Action.Execute is an `adaptiveCard/action` invoke whose answer must be one Teams
+ * shows, an Action.Submit a message with replyToId = the card.
+ */
+export async function click(
+  env: Env,
+  where: Where,
+  who: TeamsUser,
+  posted: ConnectorCall,
+  pick: (s: { title: string; data: Record<string, unknown> }) => boolean,
+  inputs: Record<string, string> = {},
+  /** `legacy`: a client without Universal Actions: no refresh, and an Action.Execute sends its Action.Submit fallback. */
+  client: "current" | "legacy" = "current",
+) {
+  const card = client === "legacy" ? cardOf(posted)! : await seenBy(env, where, who, posted);
+  const button = submits(card).find(pick);
+  if (!button) throw new Error(`no such button on ${textOf(card).slice(0, 300)}`);
+  // Teams sends no Action.Submit / Action.Execute while a required input it validates is empty.
+  const blocked = blockingInputs(card, button, inputs);
   if (blocked.length) throw new Error(`Teams would not send "${button.title}": required ${blocked.join(", ")} empty`);
-  return env.post(submit(where, who, { ...button.data, ...inputs }, posted.id));
+  if (button.type === "Action.Execute" && client === "legacy") {
+    const fallback = (button as { fallback?: { type: string; data: Record<string, unknown> } }).fallback;
+    if (fallback?.type !== "Action.Submit") throw new Error(`"${button.title}" has no Action.Submit fallback: an older client cannot press it`);
+    return env.post(submit(where, who, { ...fallback.data, ...inputs }, posted.id));
+  }
+  if (button.type !== "Action.Execute") return env.post(submit(where, who, { ...button.data, ...inputs }, posted.id));
+  const r = await env.invoke(execute(where, who, button.verb!, { ...button.data, ...inputs }, posted.id));
+  const problem = invokeResponseProblem(r.status, r.body);
+  if (problem) throw new Error(`Teams would not show the answer to "${button.title}": ${problem}`);
+  lastAnswer.set(env, r.body);
+  return r.status;
 }
 
 export const ANSWERS = {

@@ -66,15 +66,27 @@ const Element: z.ZodType<El> = z.lazy(() =>
     }),
   ]),
 );
+const Submit = z.strictObject({
+  type: z.literal("Action.Submit"),
+  title: z.string().min(1).max(80),
+  data: Data,
+  style: z.enum(["default", "positive", "destructive"]).optional(),
+  associatedInputs: z.enum(["auto", "none"]).optional(),
+});
+/** Universal Actions (1.5): a verb and data; its fallback, for older clients, an Action.Submit. */
+const Execute = z.strictObject({
+  type: z.literal("Action.Execute"),
+  title: z.string().min(1).max(80),
+  verb: z.string().min(1).max(64),
+  data: Data,
+  style: z.enum(["default", "positive", "destructive"]).optional(),
+  associatedInputs: z.enum(["auto", "none"]).optional(),
+  fallback: z.union([Submit, z.literal("drop")]).optional(),
+});
 const Action: z.ZodType<El> = z.lazy(() =>
   z.discriminatedUnion("type", [
-    z.strictObject({
-      type: z.literal("Action.Submit"),
-      title: z.string().min(1).max(80),
-      data: Data,
-      style: z.enum(["default", "positive", "destructive"]).optional(),
-      associatedInputs: z.enum(["auto", "none"]).optional(),
-    }),
+    Submit,
+    Execute,
     z.strictObject({ type: z.literal("Action.OpenUrl"), title: z.string().min(1).max(80), url: z.url({ protocol: /^https$/ }) }),
     z.strictObject({
       type: z.literal("Action.ShowCard"),
@@ -89,6 +101,7 @@ const Card = z.strictObject({
   version: z.literal("1.5"),
   body: z.array(Element).min(1),
   actions: z.array(Action).max(6).optional(),
+  refresh: z.strictObject({ action: Execute.extend({ data: z.strictObject({ action: z.literal("refresh"), incidentId: z.string(), route: z.number().int().min(1) }) }), userIds: z.array(z.string().min(1)).max(60) }).optional(),
 });
 
 function check(card: AdaptiveCard): AdaptiveCard {

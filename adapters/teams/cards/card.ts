@@ -76,7 +76,27 @@ export interface OpenUrlAction {
   title: string;
   url: string;
 }
-export type Action = SubmitAction | ShowCardAction | OpenUrlAction;
+/**
+ * A Universal Action (Adaptive Cards 1.5): Teams sends it as an `adaptiveCard/action` invoke and shows
+ * the card the bot answers with. `fallback` is what a client without Universal Actions shows instead.
+ */
+export interface ExecuteAction {
+  type: "Action.Execute";
+  title: string;
+  verb: string;
+  data: SubmitData | RefreshData;
+  style?: "positive" | "destructive";
+  associatedInputs?: "auto" | "none";
+  fallback?: SubmitAction;
+}
+export type Action = SubmitAction | ExecuteAction | ShowCardAction | OpenUrlAction;
+
+/** What a ticket card's refresh carries: the incident and the routing the card shows. */
+export interface RefreshData {
+  action: "refresh";
+  incidentId: string;
+  route: number;
+}
 
 export interface AdaptiveCard {
   type: "AdaptiveCard";
@@ -84,7 +104,12 @@ export interface AdaptiveCard {
   version: typeof CARD_VERSION;
   body: Element[];
   actions?: Action[];
+  /** per-user views: Teams asks the bot for this card again for each of `userIds` (at most 60) as they look at it. */
+  refresh?: { action: ExecuteAction & { data: RefreshData }; userIds: string[] };
 }
+
+/** The most people a card's refresh may name: Teams refreshes automatically for at most 60. */
+export const REFRESH_MAX_USERS = 60;
 
 export function card(body: Element[], actions: Action[] = []): AdaptiveCard {
   return { type: "AdaptiveCard", $schema: CARD_SCHEMA, version: CARD_VERSION, body, ...(actions.length ? { actions } : {}) };
@@ -112,5 +137,14 @@ export const submit = (title: string, data: SubmitData, style?: SubmitAction["st
   title: clip(title, LIMIT.label),
   data,
   ...(style ? { style } : {}),
+});
+/** Action.Execute with an Action.Submit of the same data as its fallback (older clients send that instead). */
+export const execute = (title: string, verb: string, data: SubmitData, style?: SubmitAction["style"]): ExecuteAction => ({
+  type: "Action.Execute",
+  title: clip(title, LIMIT.label),
+  verb,
+  data,
+  ...(style ? { style } : {}),
+  fallback: submit(title, data, style),
 });
 export const pct = (c: number) => `${Math.round(c * 100)}%`;

@@ -5,7 +5,7 @@ import type { Incident } from "../../../src/domain/incident.js";
 import type { Domain } from "../../../src/domain/vocabulary.js";
 import { historyText, ownerText, ticketView, type TicketActionView, type TicketView } from "../../../src/views/ticket.js";
 import { INPUT } from "../submit.js";
-import { LIMIT, bullets, card, clip, facts, heading, submit, subtle, text, type Action, type AdaptiveCard, type Element } from "./card.js";
+import { LIMIT, REFRESH_MAX_USERS, bullets, card, clip, execute, facts, heading, subtle, text, type Action, type AdaptiveCard, type Element } from "./card.js";
 import { rationale } from "./incident-facts.js";
 import { plain } from "./inert.js";
 
@@ -27,7 +27,18 @@ function fromInput(v: TicketCardInput): TicketView {
   return v.oncall && !view.superseded ? { ...view, oncall: { name: v.oncall.name, level: v.oncall.level } } : view;
 }
 
-export function renderTicket(v: TicketView): AdaptiveCard {
+/**
+ * Who the card is for. `responder`: the buttons (a page, or the per-user card Teams asks for on refresh).
+ * `everyone`: the card posted to the channel, status only when Teams can refresh it into the buttons
+ * for the responders (their ids are known); without any, the buttons show to all and the ticket
+ * actions refuse whoever may not press them.
+ */
+export type Audience = "responder" | "everyone";
+
+/** A user MRI as Teams expects it in refresh.userIds; the roster holds AAD object ids. */
+export const userMri = (teamsId: string) => (teamsId.includes(":") ? teamsId : `8:orgid:${teamsId}`);
+
+export function renderTicket(v: TicketView, audience: Audience = "responder"): AdaptiveCard {
   const body: Element[] = [
     heading(`${v.id} · ${v.severity} · ${v.primary}`),
     text(plain(clip(v.title, LIMIT.title)), { weight: "bolder" }),
@@ -51,7 +62,13 @@ export function renderTicket(v: TicketView): AdaptiveCard {
     const line = plain(clip(historyText(h, h.by.name ?? h.by.userId), LIMIT.line));
     body.push(h.kind === "resolved" ? text(line, { color: "good" }) : subtle(line));
   }
-  return card(body, [...v.actions.map(ticketAction), ...reportedFrom(v)]);
+  const userIds = v.responders.flatMap((p) => (p.teams ? [userMri(p.teams)] : [])).slice(0, REFRESH_MAX_USERS);
+  const buttons = audience === "responder" || userIds.length === 0;
+  if (!buttons && v.actions.length) body.push(subtle(`The ${v.domain} on-call roster sees the actions on this card.`));
+  const c = card(body, [...(buttons ? v.actions.map(ticketAction) : []), ...reportedFrom(v)]);
+  if (!v.actions.length || !userIds.length) return c;
+  const refresh = { type: "Action.Execute" as const, title: "Refresh", verb: "refresh", data: { action: "refresh" as const, incidentId: v.id, route: v.route } };
+  return { ...c, refresh: { action: refresh, userIds } };
 }
 
 /** A report made from a message (the message action) links back to it, as Slack's card does. */
@@ -59,6 +76,7 @@ function reportedFrom(v: TicketView): Action[] {
   return v.link ? [{ type: "Action.OpenUrl", title: "Open the reported message", url: v.link }] : [];
 }
 
+/** The page, in the on-call person's personal chat: the ticket with its buttons. */
 export function pageCard(v: (TicketCardInput | TicketView) & { reason: string }): AdaptiveCard {
   const t = ticketCard(v);
   return { ...t, body: [text(`You are paged: ${plain(clip(v.reason, LIMIT.line))}`, { color: "attention", weight: "bolder" }), ...t.body] };
@@ -79,7 +97,7 @@ function ticketAction(a: TicketActionView): Action {
   // The escalation generation the card shows: a double click escalates once (the second is stale).
   const data = { action: "ticket" as const, op: a.op, incidentId: a.incidentId, route: a.route, ...(a.gen !== undefined ? { gen: a.gen } : {}) };
   const style = a.primary || a.op === "resolve" ? "positive" : undefined;
-  if (!a.ask) return submit(a.label, data, style);
+  if (!a.ask) return execute(a.label, "ticket", data, style);
   const id = a.op === "reroute" ? INPUT.reason : INPUT.note;
   return {
     type: "Action.ShowCard",
@@ -87,7 +105,7 @@ function ticketAction(a: TicketActionView): Action {
     card: {
       type: "AdaptiveCard",
       body: [{ type: "Input.Text", id, label: a.ask.label, isMultiline: true, maxLength: a.ask.maxLength, isRequired: true, errorMessage: a.ask.missing }],
-      actions: [submit(a.label, data, style)],
+      actions: [execute(a.label, "ticket", data, style)],
     },
   };
 }
