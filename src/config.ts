@@ -76,6 +76,7 @@ const Env = z.object({
   // Microsoft Teams (adapters/teams), by Bot Framework's usual names.
   MicrosoftAppId: z.string().min(1).optional(),
   MicrosoftAppPassword: z.string().min(1).optional(),
+  /** SingleTenant or UserAssignedMSI for a new registration (Azure makes no new multi-tenant bots since 2025-07-31); MultiTenant for older ones. */
   MicrosoftAppType: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
   MicrosoftAppTenantId: z.string().min(1).optional(),
   /** local development only (Bot Framework Emulator, tests): serve Teams without an app id, unauthenticated. */
@@ -112,9 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: ProcessRo
     if ((c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN) && !c.SLACK_BOT_TOKEN) {
       throw new ConfigError("invalid configuration:\n  - SLACK_BOT_TOKEN: required when Slack is configured");
     }
-    if (c.MicrosoftAppId && !c.MicrosoftAppPassword && c.MicrosoftAppType !== "UserAssignedMSI") {
-      throw new ConfigError("invalid configuration:\n  - MicrosoftAppPassword: required with MicrosoftAppId");
-    }
+    const teams = teamsAuthProblem(c);
+    if (teams) throw new ConfigError(`invalid configuration:\n  - ${teams}`);
     const llm = { LLM_BASE_URL: c.LLM_BASE_URL, LLM_MODEL: c.LLM_MODEL, LLM_API_KEY: c.LLM_API_KEY };
     const llmMissing = Object.entries(llm).filter(([, v]) => v === undefined).map(([k]) => k);
     // Half a configuration would silently leave the reader off (or half on): refuse it instead.
@@ -126,6 +126,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: ProcessRo
   }
   const lines = r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
   throw new ConfigError(`invalid configuration:\n  - ${lines.join("\n  - ")}`);
+}
+
+/**
+ * The Bot Framework registration's settings, checked as botbuilder's ConfigurationBotFrameworkAuthentication
+ * would (it asserts at start-up; this names the variable instead). Azure creates no new multi-tenant bots
+ * since 2025-07-31: a new registration is SingleTenant (app id, secret, tenant) or UserAssignedMSI (the
+ * managed identity's client id and tenant, no secret). MultiTenant stays for registrations made before.
+ */
+function teamsAuthProblem(c: Config): string | undefined {
+  if (!c.MicrosoftAppId) return undefined;
+  switch (c.MicrosoftAppType) {
+    case "UserAssignedMSI":
+      if (!c.MicrosoftAppTenantId) return "MicrosoftAppTenantId: required with MicrosoftAppType=UserAssignedMSI (the managed identity's tenant)";
+      if (c.MicrosoftAppPassword) return "MicrosoftAppPassword: must not be set with MicrosoftAppType=UserAssignedMSI (a managed identity has no secret)";
+      return undefined;
+    case "SingleTenant":
+      if (!c.MicrosoftAppTenantId) return "MicrosoftAppTenantId: required with MicrosoftAppType=SingleTenant (the tenant the bot is registered in)";
+      return c.MicrosoftAppPassword ? undefined : "MicrosoftAppPassword: required with MicrosoftAppId (the client secret)";
+    case "MultiTenant":
+      return c.MicrosoftAppPassword ? undefined : "MicrosoftAppPassword: required with MicrosoftAppId";
+  }
 }
 
 export const slackConfigured = (c: Config) => Boolean(c.SLACK_BOT_TOKEN);

@@ -1,5 +1,7 @@
 // Bot Framework authentication from our config: botbuilder's own inbound JWT checks and outbound
-// tokens. Without an app id botbuilder accepts any caller: local development only.
+// tokens, for a SingleTenant registration (secret), a user-assigned managed identity (UserAssignedMSI,
+// no secret) or an older MultiTenant one. Without an app id botbuilder accepts any caller: local
+// development only.
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from "botbuilder";
 import type { Config } from "../../src/config.js";
 
@@ -27,7 +29,8 @@ export function teamsConfigFrom(c: Config): TeamsConfig {
   return {
     ...(c.MicrosoftAppId ? { appId: c.MicrosoftAppId } : {}),
     ...(c.MicrosoftAppPassword ? { appPassword: c.MicrosoftAppPassword } : {}),
-    appType: c.MicrosoftAppType,
+    // Without an app id (local development) botbuilder must not be given a type it would check.
+    ...(c.MicrosoftAppId ? { appType: c.MicrosoftAppType } : {}),
     ...(c.MicrosoftAppTenantId ? { tenantId: c.MicrosoftAppTenantId } : {}),
   };
 }

@@ -13,6 +13,13 @@ const sam = user("sam", "Sam"); // wrote the message being reported
 const HTML = "<p>The support bot told a customer their anxiety was <b>their own fault</b> &amp; refused to escalate.</p>";
 
 describe("Teams: Report as AI incident (message action)", () => {
+  it("the manifest is on a current schema (1.22, the one Microsoft Learn lists as current), named the same in $schema", () => {
+    const manifest = JSON.parse(readFileSync(new URL("../../adapters/teams/appPackage/manifest.json", import.meta.url), "utf8"));
+    expect(manifest.manifestVersion).toBe("1.22");
+    expect(manifest.$schema).toBe(`https://developer.microsoft.com/json-schemas/teams/v${manifest.manifestVersion}/MicrosoftTeams.schema.json`);
+    expect(manifest.version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
   it("the manifest declares the action on messages, with a dialog first", () => {
     const manifest = JSON.parse(readFileSync(new URL("../../adapters/teams/appPackage/manifest.json", import.meta.url), "utf8"));
     expect(manifest.composeExtensions).toEqual([
