@@ -3,7 +3,6 @@
 // never stores the rest, and says so in the same conversation: a silent cut lets a reporter believe
 // the on-call read what they never received.
 import { DESCRIPTION_MAX } from "../domain/vocabulary.js";
-import type { Input } from "./conversation.js";
 import { notice, type Reply } from "./reply.js";
 
 /** How far back from the limit a cut may move to land on a space (so no word, or key, is kept in half). */
@@ -12,7 +11,8 @@ const BACKTRACK = 200;
 const fmt = (n: number) => n.toLocaleString("en-US");
 
 /** The input with its typed text cut to the limit, and the notice to show when it was cut. */
-export function keepFirst(input: Input, max = DESCRIPTION_MAX): { input: Input; notice?: Reply } {
+/** Generic over the turn input (src/bot/conversation.ts), so this file does not import the bot back. */
+export function keepFirst<I extends { kind: string; text?: string }>(input: I, max = DESCRIPTION_MAX): { input: I; notice?: Reply } {
   if ((input.kind !== "start" && input.kind !== "text") || input.text === undefined || input.text.length <= max) return { input };
   const head = input.text.slice(0, max);
   // A secret that straddles the cut would otherwise be kept in part, where no rule may recognise it.

@@ -12,7 +12,7 @@ import { parseAtlasTactics, type AtlasTactics } from "../exports/atlas-tactics.j
 import { avidReport } from "../exports/avid.js";
 import { PREVIEW_NOTE, type ExportResult } from "../exports/input.js";
 import { UsageError } from "./command.js";
-import type { ReportIO } from "./summary.js";
+import type { ReportIO } from "./report-io.js";
 
 export const RECORD_FORMATS = ["avid", "atlas", "aiid"] as const;
 export type RecordFormat = (typeof RECORD_FORMATS)[number];

@@ -4,29 +4,21 @@
 // embedded store and does not come through here. The report
 // logic takes its store as a parameter (ReportIO) so tests run it without a process or Redis.
 import { writeFileSync } from "node:fs";
-import type { Summaries } from "../bot/summaries.js";
 import { renderSummaryText } from "../bot/summary-text.js";
 import { incidentsChartPng, incidentsChartText } from "../charts/incidents.js";
-import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
 import type { Incident } from "../domain/incident.js";
 import { DOMAINS, SEVERITIES, type Summary } from "../domain/summary.js";
 import type { Domain } from "../domain/vocabulary.js";
 import { createLogger } from "../log.js";
-import type { IncidentStore } from "../store/types.js";
 import { UsageError, type Command } from "./command.js";
 import { isRecordFormat, loadRecordFiles, recordFlags, runRecordExport } from "./export-record.js";
+import type { ReportIO } from "./report-io.js";
+
+export type { ReportIO };
 
 const DAY_MS = 86_400_000;
 
-export interface ReportIO {
-  incidents: IncidentStore;
-  summaries: Summaries;
-  clock: Clock;
-  out(text: string): void;
-  err(text: string): void;
-  writeFile(path: string, data: Buffer): void;
-}
 
 type Values = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);

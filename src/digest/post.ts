@@ -1,33 +1,23 @@
 // One digest check: decide from the schedule and the marks whether a run is due, claim it, build the
 // summary of the period ending at the run's scheduled time, and send it to every destination.
-import type { App } from "../app.js";
+import type { Summaries } from "../bot/summaries.js";
+import type { Definitions } from "../definitions.js";
 import { renderSummaryText } from "../bot/summary-text.js";
 import { incidentsChartPng, incidentsChartText } from "../charts/incidents.js";
 import type { Clock } from "../clock.js";
 import type { DigestConfig } from "../domain/roster.js";
-import type { Summary } from "../domain/summary.js";
 import type { Logger } from "../log.js";
-import { destinationKey, type Destination } from "../tickets/notifier.js";
+import { destinationKey } from "../tickets/notifier.js";
+import type { Digest, DigestDestination } from "./digest.js";
 import type { DigestMarks } from "./marks.js";
 import { decide } from "./schedule.js";
 
-/** A notifier destination, plus what Teams needs to open a conversation proactively. */
-export type DigestDestination = Destination & { serviceUrl?: string; tenantId?: string };
-
-export interface Digest {
-  summary: Summary;
-  /** the chart as a PNG; absent if it could not be drawn (the text still goes out). */
-  png?: Buffer;
-  /** the summary text followed by the text chart in a code block: complete without the image. */
-  text: string;
-  to: DigestDestination;
-  /** the run's scheduled time. */
-  scheduledAt: string;
-}
+export type { Digest, DigestDestination } from "./digest.js";
 export type SendDigest = (digest: Digest) => Promise<void>;
 
 export interface DigestDeps {
-  app: Pick<App, "summaries" | "defs">;
+  /** what the digest reads (an App fits); named narrowly so this file does not import the App (no import circle). */
+  app: { summaries: Pick<Summaries, "buildWindow">; defs: Pick<Definitions, "roster"> };
   send: SendDigest;
   log: Logger;
   clock: Clock;

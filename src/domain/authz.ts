@@ -2,7 +2,7 @@
 // joining a duplicate) and summaries. Roles come from the roster, per incident domain; everyone who
 // can reach the bot on a platform is a reporter. Adapters never decide: they pass the actor along.
 import { z } from "zod";
-import type { Actor } from "./incident.js";
+import type { Actor } from "./actor.js";
 import { personByIdentity, type Person, type Roster } from "./roster.js";
 import type { Domain } from "./vocabulary.js";
 

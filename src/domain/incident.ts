@@ -1,12 +1,13 @@
 // The incident record and its ticket lifecycle. Every change is a pure transition that checks who may
 // make it, returns the new record with one more timeline event, or a refusal that changes nothing.
 import { z } from "zod";
+import { Actor } from "./actor.js";
 import { authorize, type TicketActionName } from "./authz.js";
 import { Classification } from "./classify.js";
 import { LimitName } from "./limits.js";
 import { PreTriageRecord } from "./proposals.js";
 import { RedactionNote } from "./redact.js";
-import { Platform, type Person, type Roster } from "./roster.js";
+import type { Person, Roster } from "./roster.js";
 import { RoutingDecision, queueFor } from "./route.js";
 import { Answers, DESCRIPTION_MAX, Domain, Severity, otherDomain } from "./vocabulary.js";
 
@@ -15,12 +16,7 @@ export const IncidentId = z.string().regex(INCIDENT_ID, "an incident id such as 
 export const Status = z.enum(["open", "acknowledged", "escalated", "resolved"]);
 export type Status = z.infer<typeof Status>;
 
-export const Actor = z.strictObject({
-  platform: Platform,
-  userId: z.string().min(1).max(200),
-  name: z.string().max(200).optional(),
-});
-export type Actor = z.infer<typeof Actor>;
+export { Actor };
 
 const at = z.iso.datetime();
 export const TimelineEvent = z.discriminatedUnion("type", [

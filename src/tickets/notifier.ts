@@ -3,7 +3,7 @@
 import type { Incident } from "../domain/incident.js";
 import type { Person, Platform } from "../domain/roster.js";
 import type { Domain } from "../domain/vocabulary.js";
-import type { Digest } from "../digest/post.js";
+import type { Digest } from "../digest/digest.js";
 
 export interface Destination {
   platform: Platform;
