@@ -2,6 +2,7 @@
 // signed ahead of time (or replayed from a skewed clock) would pass. Both directions are refused here,
 // before Bolt reads the body, so nothing runs and Slack is never called.
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { MAX_INBOUND_BODY_BYTES } from "../../src/inbound.js";
 
 export const MAX_SKEW_SECONDS = 5 * 60;
 
@@ -15,8 +16,8 @@ export function timestampAcceptable(headers: IncomingHttpHeaders, nowMs: number 
   return Math.abs(nowMs / 1000 - Number(value)) <= MAX_SKEW_SECONDS;
 }
 
-/** Slack's largest payloads (a view submission with its blocks) stay well under this. */
-export const MAX_BODY_BYTES = 256 * 1024;
+/** The web server's one cap for platform requests (src/http.ts). */
+export const MAX_BODY_BYTES = MAX_INBOUND_BODY_BYTES;
 
 /**
  * Reads the request body, stopping at `max` bytes: undefined when it is larger. Done before Bolt

@@ -3,9 +3,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ActivityHandler, CloudAdapter, Response as BotResponse } from "botbuilder";
 import type { Route } from "../../src/http.js";
+import { MAX_INBOUND_BODY_BYTES } from "../../src/inbound.js";
 
 export const MESSAGES_PATH = "/api/messages";
-const MAX_BODY_BYTES = 256 * 1024;
+const MAX_BODY_BYTES = MAX_INBOUND_BODY_BYTES;
 
 export function messagesRoute(adapter: CloudAdapter, bot: ActivityHandler): Route {
   return async (req, res) => {
