@@ -1,6 +1,6 @@
 // Renders the bot's platform-neutral Reply to a Slack message (fallback text + blocks).
 import { queuedText, type Reply } from "../../../src/bot/reply.js";
-import { renderSummaryText } from "../../../src/bot/summary-text.js";
+import { summaryView, type SummaryLine } from "../../../src/views/summary.js";
 import type { Incident } from "../../../src/domain/incident.js";
 import { capped, context, esc, fields, header, section, sections, type Block } from "./kit.js";
 import { confirmBlocks, duplicateBlocks, questionBlocks, textPromptBlocks } from "./question.js";
@@ -29,7 +29,7 @@ export function renderReply(r: Reply): SlackMessage {
     case "notice":
       return { text: esc(r.text), blocks: [section(noticeText(r))] };
     case "summary":
-      return { text: `Incident summary, last ${r.summary.window.days} days`, blocks: [header("Incident summary"), ...sections(esc(renderSummaryText(r.summary)).split("\n"), 20)] };
+      return { text: `Incident summary, last ${r.summary.window.days} days`, blocks: summaryBlocks(r.summary) };
     case "triage-result": {
       const head = r.joined ? "Joined" : r.duplicate ? "Already filed" : "Filed";
       return { text: `${head} ${r.incident.id}`, blocks: capped(resultBlocks(r.incident, r.duplicate, r.joined, r.queued)) };
@@ -76,6 +76,13 @@ export function resultBlocks(i: Incident, duplicate: boolean, joined = false, qu
       : `The ${r.domain} on-call has been notified${i.limited ? " (not paged: too many reports)" : ""}.`;
   blocks.push(context(`${told} Quote ${i.id} in follow-ups.`));
   return blocks;
+}
+
+/** The SummaryView (src/views/summary.ts) as mrkdwn sections: the headline, labels in bold, items as bullets. */
+function summaryBlocks(s: Extract<Reply, { kind: "summary" }>["summary"]): Block[] {
+  const v = summaryView(s);
+  const line = (l: SummaryLine) => (l.kind === "label" ? `*${esc(l.label)}*${esc(l.rest)}` : l.kind === "item" ? `• ${esc(l.text)}` : esc(l.text));
+  return [header("Incident summary"), ...sections([esc(v.headline), ...v.lines.map(line)], 20)];
 }
 
 /** A walk-through message once answered: the question and the answer, no live buttons. */
