@@ -4,7 +4,8 @@
 import { queuedText, type Reply } from "../../src/bot/reply.js";
 import { stripInvisible } from "../../src/domain/invisible.js";
 import { renderSummaryText } from "../../src/bot/summary-text.js";
-import { redactedCount, type Incident } from "../../src/domain/incident.js";
+import type { Incident } from "../../src/domain/incident.js";
+import { ticketNotes as ticketNoteViews } from "../../src/views/ticket.js";
 import type { Outbound } from "../../src/tickets/notifier.js";
 import { groupText } from "../../src/tickets/group.js";
 
@@ -82,15 +83,9 @@ function outboundText(m: Outbound): string {
   }
 }
 
-/** What a ticket says about itself beyond the classification: redactions, limits, joined reports. */
+/** What a ticket says about itself beyond the classification (src/views/ticket.ts, as on Slack and Teams). */
 export function ticketNotes(i: Incident): string {
-  const n = redactedCount(i);
-  const joined = i.timeline.filter((e) => e.type === "joined").length;
-  return [
-    n ? `; ${n} ${n === 1 ? "secret" : "secrets"} redacted` : "",
-    i.limited ? "; over the report limit: nobody paged" : "",
-    joined ? `; ${joined} more ${joined === 1 ? "report" : "reports"} joined` : "",
-  ].join("");
+  return ticketNoteViews(i).map((n) => `; ${n.text}`).join("");
 }
 
 /** Control characters other than newline and tab (C0, DEL, C1: ESC starts terminal sequences), and invisible ones. */
