@@ -3,7 +3,7 @@
 // incident record whenever it changes, so the card always shows the stored state.
 import type { Incident } from "../../../src/domain/incident.js";
 import type { Person, Roster } from "../../../src/domain/roster.js";
-import { historyText, ticketView, type PersonView, type TicketActionView, type TicketNote, type TicketView } from "../../../src/views/ticket.js";
+import { historyText, ticketView, type PersonView, type TicketActionView, type TicketHistory, type TicketNote, type TicketView } from "../../../src/views/ticket.js";
 import { ACTIONS, ticketValue } from "../ids.js";
 import { actions, button, capped, context, esc, fields, header, section, sections, type Block } from "./kit.js";
 
@@ -47,11 +47,16 @@ export function renderTicket(v: TicketView): Block[] {
   for (const s of v.sections) blocks.push(...sections([`*${esc(s.title)}*`, ...s.lines.map((x) => `• ${esc(x)}`)], 4));
   if (v.link) blocks.push(section(`:link: <${v.link}|Reported message>`));
   if (v.notes.length) blocks.push(context(...v.notes.map((n) => `${NOTE_ICON[n.kind]} ${esc(n.text)}`)));
-  const history = v.history.map((h) => `${h.kind === "rerouted" ? ":twisted_rightwards_arrows:" : ":white_check_mark:"} ${historyText({ ...h, ...(h.kind === "rerouted" ? { reason: esc(h.reason) } : { note: esc(h.note) }) } as typeof h, actor(h.by), (d) => `*${d}*`)}`);
-  if (history.length) blocks.push(context(...history));
+  if (v.history.length) blocks.push(context(...v.history.map(historyLine)));
   if (v.actions.length) blocks.push(actions("ticket", v.actions.map(ticketButton)));
   blocks.push(context(`${v.id} · routed to ${v.queue} · acknowledge within ${v.ackMinutes} min`));
   return capped(blocks);
+}
+
+/** A history line with people's words escaped and the actor mentioned where we can. */
+function historyLine(h: TicketHistory): string {
+  const safe: TicketHistory = h.kind === "rerouted" ? { ...h, reason: esc(h.reason) } : { ...h, note: esc(h.note) };
+  return `${h.kind === "rerouted" ? ":twisted_rightwards_arrows:" : ":white_check_mark:"} ${historyText(safe, actor(h.by), (d) => `*${d}*`)}`;
 }
 
 const ticketButton = (a: TicketActionView) => button(a.label, OP_ID[a.op], ticketValue(a), a.primary ? "primary" : undefined);
