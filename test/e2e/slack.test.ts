@@ -134,7 +134,9 @@ describe("Slack: reporting an incident", () => {
     expect(buttonsOf(first).map((b: any) => b.action_id)).toEqual(["triage_text_open", "triage_cancel"]);
 
     const result = await walk(REPORTER, SAFETY);
-    expect(textOf(result)).toMatch(/SEV\d AI safety/);
+    // The same facts as the Teams card (src/views/result.ts): owner, severity, routing.
+    expect(textOf(result)).toContain("AI safety (unintentional failure)");
+    expect(textOf(result)).toMatch(/Severity.{1,6}SEV\d/);
     expect(textOf(result)).toContain("INC-2026-0001");
     // Every answered question was edited in place: no live buttons left above the result.
     const dms = fake.dmOf(REPORTER.id);

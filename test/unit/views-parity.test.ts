@@ -4,10 +4,12 @@
 // the same references carried back. The views themselves are pure and checked here too.
 import { describe, expect, it } from "vitest";
 import { renderTicket as slackTicket } from "../../adapters/slack/blocks/ticket.js";
-import { answeredBlocks } from "../../adapters/slack/blocks/reply.js";
+import { answeredBlocks, resultBlocks } from "../../adapters/slack/blocks/reply.js";
 import { TicketButtonRef } from "../../adapters/slack/ids.js";
 import { renderTicket as teamsTicket } from "../../adapters/teams/cards/ticket.js";
 import { answeredCard } from "../../adapters/teams/cards/index.js";
+import { resultCard } from "../../adapters/teams/cards/result.js";
+import { resultView } from "../../src/views/result.js";
 import { acknowledge, draftIncident, reroute, resolve, type Incident } from "../../src/domain/incident.js";
 import { answeredView } from "../../src/views/answered.js";
 import { NONE_VALUE, pickedChoices } from "../../src/views/choices.js";
@@ -164,6 +166,30 @@ describe("one ticket view, rendered for Slack and for Teams", () => {
     const v = cases[2]![1];
     expect(JSON.stringify(slackTicket(v))).not.toMatch(/<prompt>/);
     expect(JSON.stringify(teamsTicket(v))).not.toMatch(/\[see\]\(https/);
+  });
+});
+
+describe("the reporter's result, the same on both", () => {
+  const outcomes = [
+    ["filed", { duplicate: false }],
+    ["joined", { duplicate: false, joined: true }],
+    ["already filed", { duplicate: true }],
+    ["waiting for a worker", { duplicate: false, queued: true }],
+  ] as const;
+  it.each(outcomes)("%s: every fact and line of the view shows on both", (_, o) => {
+    const i = incident({ limited: true });
+    const v = resultView(i, o);
+    const slack = slackText(resultBlocks(i, o.duplicate, "joined" in o, "queued" in o));
+    const teams = teamsText(resultCard(i, o.duplicate, "joined" in o, "queued" in o));
+    for (const f of [v.heading, v.title, v.told, ...v.facts.flatMap((x) => [x.label, x.value]), ...v.sections.flatMap((x) => [x.title, ...x.lines])]) {
+      expect(slack, `Slack shows "${f}"`).toContain(readable(f));
+      expect(teams, `Teams shows "${f}"`).toContain(readable(f));
+    }
+  });
+  it("says only what is true: notified, joined, or waiting for a worker", () => {
+    expect(resultView(incident(), { duplicate: false }).told).toBe("The safety on-call has been notified. Quote INC-2026-0042 in follow-ups.");
+    expect(resultView(incident({ limited: true }), { duplicate: false }).told).toContain("not paged: too many reports");
+    expect(resultView(incident(), { duplicate: false, queued: true }).told).toContain("as soon as a ticket worker is running");
   });
 });
 

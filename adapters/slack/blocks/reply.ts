@@ -1,5 +1,6 @@
 // Renders the bot's platform-neutral Reply to a Slack message (fallback text + blocks).
-import { queuedText, type Reply } from "../../../src/bot/reply.js";
+import type { Reply } from "../../../src/bot/reply.js";
+import { resultView } from "../../../src/views/result.js";
 import { summaryView, type SummaryLine } from "../../../src/views/summary.js";
 import type { Incident } from "../../../src/domain/incident.js";
 import { capped, context, esc, fields, header, section, sections, type Block } from "./kit.js";
@@ -54,28 +55,16 @@ export function renderReplies(replies: Reply[]): SlackMessage[] {
   return out;
 }
 
+/** The reporter's result (src/views/result.ts) as Block Kit. */
 export function resultBlocks(i: Incident, duplicate: boolean, joined = false, queued = false): Block[] {
-  const c = i.classification;
-  const r = i.routing;
-  const blocks: Block[] = [
-    header(`${joined ? "Joined" : duplicate ? "Already filed" : "Filed"} ${i.id}`),
-    fields([
-      `*Classification*\n${c.severity} AI ${c.primary}${c.provisional ? " (provisional: intent unknown, security until ruled out)" : ""}`,
-      `*Routing*\n${r.queue}${r.cc.length ? `, copied to ${r.cc.join(", ")}` : ""}; acknowledge within ${r.ackMinutes} min`,
-      ...(c.crossDomain.length ? [`*Cross-domain*\n${c.crossDomain.join(", ")}`] : []),
-      `*Incident id*\n${i.id}`,
-    ]),
-    ...sections(["*Why*", ...c.rationale.map((x) => `• ${esc(x)}`)], 5),
+  const v = resultView(i, { duplicate, joined, queued });
+  return [
+    header(v.heading),
+    section(esc(v.title)),
+    fields([...v.facts.map((f) => `*${f.label}*\n${esc(f.value)}`), `*Incident id*\n${v.id}`]),
+    ...v.sections.flatMap((s) => sections([`*${s.title}*`, ...s.lines.map((x) => `• ${esc(x)}`)], 5)),
+    context(esc(v.told)),
   ];
-  if (c.refs.length) blocks.push(...sections(["*Refs*", ...c.refs.map((x) => `• ${esc(x.id)}${x.id === x.name ? "" : ` ${esc(x.name)}`} (${x.framework})`)], 3));
-  // Queued: no ticket worker is running, so nobody has been told yet; say only what is true.
-  const told = joined
-    ? `Your report was added to ${i.id}; the ${r.domain} on-call already has it.`
-    : queued
-      ? queuedText(i.id)
-      : `The ${r.domain} on-call has been notified${i.limited ? " (not paged: too many reports)" : ""}.`;
-  blocks.push(context(`${told} Quote ${i.id} in follow-ups.`));
-  return blocks;
 }
 
 /** The SummaryView (src/views/summary.ts) as mrkdwn sections: the headline, labels in bold, items as bullets. */
