@@ -14,6 +14,7 @@ import type { JobQueue, TicketJob } from "./jobs.js";
 import { traced } from "../tracing.js";
 import { tagPlatform } from "./delivery-observer.js";
 import { editUntilStable, groupKey, groupOf, groupRef, membersOf } from "./group.js";
+import type { OutsideDelivery } from "./outside/runner.js";
 import { DeliveryError, destinationKey, type Destination, type Message, type Notifier, type Outbound } from "./notifier.js";
 
 export interface ProcessorDeps {
@@ -28,6 +29,8 @@ export interface ProcessorDeps {
   limits?: LimitPolicy;
   /** a delivery still failing this long after it was due is late: the roster's fallback hears of it */
   lateAfterMs?: number;
+  /** PagerDuty, Opsgenie and Jira (src/tickets/outside); without it, "outside" jobs fail permanently. */
+  outside?: OutsideDelivery;
 }
 
 export class TicketProcessor {
@@ -74,6 +77,9 @@ export class TicketProcessor {
         return this.page(job.incidentId, job.gen);
       case "update":
         return this.update(job.incidentId, job.rev, job.text, job.route);
+      case "outside":
+        if (!this.d.outside) throw new DeliveryError("no outside services in this process", undefined, true);
+        return this.d.outside.run(job);
     }
   }
 
@@ -94,6 +100,8 @@ export class TicketProcessor {
     // Over an abuse limit: one grouped message per reporter, no ticket card, no page, no timer.
     if (incident.limited) return this.deliverGrouped(incident, routeCount);
     const domain = incident.routing.domain;
+    // PagerDuty, Opsgenie, Jira: jobs of their own, so a chat outage never holds up the page (or back).
+    for (const job of this.d.outside?.opens(incident) ?? []) await this.d.queue.add(domain, job);
     const oncall = onCall(this.d.roster, domain, incident.level, this.d.clock.now());
     const r = `r${routeCount}`;
     const current: Guard = (cur) => (cur.routeCount !== routeCount ? "rerouted before it was sent" : undefined);
