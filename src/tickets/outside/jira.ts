@@ -15,8 +15,10 @@ export interface JiraAccess {
 }
 
 const CREDENTIAL = "JIRA_EMAIL and JIRA_API_TOKEN";
-const Created = z.object({ key: z.string().min(1) });
-const Found = z.object({ issues: z.array(z.object({ key: z.string().min(1) })) });
+/** An issue key such as AIS-42: it goes into links and chat markup, so nothing else is taken. */
+const IssueKey = z.string().regex(/^[A-Z][A-Z0-9_]{0,9}-\d{1,9}$/, "an issue key such as AIS-42");
+const Created = z.object({ key: IssueKey });
+const Found = z.object({ issues: z.array(z.object({ key: IssueKey })) });
 const Transitions = z.object({ transitions: z.array(z.object({ id: z.string(), name: z.string(), to: z.object({ name: z.string() }) })) });
 const Status = z.object({ fields: z.object({ status: z.object({ name: z.string() }) }) });
 
