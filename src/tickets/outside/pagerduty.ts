@@ -3,6 +3,7 @@
 // incident) and what its webhooks give back as `incident_key`.
 import { clip, PAGERDUTY_SEVERITY, type OutsideAction, type PagerDutyTarget } from "../../domain/outside.js";
 import type { Incident } from "../../domain/incident.js";
+import { DeliveryError } from "../notifier.js";
 import { call, json } from "./http.js";
 
 export interface PagerDutyEvent {
@@ -57,5 +58,10 @@ export function pagerDutyEvent(incident: Incident, action: OutsideAction, target
 }
 
 export async function sendPagerDuty(eventsUrl: string, event: PagerDutyEvent, timeoutMs: number, credential: string): Promise<void> {
-  await call(`${eventsUrl.replace(/\/$/, "")}/v2/enqueue`, { method: "POST", headers: { "content-type": "application/json" }, body: json(event) }, { service: "PagerDuty", credential, timeoutMs });
+  // The Events API answers an unknown routing key with 400, not 401: name the variable all the same.
+  const credentialHint = (e: unknown) => {
+    if (e instanceof DeliveryError && e.permanent && /routing.?key/i.test(e.message)) throw new DeliveryError(`${e.message} (check ${credential})`, undefined, true);
+    throw e;
+  };
+  await call(`${eventsUrl.replace(/\/$/, "")}/v2/enqueue`, { method: "POST", headers: { "content-type": "application/json" }, body: json(event) }, { service: "PagerDuty", credential, timeoutMs }).catch(credentialHint);
 }
