@@ -20,6 +20,7 @@ export class FakeHttp {
   readonly requests: FakeRequest[] = [];
   private failures: Array<{ status: number; retryAfter?: string; body?: unknown }> = [];
   private holdLeft = 0;
+  private dropLeft = 0;
   private held: Array<() => void> = [];
 
   private constructor(private readonly server: Server, readonly url: string) {}
@@ -44,6 +45,10 @@ export class FakeHttp {
   holdAfterWork(n: number) {
     this.holdLeft = n;
   }
+  /** The next `n` requests are carried out, then their connection is cut: the sender never hears back. */
+  dropAfterWork(n: number) {
+    this.dropLeft = n;
+  }
   get heldCount() {
     return this.held.length;
   }
@@ -53,6 +58,7 @@ export class FakeHttp {
   clear() {
     this.failures = [];
     this.holdLeft = 0;
+    this.dropLeft = 0;
     this.release();
     this.requests.length = 0;
   }
@@ -75,6 +81,11 @@ export class FakeHttp {
       if (res.destroyed || req.socket.destroyed) return;
       res.writeHead(a.status, { ...(a.body === undefined ? {} : { "content-type": "application/json" }), ...a.headers }).end(a.body === undefined ? undefined : JSON.stringify(a.body));
     };
+    if (!failure && this.dropLeft > 0) {
+      this.dropLeft--;
+      req.socket.destroy();
+      return;
+    }
     if (!failure && this.holdLeft > 0) {
       this.holdLeft--;
       this.held.push(send);
