@@ -94,10 +94,11 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   const incidents = observed(new RedisIncidentStore(redis, { prefix: cfg.QUEUE_PREFIX }), opts.metrics);
   const queueConn = connect(cfg.REDIS_URL, opts.log, "queue");
   const queue = new BullJobQueue(queueConn, cfg.QUEUE_PREFIX, opts.log, retryPolicy(cfg));
-  const outside = new OutsideDelivery({ incidents, roster: defs.roster, settings: outsideSettings(cfg, defs.roster), queue, clock, log: opts.log });
+  // Only a worker calls PagerDuty, Opsgenie and Jira: a web process starts without their credentials.
+  const outside = opts.role === "worker" ? new OutsideDelivery({ incidents, roster: defs.roster, settings: outsideSettings(cfg, defs.roster), queue, clock, log: opts.log }) : undefined;
   const limiter = new RedisRateLimiter(redis, cfg.QUEUE_PREFIX);
   const limits = limitPolicy(cfg);
-  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs, outside });
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs, ...(outside ? { outside } : {}) });
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
   const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new RedisSeenSet(redis, cfg.QUEUE_PREFIX), idle: async () => {}, workersAlive: () => workerAlive(redis, cfg.QUEUE_PREFIX) }, readDescription);
   return {

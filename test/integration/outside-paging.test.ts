@@ -6,14 +6,12 @@
 // worker killed between PagerDuty's answer and its record are each covered against local fakes.
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRedisApp, type App } from "../../src/app.js";
+import type { App } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
-import { createLogger, silentLogger } from "../../src/log.js";
+import { createLogger } from "../../src/log.js";
 import { serve, type Served } from "../../src/serve.js";
 import { PAGERDUTY_WEBHOOK_PATH } from "../../src/tickets/outside/pagerduty-webhook.js";
-import { NotifierRouter } from "../../src/tickets/notifier.js";
-import { defs } from "../support/defs.js";
-import { rosterFrom, writeRoster, fileIncident } from "../support/durable.js";
+import { fileIncident, redisApp, rosterFrom, writeRoster } from "../support/durable.js";
 import { spawnWorker, type WorkerProc } from "../support/app-procs.js";
 import { FakeJira } from "../support/fake-jira.js";
 import { FakeOpsgenie } from "../support/fake-opsgenie.js";
@@ -234,9 +232,10 @@ describe("a worker killed after PagerDuty took the trigger, before the answer wa
 
   it("the retried job sends the trigger again with the same dedup_key: PagerDuty keeps one incident, the timeline one record", async () => {
     clearFakes();
-    const e = outsideEnv(uniquePrefix());
-    // The web side enqueues only, but starts with the same configuration (the roster's credentials are checked).
-    web = createRedisApp({ ...loadConfig(e), REDIS_URL: redis.url }, { notifier: new NotifierRouter([]), log: silentLogger, defs: { ...defs(), roster: rosterFrom(outsideRosterDoc()) } });
+    const prefix = uniquePrefix();
+    const e = outsideEnv(prefix);
+    // The web side files and enqueues; it calls no outside service and needs none of their credentials.
+    web = redisApp(redis.url, prefix, rosterFrom(outsideRosterDoc()));
     pd.http.holdAfterWork(1);
     worker = spawnWorker(e);
     await worker.ready();
