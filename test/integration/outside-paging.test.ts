@@ -202,6 +202,39 @@ describe("outside services through the real composition (serve, inline workers)"
     expect(await recorded()).toHaveLength(1);
   });
 
+  it("PagerDuty refusing the routing key: the page job fails permanently, the channel is told, and a replay once fixed pages", async () => {
+    pd.revoke(PD_KEY);
+    let jobId = "";
+    try {
+      const inc = await file();
+      jobId = `${inc.id}.o-pagerduty-r1-open`;
+      const failedJob = async () => (await app.queue.failed()).find((f) => f.id === jobId);
+      await waitFor(async () => (await failedJob()) !== undefined, "the PagerDuty job to fail");
+      expect((await failedJob())!.error).toContain("check PAGERDUTY_ROUTING_KEY_SAFETY");
+      const card = () => cardOf("C0SAFETY", inc.id);
+      await waitFor(() => card() !== undefined && slack.thread("C0SAFETY", card()!.ts).some((m) => String(m.text).includes("PagerDuty page")), "the channel to hear the page failed");
+      expect(slack.thread("C0SAFETY", card()!.ts).find((m) => String(m.text).includes("PagerDuty page"))!.text).toContain(`triage tickets replay ${jobId}`);
+      expect(pd.incident(inc.id)).toBeUndefined();
+      pd.revoke(PD_KEY, false);
+      expect(await app.queue.replay(jobId)).toBe(true);
+      await waitFor(() => pd.incident(inc.id) !== undefined, "the replayed page");
+    } finally {
+      pd.revoke(PD_KEY, false);
+    }
+  });
+
+  it("a PagerDuty user not on the roster is not mirrored (the channel is told); a key that is not ours is ignored", async () => {
+    const inc = await file();
+    await waitFor(() => cardOf("C0SAFETY", inc.id) !== undefined && pd.incident(inc.id) !== undefined, "the card and the page");
+    const res = await sendPdWebhook(hook, pdWebhookBody("incident.acknowledged", inc.id, { id: "PSTRANGER", summary: "Stranger" }), [PD_SECRET]);
+    expect(await res.json()).toEqual({ outcome: "not mirrored: PagerDuty user not on the roster" });
+    expect((await app.incidents.get(inc.id))!.status).toBe("open");
+    const ts = cardOf("C0SAFETY", inc.id)!.ts;
+    await waitFor(() => slack.thread("C0SAFETY", ts).some((m) => String(m.text).includes("Stranger")), "the note in the ticket's thread");
+    const foreign = await sendPdWebhook(hook, pdWebhookBody("incident.resolved", "d3640fbd41094207a1c11e58e46b1662", { id: "PADA001" }), [PD_SECRET]);
+    expect(await foreign.json()).toEqual({ outcome: "ignored: not an incident of this bot" });
+  });
+
   it("a revoked Jira token fails the Jira job permanently (listed as failed, named, the token never shown); the page still goes out", async () => {
     jira.token = "rotated-elsewhere";
     try {

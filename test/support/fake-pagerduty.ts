@@ -32,6 +32,11 @@ export class FakePagerDuty {
   get url() {
     return this.http.url;
   }
+  /** The integration behind `key` is deleted (PagerDuty then refuses it as invalid) or restored. */
+  revoke(key: string, revoked = true) {
+    if (revoked) this.keys.delete(key);
+    else this.keys.add(key);
+  }
   /** The events received (valid or not), in order. */
   get events(): any[] {
     return this.http.requests.filter((r) => r.path === "/v2/enqueue").map((r) => r.body);
