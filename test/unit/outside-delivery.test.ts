@@ -1,6 +1,6 @@
 // One outside job at a time against the local fakes (no queue): a Jira create whose answer was lost is
-// found by its label, not made twice; refusals are permanent and say what to fix; an acknowledgement
-// never overtakes its trigger; a page acknowledged before it went out is not sent.
+// found by its label, not made twice; refusals are permanent and say what to fix; a page acknowledged
+// before it went out is not sent, and one that may have gone out is recorded so its acknowledgement follows.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
 import { loadConfig, outsideSettings } from "../../src/config.js";
@@ -119,13 +119,25 @@ describe("outside jobs", () => {
     expect(await t.failure(other.run(t.job("pagerduty", "open")))).toMatchObject({ permanent: true, message: expect.stringContaining("check PAGERDUTY_ROUTING_KEY_SECURITY") });
   });
 
-  it("an acknowledgement waits for its trigger; a trigger acknowledged before it went out is not sent", async () => {
+  it("a trigger acknowledged before it went out is not sent, and its acknowledgement has nothing to do", async () => {
     const t = await setup();
     await t.actions.act(t.id, { kind: "acknowledge" }, { platform: "console", userId: "alan" });
     const ack = t.jobs.find((j): j is OutsideJob => j.name === "outside" && j.service === "pagerduty" && j.action === "acknowledge")!;
-    expect(await t.failure(t.outside.run(ack))).toMatchObject({ permanent: false, message: expect.stringContaining("waiting for the open") });
     expect(await t.outside.run(t.job("pagerduty", "open"))).toBe("not sent: acknowledged before it was sent");
     expect(await t.outside.run(ack)).toBe("nothing to acknowledge: never opened in PagerDuty");
     expect(pd.events).toHaveLength(0);
+  });
+
+  it("a trigger that may have reached PagerDuty before its worker died is recorded, not cancelled, when acknowledged meanwhile: the ack follows", async () => {
+    const t = await setup();
+    pd.http.dropAfterWork(1);
+    expect(await t.failure(t.outside.run(t.job("pagerduty", "open")))).toMatchObject({ permanent: false });
+    expect(pd.incident(t.id)?.status).toBe("triggered");
+    await t.actions.act(t.id, { kind: "acknowledge" }, { platform: "console", userId: "alan" });
+    const ack = t.jobs.find((j): j is OutsideJob => j.name === "outside" && j.service === "pagerduty" && j.action === "acknowledge")!;
+    expect(await t.failure(t.outside.run(ack))).toMatchObject({ message: expect.stringContaining("waiting for the open") });
+    expect(await t.outside.run(t.job("pagerduty", "open"))).toBe("open sent to PagerDuty");
+    expect(await t.outside.run(ack)).toBe("acknowledge sent to PagerDuty");
+    expect(pd.incident(t.id)).toMatchObject({ status: "acknowledged", triggers: 2 });
   });
 });

@@ -71,8 +71,11 @@ export class OutsideDelivery {
     const e = i.timeline.findLast((x) => "to" in x && x.to === open);
     if (e?.type === "delivered") return "sent";
     if (e?.type === "cancelled") return "never";
-    // No record yet: the delivery job enqueues the open, unless the incident never got that far.
-    return i.routeCount === job.route && i.status !== "resolved" && !i.limited ? "pending" : "never";
+    // Started (perhaps sent, its worker gone): it will be sent again and recorded, never cancelled.
+    if (e?.type === "sending") return "pending";
+    // Not started: it will go out unless refuse() stops it, which it does in exactly these cases.
+    const stopped = i.routeCount !== job.route || i.status === "acknowledged" || i.status === "resolved" || i.limited;
+    return stopped ? "never" : "pending";
   }
 
   /** Why an open must no longer go out (a page nobody needs any more), or undefined. */
@@ -92,9 +95,11 @@ export class OutsideDelivery {
     const claimed = await this.d.incidents.update(incident.id, (cur) => {
       [prior, refused, done] = [undefined, undefined, false];
       if (cur.timeline.some((e) => finished(e, key))) return void (done = true);
-      refused = this.refuse(cur, job);
-      if (refused) return { ...cur, timeline: [...cur.timeline, { type: "cancelled", at: now, to: key, reason: refused }] };
       prior = cur.timeline.findLast((e): e is Sending => e.type === "sending" && e.to === key);
+      // An open that may already have reached the service is finished, not cancelled: what it opened
+      // must be recorded, or its acknowledgement and resolve would never follow.
+      refused = prior ? undefined : this.refuse(cur, job);
+      if (refused) return { ...cur, timeline: [...cur.timeline, { type: "cancelled", at: now, to: key, reason: refused }] };
       const intent: Sending = { type: "sending", at: prior?.at ?? now, to: key, attempt: (prior?.attempt ?? 0) + 1 };
       return { ...cur, timeline: [...cur.timeline.filter((e) => !(e.type === "sending" && e.to === key)), intent] };
     });
