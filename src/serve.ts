@@ -45,7 +45,7 @@ export async function serve(cfg: Config, log: Logger): Promise<Served> {
   if (source) metrics.watchQueues(source);
   // PagerDuty's signed webhook (acknowledge/resolve made there), mounted only with its secret.
   const secret = cfg.PAGERDUTY_WEBHOOK_SECRET;
-  const outside = secret ? [pagerDutyRoute({ secret, incidents: app.incidents, actions: app.actions, roster: app.defs.roster, log })] : [];
+  const outside = secret ? [pagerDutyRoute({ secret, incidents: app.incidents, actions: app.actions, roster: app.defs.roster, clock: app.clock, log })] : [];
   const web = await startWeb(app, cfg.PORT, log, [metricsRoute(metrics), ...routes.map((r) => r.route), ...outside], { maxQueuedMs: cfg.READY_MAX_QUEUED_MS });
   timeRequests(web.server, metrics);
   for (const r of routes) await r.start?.();

@@ -231,6 +231,7 @@ describe("outside services through the real composition (serve, inline workers)"
     expect((await app.incidents.get(inc.id))!.status).toBe("open");
     const ts = cardOf("C0SAFETY", inc.id)!.ts;
     await waitFor(() => slack.thread("C0SAFETY", ts).some((m) => String(m.text).includes("Stranger")), "the note in the ticket's thread");
+    expect((await app.incidents.get(inc.id))!.timeline.filter((e) => e.type === "not-mirrored")).toHaveLength(1);
     const foreign = await sendPdWebhook(hook, pdWebhookBody("incident.resolved", "d3640fbd41094207a1c11e58e46b1662", { id: "PADA001" }), [PD_SECRET]);
     expect(await foreign.json()).toEqual({ outcome: "ignored: not an incident of this bot" });
   });

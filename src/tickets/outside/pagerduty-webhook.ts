@@ -5,6 +5,7 @@
 // PagerDuty is never mirrored back to it. A bad signature gets 401 and changes nothing.
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Clock } from "../../clock.js";
 import { z } from "zod";
 import { INCIDENT_ID, type Actor } from "../../domain/incident.js";
 import type { Roster } from "../../domain/roster.js";
@@ -42,6 +43,7 @@ export interface WebhookDeps {
   incidents: IncidentStore;
   actions: TicketActions;
   roster: Roster;
+  clock: Clock;
   log: Logger;
 }
 
@@ -81,19 +83,37 @@ async function handle(d: WebhookDeps, e: z.infer<typeof PagerDutyWebhook>["event
   if (!incident) return "ignored: unknown incident";
   // The echo of our own acknowledgement or resolve, or a replay: already so, nothing to do.
   if (incident.status === "resolved" || (kind === "acknowledge" && incident.status === "acknowledged")) return `already ${incident.status}`;
+  const done = kind === "acknowledge" ? "acknowledged" : "resolved";
   const person = e.agent?.type === "user_reference" ? d.roster.people.find((p) => p.pagerduty === e.agent!.id) : undefined;
   if (!person) {
     const who = e.agent?.summary ?? e.agent?.id ?? "PagerDuty";
-    await d.actions.note(incident, `${id} was ${kind === "acknowledge" ? "acknowledged" : "resolved"} in PagerDuty by ${who}, who is not on the roster (add \`pagerduty: <user id>\` to a person): not mirrored here.`);
-    return "not mirrored: PagerDuty user not on the roster";
+    const said = await notMirrored(d, id, e.id, `${done} in PagerDuty by ${who}, who is not on the roster (add \`pagerduty: <user id>\` to a person)`);
+    return said ? "not mirrored: PagerDuty user not on the roster" : "already noted";
   }
   const actor: Actor = { platform: "webhook", userId: person.id, name: `${person.name} (PagerDuty)` };
   const r = await d.actions.act(id, kind === "acknowledge" ? { kind } : { kind, note: "Resolved in PagerDuty." }, actor, "pagerduty");
   if (!r.ok) {
-    await d.actions.note(incident, `${person.name} ${kind === "acknowledge" ? "acknowledged" : "resolved"} ${id} in PagerDuty, but it was not mirrored here: ${r.message}`);
-    return `refused: ${r.code}`;
+    const said = await notMirrored(d, id, e.id, `${done} in PagerDuty by ${person.name}, but: ${r.message}`);
+    return said ? `refused: ${r.code}` : "already noted";
   }
   return r.changed ? `${kind}d` : "unchanged";
+}
+
+/**
+ * Records on the timeline that PagerDuty event `eventId` was not mirrored, and tells the channels,
+ * once per event (a redelivery finds it recorded). False when it was already.
+ */
+async function notMirrored(d: WebhookDeps, id: string, eventId: string, what: string): Promise<boolean> {
+  const reason = `${id} was ${what}: not mirrored here.`.slice(0, 300);
+  let fresh = false;
+  const stored = await d.incidents.update(id, (cur) => {
+    fresh = !cur.timeline.some((x) => x.type === "not-mirrored" && x.eventId === eventId);
+    return fresh ? { ...cur, timeline: [...cur.timeline, { type: "not-mirrored", at: d.clock.now().toISOString(), service: "pagerduty", eventId, reason }] } : undefined;
+  });
+  // A new record version: the channel note's job id is its own, not a no-op against an earlier update.
+  if (fresh && stored) await d.actions.note(stored, reason);
+  d.log.warn({ integration: "pagerduty", incidentId: id, eventId, reason }, "PagerDuty action not mirrored");
+  return fresh;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
