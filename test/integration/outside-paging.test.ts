@@ -38,7 +38,7 @@ function outsideRosterDoc() {
       { id: "ada", name: "Ada", slack: "U0ADA", pagerduty: "PADA001" },
       { id: "alan", name: "Alan", slack: "U0ALAN" },
       { id: "radia", name: "Radia", slack: "U0RADIA" },
-      { id: "maya", name: "Maya", slack: "U0MAYA" },
+      { id: "maya", name: "Maya", slack: "U0MAYA", pagerduty: "PMAYA01" },
     ],
     managers: ["maya"],
     incidentManagers: ["radia"],
@@ -223,7 +223,7 @@ describe("outside services through the real composition (serve, inline workers)"
     }
   });
 
-  it("a PagerDuty user not on the roster is not mirrored (the channel is told); a key that is not ours is ignored", async () => {
+  it("a PagerDuty user not on the roster, or not allowed to act, is not mirrored (recorded, the channel told); a key that is not ours is ignored", async () => {
     const inc = await file();
     await waitFor(() => cardOf("C0SAFETY", inc.id) !== undefined && pd.incident(inc.id) !== undefined, "the card and the page");
     const res = await sendPdWebhook(hook, pdWebhookBody("incident.acknowledged", inc.id, { id: "PSTRANGER", summary: "Stranger" }), [PD_SECRET]);
@@ -232,6 +232,12 @@ describe("outside services through the real composition (serve, inline workers)"
     const ts = cardOf("C0SAFETY", inc.id)!.ts;
     await waitFor(() => slack.thread("C0SAFETY", ts).some((m) => String(m.text).includes("Stranger")), "the note in the ticket's thread");
     expect((await app.incidents.get(inc.id))!.timeline.filter((e) => e.type === "not-mirrored")).toHaveLength(1);
+    // A manager is on the roster but may not act on tickets: the same authorization as in chat.
+    const manager = await sendPdWebhook(hook, pdWebhookBody("incident.resolved", inc.id, { id: "PMAYA01", summary: "Maya" }), [PD_SECRET]);
+    expect(await manager.json()).toEqual({ outcome: "refused: NOT_ALLOWED" });
+    const after = (await app.incidents.get(inc.id))!;
+    expect(after.status).toBe("open");
+    expect(after.timeline.filter((e) => e.type === "not-mirrored").map((e) => e.type === "not-mirrored" && e.reason)).toEqual([expect.stringContaining("Stranger"), expect.stringContaining("Maya")]);
     const foreign = await sendPdWebhook(hook, pdWebhookBody("incident.resolved", "d3640fbd41094207a1c11e58e46b1662", { id: "PADA001" }), [PD_SECRET]);
     expect(await foreign.json()).toEqual({ outcome: "ignored: not an incident of this bot" });
   });
