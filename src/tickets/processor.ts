@@ -122,7 +122,8 @@ export class TicketProcessor {
     if (incident.limited) return this.deliverGrouped(incident, routeCount);
     const domain = incident.routing.domain;
     // PagerDuty, Opsgenie, Jira: jobs of their own, so a chat outage never holds up the page (or back).
-    for (const job of this.d.outside?.opens(incident) ?? []) await this.d.queue.add(domain, job);
+    const outside = this.d.outside?.opens(incident) ?? [];
+    for (const job of outside.filter((j) => j.service !== "jira")) await this.d.queue.add(domain, job);
     const oncall = onCall(this.d.roster, domain, incident.level, this.d.clock.now());
     const r = `r${routeCount}`;
     const current: Guard = (cur) => (cur.routeCount !== routeCount ? "rerouted before it was sent" : undefined);
@@ -143,6 +144,8 @@ export class TicketProcessor {
         incident = await this.sendOnce(incident, `${r}:cc:${destinationKey(to)}`, { kind: "cross-domain", incident, to, domain: other });
       }
     }
+    // The Jira issue after the ticket: it links the ticket, and the card is there to show its link.
+    for (const job of outside.filter((j) => j.service === "jira")) await this.d.queue.add(domain, job);
     await this.scheduleEscalation(incident);
     await this.d.incidents.markDelivered(id);
     return "delivered";
