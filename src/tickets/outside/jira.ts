@@ -72,7 +72,7 @@ export class JiraClient {
     const { transitions } = this.parse(Transitions, await (await this.req("GET", `${path}/transitions`)).json(), "transitions");
     const t = transitions.find((x) => same(x.to.name));
     if (!t) throw new DeliveryError(`Jira has no transition from "${current}" to "${status}" for ${key} (found: ${transitions.map((x) => x.to.name).join(", ") || "none"}); set jira.doneStatus in the roster`, undefined, true);
-    await this.req("POST", `${path}/transitions`, { transition: { id: t.id } });
+    await (await this.req("POST", `${path}/transitions`, { transition: { id: t.id } })).text();
     return "moved";
   }
 

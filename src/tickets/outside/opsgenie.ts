@@ -31,5 +31,5 @@ export function opsgenieCall(incident: Incident, action: OutsideAction, target: 
 }
 
 export async function sendOpsgenie(apiUrl: string, apiKey: string, c: OpsgenieCall, timeoutMs: number): Promise<void> {
-  await call(`${apiUrl.replace(/\/$/, "")}${c.path}`, { method: "POST", headers: { "content-type": "application/json", authorization: `GenieKey ${apiKey}` }, body: json(c.body) }, { service: "Opsgenie", credential: "OPSGENIE_API_KEY", timeoutMs });
+  await call(`${apiUrl.replace(/\/$/, "")}${c.path}`, { method: "POST", headers: { "content-type": "application/json", authorization: `GenieKey ${apiKey}` }, body: json(c.body) }, { service: "Opsgenie", credential: "OPSGENIE_API_KEY", timeoutMs }).then((res) => res.text());
 }

@@ -63,5 +63,7 @@ export async function sendPagerDuty(eventsUrl: string, event: PagerDutyEvent, ti
     if (e instanceof DeliveryError && e.permanent && /routing.?key/i.test(e.message)) throw new DeliveryError(`${e.message} (check ${credential})`, undefined, true);
     throw e;
   };
-  await call(`${eventsUrl.replace(/\/$/, "")}/v2/enqueue`, { method: "POST", headers: { "content-type": "application/json" }, body: json(event) }, { service: "PagerDuty", credential, timeoutMs }).catch(credentialHint);
+  await call(`${eventsUrl.replace(/\/$/, "")}/v2/enqueue`, { method: "POST", headers: { "content-type": "application/json" }, body: json(event) }, { service: "PagerDuty", credential, timeoutMs })
+    .then((res) => res.text()) // read to the end, so the connection goes back to the pool
+    .catch(credentialHint);
 }
