@@ -11,6 +11,8 @@ import { TicketActions } from "../../src/tickets/actions.js";
 import type { TicketJob } from "../../src/tickets/jobs.js";
 import type { OutsideJob } from "../../src/tickets/outside/job.js";
 import { OutsideDelivery } from "../../src/tickets/outside/runner.js";
+import { sendOpsgenie } from "../../src/tickets/outside/opsgenie.js";
+import { sendPagerDuty, type PagerDutyEvent } from "../../src/tickets/outside/pagerduty.js";
 import { FakeJira } from "../support/fake-jira.js";
 import { FakeOpsgenie } from "../support/fake-opsgenie.js";
 import { FakePagerDuty } from "../support/fake-pagerduty.js";
@@ -139,5 +141,19 @@ describe("outside jobs", () => {
     expect(await t.outside.run(t.job("pagerduty", "open"))).toBe("open sent to PagerDuty");
     expect(await t.outside.run(ack)).toBe("acknowledge sent to PagerDuty");
     expect(pd.incident(t.id)).toMatchObject({ status: "acknowledged", triggers: 2 });
+  });
+
+  it("the fakes refuse what the services refuse, and each refusal is permanent with the service's words", async () => {
+    const t = await setup();
+    const trigger = (e: Partial<PagerDutyEvent> & Record<string, unknown>) =>
+      t.failure(sendPagerDuty(pd.url, { routing_key: "R0SEC", event_action: "trigger", dedup_key: t.id, payload: { summary: "s", source: "x", severity: "info" }, ...e } as PagerDutyEvent, 5000, "PAGERDUTY_ROUTING_KEY_SECURITY"));
+    expect(await trigger({ routing_key: "" })).toMatchObject({ permanent: true, message: expect.stringContaining("'routing_key' is missing") });
+    expect(await trigger({ event_action: "page" as never })).toMatchObject({ permanent: true, message: expect.stringContaining("'event_action' is invalid") });
+    expect(await trigger({ payload: { summary: "s".repeat(1025), source: "x", severity: "info" } })).toMatchObject({ permanent: true, message: expect.stringContaining("1024 characters") });
+    expect(await trigger({})).toBeUndefined();
+    const alert = (key: string, body: Record<string, unknown>) => t.failure(sendOpsgenie(og.url, key, { path: "/v2/alerts", body }, 5000));
+    expect(await alert("", { message: "m", alias: t.id })).toMatchObject({ permanent: true, message: "Opsgenie refused the credentials (401): check OPSGENIE_API_KEY" });
+    expect(await alert("og-key", { message: " ", alias: t.id })).toMatchObject({ permanent: true, message: expect.stringContaining("Opsgenie answered 422") });
+    expect(pd.incidents).toHaveLength(1);
   });
 });
