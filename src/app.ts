@@ -76,7 +76,7 @@ export function createEmbeddedApp(cfg: Config, opts: AppOptions): App {
   const queue = new MemoryJobQueue(clock, opts.log, retryPolicy(cfg), opts.metrics);
   const limiter = new MemoryRateLimiter();
   const limits = limitPolicy(cfg);
-  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs });
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs, ...(defs.obligations ? { obligations: defs.obligations } : {}) });
   queue.process((job) => processor.run(job));
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
   return assemble({ mode: "embedded", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new MemorySeenSet(() => clock.now().getTime()), idle: () => queue.idle(), workersAlive: async () => true }, readDescription);
@@ -94,7 +94,7 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   const queue = new BullJobQueue(queueConn, cfg.QUEUE_PREFIX, opts.log, retryPolicy(cfg));
   const limiter = new RedisRateLimiter(redis, cfg.QUEUE_PREFIX);
   const limits = limitPolicy(cfg);
-  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs });
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs, ...(defs.obligations ? { obligations: defs.obligations } : {}) });
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
   const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new RedisSeenSet(redis, cfg.QUEUE_PREFIX), idle: async () => {}, workersAlive: () => workerAlive(redis, cfg.QUEUE_PREFIX) }, readDescription);
   return {

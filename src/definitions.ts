@@ -17,6 +17,8 @@ export interface Definitions {
   intent: CompiledIntentModel;
   refs: RefCatalog;
   roster: Roster;
+  /** the reporting obligations (OBLIGATIONS_FILE), for the clocks on tickets; absent in hand-built test definitions. */
+  obligations?: Obligations;
 }
 
 const MAX_FILE_BYTES = 1_000_000;
@@ -62,7 +64,7 @@ export function readJson(path: string): unknown {
   }
 }
 
-export function loadDefinitions(cfg: Pick<Config, "FLOW_FILE" | "SIGNALS_FILE" | "REFS_FILE" | "ONCALL_CONFIG" | "MODEL_FILE">): Definitions {
+export function loadDefinitions(cfg: Pick<Config, "FLOW_FILE" | "SIGNALS_FILE" | "REFS_FILE" | "ONCALL_CONFIG" | "MODEL_FILE"> & Partial<Pick<Config, "OBLIGATIONS_FILE">>): Definitions {
   const name = (p: string) => relative(process.cwd(), p) || p;
   return {
     flow: parseFlow(readYaml(cfg.FLOW_FILE), name(cfg.FLOW_FILE)),
@@ -70,6 +72,7 @@ export function loadDefinitions(cfg: Pick<Config, "FLOW_FILE" | "SIGNALS_FILE" |
     intent: parseIntentModel(readJson(cfg.MODEL_FILE), name(cfg.MODEL_FILE)),
     refs: parseRefCatalog(readYaml(cfg.REFS_FILE), name(cfg.REFS_FILE)),
     roster: parseRoster(readYaml(cfg.ONCALL_CONFIG), name(cfg.ONCALL_CONFIG)),
+    ...(cfg.OBLIGATIONS_FILE ? { obligations: loadObligations({ OBLIGATIONS_FILE: cfg.OBLIGATIONS_FILE }) } : {}),
   };
 }
 
@@ -78,7 +81,7 @@ export function loadSignals(cfg: Pick<Config, "SIGNALS_FILE">): SignalModel {
   return parseSignalModel(readYaml(cfg.SIGNALS_FILE), relative(process.cwd(), cfg.SIGNALS_FILE) || cfg.SIGNALS_FILE);
 }
 
-/** The reporting obligations: only the commands that report read them, so they are not in Definitions. */
+/** The reporting obligations: the report command reads them alone; processes get them in Definitions. */
 export function loadObligations(cfg: Pick<Config, "OBLIGATIONS_FILE">): Obligations {
   return parseObligations(readYaml(cfg.OBLIGATIONS_FILE), relative(process.cwd(), cfg.OBLIGATIONS_FILE) || cfg.OBLIGATIONS_FILE);
 }

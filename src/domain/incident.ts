@@ -74,6 +74,10 @@ export const TimelineEvent = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("cancelled"), at, to: z.string(), reason: z.string().max(300) }),
   /** a page not sent because the domain's paging limit was reached; `to` is its delivery key. */
   z.strictObject({ type: z.literal("page-skipped"), at, to: z.string(), reason: z.string().max(300) }),
+  /** a reporting obligation marked as reported (src/domain/clocks.ts): its clock stops, its reminders do nothing. */
+  z.strictObject({ type: z.literal("obligation-reported"), at, by: Actor, regime: z.string().min(1).max(40), report: z.enum(["initial", "complete"]) }),
+  /** when the organisation became aware, set after filing: every obligation's deadline is counted from it. */
+  z.strictObject({ type: z.literal("aware-at-set"), at, by: Actor, awareAt: at }),
 ]);
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 

@@ -107,7 +107,8 @@ export const Regime = z.strictObject({
   shorter: z.array(ShorterDeadline).max(20).default([]),
   initialReport: z.strictObject({ allowed: z.boolean(), source: Source }).optional(),
   /** things to tell whoever prepares the report, each with its source. */
-  warnings: z.array(z.strictObject({ text: z.string().min(1).max(400), source: Source })).max(20).default([]),
+  /** `onTicket`: shown on the ticket card until the obligation is marked reported. */
+  warnings: z.array(z.strictObject({ text: z.string().min(1).max(400), source: Source, onTicket: z.boolean().default(false) })).max(20).default([]),
   reportFields: z.array(ReportField).min(1),
   /** this regime's reminder points, instead of the file's. */
   reminders: Reminders.optional(),

@@ -3,9 +3,11 @@
 // Each message is sent exactly once in effect: its intent is recorded before the platform is called,
 // and a retry that finds an intent without an outcome looks on the platform before sending again.
 import type { Clock } from "../clock.js";
+import { obligationClocks, obligationLines, reminderTimes, remindersOf, staleReminder, timeLeftText, deadlineText } from "../domain/clocks.js";
 import { domainOfRoute, escalate, type Incident, type TimelineEvent } from "../domain/incident.js";
+import type { Obligations } from "../domain/obligations-file.js";
 import { HOUR_MS, limitReason, pageBuckets, type LimitPolicy } from "../domain/limits.js";
-import { levelCount, onCall, type Destinations, type Person, type Roster } from "../domain/roster.js";
+import { levelCount, onCall, person, summaryTimeZone, type Destinations, type Person, type Roster } from "../domain/roster.js";
 import type { Domain } from "../domain/vocabulary.js";
 import type { Logger } from "../log.js";
 import type { IncidentStore, RateLimiter } from "../store/types.js";
@@ -28,6 +30,8 @@ export interface ProcessorDeps {
   limits?: LimitPolicy;
   /** a delivery still failing this long after it was due is late: the roster's fallback hears of it */
   lateAfterMs?: number;
+  /** the reporting obligations (OBLIGATIONS_FILE): clocks on the cards and their reminders; none without. */
+  obligations?: Obligations;
 }
 
 export class TicketProcessor {
@@ -74,6 +78,8 @@ export class TicketProcessor {
         return this.page(job.incidentId, job.gen);
       case "update":
         return this.update(job.incidentId, job.rev, job.text, job.route);
+      case "obligation-reminder":
+        return this.remind(job);
     }
   }
 
@@ -115,6 +121,7 @@ export class TicketProcessor {
       }
     }
     await this.scheduleEscalation(incident);
+    await this.scheduleReminders(incident);
     await this.d.incidents.markDelivered(id);
     return "delivered";
   }
@@ -210,6 +217,67 @@ export class TicketProcessor {
   }
 
   /**
+   * Delayed reminder jobs for every open reporting obligation. Their ids derive from the incident, the
+   * regime, the point and the deadline, so a retried delivery, a reroute or a restart adds none twice;
+   * they all go to the queue of the incident's first routing for the same reason (ids are per queue).
+   * Points already past (awareness set earlier) collapse into one reminder now, not a burst.
+   */
+  async scheduleReminders(i: Incident): Promise<void> {
+    const file = this.d.obligations;
+    if (!file || i.limited) return;
+    const now = this.d.clock.now().getTime();
+    for (const clock of obligationClocks(i, file.regimes, this.d.clock.now())) {
+      if (clock.state !== "open") continue;
+      const regime = file.regimes.find((r) => r.id === clock.regimeId)!;
+      const all = reminderTimes(clock, remindersOf(regime, file.reminders));
+      const past = all.filter((r) => Date.parse(r.at) <= now);
+      const due = [...(past.length ? [past.at(-1)!] : []), ...all.filter((r) => Date.parse(r.at) > now)];
+      for (const r of due) {
+        const job: TicketJob = { name: "obligation-reminder", incidentId: i.id, regime: r.regimeId, point: r.point, deadlineAt: r.deadlineAt };
+        await this.d.queue.add(domainOfRoute(i, 1), job, Math.max(0, Date.parse(r.at) - now));
+      }
+    }
+  }
+
+  /**
+   * A reporting reminder to the on-call of the current level and the roster's managers, each in their
+   * personal chat, once per person (the delivery key names the reminder and the destination). The
+   * guard runs in the same compare-and-set that records the intent: marked reported, moved or no longer
+   * applicable before it was sent means cancelled, never sent.
+   */
+  private async remind(job: Extract<TicketJob, { name: "obligation-reminder" }>): Promise<string> {
+    const file = this.d.obligations;
+    if (!file) return "no obligations file loaded";
+    let incident = await this.load(job.incidentId);
+    const now = this.d.clock.now();
+    const stale = staleReminder(incident, file.regimes, { regimeId: job.regime, deadlineAt: job.deadlineAt }, now);
+    if (stale) return `reminder not needed: ${stale}`;
+    const clock = obligationClocks(incident, file.regimes, now).find((c) => c.regimeId === job.regime)!;
+    const domain = incident.routing.domain;
+    const people = [onCall(this.d.roster, domain, incident.level, now), ...this.d.roster.managers.map((id) => person(this.d.roster, id))]
+      .filter((p): p is Person => p !== undefined)
+      .filter((p, n, all) => all.findIndex((q) => q.id === p.id) === n);
+    const tz = summaryTimeZone(this.d.roster);
+    const text = `${incident.id} (${incident.classification.severity}, ${domain}): ${clock.name} is due by ${deadlineText(clock.deadline.at, tz)} (${timeLeftText(clock.msLeft)}). Report to ${clock.reportTo}${clock.initialReportAllowed ? "; an incomplete initial report is allowed" : ""}. Mark it reported when sent: triage report ${incident.id} --regime ${clock.regimeId} --mark-sent.`;
+    const guard: Guard = (cur) => staleReminder(cur, file.regimes, { regimeId: job.regime, deadlineAt: job.deadlineAt }, this.d.clock.now());
+    const tag = `o.${job.regime}.${job.point}.${Date.parse(job.deadlineAt) / 1000}`;
+    for (const p of people) {
+      for (const to of this.personal(p, domain)) {
+        incident = await this.sendOnce(incident, `${tag}:remind:${destinationKey(to)}`, { kind: "reminder", incident, to, person: p, text }, guard);
+      }
+    }
+    return `reminded ${people.length} of ${job.regime}`;
+  }
+
+  /** The ticket card's obligation lines at this moment, in the roster's summary time zone. */
+  private obligationLinesOf(i: Incident) {
+    const file = this.d.obligations;
+    if (!file) return undefined;
+    const lines = obligationLines(obligationClocks(i, file.regimes, this.d.clock.now()), this.d.clock.now(), summaryTimeZone(this.d.roster));
+    return lines.length ? lines : undefined;
+  }
+
+  /**
    * Counts one page against the domain's paging limit, once per page (not per destination, and not
    * again when a retried job finds it decided). Over the limit, each of its keys is recorded as
    * skipped, so sendOnce passes it by and the ticket in the channel still tells the on-call.
@@ -271,7 +339,8 @@ export class TicketProcessor {
       this.d.log.info({ incidentId: incident.id, to: key, kind: message.kind, reason: refused }, "not sent: no longer wanted");
       return claimed;
     }
-    const out = { ...message, incident: claimed, key: `${incident.id}.${key}` } as Outbound;
+    const lines = message.kind === "ticket" || message.kind === "page" || message.kind === "update" ? this.obligationLinesOf(claimed) : undefined;
+    const out = { ...message, incident: claimed, key: `${incident.id}.${key}`, ...(lines ? { obligations: lines } : {}) } as Outbound;
     const found = prior ? await this.d.notifier.find?.(out, new Date(prior.at)) : undefined;
     if (found) this.d.log.warn({ incidentId: incident.id, to: key, kind: message.kind }, "found on the platform after a crash: not sent again");
     // The platform goes with a failure, so the queue's metrics can say which one is failing.

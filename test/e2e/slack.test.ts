@@ -31,6 +31,7 @@ const CROSS: Answers = {
   harm: ["financial"],
   ongoing: "yes",
   scope: "some-users",
+  seriousEffects: [],
 };
 
 let fake: FakeSlack;
