@@ -111,7 +111,7 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
 
 export function assemble(parts: Omit<App, "bot" | "actions" | "summaries" | "close">, readDescription?: ReadDescription): App {
   const { defs, clock, incidents, queue, limiter, limits, log } = parts;
-  const actions = new TicketActions({ incidents, queue, roster: defs.roster, clock });
+  const actions = new TicketActions({ incidents, queue, roster: defs.roster, clock, ...(defs.obligations ? { obligations: defs.obligations } : {}) });
   const bot = new TriageBot({ ...defs, conversations: parts.conversations, incidents, tickets: actions, clock, limiter, limits, log, workersAlive: parts.workersAlive, ...(readDescription ? { readDescription } : {}) });
   const summaries = new Summaries({ incidents, roster: defs.roster, clock });
   return {

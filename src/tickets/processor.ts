@@ -3,7 +3,7 @@
 // Each message is sent exactly once in effect: its intent is recorded before the platform is called,
 // and a retry that finds an intent without an outcome looks on the platform before sending again.
 import type { Clock } from "../clock.js";
-import { obligationClocks, obligationLines, reminderTimes, remindersOf, staleReminder, timeLeftText, deadlineText } from "../domain/clocks.js";
+import { obligationClocks, obligationLines, staleReminder, timeLeftText, deadlineText } from "../domain/clocks.js";
 import { domainOfRoute, escalate, type Incident, type TimelineEvent } from "../domain/incident.js";
 import type { Obligations } from "../domain/obligations-file.js";
 import { HOUR_MS, limitReason, pageBuckets, type LimitPolicy } from "../domain/limits.js";
@@ -14,6 +14,7 @@ import type { IncidentStore, RateLimiter } from "../store/types.js";
 import type { JobContext } from "./bullmq-queue.js";
 import type { JobQueue, TicketJob } from "./jobs.js";
 import { traced } from "../tracing.js";
+import { scheduleReminders } from "./reminders.js";
 import { tagPlatform } from "./delivery-observer.js";
 import { editUntilStable, groupKey, groupOf, groupRef, membersOf } from "./group.js";
 import { DeliveryError, destinationKey, type Destination, type Message, type Notifier, type Outbound } from "./notifier.js";
@@ -121,7 +122,7 @@ export class TicketProcessor {
       }
     }
     await this.scheduleEscalation(incident);
-    await this.scheduleReminders(incident);
+    await scheduleReminders(this.d.queue, this.d.obligations, incident, this.d.clock.now());
     await this.d.incidents.markDelivered(id);
     return "delivered";
   }
@@ -214,29 +215,6 @@ export class TicketProcessor {
       incident = await this.sendOnce(incident, `u${rev}:update:${destinationKey(to)}`, { kind: "update", incident, to, text, ...(route === undefined ? {} : { route }) });
     }
     return "updated";
-  }
-
-  /**
-   * Delayed reminder jobs for every open reporting obligation. Their ids derive from the incident, the
-   * regime, the point and the deadline, so a retried delivery, a reroute or a restart adds none twice;
-   * they all go to the queue of the incident's first routing for the same reason (ids are per queue).
-   * Points already past (awareness set earlier) collapse into one reminder now, not a burst.
-   */
-  async scheduleReminders(i: Incident): Promise<void> {
-    const file = this.d.obligations;
-    if (!file || i.limited) return;
-    const now = this.d.clock.now().getTime();
-    for (const clock of obligationClocks(i, file.regimes, this.d.clock.now())) {
-      if (clock.state !== "open") continue;
-      const regime = file.regimes.find((r) => r.id === clock.regimeId)!;
-      const all = reminderTimes(clock, remindersOf(regime, file.reminders));
-      const past = all.filter((r) => Date.parse(r.at) <= now);
-      const due = [...(past.length ? [past.at(-1)!] : []), ...all.filter((r) => Date.parse(r.at) > now)];
-      for (const r of due) {
-        const job: TicketJob = { name: "obligation-reminder", incidentId: i.id, regime: r.regimeId, point: r.point, deadlineAt: r.deadlineAt };
-        await this.d.queue.add(domainOfRoute(i, 1), job, Math.max(0, Date.parse(r.at) - now));
-      }
-    }
   }
 
   /**
