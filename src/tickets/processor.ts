@@ -219,7 +219,7 @@ export class TicketProcessor {
 
   /**
    * A reporting reminder to the on-call of the current level and the roster's managers, each in their
-   * personal chat, once per person (the delivery key names the reminder and the destination). The
+   * personal chat, and to the ticket's channels, once per destination (the delivery key names the reminder and the destination). The
    * guard runs in the same compare-and-set that records the intent: marked reported, moved or no longer
    * applicable before it was sent means cancelled, never sent.
    */
@@ -243,6 +243,10 @@ export class TicketProcessor {
       for (const to of this.personal(p, domain)) {
         incident = await this.sendOnce(incident, `${tag}:remind:${destinationKey(to)}`, { kind: "reminder", incident, to, person: p, text }, guard);
       }
+    }
+    // The ticket's channels hear it too, as an update: the card is re-rendered with the time left now.
+    for (const to of this.channels(domain)) {
+      incident = await this.sendOnce(incident, `${tag}:remind:${destinationKey(to)}`, { kind: "update", incident, to, text }, guard);
     }
     return `reminded ${people.length} of ${job.regime}`;
   }
