@@ -391,3 +391,38 @@ describe("Slack: request authenticity and retries", () => {
     expect(fake.dmOf(REPORTER.id)).toHaveLength(posted + 1);
   });
 });
+
+// ---- reporting obligations -------------------------------------------------------------------------
+
+describe("Slack: reporting obligations", () => {
+  /** A safety incident in which a person died, on a system the reporter says is high-risk. */
+  const DEATH: Answers = { ...SAFETY, harm: ["physical"], seriousEffects: ["death"], highRisk: "yes", awareness: "at-report" };
+
+  it("asks the questions that decide it as buttons in the DM, and the card shows the clock and the warning", async () => {
+    const { id } = await file(DEATH);
+    // The questions were asked in the DM, one at a time; each message now shows the answer clicked.
+    const dms = fake.dmOf(REPORTER.id).map(textOf).join("\n");
+    expect(dms).toContain("Did it lead, directly or indirectly, to any of these? Pick all that apply.: A person died");
+    expect(dms).toContain("Is the AI system high-risk under the EU AI Act?: Yes, it is high-risk");
+    expect(dms).toContain("When did your organisation become aware of it?: Just now, with this report");
+    const ticket = card("C0SAFETY");
+    const context = (ticket.blocks ?? []).filter((b: any) => b.type === "context").flatMap((b: any) => b.elements.map((e: any) => e.text as string));
+    expect(context).toContain(
+      `:alarm_clock: EU AI Act Art. 73: serious incident of a high-risk AI system: report by 2026-12-04 09:00 UTC (10 d 0 h left; 10 days from awareness, Regulation (EU) 2024/1689, Art. 73(4))`,
+    );
+    expect(context.some((t) => t.startsWith(":warning: do not alter the AI system"))).toBe(true);
+    // Marked reported: the card is edited to say by whom, and the warning goes.
+    clock.advance(3_600_000);
+    expect(await app.actions.markReported(id, "eu-ai-act-art73", "initial", { platform: "slack", userId: "U0ADA", name: "Ada" })).toMatchObject({ ok: true, changed: true });
+    await app.idle();
+    const edited = textOf(cardNow(ticket));
+    expect(edited).toContain(":white_check_mark: EU AI Act Art. 73: serious incident of a high-risk AI system: reported (initial) by Ada");
+    expect(edited).not.toContain("do not alter");
+  });
+
+  it("an incident no regime applies to asks none of those questions and shows no clock", async () => {
+    await file({ ...SAFETY, harm: [] });
+    expect(fake.dmOf(REPORTER.id).map(textOf).join("\n")).not.toContain("high-risk");
+    expect(textOf(card("C0SAFETY"))).not.toContain("alarm_clock");
+  });
+});
