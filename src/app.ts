@@ -113,7 +113,7 @@ export function assemble(parts: Omit<App, "bot" | "actions" | "summaries" | "clo
   const { defs, clock, incidents, queue, limiter, limits, log } = parts;
   const actions = new TicketActions({ incidents, queue, roster: defs.roster, clock, ...(defs.obligations ? { obligations: defs.obligations } : {}) });
   const bot = new TriageBot({ ...defs, conversations: parts.conversations, incidents, tickets: actions, clock, limiter, limits, log, workersAlive: parts.workersAlive, ...(readDescription ? { readDescription } : {}) });
-  const summaries = new Summaries({ incidents, roster: defs.roster, clock });
+  const summaries = new Summaries({ incidents, roster: defs.roster, clock, ...(defs.obligations ? { obligations: defs.obligations } : {}) });
   return {
     ...parts,
     bot,

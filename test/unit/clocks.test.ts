@@ -58,12 +58,12 @@ describe("the flow's reporting questions", () => {
 
   it("harm asks for Art. 3(49) effects; none of them asks nothing more", () => {
     const { asked } = walk({ ...SAFETY_ANSWERS, seriousEffects: [] });
-    expect(asked.slice(-1)).toEqual(["seriousEffects"]);
+    expect(asked.slice(-3)).toEqual(["seriousEffects", "ongoing", "scope"]);
   });
 
   it("an effect asks whether the system is high-risk, then when the organisation became aware", () => {
     const { asked, answers } = walk(DEATH);
-    expect(asked.slice(-3)).toEqual(["seriousEffects", "highRisk", "awareness"]);
+    expect(asked.slice(-5)).toEqual(["seriousEffects", "highRisk", "awareness", "ongoing", "scope"]);
     expect(factsFromAnswers(answers)).toEqual({ highRisk: true, effects: ["death"] });
   });
 
@@ -202,5 +202,33 @@ describe("card lines", () => {
     expect(timeLeftText(2 * DAY + 3 * HOUR + 5 * 60_000)).toBe("2 d 3 h left");
     expect(timeLeftText(5 * HOUR + 10 * 60_000)).toBe("5 h 10 min left");
     expect(timeLeftText(-2 * HOUR)).toBe("overdue by 2 h 0 min");
+  });
+});
+
+describe("summaries list obligations due and missed", () => {
+  const window = { from: new Date("2026-11-20T00:00:00Z"), to: new Date("2026-12-10T00:00:00Z") };
+  const opts = (now: Date) => ({ now, ackTargets: () => 60, regimes: file.regimes });
+  const mk = (id: string, answers: Record<string, string | string[]>, at: string) => ({ ...incidentWith(answers, new Date(at)), id });
+
+  it("due soonest first, missed apart, reported ones left out; the text says which", async () => {
+    const { summarize } = await import("../../src/domain/summary.js");
+    const { renderSummaryText } = await import("../../src/bot/summary-text.js");
+    const leak = { ...DATA_LEAK_REPORT, seriousEffects: [], personalData: "yes", awareness: "at-report" };
+    const late = mk("INC-2026-0001", leak, "2026-11-21T09:00:00Z"); // 72 h: missed by the 25th
+    const death = mk("INC-2026-0002", DEATH, "2026-11-24T09:00:00Z"); // due 2026-12-04
+    const leakSoon = mk("INC-2026-0003", leak, "2026-11-24T09:00:00Z"); // due 2026-11-27
+    const sent = (markReported(mk("INC-2026-0004", leak, "2026-11-24T09:00:00Z"), file.regimes, "gdpr-art33", "complete", oncall, REPORTED) as { incident: Incident }).incident;
+    const now = new Date("2026-11-25T09:00:00Z");
+    const s = summarize([late, death, leakSoon, sent], [], window, opts(now));
+    expect(s.obligations!.missed.map((x) => [x.id, x.regime])).toEqual([["INC-2026-0001", "gdpr-art33"]]);
+    expect(s.obligations!.due.map((x) => [x.id, x.regime, x.minutesLeft])).toEqual([
+      ["INC-2026-0003", "gdpr-art33", 2 * 24 * 60],
+      ["INC-2026-0002", "eu-ai-act-art73", 9 * 24 * 60],
+    ]);
+    const text = renderSummaryText(s);
+    expect(text).toContain("*Reporting obligations:* 1 missed, 2 due");
+    expect(text).toMatch(/• INC-2026-0001 gdpr-art33: missed .* ago \(by 2026-11-24 09:00 UTC\)/);
+    // Without regimes (an older caller), the summary has no obligations part at all.
+    expect(summarize([late], [], window, { now, ackTargets: () => 60 }).obligations).toBeUndefined();
   });
 });

@@ -99,9 +99,8 @@ describe("duplicate reports", () => {
     const step = current(r)!;
     expect(step.kind).toBe("duplicate");
     const back = await bot.handle({ key: keyOf(sam), user: sam, input: { kind: "back", rev: step.rev } });
-    // Back from the offer is the last question asked: the AI Act's effects, after the harm.
-    expect(current(back)).toMatchObject({ kind: "question", questionId: "seriousEffects" });
-    const again = await bot.handle({ key: keyOf(sam), user: sam, input: { kind: "answer", questionId: "seriousEffects", value: [] } });
+    expect(current(back)).toMatchObject({ kind: "question", questionId: "scope" });
+    const again = await bot.handle({ key: keyOf(sam), user: sam, input: { kind: "answer", questionId: "scope", value: "one-user" } });
     const dup = current(again)!;
     const typed = await bot.handle({ key: keyOf(sam), user: sam, input: { kind: "text", text: "new" } });
     expect(typed.at(-1)).toMatchObject({ kind: "triage-result", incident: { id: "INC-2026-0002" } });

@@ -37,8 +37,7 @@ function setup() {
     for (let i = 0; i < 20; i++) {
       const q = step(r)!;
       const input: Input = q.kind === "confirm-inferred" ? changeFirst(q) : { kind: "answer", questionId: q.questionId, value: answers[q.questionId], rev: q.rev };
-      // The last question of these answers: the AI Act's effects, asked after a harm (none of them).
-      if (q.kind === "question" && q.questionId === "seriousEffects") return input;
+      if (q.kind === "question" && q.questionId === "scope") return input;
       r = await say(input);
     }
     throw new Error("never reached the last question");
