@@ -18,6 +18,7 @@ import type { Notifier } from "./tickets/notifier.js";
 import { TicketProcessor } from "./tickets/processor.js";
 import { TicketActions } from "./tickets/actions.js";
 import { Summaries } from "./bot/summaries.js";
+import { ReportDrafts } from "./bot/report-drafts.js";
 import { BullJobQueue } from "./tickets/bullmq-queue.js";
 import { retryPolicy } from "./tickets/retry.js";
 import { RedisConversationStore, RedisIncidentStore } from "./store/redis.js";
@@ -37,6 +38,8 @@ export interface App {
   bot: TriageBot;
   actions: TicketActions;
   summaries: Summaries;
+  /** the report drafts behind the ticket's "Draft report" button. */
+  reports: ReportDrafts;
   processor: TicketProcessor;
   /** request ids already worked on (replays, double deliveries): shared in Redis, in memory when embedded. */
   seen: SeenSet;
@@ -109,16 +112,18 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   };
 }
 
-export function assemble(parts: Omit<App, "bot" | "actions" | "summaries" | "close">, readDescription?: ReadDescription): App {
+export function assemble(parts: Omit<App, "bot" | "actions" | "summaries" | "reports" | "close">, readDescription?: ReadDescription): App {
   const { defs, clock, incidents, queue, limiter, limits, log } = parts;
   const actions = new TicketActions({ incidents, queue, roster: defs.roster, clock, ...(defs.obligations ? { obligations: defs.obligations } : {}) });
   const bot = new TriageBot({ ...defs, conversations: parts.conversations, incidents, tickets: actions, clock, limiter, limits, log, workersAlive: parts.workersAlive, ...(readDescription ? { readDescription } : {}) });
   const summaries = new Summaries({ incidents, roster: defs.roster, clock, ...(defs.obligations ? { obligations: defs.obligations } : {}) });
+  const reports = new ReportDrafts({ incidents, roster: defs.roster, clock, ...(defs.obligations ? { obligations: defs.obligations } : {}) });
   return {
     ...parts,
     bot,
     actions,
     summaries,
+    reports,
     async close() {
       await queue.close();
       await incidents.close();

@@ -420,9 +420,28 @@ describe("Slack: reporting obligations", () => {
     expect(edited).not.toContain("do not alter");
   });
 
+  it("Draft report sends the drafts to the on-call's DM; someone off the roster is refused privately and gets nothing", async () => {
+    const { id } = await file(DEATH);
+    const ticket = card("C0SAFETY");
+    const draftButton = button(ticket, "ticket_report");
+    expect(draftButton.value).toBe(id);
+    const ada = userOf("ada");
+    await ok(req.click(ada, ticket, draftButton));
+    const dm = fake.dmOf(ada.id).at(-1)!;
+    expect(dm.text).toContain(`Draft initial report for *${id}*, EU AI Act Art. 73`);
+    expect(dm.text).toContain("# Draft initial report: EU AI Act Art. 73: serious incident of a high-risk AI system");
+    expect(dm.text).toContain("Applicability: applies");
+    expect(fake.responses.at(-1)?.body).toMatchObject({ response_type: "ephemeral", text: expect.stringContaining("Sent you the draft") });
+    const before = fake.dmOf(REPORTER.id).length;
+    await ok(req.click(REPORTER, ticket, draftButton));
+    expect(fake.responses.at(-1)?.body).toMatchObject({ response_type: "ephemeral", text: expect.stringContaining("Report drafts are for the safety on-call") });
+    expect(fake.dmOf(REPORTER.id)).toHaveLength(before);
+  });
+
   it("an incident no regime applies to asks none of those questions and shows no clock", async () => {
     await file({ ...SAFETY, harm: [] });
     expect(fake.dmOf(REPORTER.id).map(textOf).join("\n")).not.toContain("high-risk");
     expect(textOf(card("C0SAFETY"))).not.toContain("alarm_clock");
+    expect(textOf(card("C0SAFETY"))).not.toContain("ticket_report");
   });
 });

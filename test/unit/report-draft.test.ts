@@ -38,7 +38,7 @@ describe("triage report", () => {
   it("a follow-up counts from --aware-at", async () => {
     const d = JSON.parse((await report({ regime: "gdpr-art33", format: "json", "follow-up": true, "aware-at": "2026-11-23T20:00:00+01:00" })).text) as ReportDraft;
     expect(d).toMatchObject({ kind: "follow-up", awareAt: "2026-11-23T19:00:00.000Z", deadline: { at: "2026-11-26T19:00:00.000Z", within: "72 hours" } });
-    expect(d.fields.find((f) => f.id === "awareAt")).toMatchObject({ value: "2026-11-23T19:00:00.000Z", note: "given with --aware-at" });
+    expect(d.fields.find((f) => f.id === "awareAt")).toMatchObject({ value: "2026-11-23T19:00:00.000Z", note: "given with --aware-at or set on the incident" });
   });
 
   it.each([

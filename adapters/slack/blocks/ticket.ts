@@ -61,7 +61,7 @@ export function ticketCard(i: Incident, ctx: CardContext, oncallSlackId?: string
   if (ctx.reportLink) blocks.push(section(`:link: <${ctx.reportLink}|Reported message>`));
   const notes = ticketNotes(i);
   if (notes.length) blocks.push(context(...notes));
-  blocks.push(...obligationBlocks(ctx.obligations));
+  blocks.push(...obligationBlocks(ctx.obligations, i.id));
   blocks.push(...history(i, superseded));
   if (!superseded && i.status !== "resolved") blocks.push(actions("ticket", ticketButtons(i)));
   blocks.push(context(`${i.id} · routed to ${i.routing.queue} · acknowledge within ${i.routing.ackMinutes} min`));
