@@ -40,7 +40,7 @@ export function ticketCard(v: TicketView): AdaptiveCard {
     ]),
     classificationFacts(i),
     ...rationale(i, 4),
-    ...obligationElements(v.obligations),
+    ...obligationElements(v.obligations, i.id),
   ];
   // Delivery records (updates sent) may follow the resolution on the timeline: look for it by type.
   const last = i.status === "resolved" ? i.timeline.findLast((e) => e.type === "resolved") : undefined;
