@@ -232,3 +232,35 @@ describe("summaries list obligations due and missed", () => {
     expect(summarize([late], [], window, { now, ackTargets: () => 60 }).obligations).toBeUndefined();
   });
 });
+
+describe("the inventory suggests whether the named system is high-risk", () => {
+  it("a description naming one system gets its risk class as the suggested highRisk answer, confirmed like any suggestion", async () => {
+    const { parseInventory, suggestSystemFromText } = await import("../../src/domain/inventory.js");
+    const inv = parseInventory(readYaml(join(ROOT, "config/inventory.example.yaml")), "inventory");
+    expect(suggestSystemFromText(inv, "The CV screening ranker rejected every applicant over 50")?.id).toBe("cv-screener");
+    expect(suggestSystemFromText(inv, "the support bot and the CV screening ranker both failed")?.id).toBe("cv-screener"); // "support bot" is not a name
+    expect(suggestSystemFromText(inv, "cv-screener and Customer support assistant")).toBeUndefined(); // two named: no guess
+
+    const { testApp } = await import("../support/app.js");
+    const { app } = testApp();
+    const user = { platform: "console" as const, userId: "rita" };
+    const say = (input: Parameters<typeof app.bot.handle>[0]["input"]) => app.bot.handle({ key: "console:rita", user, input });
+    let r = await say({ kind: "start" });
+    const answers: Record<string, unknown> = { ...SAFETY_ANSWERS, harm: ["rights-or-fairness"], seriousEffects: ["fundamental-rights-infringement"], widespreadInfringement: "no", awareness: "at-report" };
+    r = await say({ kind: "text", text: "The CV screening ranker rejected every applicant over 50 for a month" });
+    let suggested: unknown;
+    for (let i = 0; i < 30; i++) {
+      const q = r.findLast((x) => x.kind === "question" || x.kind === "confirm-inferred");
+      if (!q) break;
+      if (q.kind === "confirm-inferred") {
+        const item = q.items.find((it) => it.questionId === "highRisk");
+        if (item) suggested = item;
+        r = await say({ kind: "confirm-inferred", decision: "keep-all", rev: q.rev });
+      } else r = await say({ kind: "answer", questionId: q.questionId, value: answers[q.questionId], rev: q.rev });
+    }
+    expect(suggested).toMatchObject({ questionId: "highRisk", value: "yes", evidence: [expect.stringContaining("CV screening ranker is listed as high risk (Annex III 4-employment)")] });
+    const [incident] = await app.incidents.list({ from: new Date(0), to: new Date(8e15) });
+    expect(incident!.answers.highRisk).toBe("yes");
+    expect(obligationClocks(incident!, file.regimes, new Date(incident!.createdAt)).map((c) => c.regimeId)).toEqual(["eu-ai-act-art73"]);
+  });
+});
