@@ -218,7 +218,7 @@ export class TicketProcessor {
   }
 
   /**
-   * A reporting reminder to the on-call of the current level and the roster's managers, each in their
+   * A reporting reminder to the assignee, the on-call of the current level and the roster's managers, each in their
    * personal chat, and to the ticket's channels, once per destination (the delivery key names the reminder and the destination). The
    * guard runs in the same compare-and-set that records the intent: marked reported, moved or no longer
    * applicable before it was sent means cancelled, never sent.
@@ -232,7 +232,9 @@ export class TicketProcessor {
     if (stale) return `reminder not needed: ${stale}`;
     const clock = obligationClocks(incident, file.regimes, now).find((c) => c.regimeId === job.regime)!;
     const domain = incident.routing.domain;
-    const people = [onCall(this.d.roster, domain, incident.level, now), ...this.d.roster.managers.map((id) => person(this.d.roster, id))]
+    // Whoever took the ticket (the assignee), the on-call of its level, and the managers.
+    const assignee = incident.assignee ? person(this.d.roster, incident.assignee) : undefined;
+    const people = [assignee, onCall(this.d.roster, domain, incident.level, now), ...this.d.roster.managers.map((id) => person(this.d.roster, id))]
       .filter((p): p is Person => p !== undefined)
       .filter((p, n, all) => all.findIndex((q) => q.id === p.id) === n);
     const tz = summaryTimeZone(this.d.roster);
