@@ -19,6 +19,7 @@ import type { Notifier } from "./tickets/notifier.js";
 import { TicketProcessor } from "./tickets/processor.js";
 import { TicketActions } from "./tickets/actions.js";
 import { Summaries } from "./bot/summaries.js";
+import { ReportDrafts } from "./bot/report-drafts.js";
 import { BullJobQueue } from "./tickets/bullmq-queue.js";
 import { retryPolicy } from "./tickets/retry.js";
 import { RedisConversationStore, RedisIncidentStore } from "./store/redis.js";
@@ -38,6 +39,8 @@ export interface App {
   bot: TriageBot;
   actions: TicketActions;
   summaries: Summaries;
+  /** the report drafts behind the ticket's "Draft report" button. */
+  reports: ReportDrafts;
   processor: TicketProcessor;
   /** request ids already worked on (replays, double deliveries): shared in Redis, in memory when embedded. */
   seen: SeenSet;
@@ -78,7 +81,7 @@ export function createEmbeddedApp(cfg: Config, opts: AppOptions): App {
   const outside = new OutsideDelivery({ incidents, roster: defs.roster, settings: outsideSettings(cfg, defs.roster), queue, clock, log: opts.log });
   const limiter = new MemoryRateLimiter();
   const limits = limitPolicy(cfg);
-  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs, outside });
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs, outside, ...(defs.obligations ? { obligations: defs.obligations } : {}) });
   queue.process((job) => processor.run(job));
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
   return assemble({ mode: "embedded", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new MemorySeenSet(() => clock.now().getTime()), idle: () => queue.idle(), workersAlive: async () => true }, readDescription);
@@ -98,7 +101,7 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   const outside = opts.role === "worker" ? new OutsideDelivery({ incidents, roster: defs.roster, settings: outsideSettings(cfg, defs.roster), queue, clock, log: opts.log }) : undefined;
   const limiter = new RedisRateLimiter(redis, cfg.QUEUE_PREFIX);
   const limits = limitPolicy(cfg);
-  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs, ...(outside ? { outside } : {}) });
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs, ...(outside ? { outside } : {}), ...(defs.obligations ? { obligations: defs.obligations } : {}) });
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
   const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new RedisSeenSet(redis, cfg.QUEUE_PREFIX), idle: async () => {}, workersAlive: () => workerAlive(redis, cfg.QUEUE_PREFIX) }, readDescription);
   return {
@@ -113,16 +116,18 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   };
 }
 
-export function assemble(parts: Omit<App, "bot" | "actions" | "summaries" | "close">, readDescription?: ReadDescription): App {
+export function assemble(parts: Omit<App, "bot" | "actions" | "summaries" | "reports" | "close">, readDescription?: ReadDescription): App {
   const { defs, clock, incidents, queue, limiter, limits, log } = parts;
-  const actions = new TicketActions({ incidents, queue, roster: defs.roster, clock });
+  const actions = new TicketActions({ incidents, queue, roster: defs.roster, clock, ...(defs.obligations ? { obligations: defs.obligations } : {}) });
   const bot = new TriageBot({ ...defs, conversations: parts.conversations, incidents, tickets: actions, clock, limiter, limits, log, workersAlive: parts.workersAlive, ...(readDescription ? { readDescription } : {}) });
-  const summaries = new Summaries({ incidents, roster: defs.roster, clock });
+  const summaries = new Summaries({ incidents, roster: defs.roster, clock, ...(defs.obligations ? { obligations: defs.obligations } : {}) });
+  const reports = new ReportDrafts({ incidents, roster: defs.roster, clock, ...(defs.obligations ? { obligations: defs.obligations } : {}) });
   return {
     ...parts,
     bot,
     actions,
     summaries,
+    reports,
     async close() {
       await queue.close();
       await incidents.close();

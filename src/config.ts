@@ -35,7 +35,7 @@ const Env = z.object({
   FLOW_FILE: file("flows/triage.yaml"),
   SIGNALS_FILE: file("flows/signals.yaml"),
   REFS_FILE: file("flows/refs.yaml"),
-  /** reporting regimes (AI Act Art. 73, GDPR Art. 33, ...): read by `triage report`. */
+  /** reporting regimes (AI Act Art. 73, GDPR Art. 33, ...): `triage report`, and the clocks on tickets (web and worker). */
   OBLIGATIONS_FILE: file("flows/obligations.yaml"),
   /** the intent reader's trained parameters: `triage train` writes one */
   MODEL_FILE: file("flows/intent-model.json"),
@@ -43,7 +43,7 @@ const Env = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).max(100).optional(),
   ONCALL_CONFIG: file("config/oncall.example.yaml"),
-  /** the organisation's AI systems, named by `triage export INC-... --system ID`. */
+  /** the organisation's AI systems: `triage export --system ID`, and the high-risk suggestion in the walk-through. */
   INVENTORY_FILE: file("config/inventory.example.yaml"),
   CONVERSATION_TTL_SECONDS: int(86_400, 60, 30 * 86_400),
   PORT: int(3000, 0, 65_535),

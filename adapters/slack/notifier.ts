@@ -3,6 +3,7 @@
 // in place and adds the news to its thread. Every failure becomes a DeliveryError for the queue.
 import { webApi } from "@slack/bolt";
 import type { Incident } from "../../src/domain/incident.js";
+import type { ObligationLine } from "../../src/domain/clocks.js";
 import type { Roster } from "../../src/domain/roster.js";
 import type { Logger } from "../../src/log.js";
 import { silentLogger } from "../../src/log.js";
@@ -93,13 +94,15 @@ export class SlackNotifier implements Notifier {
     try {
       switch (m.kind) {
         case "ticket":
-          return await this.ticket(m.incident, m.to.address, m.key, m.oncall.slack);
+          return await this.ticket(m.incident, m.to.address, m.key, m.oncall.slack, m.obligations);
         case "page":
           return await this.page(m);
         case "cross-domain":
           return await this.crossDomain(m);
         case "update":
-          return await this.update(m.incident, m.to.address, m.text, m.key, m.route);
+          return await this.update(m.incident, m.to.address, m.text, m.key, m.route, m.obligations);
+        case "reminder":
+          return await this.remind(m);
         case "group":
           return await this.group(m);
       }
@@ -111,7 +114,7 @@ export class SlackNotifier implements Notifier {
   /** The message with `m.key` in its metadata, posted since `since` where `send` would post it. */
   async find(m: Outbound, since: Date): Promise<SentRef | undefined> {
     try {
-      if (m.kind === "page") {
+      if (m.kind === "page" || m.kind === "reminder") {
         // conversations.open returns the same DM channel every time.
         const dm = await this.client.conversations.open({ users: m.to.address });
         const channel = dm.channel!.id!;
@@ -129,13 +132,13 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  private async card(i: Incident, routeCount: number, oncall?: string) {
+  private async card(i: Incident, routeCount: number, oncall?: string, obligations?: ObligationLine[]) {
     // The incident keeps the link of the message it was reported from (Slack's message shortcut).
-    return ticketCard(i, { routeCount, ...(i.link ? { reportLink: i.link } : {}), ...(this.cfg.roster ? { roster: this.cfg.roster } : {}) }, oncall);
+    return ticketCard(i, { routeCount, ...(i.link ? { reportLink: i.link } : {}), ...(this.cfg.roster ? { roster: this.cfg.roster } : {}), ...(obligations ? { obligations } : {}) }, oncall);
   }
 
-  private async ticket(i: Incident, channel: string, key: string, oncall?: string): Promise<SentRef> {
-    const blocks = await this.card(i, i.routeCount, oncall);
+  private async ticket(i: Incident, channel: string, key: string, oncall?: string, obligations?: ObligationLine[]): Promise<SentRef> {
+    const blocks = await this.card(i, i.routeCount, oncall, obligations);
     const posted = await this.client.chat.postMessage({ channel, text: ticketText(i), blocks, unfurl_links: false, metadata: deliveryMetadata(key) });
     const ts = posted.ts!;
     return { ref: `${posted.channel ?? channel}/${ts}`, ...(await this.permalink(posted.channel ?? channel, ts)) };
@@ -164,6 +167,16 @@ export class SlackNotifier implements Notifier {
     return { ref: `${channel}/${posted.ts}` };
   }
 
+  /** A reporting-deadline reminder in the person's DM, linking the ticket. */
+  private async remind(m: Extract<Outbound, { kind: "reminder" }>): Promise<SentRef> {
+    const link = postedTickets(m.incident).find((t) => t.link)?.link;
+    const dm = await this.client.conversations.open({ users: m.to.address });
+    const channel = dm.channel!.id!;
+    const text = `:alarm_clock: ${esc(m.text)}${link ? ` · <${link}|open the ticket>` : ""}`;
+    const posted = await this.client.chat.postMessage({ channel, text, unfurl_links: false, metadata: deliveryMetadata(m.key) });
+    return { ref: `${channel}/${posted.ts}` };
+  }
+
   private async crossDomain(m: Extract<Outbound, { kind: "cross-domain" }>): Promise<SentRef> {
     const i = m.incident;
     const link = postedTickets(i).find((t) => t.link)?.link;
@@ -175,7 +188,7 @@ export class SlackNotifier implements Notifier {
   }
 
   /** `route`: the routing whose card is edited (an older one is shown as moved after a reroute). */
-  private async update(i: Incident, channel: string, text: string, key: string, route = i.routeCount): Promise<SentRef> {
+  private async update(i: Incident, channel: string, text: string, key: string, route = i.routeCount, obligations?: ObligationLine[]): Promise<SentRef> {
     const card = postedTickets(i, route, channel)[0];
     const metadata = deliveryMetadata(key);
     if (!card) {
@@ -183,7 +196,7 @@ export class SlackNotifier implements Notifier {
       const posted = await this.client.chat.postMessage({ channel, text: `${i.id}: ${esc(text)}`, metadata });
       return { ref: `${channel}/${posted.ts}` };
     }
-    await this.client.chat.update({ channel: card.channel, ts: card.ts, text: ticketText(i), blocks: await this.card(i, route) });
+    await this.client.chat.update({ channel: card.channel, ts: card.ts, text: ticketText(i), blocks: await this.card(i, route, undefined, obligations) });
     const posted = await this.client.chat.postMessage({ channel: card.channel, thread_ts: card.ts, text: esc(text), metadata });
     return { ref: `${card.channel}/${posted.ts}`, ...(card.link ? { link: card.link } : {}) };
   }

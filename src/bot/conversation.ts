@@ -1,5 +1,6 @@
 // The platform-neutral conversation: a Turn comes in from any adapter, Replies go out. State lives in
 // the ConversationStore (never in this process), so any web process can take the next step.
+import { highRiskSuggestion, suggestSystemFromText, type Inventory } from "../domain/inventory.js";
 import { randomUUID } from "node:crypto";
 import { authorize, sameActor } from "../domain/authz.js";
 import * as engine from "../domain/engine.js";
@@ -50,6 +51,8 @@ export interface BotDeps extends FilingDeps {
   conversations: ConversationStore;
   /** reads the description into suggestions; the offline model alone when not given (or no LLM is configured). */
   readDescription?: ReadDescription;
+  /** the AI system inventory: a description naming one system gets the high-risk answer suggested from it. */
+  inventory?: Inventory;
   /**
    * Is a ticket worker running? Without one a filed ticket waits in the queue, and the reporter must
    * not be told the on-call was notified. Not given: assumed running (tests, one-off tools).
@@ -229,7 +232,10 @@ export class TriageBot {
    */
   private async withSuggestions(state: engine.FlowState, description: string): Promise<{ state: engine.FlowState; notes: Reply[] }> {
     const read = await (this.d.readDescription ?? offlineReader(this.d))(description);
-    const next = engine.suggest(this.d.flow, state, read.inferred);
+    // The inventory knows whether a named system is high-risk: suggested like any answer, to confirm.
+    const system = this.d.inventory ? suggestSystemFromText(this.d.inventory, description) : undefined;
+    const inferred = system ? { ...read.inferred, highRisk: highRiskSuggestion(system) } : read.inferred;
+    const next = engine.suggest(this.d.flow, state, inferred);
     const notes: Reply[] = [];
     if (read.pSecurity === undefined && !Object.keys(read.inferred).length) {
       notes.push(notice("Your description is short, so I have nothing to suggest from it: I'll ask each question."));

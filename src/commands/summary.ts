@@ -3,6 +3,7 @@
 // an empty report with exit 0 reads as "nothing happened". The console chat's `summary` reads its own
 // embedded store and does not come through here. The report
 // logic takes its store as a parameter (ReportIO) so tests run it without a process or Redis.
+import type { TicketActions } from "../tickets/actions.js";
 import { writeFileSync } from "node:fs";
 import type { Summaries } from "../bot/summaries.js";
 import { renderSummaryText } from "../bot/summary-text.js";
@@ -21,6 +22,8 @@ const DAY_MS = 86_400_000;
 
 export interface ReportIO {
   incidents: IncidentStore;
+  /** ticket actions (queue included), for commands that change an incident: `report --mark-sent`. */
+  tickets?: TicketActions;
   summaries: Summaries;
   clock: Clock;
   out(text: string): void;
@@ -180,6 +183,7 @@ export async function withStore(cfg: Config, run: (io: ReportIO) => Promise<numb
   try {
     return await run({
       incidents: app.incidents,
+      tickets: app.actions,
       summaries: app.summaries,
       clock: app.clock,
       out: (t) => process.stdout.write(`${t}\n`),

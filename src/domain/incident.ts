@@ -77,6 +77,10 @@ export const TimelineEvent = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("page-skipped"), at, to: z.string(), reason: z.string().max(300) }),
   /** an action taken in an outside service (PagerDuty's webhook event `eventId`) that was not mirrored here, and why. */
   z.strictObject({ type: z.literal("not-mirrored"), at, service: OutsideService, eventId: z.string().max(100), reason: z.string().max(300) }),
+  /** a reporting obligation marked as reported (src/domain/clocks.ts): its clock stops, its reminders do nothing. */
+  z.strictObject({ type: z.literal("obligation-reported"), at, by: Actor, regime: z.string().min(1).max(40), report: z.enum(["initial", "complete"]) }),
+  /** when the organisation became aware, set after filing: every obligation's deadline is counted from it. */
+  z.strictObject({ type: z.literal("aware-at-set"), at, by: Actor, awareAt: at }),
 ]);
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 

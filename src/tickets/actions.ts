@@ -6,9 +6,12 @@ import { domainOfRoute, type Actor, type Incident } from "../domain/incident.js"
 import { redact } from "../domain/redact.js";
 import { levelCount, type Roster } from "../domain/roster.js";
 import type { IncidentStore } from "../store/types.js";
+import { markReported, setAwareAt, type ClockChange } from "../domain/clocks.js";
+import type { Obligations } from "../domain/obligations-file.js";
 import type { JobQueue } from "./jobs.js";
 import type { OutsideService } from "../domain/outside.js";
 import { mirrorJobs } from "./outside/mirror.js";
+import { scheduleReminders } from "./reminders.js";
 
 /** `seenGen`: the escalation generation the clicked card was rendered for (a stale click changes nothing). */
 export type TicketAction =
@@ -25,8 +28,42 @@ export type ActionOutcome =
 /** The longest reroute reason or resolve note kept (the cards' input boxes allow less). */
 export const NOTE_MAX = 2000;
 
+export type ClockOutcome = { ok: true; incident: Incident; changed: boolean; message: string } | { ok: false; code: "NOT_FOUND" | "NO_OBLIGATIONS" | Extract<ClockChange, { ok: false }>["code"]; message: string };
+
 export class TicketActions {
-  constructor(private readonly d: { incidents: IncidentStore; queue: JobQueue; roster: Roster; clock: Clock }) {}
+  constructor(private readonly d: { incidents: IncidentStore; queue: JobQueue; roster: Roster; clock: Clock; obligations?: Obligations }) {}
+
+  /**
+   * Marks a reporting obligation reported (initial or complete), with who and when, on the timeline:
+   * its clock stops and its reminders find themselves stale. The card is re-rendered by an update job.
+   */
+  async markReported(incidentId: string, regimeId: string, report: "initial" | "complete", actor: Actor): Promise<ClockOutcome> {
+    const file = this.d.obligations;
+    if (!file) return { ok: false, code: "NO_OBLIGATIONS", message: "no obligations file is loaded (OBLIGATIONS_FILE)" };
+    return this.changeClock(incidentId, (cur) => markReported(cur, file.regimes, regimeId, report, actor, this.d.clock.now()));
+  }
+
+  /**
+   * Sets when the organisation became aware: every deadline moves, reminders for the new deadlines are
+   * added (the old ones are stale by their deadline), and the card shows the new clocks.
+   */
+  async setAwareAt(incidentId: string, awareAt: string, actor: Actor): Promise<ClockOutcome> {
+    const r = await this.changeClock(incidentId, (cur) => setAwareAt(cur, awareAt, actor, this.d.clock.now()));
+    if (r.ok && r.changed) await scheduleReminders(this.d.queue, this.d.obligations, r.incident, this.d.clock.now());
+    return r;
+  }
+
+  private async changeClock(incidentId: string, change: (cur: Incident) => ClockChange): Promise<ClockOutcome> {
+    let outcome: ClockChange | undefined;
+    const stored = await this.d.incidents.update(incidentId, (cur) => {
+      outcome = change(cur);
+      return outcome.ok && outcome.changed ? outcome.incident : undefined;
+    });
+    if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
+    if (!outcome.ok || !outcome.changed) return outcome;
+    await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
+    return { ...outcome, incident: stored };
+  }
 
   /** Enqueues delivery of an incident's current routing (idempotent: the job id is derived from it). */
   async dispatch(incident: Incident): Promise<void> {

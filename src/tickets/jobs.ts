@@ -18,6 +18,17 @@ export const TicketJob = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("update"), incidentId: IncidentId, rev: z.number().int().min(1), text: z.string().max(3000), route: z.number().int().min(1).max(1000).optional() }),
   /** one call to PagerDuty, Opsgenie or Jira (src/tickets/outside). */
   OutsideJob,
+  /**
+   * a reporting-deadline reminder (src/domain/clocks.ts): reminder `point` of `regime` for the deadline
+   * `deadlineAt`; does nothing once the obligation is reported, no longer applies, or its deadline moved.
+   */
+  z.strictObject({
+    name: z.literal("obligation-reminder"),
+    incidentId: IncidentId,
+    regime: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
+    point: z.number().int().min(0).max(9),
+    deadlineAt: z.iso.datetime(),
+  }),
 ]);
 export type TicketJob = z.infer<typeof TicketJob>;
 
@@ -33,6 +44,9 @@ export function jobId(job: TicketJob): string {
       return `${job.incidentId}.u${job.rev}`;
     case "outside":
       return outsideJobId(job);
+    // The deadline is part of the id: a moved deadline gets new reminders, the old ones find themselves stale.
+    case "obligation-reminder":
+      return `${job.incidentId}.o.${job.regime}.${job.point}.${Date.parse(job.deadlineAt) / 1000}`;
   }
 }
 

@@ -3,15 +3,18 @@
 // Each message is sent exactly once in effect: its intent is recorded before the platform is called,
 // and a retry that finds an intent without an outcome looks on the platform before sending again.
 import type { Clock } from "../clock.js";
+import { obligationClocks, obligationLines, staleReminder, timeLeftText, deadlineText } from "../domain/clocks.js";
 import { domainOfRoute, escalate, type Incident, type TimelineEvent } from "../domain/incident.js";
+import type { Obligations } from "../domain/obligations-file.js";
 import { HOUR_MS, limitReason, pageBuckets, type LimitPolicy } from "../domain/limits.js";
-import { levelCount, onCall, type Destinations, type Person, type Roster } from "../domain/roster.js";
+import { levelCount, onCall, person, summaryTimeZone, type Destinations, type Person, type Roster } from "../domain/roster.js";
 import type { Domain } from "../domain/vocabulary.js";
 import type { Logger } from "../log.js";
 import type { IncidentStore, RateLimiter } from "../store/types.js";
 import type { JobContext } from "./bullmq-queue.js";
 import type { JobQueue, TicketJob } from "./jobs.js";
 import { traced } from "../tracing.js";
+import { scheduleReminders } from "./reminders.js";
 import { tagPlatform } from "./delivery-observer.js";
 import { editUntilStable, groupKey, groupOf, groupRef, membersOf } from "./group.js";
 import type { OutsideDelivery } from "./outside/runner.js";
@@ -31,6 +34,8 @@ export interface ProcessorDeps {
   lateAfterMs?: number;
   /** PagerDuty, Opsgenie and Jira (src/tickets/outside); without it, "outside" jobs fail permanently. */
   outside?: OutsideDelivery;
+  /** the reporting obligations (OBLIGATIONS_FILE): clocks on the cards and their reminders; none without. */
+  obligations?: Obligations;
 }
 
 export class TicketProcessor {
@@ -101,6 +106,8 @@ export class TicketProcessor {
       case "outside":
         if (!this.d.outside) throw new DeliveryError("no outside services in this process", undefined, true);
         return this.d.outside.run(job);
+      case "obligation-reminder":
+        return this.remind(job);
     }
   }
 
@@ -147,6 +154,7 @@ export class TicketProcessor {
     // The Jira issue after the ticket: it links the ticket, and the card is there to show its link.
     for (const job of outside.filter((j) => j.service === "jira")) await this.d.queue.add(domain, job);
     await this.scheduleEscalation(incident);
+    await scheduleReminders(this.d.queue, this.d.obligations, incident, this.d.clock.now());
     await this.d.incidents.markDelivered(id);
     return "delivered";
   }
@@ -242,6 +250,50 @@ export class TicketProcessor {
   }
 
   /**
+   * A reporting reminder to the assignee, the on-call of the current level and the roster's managers, each in their
+   * personal chat, and to the ticket's channels, once per destination (the delivery key names the reminder and the destination). The
+   * guard runs in the same compare-and-set that records the intent: marked reported, moved or no longer
+   * applicable before it was sent means cancelled, never sent.
+   */
+  private async remind(job: Extract<TicketJob, { name: "obligation-reminder" }>): Promise<string> {
+    const file = this.d.obligations;
+    if (!file) return "no obligations file loaded";
+    let incident = await this.load(job.incidentId);
+    const now = this.d.clock.now();
+    const stale = staleReminder(incident, file.regimes, { regimeId: job.regime, deadlineAt: job.deadlineAt }, now);
+    if (stale) return `reminder not needed: ${stale}`;
+    const clock = obligationClocks(incident, file.regimes, now).find((c) => c.regimeId === job.regime)!;
+    const domain = incident.routing.domain;
+    // Whoever took the ticket (the assignee), the on-call of its level, and the managers.
+    const assignee = incident.assignee ? person(this.d.roster, incident.assignee) : undefined;
+    const people = [assignee, onCall(this.d.roster, domain, incident.level, now), ...this.d.roster.managers.map((id) => person(this.d.roster, id))]
+      .filter((p): p is Person => p !== undefined)
+      .filter((p, n, all) => all.findIndex((q) => q.id === p.id) === n);
+    const tz = summaryTimeZone(this.d.roster);
+    const text = `${incident.id} (${incident.classification.severity}, ${domain}): ${clock.name} is due by ${deadlineText(clock.deadline.at, tz)} (${timeLeftText(clock.msLeft)}). Report to ${clock.reportTo}${clock.initialReportAllowed ? "; an incomplete initial report is allowed" : ""}. Mark it reported when sent: triage report ${incident.id} --regime ${clock.regimeId} --mark-sent.`;
+    const guard: Guard = (cur) => staleReminder(cur, file.regimes, { regimeId: job.regime, deadlineAt: job.deadlineAt }, this.d.clock.now());
+    const tag = `o.${job.regime}.${job.point}.${Date.parse(job.deadlineAt) / 1000}`;
+    for (const p of people) {
+      for (const to of this.personal(p, domain)) {
+        incident = await this.sendOnce(incident, `${tag}:remind:${destinationKey(to)}`, { kind: "reminder", incident, to, person: p, text }, guard);
+      }
+    }
+    // The ticket's channels hear it too, as an update: the card is re-rendered with the time left now.
+    for (const to of this.channels(domain)) {
+      incident = await this.sendOnce(incident, `${tag}:remind:${destinationKey(to)}`, { kind: "update", incident, to, text }, guard);
+    }
+    return `reminded ${people.length} of ${job.regime}`;
+  }
+
+  /** The ticket card's obligation lines at this moment, in the roster's summary time zone. */
+  private obligationLinesOf(i: Incident) {
+    const file = this.d.obligations;
+    if (!file) return undefined;
+    const lines = obligationLines(obligationClocks(i, file.regimes, this.d.clock.now()), this.d.clock.now(), summaryTimeZone(this.d.roster));
+    return lines.length ? lines : undefined;
+  }
+
+  /**
    * Counts one page against the domain's paging limit, once per page (not per destination, and not
    * again when a retried job finds it decided). Over the limit, each of its keys is recorded as
    * skipped, so sendOnce passes it by and the ticket in the channel still tells the on-call.
@@ -303,7 +355,8 @@ export class TicketProcessor {
       this.d.log.info({ incidentId: incident.id, to: key, kind: message.kind, reason: refused }, "not sent: no longer wanted");
       return claimed;
     }
-    const out = { ...message, incident: claimed, key: `${incident.id}.${key}` } as Outbound;
+    const lines = message.kind === "ticket" || message.kind === "page" || message.kind === "update" ? this.obligationLinesOf(claimed) : undefined;
+    const out = { ...message, incident: claimed, key: `${incident.id}.${key}`, ...(lines ? { obligations: lines } : {}) } as Outbound;
     const found = prior ? await this.d.notifier.find?.(out, new Date(prior.at)) : undefined;
     if (found) this.d.log.warn({ incidentId: incident.id, to: key, kind: message.kind }, "found on the platform after a crash: not sent again");
     // The platform goes with a failure, so the queue's metrics can say which one is failing.

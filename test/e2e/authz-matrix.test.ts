@@ -46,6 +46,7 @@ const SAFETY = {
   harm: ["psychological"],
   ongoing: "no",
   scope: "one-user",
+  seriousEffects: [] as string[],
 };
 type Ticket = "acknowledge" | "escalate" | "reroute" | "resolve";
 const TICKET_EVENT: Record<Ticket, Incident["timeline"][number]["type"]> = { acknowledge: "acknowledged", escalate: "escalated", reroute: "rerouted", resolve: "resolved" };

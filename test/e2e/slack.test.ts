@@ -31,6 +31,7 @@ const CROSS: Answers = {
   harm: ["financial"],
   ongoing: "yes",
   scope: "some-users",
+  seriousEffects: [],
 };
 
 let fake: FakeSlack;
@@ -388,5 +389,59 @@ describe("Slack: request authenticity and retries", () => {
     expect(fake.dmOf(REPORTER.id)).toHaveLength(posted);
     await ok(req.directMessage(REPORTER, "cancel", "Ev0002", 2));
     expect(fake.dmOf(REPORTER.id)).toHaveLength(posted + 1);
+  });
+});
+
+// ---- reporting obligations -------------------------------------------------------------------------
+
+describe("Slack: reporting obligations", () => {
+  /** A safety incident in which a person died, on a system the reporter says is high-risk. */
+  const DEATH: Answers = { ...SAFETY, harm: ["physical"], seriousEffects: ["death"], highRisk: "yes", awareness: "at-report" };
+
+  it("asks the questions that decide it as buttons in the DM, and the card shows the clock and the warning", async () => {
+    const { id } = await file(DEATH);
+    // The questions were asked in the DM, one at a time; each message now shows the answer clicked.
+    const dms = fake.dmOf(REPORTER.id).map(textOf).join("\n");
+    expect(dms).toContain("Did it lead, directly or indirectly, to any of these? Pick all that apply.: A person died");
+    expect(dms).toContain("Is the AI system high-risk under the EU AI Act?: Yes, it is high-risk");
+    expect(dms).toContain("When did your organisation become aware of it?: Just now, with this report");
+    const ticket = card("C0SAFETY");
+    const context = (ticket.blocks ?? []).filter((b: any) => b.type === "context").flatMap((b: any) => b.elements.map((e: any) => e.text as string));
+    expect(context).toContain(
+      `:alarm_clock: EU AI Act Art. 73: serious incident of a high-risk AI system: report by 2026-12-04 09:00 UTC (10 d 0 h left; 10 days from awareness, Regulation (EU) 2024/1689, Art. 73(4))`,
+    );
+    expect(context.some((t) => t.startsWith(":warning: do not alter the AI system"))).toBe(true);
+    // Marked reported: the card is edited to say by whom, and the warning goes.
+    clock.advance(3_600_000);
+    expect(await app.actions.markReported(id, "eu-ai-act-art73", "initial", { platform: "slack", userId: "U0ADA", name: "Ada" })).toMatchObject({ ok: true, changed: true });
+    await app.idle();
+    const edited = textOf(cardNow(ticket));
+    expect(edited).toContain(":white_check_mark: EU AI Act Art. 73: serious incident of a high-risk AI system: reported (initial) by Ada");
+    expect(edited).not.toContain("do not alter");
+  });
+
+  it("Draft report sends the drafts to the on-call's DM; someone off the roster is refused privately and gets nothing", async () => {
+    const { id } = await file(DEATH);
+    const ticket = card("C0SAFETY");
+    const draftButton = button(ticket, "ticket_report");
+    expect(draftButton.value).toBe(id);
+    const ada = userOf("ada");
+    await ok(req.click(ada, ticket, draftButton));
+    const dm = fake.dmOf(ada.id).at(-1)!;
+    expect(dm.text).toContain(`Draft initial report for *${id}*, EU AI Act Art. 73`);
+    expect(dm.text).toContain("# Draft initial report: EU AI Act Art. 73: serious incident of a high-risk AI system");
+    expect(dm.text).toContain("Applicability: applies");
+    expect(fake.responses.at(-1)?.body).toMatchObject({ response_type: "ephemeral", text: expect.stringContaining("Sent you the draft") });
+    const before = fake.dmOf(REPORTER.id).length;
+    await ok(req.click(REPORTER, ticket, draftButton));
+    expect(fake.responses.at(-1)?.body).toMatchObject({ response_type: "ephemeral", text: expect.stringContaining("Report drafts are for the safety on-call") });
+    expect(fake.dmOf(REPORTER.id)).toHaveLength(before);
+  });
+
+  it("an incident no regime applies to asks none of those questions and shows no clock", async () => {
+    await file({ ...SAFETY, harm: [] });
+    expect(fake.dmOf(REPORTER.id).map(textOf).join("\n")).not.toContain("high-risk");
+    expect(textOf(card("C0SAFETY"))).not.toContain("alarm_clock");
+    expect(textOf(card("C0SAFETY"))).not.toContain("ticket_report");
   });
 });

@@ -136,7 +136,7 @@ describe("faults", () => {
     expect(conv!.rev).toBe(q.rev + 1);
 
     // Walk on alternating between the two processes; race the final answer from both.
-    const answers: Record<string, unknown> = { intent: "none", failureKind: "bias", asset: "outputs", ciaLost: [], exploitable: "no", harm: ["rights-or-fairness"], ongoing: "no", scope: "some-users" };
+    const answers: Record<string, unknown> = { intent: "none", failureKind: "bias", asset: "outputs", ciaLost: [], exploitable: "no", harm: ["rights-or-fairness"], ongoing: "no", scope: "some-users", seriousEffects: [] };
     let replies = app.bot.ask(conv!);
     const bots = [app.bot, botB];
     for (let i = 0; ; i++) {

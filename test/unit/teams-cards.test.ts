@@ -118,7 +118,7 @@ async function walkOnce(): Promise<{ replies: Reply[]; app: App; incident: Incid
     replies.push(...r);
     return r.findLast((x) => x.kind !== "notice")!;
   };
-  const answers: Record<string, unknown> = { intent: "suspected", attackKind: "prompt-injection", asset: "outputs", ciaLost: ["integrity"], harm: ["financial"], ongoing: "yes", scope: "many-users" };
+  const answers: Record<string, unknown> = { intent: "suspected", attackKind: "prompt-injection", asset: "outputs", ciaLost: ["integrity"], harm: ["financial"], ongoing: "yes", scope: "many-users", seriousEffects: [] };
   await say({ kind: "start" });
   await say({ kind: "cancel" });
   let step = await say({ kind: "start", text: "A user told the chatbot to ignore its instructions and it leaked customer emails; it is still happening to many users" });

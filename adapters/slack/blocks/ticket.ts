@@ -4,6 +4,8 @@ import { redactedCount, type Incident } from "../../../src/domain/incident.js";
 import type { Roster } from "../../../src/domain/roster.js";
 import { jiraIssue } from "../../../src/domain/outside.js";
 import { ACTIONS, escalateValue } from "../ids.js";
+import type { ObligationLine } from "../../../src/domain/clocks.js";
+import { obligationBlocks } from "./obligations.js";
 import { actions, button, capped, context, esc, fields, header, section, sections, type Block } from "./kit.js";
 
 export interface CardContext {
@@ -12,6 +14,8 @@ export interface CardContext {
   /** permalink of the message the incident was reported from, if any. */
   reportLink?: string;
   roster?: Roster;
+  /** the reporting clocks (src/domain/clocks.ts) at send time. */
+  obligations?: ObligationLine[];
 }
 
 const STATUS = { open: ":red_circle: Open", acknowledged: ":large_orange_circle: Acknowledged", escalated: ":rotating_light: Escalated", resolved: ":white_check_mark: Resolved" };
@@ -58,6 +62,7 @@ export function ticketCard(i: Incident, ctx: CardContext, oncallSlackId?: string
   if (ctx.reportLink) blocks.push(section(`:link: <${ctx.reportLink}|Reported message>`));
   const notes = ticketNotes(i);
   if (notes.length) blocks.push(context(...notes));
+  blocks.push(...obligationBlocks(ctx.obligations, i.id));
   blocks.push(...history(i, superseded));
   if (!superseded && i.status !== "resolved") blocks.push(actions("ticket", ticketButtons(i)));
   blocks.push(context(`${i.id} · routed to ${i.routing.queue} · acknowledge within ${i.routing.ackMinutes} min`));

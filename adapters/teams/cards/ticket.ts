@@ -8,6 +8,8 @@ import { INPUT, type TicketOp } from "../submit.js";
 import { LIMIT, card, clip, facts, heading, submit, subtle, text, type Action, type AdaptiveCard, type Element } from "./card.js";
 import { classificationFacts, rationale } from "./incident-facts.js";
 import { plain } from "./inert.js";
+import { obligationElements } from "./obligations.js";
+import type { ObligationLine } from "../../../src/domain/clocks.js";
 
 export interface TicketView {
   incident: Incident;
@@ -17,6 +19,8 @@ export interface TicketView {
   oncall?: { name: string; level: number };
   /** names of roster people by id, to show the assignee. */
   nameOf?: (personId: string) => string | undefined;
+  /** the reporting clocks (src/domain/clocks.ts) at send time. */
+  obligations?: ObligationLine[];
 }
 
 const STATUS = { open: "Open", acknowledged: "Acknowledged", escalated: "Escalated", resolved: "Resolved" } as const;
@@ -37,6 +41,7 @@ export function ticketCard(v: TicketView): AdaptiveCard {
     ]),
     classificationFacts(i),
     ...rationale(i, 4),
+    ...obligationElements(v.obligations, i.id),
   ];
   // Delivery records (updates sent) may follow the resolution on the timeline: look for it by type.
   const last = i.status === "resolved" ? i.timeline.findLast((e) => e.type === "resolved") : undefined;
