@@ -91,7 +91,7 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   // digest stay on the global tag (the prefix itself) because each must be one atomic unit.
   const shards = cfg.REDIS_SHARDS;
   const conversations = new RedisConversationStore(redis, { prefix: cfg.QUEUE_PREFIX, ttlSeconds: cfg.CONVERSATION_TTL_SECONDS, shards });
-  const incidents = observed(new RedisIncidentStore(redis, { prefix: cfg.QUEUE_PREFIX, shards }), opts.metrics);
+  const incidents = observed(new RedisIncidentStore(redis, { prefix: cfg.QUEUE_PREFIX, shards, waitReplicas: cfg.REDIS_WAIT_REPLICAS }), opts.metrics);
   const queueConn = connect(cfg.REDIS_URL, opts.log, "queue");
   const queue = new BullJobQueue(queueConn, cfg.QUEUE_PREFIX, opts.log, retryPolicy(cfg), shards);
   const limiter = new RedisRateLimiter(redis, cfg.QUEUE_PREFIX);

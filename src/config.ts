@@ -41,6 +41,8 @@ const Env = z.object({
   REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, "must be the primary's name as the sentinels know it").optional(),
   /** how many hash tags keys and queues are spread over (src/store/keyspace.ts); 1 keeps the single-tag layout. */
   REDIS_SHARDS: int(1, 1, 256),
+  /** replicas that must have an incident write before it counts as done (WAIT); 0 = none (one server). */
+  REDIS_WAIT_REPLICAS: int(0, 0, 10),
   QUEUE_PREFIX: z
     .string()
     .regex(/^\{[a-zA-Z0-9_-]{1,40}\}$/, "must be a Redis Cluster hash tag such as {triage}")

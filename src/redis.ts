@@ -42,9 +42,10 @@ export function connect(url: string, log: Logger, role: ConnectionRole): RedisCl
         ...(target.password ? { sentinelPassword: target.password } : {}),
         ...(target.tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),
         sentinelRetryStrategy: retryStrategy,
+        // Not `failoverDetector`: in ioredis 6 its subscriptions to the sentinels outlive quit() and
+        // keep the process alive. A failover is followed on the next error instead (the old primary
+        // refuses the connection, or answers READONLY once it is a replica).
         reconnectOnError,
-        // Subscribes to the sentinels' +switch-master: moves at once instead of at the next error.
-        failoverDetector: true,
       });
       break;
     case "cluster":

@@ -25,6 +25,13 @@ export interface RedisStoreOptions {
   duplicateWindowMs?: number;
   /** how many shard tags keys are spread over (REDIS_SHARDS); 1, the default, is the single-tag layout. */
   shards?: number;
+  /**
+   * REDIS_WAIT_REPLICAS (incident store only): after each create and update, WAIT until this many
+   * replicas have the write (at most `waitTimeoutMs`), so a primary that dies right after answering
+   * cannot take an acknowledged incident or delivery record with it. 0, the default: no wait.
+   */
+  waitReplicas?: number;
+  waitTimeoutMs?: number;
 }
 
 /** A stored record that is not valid JSON or does not pass its schema; names the key to inspect. */
@@ -45,7 +52,8 @@ export class Script {
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (e) {
-      if (!(e instanceof Error) || !e.message.startsWith("NOSCRIPT")) throw e;
+      // On a cluster the reply can come wrapped ("Too many Cluster redirections. Last error: NOSCRIPT ...").
+      if (!(e instanceof Error) || !e.message.includes("NOSCRIPT")) throw e;
       return redis.eval(this.source, keys.length, ...keys, ...args);
     }
   }
@@ -256,10 +264,25 @@ const keysOf = (p: string) => ({
 export class RedisIncidentStore implements IncidentStore {
   private readonly ks: Keyspace;
   private readonly windowMs: number;
+  private readonly waitReplicas: number;
+  private readonly waitTimeoutMs: number;
 
   constructor(private readonly redis: RedisClient, opts: RedisStoreOptions) {
     this.ks = new Keyspace(checkPrefix(opts.prefix), opts.shards);
     this.windowMs = opts.duplicateWindowMs ?? DUPLICATE_WINDOW_MS;
+    this.waitReplicas = opts.waitReplicas ?? 0;
+    this.waitTimeoutMs = opts.waitTimeoutMs ?? 500;
+  }
+
+  /**
+   * Waits for the replicas of the primary holding `key` (replication is asynchronous: a failover can
+   * otherwise lose the last writes a primary acknowledged). WAIT has no key, so on a cluster it rides
+   * in a pipeline behind a read of `key`, which sends both to that key's primary. Fewer replicas than
+   * asked within the timeout (one is down) is not an error: the write stands, as on a single server.
+   */
+  private async replicated(key: string): Promise<void> {
+    if (this.waitReplicas < 1) return;
+    await this.redis.pipeline().exists(key).call("WAIT", this.waitReplicas, this.waitTimeoutMs).exec();
   }
 
   async create(draft: IncidentDraft) {
@@ -301,6 +324,7 @@ export class RedisIncidentStore implements IncidentStore {
       }
     }
     const [created, id, raw] = reply as [number, string, string];
+    await this.replicated(k.incident(id));
     return { incident: this.parseIncident(k.incident(id), id, raw), created: created === 1 };
   }
 
@@ -341,7 +365,10 @@ export class RedisIncidentStore implements IncidentStore {
       const keys = [k.incident(id), k.created(), k.domain(current.routing.domain), k.domain(stored.routing.domain), k.status(current.status), k.status(stored.status)];
       const args = [current.rev, JSON.stringify(stored), id, Date.parse(stored.createdAt)];
       const result = await UPDATE_INCIDENT.run(this.redis, keys, args);
-      if (result === 1) return stored;
+      if (result === 1) {
+        await this.replicated(k.incident(id));
+        return stored;
+      }
       if (result === -1) return undefined;
       // Someone wrote in between: back off a random, growing while so contenders spread out.
       await sleep(Math.random() * Math.min(100, 2 ** attempt));

@@ -38,6 +38,12 @@ export interface LocalCluster {
   primaries(): Promise<number[]>;
   /** kill -9 of one node. */
   kill9(port: number): Promise<void>;
+  /** the port of the primary serving `key`'s slot now. */
+  primaryOf(key: string): Promise<number>;
+  /** keys matching `pattern` per primary port, counted on each node. */
+  keysPerPrimary(pattern: string): Promise<Map<number, number>>;
+  /** true once every live node says cluster_state:ok. */
+  healthy(): Promise<boolean>;
   /** a cluster client of the test's own (closed by stop()). */
   client(): Cluster;
   /** keys per primary, as `redis-cli --cluster info` prints them. */
@@ -143,6 +149,40 @@ export async function startRedisCluster(opts: { nodeTimeoutMs?: number } = {}): 
     async kill9(port) {
       await nodes.find((n) => n.port === port)?.proc.kill();
     },
+    async primaryOf(key) {
+      const alive = nodes.filter((n) => n.proc.alive()).map((n) => n.port);
+      const slot = Number(await nodeCommand(alive[0]!, "CLUSTER", "KEYSLOT", key));
+      // CLUSTER NODES: "<id> <ip:port@bus> <flags> <primary> <ping> <pong> <epoch> <link> <slot ranges>..."
+      for (const line of (await text(alive[0]!, "CLUSTER", "NODES")).split("\n")) {
+        const f = line.split(" ");
+        if (!f[2]?.includes("master") || f[2].includes("fail")) continue;
+        for (const range of f.slice(8)) {
+          const [a, b] = range.split("-").map(Number);
+          if (slot >= a! && slot <= (b ?? a)!) return Number(f[1]!.split("@")[0]!.split(":")[1]);
+        }
+      }
+      throw new Error(`no primary serves slot ${slot} of ${key}`);
+    },
+    async keysPerPrimary(pattern) {
+      const out = new Map<number, number>();
+      for (const port of await cluster.primaries()) {
+        const r = new Redis({ port, host: "127.0.0.1" });
+        try {
+          let n = 0;
+          let cursor = "0";
+          do {
+            const [next, keys] = await r.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+            n += keys.length;
+            cursor = next;
+          } while (cursor !== "0");
+          out.set(port, n);
+        } finally {
+          r.disconnect();
+        }
+      }
+      return out;
+    },
+    healthy: () => clusterOk(nodes.filter((n) => n.proc.alive()).map((n) => n.port)),
     client() {
       const c = new Cluster(ports.slice(0, 3).map((port) => ({ host: "127.0.0.1", port })), { retryDelayOnFailover: 200, maxRedirections: 100 });
       c.on("error", () => {}); // a killed node's connection errors are the point of a failover test
