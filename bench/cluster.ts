@@ -3,10 +3,11 @@
 // REDIS_SHARDS=S, REDIS_WAIT_REPLICAS=1 as the README recommends with replicas): one worker process
 // (src/worker.ts as the Procfile runs it) delivering to a fake Slack, incidents filed from this process
 // the way the bot files them (test/support/durable.ts fileIncident), as bench/throughput.ts does.
-//   route:      incidents filed at a steady RATE/s for SECONDS; filing to ticket posted, per incident
+//   route:      incidents filed at a steady RATE/s (below one worker's capacity on a busy 2-core machine, so
+//               it measures latency, not a queue) for SECONDS; filing to ticket posted, per incident
 //   throughput: N incidents filed by 20 producers; all tickets posted, incidents per second
 // Then `redis-cli --cluster info`: the keys per primary (the spread of the shard tags).
-//   npx tsx bench/cluster.ts [-- --rate 30 --seconds 10 --incidents 600 --shards 12]
+//   npx tsx bench/cluster.ts [-- --rate 10 --seconds 10 --incidents 600 --shards 12]
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRedisApp, type App } from "../src/app.js";
@@ -23,7 +24,7 @@ import { pool, TOKEN } from "./lib/slack.js";
 import { rosterDoc, waitFor } from "./lib/stack.js";
 import { nowNs, sleep, summarize } from "./lib/stats.js";
 
-const RATE = opt("rate", 30);
+const RATE = opt("rate", 10);
 const SECONDS = opt("seconds", 10);
 const N = opt("incidents", 600);
 const PRODUCERS = opt("producers", 20);
@@ -36,7 +37,7 @@ interface Figures {
 
 async function measure(name: string, env: Record<string, string>, fake: FakeSlackProc, dir: string): Promise<Figures> {
   const worker = spawnApp("worker", { env, logFile: join(dir, `worker-${name}.log`) });
-  const app: App = createRedisApp({ ...loadConfig({ ...env, LOG_LEVEL: "silent" }), REDIS_URL: env.REDIS_URL! }, { notifier: new NotifierRouter([]), log: silentLogger });
+  const app: App = createRedisApp({ ...loadConfig({ ...env, LOG_LEVEL: "silent" }, "worker"), REDIS_URL: env.REDIS_URL! }, { notifier: new NotifierRouter([]), log: silentLogger });
   try {
     await waitFor(async () => app.workersAlive(), 60_000, () => `the ${name} worker did not start:\n${worker.logTail()}`);
     const posted = new Map<string, bigint>();

@@ -44,7 +44,7 @@ export class RedisDigestMarks implements DigestMarks {
     try {
       await this.redis.evalsha(SET_IF_NEWER_SHA, 1, ...keys, at.getTime());
     } catch (e) {
-      if (!(e instanceof Error) || !e.message.startsWith("NOSCRIPT")) throw e;
+      if (!(e instanceof Error) || !e.message.includes("NOSCRIPT")) throw e; // wrapped in a redirection error on a cluster
       await this.redis.eval(SET_IF_NEWER, 1, ...keys, at.getTime());
     }
   }

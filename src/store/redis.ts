@@ -349,7 +349,14 @@ export class RedisIncidentStore implements IncidentStore {
   }
 
   async byConversation(conversationId: string) {
-    const id = await this.redis.get(keysOf(this.ks.forKey(conversationId)).conv2inc(conversationId));
+    const home = this.ks.forKey(conversationId);
+    let id = await this.redis.get(keysOf(home).conv2inc(conversationId));
+    if (id === null && this.ks.shards > 1) {
+      // Filed under another number of shards (REDIS_SHARDS was raised since): look in the others. Only
+      // stale clicks and lost replies ask this, never the filing path.
+      const rest = await Promise.all(this.ks.all().filter((p) => p !== home).map((p) => this.redis.get(keysOf(p).conv2inc(conversationId))));
+      id = rest.find((x) => x !== null) ?? null;
+    }
     return id === null ? undefined : this.get(id);
   }
 
