@@ -4,6 +4,7 @@ import { z } from "zod";
 import { authorize, type TicketActionName } from "./authz.js";
 import { Classification } from "./classify.js";
 import { LimitName } from "./limits.js";
+import { OutsideService } from "./outside.js";
 import { PreTriageRecord } from "./proposals.js";
 import { RedactionNote } from "./redact.js";
 import { Platform, type Person, type Roster } from "./roster.js";
@@ -74,6 +75,8 @@ export const TimelineEvent = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("cancelled"), at, to: z.string(), reason: z.string().max(300) }),
   /** a page not sent because the domain's paging limit was reached; `to` is its delivery key. */
   z.strictObject({ type: z.literal("page-skipped"), at, to: z.string(), reason: z.string().max(300) }),
+  /** an action taken in an outside service (PagerDuty's webhook event `eventId`) that was not mirrored here, and why. */
+  z.strictObject({ type: z.literal("not-mirrored"), at, service: OutsideService, eventId: z.string().max(100), reason: z.string().max(300) }),
 ]);
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 
