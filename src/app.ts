@@ -1,6 +1,5 @@
 // Wires one process: stores, queue, ticket processor and bot, on the embedded (memory) backend or on
 // Redis + BullMQ when REDIS_URL is set. Process entries (cli, web, worker) call this; nothing else does.
-import type { Redis } from "ioredis";
 import { systemClock, type Clock } from "./clock.js";
 import { limitPolicy, llmSettings, outsideSettings, type Config } from "./config.js";
 import { OutsideDelivery } from "./tickets/outside/runner.js";
@@ -23,7 +22,7 @@ import { ReportDrafts } from "./bot/report-drafts.js";
 import { BullJobQueue } from "./tickets/bullmq-queue.js";
 import { retryPolicy } from "./tickets/retry.js";
 import { RedisConversationStore, RedisIncidentStore } from "./store/redis.js";
-import { connect } from "./redis.js";
+import { connect, type RedisClient } from "./redis.js";
 import { workerAlive } from "./tickets/heartbeat.js";
 import type { Metrics } from "./metrics/metrics.js";
 import { observeIncidents } from "./metrics/observed-incidents.js";
@@ -51,8 +50,8 @@ export interface App {
   workersAlive(): Promise<boolean>;
   /** Resolves when in-process jobs are done (embedded mode); a no-op with Redis. */
   idle(): Promise<void>;
-  /** The store's Redis client (redis mode only), for health checks. */
-  redis?: Redis;
+  /** The store's Redis client (redis mode only; a cluster client on a Redis Cluster), for health checks. */
+  redis?: RedisClient;
   /** The deployment's key prefix (redis mode only): every key an adapter keeps goes under it. */
   prefix?: string;
   close(): Promise<void>;
@@ -93,17 +92,20 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   const defs = opts.defs ?? loadDefinitions(cfg);
   // A worker waits out a Redis restart (its half-done job resumes); a web request fails fast instead.
   const redis = connect(cfg.REDIS_URL, opts.log, opts.role === "worker" ? "worker" : "store");
-  const conversations = new RedisConversationStore(redis, { prefix: cfg.QUEUE_PREFIX, ttlSeconds: cfg.CONVERSATION_TTL_SECONDS });
-  const incidents = observed(new RedisIncidentStore(redis, { prefix: cfg.QUEUE_PREFIX }), opts.metrics);
+  // Keys spread over REDIS_SHARDS hash tags (src/store/keyspace.ts); the rate limiter, heartbeat and
+  // digest stay on the global tag (the prefix itself) because each must be one atomic unit.
+  const shards = cfg.REDIS_SHARDS;
+  const conversations = new RedisConversationStore(redis, { prefix: cfg.QUEUE_PREFIX, ttlSeconds: cfg.CONVERSATION_TTL_SECONDS, shards });
+  const incidents = observed(new RedisIncidentStore(redis, { prefix: cfg.QUEUE_PREFIX, shards, waitReplicas: cfg.REDIS_WAIT_REPLICAS }), opts.metrics);
   const queueConn = connect(cfg.REDIS_URL, opts.log, "queue");
-  const queue = new BullJobQueue(queueConn, cfg.QUEUE_PREFIX, opts.log, retryPolicy(cfg));
+  const queue = new BullJobQueue(queueConn, cfg.QUEUE_PREFIX, opts.log, retryPolicy(cfg), shards);
   // Only a worker calls PagerDuty, Opsgenie and Jira: a web process starts without their credentials.
   const outside = opts.role === "worker" ? new OutsideDelivery({ incidents, roster: defs.roster, settings: outsideSettings(cfg, defs.roster), queue, clock, log: opts.log }) : undefined;
   const limiter = new RedisRateLimiter(redis, cfg.QUEUE_PREFIX);
   const limits = limitPolicy(cfg);
   const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs, ...(outside ? { outside } : {}), ...(defs.obligations ? { obligations: defs.obligations } : {}) });
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
-  const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new RedisSeenSet(redis, cfg.QUEUE_PREFIX), idle: async () => {}, workersAlive: () => workerAlive(redis, cfg.QUEUE_PREFIX) }, readDescription);
+  const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new RedisSeenSet(redis, cfg.QUEUE_PREFIX, shards), idle: async () => {}, workersAlive: () => workerAlive(redis, cfg.QUEUE_PREFIX) }, readDescription);
   return {
     ...app,
     redis,

@@ -8,6 +8,7 @@ import { outsideSettings as outsideFrom, OutsideEnv, type OutsideSettings } from
 import type { Roster } from "./domain/roster.js";
 import type { LlmSettings } from "./pretriage/llm-reader.js";
 import { RetryEnv } from "./tickets/retry.js";
+import { clusterUrl, parseHostPorts, parseRedisTarget, sentinelUrl } from "./redis-target.js";
 
 /** The checkout (or installed package) root, found from this file whether run from src/ or dist/. */
 export const ROOT = (() => {
@@ -24,10 +25,26 @@ const file = (fallback: string) =>
 const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 const Env = z.object({
+  /** one server (redis://, rediss://), or the cluster and sentinel URL forms of src/redis-target.ts. */
   REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .superRefine((v, ctx) => {
+      try {
+        parseRedisTarget(v);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: (e as Error).message });
+      }
+    })
     .optional(),
+  /** a Redis Cluster's seed nodes, `host:port,host:port` (any reachable nodes; the rest are discovered). */
+  REDIS_CLUSTER_NODES: z.string().optional(),
+  /** Redis Sentinel: the sentinels, `host:port,host:port`, and the name they give the primary. */
+  REDIS_SENTINELS: z.string().optional(),
+  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, "must be the primary's name as the sentinels know it").optional(),
+  /** how many hash tags keys and queues are spread over (src/store/keyspace.ts); 1 keeps the single-tag layout. */
+  REDIS_SHARDS: int(1, 1, 256),
+  /** replicas that must have an incident write before it counts as done (WAIT); 0 = none (one server). */
+  REDIS_WAIT_REPLICAS: int(0, 0, 10),
   QUEUE_PREFIX: z
     .string()
     .regex(/^\{[a-zA-Z0-9_-]{1,40}\}$/, "must be a Redis Cluster hash tag such as {triage}")
@@ -109,7 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: ProcessRo
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const r = Env.safeParse(cleaned);
   if (r.success) {
-    const c = r.data;
+    const c = { ...r.data, REDIS_URL: redisUrl(r.data) };
     if (role !== "worker" && c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
       throw new ConfigError("invalid configuration:\n  - SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)");
     }
@@ -130,6 +147,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, role: ProcessRo
   }
   const lines = r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
   throw new ConfigError(`invalid configuration:\n  - ${lines.join("\n  - ")}`);
+}
+
+/**
+ * REDIS_URL, or the cluster / sentinel URL built from REDIS_CLUSTER_NODES or REDIS_SENTINELS, so the
+ * rest of the program (and every child process it starts) knows one variable. Two of them is refused.
+ */
+function redisUrl(c: z.infer<typeof Env>): string | undefined {
+  const set = (["REDIS_URL", "REDIS_CLUSTER_NODES", "REDIS_SENTINELS"] as const).filter((k) => c[k] !== undefined);
+  if (set.length > 1) throw new ConfigError(`invalid configuration:\n  - ${set[1]}: set only one of ${set.join(", ")}`);
+  if (c.REDIS_SENTINEL_NAME && !c.REDIS_SENTINELS) throw new ConfigError("invalid configuration:\n  - REDIS_SENTINELS: required with REDIS_SENTINEL_NAME");
+  try {
+    if (c.REDIS_CLUSTER_NODES) return clusterUrl(parseHostPorts(c.REDIS_CLUSTER_NODES, "REDIS_CLUSTER_NODES"));
+    if (c.REDIS_SENTINELS) {
+      if (!c.REDIS_SENTINEL_NAME) throw new ConfigError("invalid configuration:\n  - REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the primary's name, e.g. mymaster)");
+      return sentinelUrl(parseHostPorts(c.REDIS_SENTINELS, "REDIS_SENTINELS"), c.REDIS_SENTINEL_NAME);
+    }
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`invalid configuration:\n  - ${(e as Error).message}`);
+  }
+  return c.REDIS_URL;
 }
 
 export const slackConfigured = (c: Config) => Boolean(c.SLACK_BOT_TOKEN);

@@ -53,7 +53,7 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
     workerConn,
     cfg.QUEUE_PREFIX,
     (job, ctx) => app.processor.run(job, ctx),
-    { concurrency: cfg.WORKER_CONCURRENCY, lockMs: cfg.WORKER_LOCK_MS, maxStalled: cfg.WORKER_MAX_STALLED, policy: retryPolicy(cfg), ...(metrics ? { observer: metrics } : {}) },
+    { concurrency: cfg.WORKER_CONCURRENCY, lockMs: cfg.WORKER_LOCK_MS, maxStalled: cfg.WORKER_MAX_STALLED, policy: retryPolicy(cfg), shards: cfg.REDIS_SHARDS, ...(metrics ? { observer: metrics } : {}) },
     log,
   );
   if (metrics) {
@@ -88,7 +88,7 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
   await alive.first;
   const heartbeat = setInterval(() => log.info({ workers: workers.length, running: workers.filter((w) => w.isRunning()).length }, "heartbeat"), 30_000);
   void sweep();
-  log.info({ queues: ["oncall-safety", "oncall-security"], prefix: cfg.QUEUE_PREFIX, concurrency: cfg.WORKER_CONCURRENCY }, "worker started");
+  log.info({ queues: ["oncall-safety", "oncall-security"], prefix: cfg.QUEUE_PREFIX, shards: cfg.REDIS_SHARDS, concurrency: cfg.WORKER_CONCURRENCY }, "worker started");
 
   return {
     app,

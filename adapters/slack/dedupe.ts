@@ -1,7 +1,7 @@
 // Slack re-delivers an event when it saw no 2xx within 3 s (x-slack-retry-num). Events are acked
 // before any work, so a re-delivery is usually a copy: each event id is worked on once. With Redis
 // the mark is shared by every web process; without it, this process remembers.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../src/redis.js";
 
 const TTL_SECONDS = 3600; // Slack's last retry comes about 5 minutes after the first delivery.
 
@@ -10,7 +10,7 @@ export interface EventDedupe {
   first(eventId: string): Promise<boolean>;
 }
 
-export function eventDedupe(redis?: Redis, prefix = "{triage}", now: () => number = Date.now): EventDedupe {
+export function eventDedupe(redis?: RedisClient, prefix = "{triage}", now: () => number = Date.now): EventDedupe {
   if (redis) {
     return { first: async (id) => (await redis.set(`${prefix}:slack:event:${id}`, "1", "EX", TTL_SECONDS, "NX")) === "OK" };
   }

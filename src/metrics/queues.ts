@@ -8,9 +8,9 @@ const STATES = ["waiting", "active", "delayed", "failed", "completed"] as const;
 
 export function queueSource(queue: JobQueue, now: () => number = Date.now): QueueSource | undefined {
   if (!(queue instanceof BullJobQueue)) return undefined;
-  return () =>
-    Promise.all(
-      Object.values(queue.queues).map(async (q): Promise<QueueSnapshot> => {
+  return async () => {
+    const snaps = await Promise.all(
+      queue.queues.map(async (q): Promise<QueueSnapshot> => {
         const [counts, oldest, workers] = await Promise.all([q.getJobCounts(...STATES), q.getWaiting(0, 0), q.getWorkersCount()]);
         const job = oldest[0];
         // A delayed job (a timer, a retry) waits from when it became due, not from when it was added.
@@ -18,4 +18,24 @@ export function queueSource(queue: JobQueue, now: () => number = Date.now): Queu
         return { queue: q.name, counts, oldestWaitingSeconds: dueAt === undefined ? undefined : Math.max(0, (now() - dueAt) / 1000), workers };
       }),
     );
+    return mergeShards(snaps);
+  };
+}
+
+/** With REDIS_SHARDS > 1 each queue name exists once per shard: one series per name (the label set stays bounded). */
+function mergeShards(snaps: QueueSnapshot[]): QueueSnapshot[] {
+  const byName = new Map<string, QueueSnapshot>();
+  for (const s of snaps) {
+    const m = byName.get(s.queue);
+    if (!m) {
+      byName.set(s.queue, { ...s, counts: { ...s.counts } });
+      continue;
+    }
+    for (const [k, v] of Object.entries(s.counts)) m.counts[k] = (m.counts[k] ?? 0) + v;
+    const oldest = [m.oldestWaitingSeconds, s.oldestWaitingSeconds].filter((x): x is number => x !== undefined);
+    m.oldestWaitingSeconds = oldest.length ? Math.max(...oldest) : undefined;
+    // Every worker process consumes every shard: the count is the same on each.
+    m.workers = Math.max(m.workers, s.workers);
+  }
+  return [...byName.values()];
 }
