@@ -18,6 +18,7 @@ import type { Notifier } from "./tickets/notifier.js";
 import { TicketProcessor } from "./tickets/processor.js";
 import { TicketActions } from "./tickets/actions.js";
 import { Summaries } from "./bot/summaries.js";
+import { Lookup } from "./bot/lookup.js";
 import { BullJobQueue } from "./tickets/bullmq-queue.js";
 import { retryPolicy } from "./tickets/retry.js";
 import { RedisConversationStore, RedisIncidentStore } from "./store/redis.js";
@@ -37,6 +38,8 @@ export interface App {
   bot: TriageBot;
   actions: TicketActions;
   summaries: Summaries;
+  /** `show INC-…` and `list …`, for whoever may see them. */
+  lookup: Lookup;
   processor: TicketProcessor;
   /** request ids already worked on (replays, double deliveries): shared in Redis, in memory when embedded. */
   seen: SeenSet;
@@ -109,16 +112,18 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   };
 }
 
-export function assemble(parts: Omit<App, "bot" | "actions" | "summaries" | "close">, readDescription?: ReadDescription): App {
+export function assemble(parts: Omit<App, "bot" | "actions" | "summaries" | "lookup" | "close">, readDescription?: ReadDescription): App {
   const { defs, clock, incidents, queue, limiter, limits, log } = parts;
   const actions = new TicketActions({ incidents, queue, roster: defs.roster, clock });
   const bot = new TriageBot({ ...defs, conversations: parts.conversations, incidents, tickets: actions, clock, limiter, limits, log, workersAlive: parts.workersAlive, ...(readDescription ? { readDescription } : {}) });
   const summaries = new Summaries({ incidents, roster: defs.roster, clock });
+  const lookup = new Lookup({ incidents, roster: defs.roster, clock, flow: defs.flow });
   return {
     ...parts,
     bot,
     actions,
     summaries,
+    lookup,
     async close() {
       await queue.close();
       await incidents.close();

@@ -11,6 +11,7 @@ import { summaryCard } from "./cards/summary.js";
 import { parseCommand } from "./commands.js";
 import { isPersonal, whoIs, type Who } from "./identity.js";
 import { dialog, reportedMessage } from "./message-action.js";
+import { lookupInTeams } from "./lookup.js";
 import { isReplay } from "./replay.js";
 import { NO_PERSONAL_CHAT, personalChat } from "./personal-chat.js";
 import { parseSubmit } from "./submit.js";
@@ -63,6 +64,8 @@ export class TeamsTriageBot extends TeamsActivityHandler {
         return personal ? this.walk.typed(ctx, who, { kind: "start", text: cmd.text }) : this.walk.startPrivately(ctx, who, cmd.text);
       case "summary":
         return this.summary(ctx, who, cmd.args);
+      case "lookup":
+        return lookupInTeams(this.app, this.cfg, ctx, who, cmd.request);
       case "back":
       case "cancel":
         if (personal) return this.walk.typed(ctx, who, { kind: cmd.kind });

@@ -1,7 +1,11 @@
 // Typed text, after the @mention is stripped: a command, or an answer to the current question.
+import { parseLookup, type LookupRequest } from "../../src/bot/lookup.js";
+
 export type Command =
   | { kind: "start"; text: string }
   | { kind: "summary"; args: string }
+  /** `show INC-…`, `list [open|mine|safety|security]` (also after "incident "). */
+  | { kind: "lookup"; request: LookupRequest | { error: string } }
   | { kind: "help" }
   | { kind: "back" }
   | { kind: "cancel" }
@@ -10,6 +14,8 @@ export type Command =
 export function parseCommand(raw: string): Command {
   // Teams may send non-breaking spaces (from the compose box or command list) and HTML entities.
   const text = raw.replace(/&nbsp;|\u00a0/g, " ").trim();
+  const lookup = parseLookup(text.replace(/^incident\s+/i, ""));
+  if (lookup) return { kind: "lookup", request: lookup };
   const start = /^(?:report an ai incident|incident|report)\b[:\s]*(.*)$/is.exec(text);
   if (start) return { kind: "start", text: start[1]!.trim() };
   const summary = /^summary\b\s*(.*)$/is.exec(text);

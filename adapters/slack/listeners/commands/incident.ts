@@ -1,16 +1,20 @@
 // `/incident [what happened]` starts a private triage; `/incident summary [7d|30d|90d] [safety|security]`
 // gives managers a summary; `/incident help` explains. Acknowledged first, worked on after.
+// `/incident show INC-…` and `/incident list [filter]` look incidents up (./lookup.ts).
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
+import { parseLookup } from "../../../../src/bot/lookup.js";
 import { parseSummaryArgs } from "../../../../src/bot/summaries.js";
 import { renderReply } from "../../blocks/reply.js";
 import { actorOf, turnKey, type SlackDeps } from "../../deps.js";
 import { runTurn } from "../../turns.js";
+import { lookupAnswer } from "./lookup.js";
 
 export const HELP = [
   "*Report an AI incident*",
   "• `/incident` or `/incident what happened…`: I ask a few questions in a DM and route it to the AI safety or AI security on-call.",
   "• Or use the shortcut *Report an AI incident*, or *Report as AI incident* on any message.",
   "• `/incident summary [7d|30d|90d] [safety|security]`: incident summary (managers only).",
+  "• `/incident show INC-…` or `/incident list [open|mine|safety|security]`: look up incidents you may see.",
   "Safety means an unintentional failure under normal use; security means someone did it on purpose. Not sure? Say so: it goes to security until ruled out.",
 ].join("\n");
 
@@ -34,6 +38,11 @@ export const incidentCommand =
       const outcome = await d.app.summaries.forManager(user, args.period, args.domain);
       const reply = outcome.ok ? renderReply({ kind: "summary", summary: outcome.summary }) : renderReply({ kind: "notice", level: "warning", text: outcome.message });
       return void (await respond({ response_type: "ephemeral", ...reply }));
+    }
+    const lookup = parseLookup(text);
+    if (lookup) {
+      await ack();
+      return void (await respond({ response_type: "ephemeral", ...(await lookupAnswer(d, user, lookup)) }));
     }
     await ack({ response_type: "ephemeral", text: "Thanks. I'll take it from here in a direct message with you, so the details stay private." });
     const key = turnKey(context.teamId ?? command.team_id, command.user_id);

@@ -1,0 +1,111 @@
+// An incident as platform-neutral parts (facts, titled sections of lines, one-line rows), for look-up
+// (`/incident show`, `list`, `triage show`) and the postmortem. Every string is raw: each renderer
+// escapes it its own way (Slack mrkdwn, Teams Markdown, plain text), so text from people never formats.
+import type { Flow } from "../domain/flow.js";
+import type { Actor, Incident, TimelineEvent } from "../domain/incident.js";
+
+export interface IncidentSection {
+  title: string;
+  lines: string[];
+}
+
+export interface IncidentDetail {
+  id: string;
+  heading: string;
+  facts: Array<[string, string]>;
+  sections: IncidentSection[];
+}
+
+const who = (a: Actor | undefined) => (a ? (a.name ?? a.userId) : "the acknowledgement timer");
+const minute = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
+
+/** One line per timeline event a person cares about; delivery bookkeeping (`sending`) is left out. */
+export function timelineLine(e: TimelineEvent): string | undefined {
+  const t = minute(e.at);
+  switch (e.type) {
+    case "created":
+      return `${t} reported by ${who(e.by)}`;
+    case "routed":
+      return `${t} routed to ${e.domain} (${e.queue})`;
+    case "delivered":
+      return `${t} delivered to ${e.to}${e.person ? ` (${e.person})` : ""}`;
+    case "cross-domain-noted":
+      return `${t} cross-domain note to ${e.domain}`;
+    case "acknowledged":
+      return `${t} acknowledged by ${who(e.by)}`;
+    case "escalated":
+      return `${t} escalated to level ${e.level + 1}: ${e.reason}`;
+    case "rerouted":
+      return `${t} rerouted from ${e.from} to ${e.to} by ${who(e.by)}: ${e.reason}`;
+    case "resolved":
+      return `${t} resolved by ${who(e.by)}: ${e.note}`;
+    case "delivery-failed":
+      return `${t} delivery to ${e.to} failed: ${e.error}`;
+    case "joined":
+      return `${t} also reported by ${who(e.by)}`;
+    case "limited":
+      return `${t} over the report limit (${e.limit}): nobody paged`;
+    case "cancelled":
+      return `${t} not sent (${e.to}): ${e.reason}`;
+    case "page-skipped":
+      return `${t} page skipped (${e.to}): ${e.reason}`;
+    case "sending":
+      return undefined;
+  }
+}
+
+/** Each answer with its question's prompt and its options' labels (the stored values when the flow changed). */
+export function answerLines(i: Incident, flow: Flow): string[] {
+  const out: string[] = [];
+  for (const [id, value] of Object.entries(i.answers)) {
+    if (id === "description" || value === undefined) continue;
+    const q = flow.questions.find((x) => x.id === id);
+    const label = (v: string) => (q && q.kind !== "text" ? (q.options.find((o) => o.value === v)?.label ?? v) : v);
+    const shown = Array.isArray(value) ? (value.length ? value.map(label).join(", ") : "none") : label(String(value));
+    out.push(`${q?.prompt ?? id} ${shown}`);
+  }
+  return out;
+}
+
+export function headingOf(i: Incident): string {
+  return `${i.classification.severity} · AI ${i.classification.primary} · ${i.id}`;
+}
+
+export function incidentDetail(i: Incident, flow: Flow): IncidentDetail {
+  const c = i.classification;
+  const description = typeof i.answers.description === "string" ? i.answers.description : "";
+  const facts: Array<[string, string]> = [
+    ["Title", i.title],
+    ["Status", i.status],
+    ["Domain", `${c.primary}${c.provisional ? " (provisional: intent unknown)" : ""}`],
+    ["Severity", c.severity],
+    ["Assignee", i.assignee ?? "none"],
+    ["Reporter", who(i.reporter)],
+    ["Reported", minute(i.createdAt)],
+    ["Cross-domain", c.crossDomain.join(", ")],
+    ["Acknowledged", i.acknowledgedAt ? minute(i.acknowledgedAt) : ""],
+    ["Resolved", i.resolvedAt ? minute(i.resolvedAt) : ""],
+    ["Reported message", i.link ?? ""],
+  ];
+  const sections: IncidentSection[] = [
+    { title: "Description", lines: description.split(/\r?\n/).filter((l) => l.trim() !== "") },
+    { title: "Answers", lines: answerLines(i, flow) },
+    { title: "Why", lines: c.rationale },
+    { title: "Refs", lines: c.refs.map((r) => `${r.id} ${r.name} (${r.framework})`) },
+    { title: "Timeline", lines: i.timeline.flatMap((e) => timelineLine(e) ?? []) },
+  ];
+  return { id: i.id, heading: headingOf(i), facts: facts.filter(([, v]) => v !== ""), sections: sections.filter((s) => s.lines.length > 0) };
+}
+
+/** One line of a list: id, severity, domain, status, assignee, title. */
+export function incidentRow(i: Incident): string {
+  const c = i.classification;
+  return `${i.id} · ${c.severity} ${c.primary}${c.provisional ? " (provisional)" : ""} · ${i.status}${i.assignee ? ` (${i.assignee})` : ""} · ${minute(i.createdAt)} · ${i.title}`;
+}
+
+/** The whole detail as plain text (the CLI, the console, and fallback text). */
+export function incidentDetailText(d: IncidentDetail): string {
+  const lines = [d.heading, ...d.facts.map(([k, v]) => `${k}: ${v}`)];
+  for (const s of d.sections) lines.push("", `${s.title}:`, ...s.lines.map((l) => `  - ${l}`));
+  return lines.join("\n");
+}
