@@ -12,6 +12,7 @@ import { parseCommand } from "./commands.js";
 import { isPersonal, whoIs, type Who } from "./identity.js";
 import { dialog, reportedMessage } from "./message-action.js";
 import { lookupInTeams } from "./lookup.js";
+import { postmortemInTeams } from "./postmortem.js";
 import { isReplay } from "./replay.js";
 import { NO_PERSONAL_CHAT, personalChat } from "./personal-chat.js";
 import { parseSubmit } from "./submit.js";
@@ -101,6 +102,7 @@ export class TeamsTriageBot extends TeamsActivityHandler {
     if (!parsed) return send(ctx, [notice("I could not read that button press; nothing was changed.", "warning")]);
     const { data, inputs } = parsed;
     if (data.action === "ticket") return ticketAction(this.app, ctx, who, data, inputs);
+    if (data.action === "postmortem") return postmortemInTeams(this.app, this.cfg, ctx, who, data.incidentId);
     if (data.action === "start") {
       return isPersonal(ctx.activity) ? this.walk.typed(ctx, who, { kind: "start" }) : this.walk.startPrivately(ctx, who, "");
     }

@@ -21,34 +21,39 @@ const minute = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 
 /** One line per timeline event a person cares about; delivery bookkeeping (`sending`) is left out. */
 export function timelineLine(e: TimelineEvent): string | undefined {
-  const t = minute(e.at);
+  const what = timelineText(e);
+  return what === undefined ? undefined : `${minute(e.at)} ${what}`;
+}
+
+/** What a timeline event says, without its time. */
+export function timelineText(e: TimelineEvent): string | undefined {
   switch (e.type) {
     case "created":
-      return `${t} reported by ${who(e.by)}`;
+      return `reported by ${who(e.by)}`;
     case "routed":
-      return `${t} routed to ${e.domain} (${e.queue})`;
+      return `routed to ${e.domain} (${e.queue})`;
     case "delivered":
-      return `${t} delivered to ${e.to}${e.person ? ` (${e.person})` : ""}`;
+      return `delivered to ${e.to}${e.person ? ` (${e.person})` : ""}`;
     case "cross-domain-noted":
-      return `${t} cross-domain note to ${e.domain}`;
+      return `cross-domain note to ${e.domain}`;
     case "acknowledged":
-      return `${t} acknowledged by ${who(e.by)}`;
+      return `acknowledged by ${who(e.by)}`;
     case "escalated":
-      return `${t} escalated to level ${e.level + 1}: ${e.reason}`;
+      return `escalated to level ${e.level + 1}: ${e.reason}`;
     case "rerouted":
-      return `${t} rerouted from ${e.from} to ${e.to} by ${who(e.by)}: ${e.reason}`;
+      return `rerouted from ${e.from} to ${e.to} by ${who(e.by)}: ${e.reason}`;
     case "resolved":
-      return `${t} resolved by ${who(e.by)}: ${e.note}`;
+      return `resolved by ${who(e.by)}: ${e.note}`;
     case "delivery-failed":
-      return `${t} delivery to ${e.to} failed: ${e.error}`;
+      return `delivery to ${e.to} failed: ${e.error}`;
     case "joined":
-      return `${t} also reported by ${who(e.by)}`;
+      return `also reported by ${who(e.by)}`;
     case "limited":
-      return `${t} over the report limit (${e.limit}): nobody paged`;
+      return `over the report limit (${e.limit}): nobody paged`;
     case "cancelled":
-      return `${t} not sent (${e.to}): ${e.reason}`;
+      return `not sent (${e.to}): ${e.reason}`;
     case "page-skipped":
-      return `${t} page skipped (${e.to}): ${e.reason}`;
+      return `page skipped (${e.to}): ${e.reason}`;
     case "sending":
       return undefined;
   }

@@ -7,6 +7,7 @@ import { personByIdentity, type Person, type Roster } from "../domain/roster.js"
 import { LookupFilter, matchesFilter, mayView, notVisible } from "../domain/visibility.js";
 import type { IncidentStore } from "../store/types.js";
 import { incidentDetail, incidentRow, type IncidentDetail } from "./incident-view.js";
+import { renderPostmortemMarkdown } from "./postmortem-markdown.js";
 
 export type LookupRequest = { kind: "show"; id: string } | { kind: "list"; filter: LookupFilter };
 
@@ -61,6 +62,14 @@ export class Lookup {
     if (!incident && "all" in viewer) return { ok: false, message: `${id}: no such incident in the store.` };
     if (!incident || !this.visible(viewer, incident)) return { ok: false, message: notVisible(id) };
     return { ok: true, kind: "show", incident, detail: incidentDetail(incident, this.d.flow) };
+  }
+
+  /** A postmortem draft in Markdown, for whoever may see the incident (the ticket's Postmortem button). */
+  async postmortem(viewer: Viewer, id: string): Promise<{ ok: true; id: string; markdown: string } | { ok: false; message: string }> {
+    const out = await this.show(viewer, id);
+    if (!out.ok) return out;
+    if (out.kind !== "show") throw new Error("unreachable");
+    return { ok: true, id, markdown: renderPostmortemMarkdown(out.incident, this.d.flow, this.d.clock.now()) };
   }
 
   /**

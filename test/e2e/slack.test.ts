@@ -302,7 +302,8 @@ describe("Slack: on-call actions on the ticket card", () => {
     await ok(req.submit(hedy, resolveModal, { input: { value: "Prompt filter deployed; customer informed" } }));
     expect((await app.incidents.get(id))?.status).toBe("resolved");
     expect(textOf(cardNow(moved))).toContain("Resolved by");
-    expect(buttonsOf(cardNow(moved))).toHaveLength(0);
+    // Resolved: no lifecycle button left, only Postmortem (issue 16).
+    expect(buttonsOf(cardNow(moved)).map((b: any) => b.action_id)).toEqual(["ticket_postmortem"]);
     expect(fake.thread("C0SECURITY", moved.ts).at(-1)?.text).toContain("resolved");
   });
 

@@ -4,6 +4,7 @@ import { redactedCount, type Incident } from "../../../src/domain/incident.js";
 import type { Roster } from "../../../src/domain/roster.js";
 import { ACTIONS, escalateValue } from "../ids.js";
 import { actions, button, capped, context, esc, fields, header, section, sections, type Block } from "./kit.js";
+import { ticketMoreBlocks } from "./ticket-more.js";
 
 export interface CardContext {
   /** routing generation this card was posted for: an older one was superseded by a reroute. */
@@ -59,6 +60,7 @@ export function ticketCard(i: Incident, ctx: CardContext, oncallSlackId?: string
   if (notes.length) blocks.push(context(...notes));
   blocks.push(...history(i, superseded));
   if (!superseded && i.status !== "resolved") blocks.push(actions("ticket", ticketButtons(i)));
+  blocks.push(...ticketMoreBlocks(i, superseded));
   blocks.push(context(`${i.id} · routed to ${i.routing.queue} · acknowledge within ${i.routing.ackMinutes} min`));
   return capped(blocks);
 }

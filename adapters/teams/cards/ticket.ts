@@ -7,6 +7,7 @@ import { INPUT, type TicketOp } from "../submit.js";
 import { LIMIT, card, clip, facts, heading, submit, subtle, text, type Action, type AdaptiveCard, type Element } from "./card.js";
 import { classificationFacts, rationale } from "./incident-facts.js";
 import { plain } from "./inert.js";
+import { ticketMoreActions } from "./ticket-more.js";
 
 export interface TicketView {
   incident: Incident;
@@ -41,7 +42,7 @@ export function ticketCard(v: TicketView): AdaptiveCard {
   const last = i.status === "resolved" ? i.timeline.findLast((e) => e.type === "resolved") : undefined;
   if (last?.type === "resolved") body.push(text(`Resolved: ${plain(clip(last.note, LIMIT.line))}`, { color: "good" }));
   if (superseded) body.push(subtle(`This ticket moved to ${i.routing.domain}; act on it there.`));
-  return card(body, [...(superseded || i.status === "resolved" ? [] : ticketActions(i)), ...reportedFrom(i)]);
+  return card(body, [...(superseded || i.status === "resolved" ? [] : ticketActions(i)), ...reportedFrom(i), ...ticketMoreActions(i, superseded)]);
 }
 
 /** A report made from a message (the message action) links back to it, as Slack's card does. */
