@@ -391,3 +391,30 @@ describe("Slack: request authenticity and retries", () => {
     expect(fake.dmOf(REPORTER.id)).toHaveLength(posted + 1);
   });
 });
+
+// ---- issue 16, item 1: the full report on the ticket and the page ----------------------------------
+
+describe("Slack: the ticket and the page carry the whole report", () => {
+  it("description in full (in sections Slack folds), every answer, the accepted suggestions' evidence, escaped", async () => {
+    const story = "The support chatbot told a customer to double their medication dose <!channel> & it is still live.";
+    // Over one section's 3,000 characters: every numbered sentence must arrive, none as markup.
+    const long = `${story}\n${Array.from({ length: 40 }, (_, k) => `Detail ${k}: the bot repeated the advice to another user in the same session.`).join(" ")}`;
+    await ok(req.command(REPORTER, long));
+    const result = await walk(REPORTER, SAFETY, { accept: true });
+    const id = /Filed (INC-\d{4}-\d{4})/.exec(textOf(result))![1]!;
+    const incident = (await app.incidents.get(id))!;
+    expect(Object.values(incident.pretriage?.proposals ?? {}).some((p) => p.accepted)).toBe(true);
+    const page = fake.dmOf(onCall(roster, "safety", 0, clock.now()).slack!).find((m) => textOf(m).includes(id))!;
+    for (const m of [card("C0SAFETY"), page]) {
+      const blocks = m.blocks as any[];
+      expect(blocks.length).toBeLessThanOrEqual(50);
+      for (const b of blocks) if (b.type === "section" && b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
+      const texts = blocks.map((b) => b.text?.text ?? "").join("\n");
+      for (let k = 0; k < 40; k++) expect(texts).toContain(`Detail ${k}: the bot repeated`);
+      expect(texts).toContain("*Report*\nThe support chatbot told a customer to double their medication dose &lt;!channel&gt; &amp; it is still live.");
+      expect(texts).not.toContain("<!channel>");
+      expect(texts).toMatch(/\*Answers\*\n.*Intent: none.*Failure kind: harmful-output.*Scope: one-user/);
+      expect(texts).toMatch(/\*Accepted suggestions\*\n• [A-Za-z ]+: [a-z-, ]+ \(suggested at \d+% from "[^"]+"/);
+    }
+  });
+});

@@ -5,6 +5,7 @@ import type { Roster } from "../../../src/domain/roster.js";
 import { ACTIONS, escalateValue } from "../ids.js";
 import { actions, button, capped, context, esc, fields, header, section, sections, type Block } from "./kit.js";
 import { ticketMoreBlocks } from "./ticket-more.js";
+import { fullReportBlocks } from "./full-report.js";
 
 export interface CardContext {
   /** routing generation this card was posted for: an older one was superseded by a reroute. */
@@ -52,6 +53,7 @@ export function ticketCard(i: Incident, ctx: CardContext, oncallSlackId?: string
       `*Reporter*\n${actor(i.reporter)}`,
     ]),
   ];
+  blocks.push(...fullReportBlocks(i));
   if (c.crossDomain.length) blocks.push(section(`*Cross-domain impact:* ${c.crossDomain.join(", ")}${i.routing.cc.length ? ` (copied to ${i.routing.cc.join(", ")})` : ""}`));
   blocks.push(...sections(["*Why*", ...c.rationale.map((x) => `• ${esc(x)}`)], 4));
   if (c.refs.length) blocks.push(...sections(["*Refs*", ...c.refs.map((x) => `• ${esc(x.id)} ${esc(x.name)} (${x.framework})`)], 2));

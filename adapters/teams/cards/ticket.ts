@@ -8,6 +8,7 @@ import { LIMIT, card, clip, facts, heading, submit, subtle, text, type Action, t
 import { classificationFacts, rationale } from "./incident-facts.js";
 import { plain } from "./inert.js";
 import { ticketMoreActions } from "./ticket-more.js";
+import { fullReportElements } from "./full-report.js";
 
 export interface TicketView {
   incident: Incident;
@@ -28,6 +29,7 @@ export function ticketCard(v: TicketView): AdaptiveCard {
   const body: Element[] = [
     heading(`${i.id} · ${i.classification.severity} · ${i.classification.primary}`),
     text(plain(clip(i.title, LIMIT.title)), { weight: "bolder" }),
+    ...fullReportElements(i),
     facts([
       ["Status", superseded ? `Rerouted to ${i.routing.domain}` : `${STATUS[i.status]}${i.status === "escalated" ? ` (level ${i.level + 1})` : ""}`],
       ["Assigned to", plain(assignee)],
