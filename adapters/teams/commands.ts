@@ -1,11 +1,15 @@
 // Typed text, after the @mention is stripped: a command, or an answer to the current question.
 import { parseLookup, type LookupRequest } from "../../src/bot/lookup.js";
+import { parseEdit } from "../../src/bot/edit-command.js";
+import type { IncidentEdit } from "../../src/domain/edits.js";
 
 export type Command =
   | { kind: "start"; text: string }
   | { kind: "summary"; args: string }
   /** `show INC-…`, `list [open|mine|safety|security]` (also after "incident "). */
   | { kind: "lookup"; request: LookupRequest | { error: string } }
+  /** `severity|intent|kind|note|reopen INC-… …` (src/bot/edit-command.ts). */
+  | { kind: "edit"; request: { id: string; edit: IncidentEdit } | { error: string } }
   | { kind: "help" }
   | { kind: "back" }
   | { kind: "cancel" }
@@ -16,6 +20,8 @@ export function parseCommand(raw: string): Command {
   const text = raw.replace(/&nbsp;|\u00a0/g, " ").trim();
   const lookup = parseLookup(text.replace(/^incident\s+/i, ""));
   if (lookup) return { kind: "lookup", request: lookup };
+  const edit = parseEdit(text.replace(/^incident\s+/i, ""));
+  if (edit) return { kind: "edit", request: edit };
   const start = /^(?:report an ai incident|incident|report)\b[:\s]*(.*)$/is.exec(text);
   if (start) return { kind: "start", text: start[1]!.trim() };
   const summary = /^summary\b\s*(.*)$/is.exec(text);

@@ -28,11 +28,12 @@ const LABELS: Record<string, string> = {
 export const answerLabel = (id: string) => LABELS[id] ?? id;
 const shown = (v: unknown) => (Array.isArray(v) ? (v.length ? v.join(", ") : "none") : String(v));
 
-export function fullReport(i: Pick<Incident, "answers" | "pretriage">): FullReport {
+export function fullReport(i: Pick<Incident, "answers" | "pretriage" | "kinds">): FullReport {
   const description = typeof i.answers.description === "string" ? i.answers.description : "";
   const answers = Object.entries(i.answers)
     .filter(([id, v]) => id !== "description" && v !== undefined)
-    .map(([id, v]) => `${answerLabel(id)}: ${shown(v)}`);
+    // Kinds set after filing may be several; the answer keeps only the first.
+    .map(([id, v]) => `${answerLabel(id)}: ${shown((id === "attackKind" || id === "failureKind") && i.kinds ? i.kinds : v)}`);
   const evidence = Object.entries(i.pretriage?.proposals ?? {})
     .filter(([, p]) => p.accepted)
     .map(([id, p]) => `${answerLabel(id)}: ${shown(p.value)} (suggested at ${Math.round(p.confidence * 100)}%${p.evidence.length ? ` from ${p.evidence.map((e) => `"${e}"`).join(", ")}` : ""})`);

@@ -54,6 +54,12 @@ export function timelineText(e: TimelineEvent): string | undefined {
       return `not sent (${e.to}): ${e.reason}`;
     case "page-skipped":
       return `page skipped (${e.to}): ${e.reason}`;
+    case "edited":
+      return `${e.field} changed from ${e.from} to ${e.to} by ${who(e.by)}: ${e.reason}`;
+    case "note":
+      return `note by ${who(e.by)}: ${e.text}`;
+    case "reopened":
+      return `reopened by ${who(e.by)}: ${e.reason}`;
     case "sending":
       return undefined;
   }

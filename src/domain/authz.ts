@@ -9,7 +9,7 @@ import type { Domain } from "./vocabulary.js";
 export const Role = z.enum(["reporter", "oncall", "incident-manager", "manager"]);
 export type Role = z.infer<typeof Role>;
 
-export const AuthzAction = z.enum(["start-triage", "answer-own-triage", "join-duplicate", "acknowledge", "escalate", "reroute", "resolve", "view-summary", "view-incident"]);
+export const AuthzAction = z.enum(["start-triage", "answer-own-triage", "join-duplicate", "acknowledge", "escalate", "reroute", "resolve", "view-summary", "view-incident", "edit-incident"]);
 export type AuthzAction = z.infer<typeof AuthzAction>;
 export type TicketActionName = Extract<AuthzAction, "acknowledge" | "escalate" | "reroute" | "resolve">;
 
@@ -32,6 +32,8 @@ export const MATRIX: Readonly<Record<AuthzAction, readonly Role[]>> = {
   "view-summary": ["manager"],
   /** reading one incident or a list (`/incident show`, `list`): also its own reporter (OWN_OR_ROLE). */
   "view-incident": ["oncall", "incident-manager", "manager"],
+  /** severity, intent, kinds, notes, reopening (src/domain/edits.ts). */
+  "edit-incident": RESPONDERS,
 };
 
 /** Actions on a walk-through that need its owner: nobody answers, joins or restarts for someone else. */
@@ -72,6 +74,7 @@ export function authorize(roster: Roster, actor: Actor, action: AuthzAction, ctx
 
 function refusal(action: AuthzAction, domain?: Domain): string {
   if (action === "view-summary") return "Summaries are for the managers listed in the on-call roster.";
+  if (action === "edit-incident") return `Only the ${domain ?? "domain's"} on-call roster or an incident manager can edit this incident.`;
   if (action === "view-incident") return `Only its reporter, the ${domain ?? "domain's"} on-call roster, incident managers and managers can see this incident.`;
   return `Only the ${domain ?? "domain's"} on-call roster or an incident manager can ${action} this incident.`;
 }

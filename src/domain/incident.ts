@@ -74,6 +74,12 @@ export const TimelineEvent = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("cancelled"), at, to: z.string(), reason: z.string().max(300) }),
   /** a page not sent because the domain's paging limit was reached; `to` is its delivery key. */
   z.strictObject({ type: z.literal("page-skipped"), at, to: z.string(), reason: z.string().max(300) }),
+  /** an edit after filing (src/domain/edits.ts): what changed, from what to what, who and why. */
+  z.strictObject({ type: z.literal("edited"), at, by: Actor, field: z.enum(["severity", "intent", "kinds"]), from: z.string().max(300), to: z.string().max(300), reason: z.string().max(2000) }),
+  /** a note added to the incident by its responders. */
+  z.strictObject({ type: z.literal("note"), at, by: Actor, text: z.string().max(2000) }),
+  /** a resolved incident opened again. */
+  z.strictObject({ type: z.literal("reopened"), at, by: Actor, reason: z.string().max(2000) }),
 ]);
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 
@@ -111,6 +117,8 @@ export const Incident = z.strictObject({
   redactions: z.array(RedactionNote).max(100).optional(),
   /** what pre-triage proposed per question and what the reporter chose (absent when nothing was proposed). */
   pretriage: PreTriageRecord.optional(),
+  /** every attack or failure kind, when responders set more than one after filing (answers keep the first). */
+  kinds: z.array(z.string().max(64)).min(1).max(5).optional(),
   timeline: z.array(TimelineEvent),
 });
 export type Incident = z.infer<typeof Incident>;

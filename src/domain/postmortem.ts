@@ -37,13 +37,19 @@ export function postmortemFacts(i: Incident): PostmortemFacts {
   // Each reroute keeps the classification it replaced: the first one's is the classification as filed,
   // and each change is told against the next one (or the current classification after the last).
   const reroutes = i.timeline.flatMap((e) => (e.type === "rerouted" ? [e] : []));
-  const asFiled = reroutes[0]?.previous ?? i.classification;
-  const changes = reroutes.map((e, k) => ({
+  const firstSeverity = i.timeline.find((e) => e.type === "edited" && e.field === "severity");
+  const asFiledBase = reroutes[0]?.previous ?? i.classification;
+  // A severity edit keeps no classification of its own: the first one says what was filed.
+  const asFiled = firstSeverity?.type === "edited" ? { ...asFiledBase, severity: firstSeverity.from as Classification["severity"] } : asFiledBase;
+  const rerouted = reroutes.map((e, k) => ({
     at: e.at,
     by: e.by,
     what: classificationDiff(e.previous, reroutes[k + 1]?.previous ?? i.classification),
     reason: e.reason,
   }));
+  // Edits after filing (severity, intent, kinds): each with its own from → to and reason.
+  const edits = i.timeline.flatMap((e) => (e.type === "edited" ? [{ at: e.at, by: e.by, what: `${e.field} ${e.from} → ${e.to}`, reason: e.reason }] : []));
+  const changes = [...rerouted, ...edits].sort((a, b) => a.at.localeCompare(b.at));
   const ack = seconds(i.createdAt, i.acknowledgedAt);
   const res = seconds(i.createdAt, i.resolvedAt);
   return { asFiled, changes, ...(ack !== undefined ? { secondsToAcknowledge: ack } : {}), ...(res !== undefined ? { secondsToResolve: res } : {}) };

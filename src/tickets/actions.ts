@@ -7,6 +7,7 @@ import { redact } from "../domain/redact.js";
 import { levelCount, type Roster } from "../domain/roster.js";
 import type { IncidentStore } from "../store/types.js";
 import type { JobQueue } from "./jobs.js";
+import { editIncident, type IncidentEdit } from "../domain/edits.js";
 
 /** `seenGen`: the escalation generation the clicked card was rendered for (a stale click changes nothing). */
 export type TicketAction =
@@ -60,6 +61,30 @@ export class TicketActions {
     }
     else if (action.kind === "escalate") await this.d.queue.add(domain, { name: "page", incidentId, gen: stored.escalationGen });
     else await this.d.queue.add(domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message });
+    return { ...outcome, incident: stored };
+  }
+
+  /**
+   * An edit after filing (src/domain/edits.ts): the card is updated by the same durable update job as
+   * the other actions; an edit that moved the incident to the other domain is followed up like a reroute.
+   */
+  async edit(incidentId: string, edit: IncidentEdit, actor: Actor): Promise<ActionOutcome> {
+    const clean: IncidentEdit = edit.kind === "note" ? { ...edit, text: redact(edit.text).text } : { ...edit, reason: redact(edit.reason).text };
+    let outcome: ActionOutcome | undefined;
+    let routeBefore = 0;
+    const stored = await this.d.incidents.update(incidentId, (cur) => {
+      routeBefore = cur.routeCount;
+      const r = editIncident(cur, this.d.roster, actor, clean, this.d.clock.now());
+      outcome = r;
+      return r.ok && r.changed ? r.incident : undefined;
+    });
+    if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
+    if (!outcome.ok || !outcome.changed) return outcome;
+    if (stored.routeCount > routeBefore) {
+      await this.dispatch(stored);
+      const route = stored.routeCount - 1;
+      await this.d.queue.add(domainOfRoute(stored, route), { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000), route });
+    } else await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
     return { ...outcome, incident: stored };
   }
 

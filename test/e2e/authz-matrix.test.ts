@@ -125,6 +125,8 @@ interface Driver {
   summary(handle: string): Promise<boolean>;
   /** true when the incident (reported by someone else) was shown by `show INC-…`. */
   view(handle: string, incidentId: string): Promise<boolean>;
+  /** adds a note to the incident (an edit after filing). */
+  note(handle: string, incidentId: string): Promise<void>;
   /** `other` presses a button of `owner`'s walk-through. */
   meddle(other: string, owner: string): Promise<void>;
 }
@@ -156,6 +158,9 @@ const consoleDriver: Driver = {
   },
   async view(h, id) {
     return (await app.lookup.show({ actor: this.actor(h) }, id)).ok;
+  },
+  async note(h, id) {
+    await app.actions.edit(id, { kind: "note", text: "checked the logs" }, this.actor(h));
   },
   async meddle(other, owner) {
     // Same key, someone else's identity: the bot itself refuses (keys normally make this impossible).
@@ -206,6 +211,7 @@ const slackDriver: Driver = {
     const body = fake.responses.at(-1)?.body;
     return body?.blocks?.[0]?.type === "header" && JSON.stringify(body).includes("*Timeline*");
   },
+  note: (h, id) => slackOk(req.command(slackUser(h), `note ${id} checked the logs`)),
   async meddle(other, owner) {
     const m = lastDm(owner);
     const cancel = buttonIn(m, "triage_cancel");
@@ -251,6 +257,7 @@ const teamsDriver: Driver = {
     await teamsPost(message(personal(h), tUser(h), `show ${id}`));
     return JSON.stringify(postsTo(personal(h).conversationId).at(-1)?.body ?? {}).includes("**Timeline**");
   },
+  note: (h, id) => teamsPost(message(personal(h), tUser(h), `note ${id} checked the logs`)),
   async meddle(other, owner) {
     const posted = postsTo(personal(owner).conversationId).findLast((c) => cardOf(c)?.actions?.some((a: any) => a.data?.action === "cancel"));
     const cancel = cardOf(posted)!.actions!.find((a: any) => a.data?.action === "cancel");
@@ -289,6 +296,13 @@ describe.each([consoleDriver, slackDriver, teamsDriver])("authorization matrix o
 
     seen["view-summary"] = await d.summary(h);
     seen["view-incident"] = await d.view(h, (await openIncident()).id);
+    {
+      const incident = await openIncident();
+      await d.note(h, incident.id);
+      const after = (await app.incidents.get(incident.id))!;
+      seen["edit-incident"] = after.timeline.some((e) => e.type === "note" && e.by.userId === d.actor(h).userId);
+      if (!seen["edit-incident"]) expect(after.rev).toBe(incident.rev); // a refusal changes nothing
+    }
 
     const want = Object.fromEntries(AuthzAction.options.map((a) => [a, expected(d, h, a)]));
     expect(seen).toEqual(want);

@@ -418,3 +418,40 @@ describe("Slack: the ticket and the page carry the whole report", () => {
     }
   });
 });
+
+// ---- issue 16, item 2: editing after filing ---------------------------------------------------------
+
+describe("Slack: editing an incident after filing", () => {
+  it("severity, a note, resolve and reopen: each on the timeline with who and why, the card kept current", async () => {
+    const { id } = await file(SAFETY);
+    const ticket = card("C0SAFETY");
+    const oncall = userOf(onCall(roster, "safety", 0, clock.now()).id);
+    const said = async (user: User, text: string) => {
+      await ok(req.command(user, text));
+      return JSON.stringify(fake.responses.at(-1)!.body);
+    };
+
+    expect(await said(MAYA, `severity ${id} SEV1 looks worse`)).toContain("Only the safety on-call roster or an incident manager can edit");
+    expect((await app.incidents.get(id))!.classification.severity).not.toBe("SEV1");
+
+    expect(await said(oncall, `severity ${id} SEV1 a second customer was told the same`)).toContain("severity");
+    expect(textOf(cardNow(ticket))).toContain("SEV1 · AI safety");
+    expect(fake.thread("C0SAFETY", ticket.ts).map((m) => m.text).join("\n")).toContain("a second customer was told the same");
+
+    await said(oncall, `note ${id} rolled back the prompt template`);
+    await said(oncall, `severity ${id} SEV1 again`); // no change: nothing new on the timeline
+    const noted = (await app.incidents.get(id))!;
+    expect(noted.timeline.filter((e) => e.type === "edited" || e.type === "note").map((e) => [e.type, e.by.userId])).toEqual([
+      ["edited", oncall.id],
+      ["note", oncall.id],
+    ]);
+
+    await ok(req.click(oncall, cardNow(ticket), button(cardNow(ticket), "ticket_resolve")));
+    await ok(req.submit(oncall, lastView(), { input: { value: "template fixed" } }));
+    expect(await said(oncall, `severity ${id} SEV2 calmer`)).toContain("reopen it first");
+    expect(await said(oncall, `reopen ${id} it is happening again`)).toContain("reopened");
+    expect((await app.incidents.get(id))!.status).toBe("open");
+    // Reopened: the lifecycle buttons are back on the card.
+    expect(buttonsOf(cardNow(ticket)).map((b: any) => b.action_id)).toContain("ticket_resolve");
+  });
+});

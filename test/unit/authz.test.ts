@@ -23,9 +23,9 @@ describe("authorization matrix", () => {
   it("gives every action to exactly the roles of the table", () => {
     const expected: Record<keyof typeof people, AuthzAction[]> = {
       stranger: ["start-triage", "answer-own-triage", "join-duplicate"],
-      ada: ["start-triage", "answer-own-triage", "join-duplicate", "acknowledge", "escalate", "reroute", "resolve", "view-incident"],
+      ada: ["start-triage", "answer-own-triage", "join-duplicate", "acknowledge", "escalate", "reroute", "resolve", "view-incident", "edit-incident"],
       hedy: ["start-triage", "answer-own-triage", "join-duplicate"],
-      radia: ["start-triage", "answer-own-triage", "join-duplicate", "acknowledge", "escalate", "reroute", "resolve", "view-incident"],
+      radia: ["start-triage", "answer-own-triage", "join-duplicate", "acknowledge", "escalate", "reroute", "resolve", "view-incident", "edit-incident"],
       maya: ["start-triage", "answer-own-triage", "join-duplicate", "view-summary", "view-incident"],
     };
     for (const [who, actor] of Object.entries(people)) {

@@ -23,7 +23,7 @@ export function escapedPieces(raw: string, max = PIECE): string[] {
   return cur ? [...out, cur] : out;
 }
 
-export function fullReportBlocks(i: Pick<Incident, "answers" | "pretriage">): Block[] {
+export function fullReportBlocks(i: Pick<Incident, "answers" | "pretriage" | "kinds">): Block[] {
   const r = fullReport(i);
   // 4,000 characters of description are two sections, or a few more when much of it is escaped.
   const blocks: Block[] = escapedPieces(r.description).slice(0, 5).map((p, k) => section(k === 0 ? `*Report*\n${p}` : p));

@@ -27,7 +27,7 @@ export function wordChunks(s: string, max = CHUNK): string[] {
 
 const blocksOf = (s: string): Element[] => wordChunks(s).map((c) => text(plain(c), { spacing: "none" }));
 
-export function fullReportElements(i: Pick<Incident, "answers" | "pretriage">): Element[] {
+export function fullReportElements(i: Pick<Incident, "answers" | "pretriage" | "kinds">): Element[] {
   const r = fullReport(i);
   const long = r.description.length > FOLD_AT;
   const whole: Element[] = [
