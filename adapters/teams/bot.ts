@@ -13,7 +13,7 @@ import { isPersonal, whoIs, type Who } from "./identity.js";
 import { dialog, reportedMessage } from "./message-action.js";
 import { lookupInTeams } from "./lookup.js";
 import { postmortemInTeams } from "./postmortem.js";
-import { editInTeams } from "./edit.js";
+import { commanderInTeams, editInTeams } from "./edit.js";
 import { isReplay } from "./replay.js";
 import { NO_PERSONAL_CHAT, personalChat } from "./personal-chat.js";
 import { parseSubmit } from "./submit.js";
@@ -70,6 +70,8 @@ export class TeamsTriageBot extends TeamsActivityHandler {
         return lookupInTeams(this.app, this.cfg, ctx, who, cmd.request);
       case "edit":
         return editInTeams(this.app, ctx, who, cmd.request);
+      case "commander":
+        return commanderInTeams(this.app, ctx, who, cmd.request);
       case "back":
       case "cancel":
         if (personal) return this.walk.typed(ctx, who, { kind: cmd.kind });

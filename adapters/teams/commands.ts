@@ -2,6 +2,7 @@
 import { parseLookup, type LookupRequest } from "../../src/bot/lookup.js";
 import { parseEdit } from "../../src/bot/edit-command.js";
 import type { IncidentEdit } from "../../src/domain/edits.js";
+import { parseCommander, type CommanderRequest } from "../../src/bot/commander-command.js";
 
 export type Command =
   | { kind: "start"; text: string }
@@ -10,6 +11,8 @@ export type Command =
   | { kind: "lookup"; request: LookupRequest | { error: string } }
   /** `severity|intent|kind|note|reopen INC-… …` (src/bot/edit-command.ts). */
   | { kind: "edit"; request: { id: string; edit: IncidentEdit } | { error: string } }
+  /** `command INC-…`, `commander INC-… ada`. */
+  | { kind: "commander"; request: CommanderRequest | { error: string } }
   | { kind: "help" }
   | { kind: "back" }
   | { kind: "cancel" }
@@ -20,6 +23,8 @@ export function parseCommand(raw: string): Command {
   const text = raw.replace(/&nbsp;|\u00a0/g, " ").trim();
   const lookup = parseLookup(text.replace(/^incident\s+/i, ""));
   if (lookup) return { kind: "lookup", request: lookup };
+  const commander = parseCommander(text.replace(/^incident\s+/i, ""));
+  if (commander) return { kind: "commander", request: commander };
   const edit = parseEdit(text.replace(/^incident\s+/i, ""));
   if (edit) return { kind: "edit", request: edit };
   const start = /^(?:report an ai incident|incident|report)\b[:\s]*(.*)$/is.exec(text);

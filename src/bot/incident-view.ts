@@ -60,6 +60,8 @@ export function timelineText(e: TimelineEvent): string | undefined {
       return `note by ${who(e.by)}: ${e.text}`;
     case "reopened":
       return `reopened by ${who(e.by)}: ${e.reason}`;
+    case "commander":
+      return e.from ? `commander handed over from ${e.from} to ${e.to} by ${who(e.by)}` : `${e.to} is the commander (by ${who(e.by)})`;
     case "sending":
       return undefined;
   }
@@ -91,6 +93,7 @@ export function incidentDetail(i: Incident, flow: Flow): IncidentDetail {
     ["Domain", `${c.primary}${c.provisional ? " (provisional: intent unknown)" : ""}`],
     ["Severity", c.severity],
     ["Assignee", i.assignee ?? "none"],
+    ["Commander", i.commander ?? ""],
     ["Reporter", who(i.reporter)],
     ["Reported", minute(i.createdAt)],
     ["Cross-domain", c.crossDomain.join(", ")],

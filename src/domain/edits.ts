@@ -1,10 +1,11 @@
 // Editing an incident after filing (issue 16, item 2): severity, intent, the attack or failure kinds,
 // a note, reopening. Who may: the domain's on-call roster and incident managers (`edit-incident` in
-// authz.ts). Each change is one timeline event with who and why; a refusal changes nothing. Confirming
+// authz.ts), and the incident's commander (src/domain/commander.ts). Each change is one timeline event with who and why; a refusal changes nothing. Confirming
 // or ruling out intent clears "provisional"; an intent that points to the other domain (ruling out an
 // adversary on a provisional security incident) goes through the reroute of incident.ts, reason and all.
 import { z } from "zod";
 import { authorize } from "./authz.js";
+import { isCommander } from "./commander.js";
 import type { Classification } from "./classify.js";
 import { reroute, type ActionResult, type Actor, type Incident, type TimelineEvent } from "./incident.js";
 import type { Roster } from "./roster.js";
@@ -31,7 +32,7 @@ function touch(i: Incident, now: Date, event: TimelineEvent, patch: Partial<Inci
 
 export function editIncident(i: Incident, roster: Roster, actor: Actor, e: IncidentEdit, now: Date): ActionResult {
   const auth = authorize(roster, actor, "edit-incident", { domain: i.routing.domain });
-  if (!auth.ok) return refuse("NOT_ALLOWED", `Only the ${i.routing.domain} on-call roster or an incident manager can edit ${i.id}.`);
+  if (!auth.ok && !isCommander(roster, actor, i)) return refuse("NOT_ALLOWED", `Only the ${i.routing.domain} on-call roster, an incident manager or the commander can edit ${i.id}.`);
   if (i.status === "resolved" && e.kind !== "note" && e.kind !== "reopen") return refuse("ALREADY_RESOLVED", `${i.id} is resolved; reopen it first (reopen ${i.id} <why>).`);
   const at = now.toISOString();
   const c = i.classification;

@@ -80,6 +80,8 @@ export const TimelineEvent = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("note"), at, by: Actor, text: z.string().max(2000) }),
   /** a resolved incident opened again. */
   z.strictObject({ type: z.literal("reopened"), at, by: Actor, reason: z.string().max(2000) }),
+  /** the incident's commander (a roster person id) taken, assigned or handed over; `from` the previous one. */
+  z.strictObject({ type: z.literal("commander"), at, by: Actor, to: z.string().max(64), from: z.string().max(64).optional() }),
 ]);
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 
@@ -117,6 +119,8 @@ export const Incident = z.strictObject({
   redactions: z.array(RedactionNote).max(100).optional(),
   /** what pre-triage proposed per question and what the reporter chose (absent when nothing was proposed). */
   pretriage: PreTriageRecord.optional(),
+  /** who leads the response (a roster person id): may edit it like the on-call (src/domain/commander.ts). */
+  commander: z.string().max(64).optional(),
   /** every attack or failure kind, when responders set more than one after filing (answers keep the first). */
   kinds: z.array(z.string().max(64)).min(1).max(5).optional(),
   timeline: z.array(TimelineEvent),

@@ -8,6 +8,8 @@ import { levelCount, type Roster } from "../domain/roster.js";
 import type { IncidentStore } from "../store/types.js";
 import type { JobQueue } from "./jobs.js";
 import { editIncident, type IncidentEdit } from "../domain/edits.js";
+import { setCommander, type CommanderTarget } from "../domain/commander.js";
+import { personByIdentity } from "../domain/roster.js";
 
 /** `seenGen`: the escalation generation the clicked card was rendered for (a stale click changes nothing). */
 export type TicketAction =
@@ -85,6 +87,21 @@ export class TicketActions {
       const route = stored.routeCount - 1;
       await this.d.queue.add(domainOfRoute(stored, route), { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000), route });
     } else await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
+    return { ...outcome, incident: stored };
+  }
+
+  /** Takes (no `to`), assigns or hands over the commander role; the card and thread hear of it. */
+  async commander(incidentId: string, to: CommanderTarget | undefined, actor: Actor): Promise<ActionOutcome> {
+    const personId = to === undefined ? undefined : "personId" in to ? to.personId : (personByIdentity(this.d.roster, "slack", to.slackUser)?.id ?? `<${to.slackUser}>`);
+    let outcome: ActionOutcome | undefined;
+    const stored = await this.d.incidents.update(incidentId, (cur) => {
+      const r = setCommander(cur, this.d.roster, actor, personId, this.d.clock.now());
+      outcome = r;
+      return r.ok && r.changed ? r.incident : undefined;
+    });
+    if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
+    if (!outcome.ok || !outcome.changed) return outcome;
+    await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
     return { ...outcome, incident: stored };
   }
 

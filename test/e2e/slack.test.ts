@@ -431,7 +431,7 @@ describe("Slack: editing an incident after filing", () => {
       return JSON.stringify(fake.responses.at(-1)!.body);
     };
 
-    expect(await said(MAYA, `severity ${id} SEV1 looks worse`)).toContain("Only the safety on-call roster or an incident manager can edit");
+    expect(await said(MAYA, `severity ${id} SEV1 looks worse`)).toContain("Only the safety on-call roster, an incident manager or the commander can edit");
     expect((await app.incidents.get(id))!.classification.severity).not.toBe("SEV1");
 
     expect(await said(oncall, `severity ${id} SEV1 a second customer was told the same`)).toContain("severity");
@@ -453,5 +453,29 @@ describe("Slack: editing an incident after filing", () => {
     expect((await app.incidents.get(id))!.status).toBe("open");
     // Reopened: the lifecycle buttons are back on the card.
     expect(buttonsOf(cardNow(ticket)).map((b: any) => b.action_id)).toContain("ticket_resolve");
+  });
+});
+
+describe("Slack: the incident commander", () => {
+  it("the on-call takes command and hands it over by mention; the new commander may edit, a stranger may not take it", async () => {
+    const { id } = await file(SAFETY);
+    const ticket = card("C0SAFETY");
+    const oncall = userOf(onCall(roster, "safety", 0, clock.now()).id);
+    const said = async (user: User, text: string) => {
+      await ok(req.command(user, text));
+      return JSON.stringify(fake.responses.at(-1)!.body);
+    };
+    expect(await said(REPORTER, `command ${id}`)).toContain("can choose");
+    expect(await said(oncall, `command ${id}`)).toContain("command taken by");
+    expect(await said(oncall, `commander ${id} <@U0MAYA|maya>`)).toContain("handed over");
+    expect(fake.thread("C0SAFETY", ticket.ts).map((m) => m.text).join("\n")).toContain("handed over");
+    // Maya is a manager (no edit rights of her own) and now the commander.
+    expect(await said(MAYA, `note ${id} talking to the customer`)).toContain("added a note");
+    const after = (await app.incidents.get(id))!;
+    expect(after.commander).toBe("maya");
+    expect(after.timeline.filter((e) => e.type === "commander").map((e) => [e.by.userId, e.to])).toEqual([
+      [oncall.id, oncall.name],
+      [oncall.id, "maya"],
+    ]);
   });
 });

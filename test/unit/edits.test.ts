@@ -98,3 +98,32 @@ describe("parseEdit", () => {
     expect(parseEdit("the bot leaked the prompt")).toBeUndefined();
   });
 });
+
+describe("the commander", () => {
+  it("is taken by the on-call, handed over, and may then edit; others may not choose one", async () => {
+    const { setCommander } = await import("../../src/domain/commander.js");
+    const i = incident("safety");
+    expect(setCommander(i, roster, alan, undefined, now)).toMatchObject({ ok: false, code: "NOT_ALLOWED" });
+    expect(setCommander(i, roster, rita, undefined, now)).toMatchObject({ ok: false, code: "NOT_ALLOWED" });
+    const taken = changed(setCommander(i, roster, ada, undefined, now) as never);
+    expect(taken.commander).toBe("ada");
+    expect(taken.timeline.at(-1)).toEqual({ type: "commander", at: now.toISOString(), by: ada, to: "ada" });
+    expect(setCommander(taken, roster, ada, "nobody", now)).toMatchObject({ ok: false, message: expect.stringContaining("not in the on-call roster") });
+    const handed = changed(setCommander(taken, roster, ada, "maya", now) as never);
+    expect(handed.timeline.at(-1)).toMatchObject({ type: "commander", to: "maya", from: "ada" });
+    // Maya, a manager, may not edit an incident on her own, but may as its commander.
+    expect(run(taken, maya, { kind: "note", text: "on it" })).toMatchObject({ ok: false });
+    expect(run(handed, maya, { kind: "note", text: "on it" })).toMatchObject({ ok: true, changed: true });
+    // The commander hands over again, without being on the roster of the domain.
+    expect(changed(setCommander(handed, roster, maya, "radia", now) as never).commander).toBe("radia");
+  });
+
+  it("parses command and commander", async () => {
+    const { parseCommander } = await import("../../src/bot/commander-command.js");
+    expect(parseCommander("command INC-2026-0007")).toEqual({ id: "INC-2026-0007" });
+    expect(parseCommander("commander inc-2026-0007 <@U0MAYA|maya>")).toEqual({ id: "INC-2026-0007", to: { slackUser: "U0MAYA" } });
+    expect(parseCommander("commander INC-2026-0007 maya")).toEqual({ id: "INC-2026-0007", to: { personId: "maya" } });
+    expect(parseCommander("commander INC-2026-0007")).toEqual({ error: expect.stringContaining("needs who") });
+    expect(parseCommander("command the bot to stop")).toBeUndefined();
+  });
+});

@@ -10,7 +10,8 @@ import { actorOf, turnKey, type SlackDeps } from "../../deps.js";
 import { runTurn } from "../../turns.js";
 import { lookupAnswer } from "./lookup.js";
 import { parseEdit } from "../../../../src/bot/edit-command.js";
-import { editAnswer } from "./edit.js";
+import { commanderAnswer, editAnswer } from "./edit.js";
+import { parseCommander } from "../../../../src/bot/commander-command.js";
 
 export const HELP = [
   "*Report an AI incident*",
@@ -18,7 +19,7 @@ export const HELP = [
   "• Or use the shortcut *Report an AI incident*, or *Report as AI incident* on any message.",
   "• `/incident summary [7d|30d|90d] [safety|security]`: incident summary (managers only).",
   "• `/incident show INC-…` or `/incident list [open|mine|safety|security]`: look up incidents you may see.",
-  "• On-call: `/incident severity INC-… SEV2 why`, `intent INC-… deliberate|suspected|none why`, `kind INC-… kind[,kind] why`, `note INC-… text`, `reopen INC-… why`.",
+  "• On-call: `/incident severity INC-… SEV2 why`, `intent INC-… deliberate|suspected|none why`, `kind INC-… kind[,kind] why`, `note INC-… text`, `reopen INC-… why`; `command INC-…` to lead it, `commander INC-… @who` to hand it over.",
   "Safety means an unintentional failure under normal use; security means someone did it on purpose. Not sure? Say so: it goes to security until ruled out.",
 ].join("\n");
 
@@ -47,6 +48,11 @@ export const incidentCommand =
     if (lookup) {
       await ack();
       return void (await respond({ response_type: "ephemeral", ...(await lookupAnswer(d, user, lookup)) }));
+    }
+    const lead = parseCommander(text);
+    if (lead) {
+      await ack();
+      return void (await respond({ response_type: "ephemeral", ...(await commanderAnswer(d, user, lead)) }));
     }
     const edit = parseEdit(text);
     if (edit) {
