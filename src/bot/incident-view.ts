@@ -3,6 +3,7 @@
 // escapes it its own way (Slack mrkdwn, Teams Markdown, plain text), so text from people never formats.
 import type { Flow } from "../domain/flow.js";
 import type { Actor, Incident, TimelineEvent } from "../domain/incident.js";
+import { fullReport } from "./full-report.js";
 
 export interface IncidentSection {
   title: string;
@@ -104,6 +105,7 @@ export function incidentDetail(i: Incident, flow: Flow): IncidentDetail {
   const sections: IncidentSection[] = [
     { title: "Description", lines: description.split(/\r?\n/).filter((l) => l.trim() !== "") },
     { title: "Answers", lines: answerLines(i, flow) },
+    { title: "Accepted suggestions", lines: fullReport(i).evidence },
     { title: "Why", lines: c.rationale },
     { title: "Refs", lines: c.refs.map((r) => `${r.id} ${r.name} (${r.framework})`) },
     { title: "Timeline", lines: i.timeline.flatMap((e) => timelineLine(e) ?? []) },

@@ -130,6 +130,19 @@ describe("Lookup over a store", () => {
     expect(listText(out.list)).toMatch(/^AI security incidents \(24\)[\s\S]*…and 4 more/);
   });
 
+  it("show carries the evidence behind each suggestion the reporter accepted", async () => {
+    const { store, lookup } = await seeded();
+    const base = incident("safety");
+    const { incident: withPre } = await store.create({
+      ...base,
+      conversationId: "with-pretriage",
+      pretriage: { proposals: { failureKind: { value: "harmful-output", confidence: 0.91, evidence: ["double their dose"], chosen: "harmful-output", accepted: true }, asset: { value: "model", confidence: 0.7, evidence: ["the model"], chosen: "outputs", accepted: false } } },
+    });
+    const out = ok(await lookup.show({ actor: rita }, withPre.id));
+    if (out.kind !== "show") throw new Error("not shown");
+    expect(out.detail.sections.find((x) => x.title === "Accepted suggestions")?.lines).toEqual(['Failure kind: harmful-output (suggested at 91% from "double their dose")']);
+  });
+
   it("triage show / list print for the operator, and refuse bad arguments with a usage error", async () => {
     const { store, clock, old } = await seeded();
     const printed: string[] = [];
@@ -137,6 +150,7 @@ describe("Lookup over a store", () => {
     expect(await runLookup("show", {}, [old.id], io)).toBe(0);
     expect(printed.at(-1)).toMatch(new RegExp(`^SEV3 · AI safety · ${old.id}\\nTitle: incident number`));
     expect(printed.at(-1)).toContain("Timeline:\n  - 2026-10-15 10:00 UTC reported by rita");
+    expect(printed.at(-1)).not.toContain("Accepted suggestions:"); // nothing was suggested for this one
     await runLookup("list", { person: "ada" }, ["mine"], io);
     expect(printed.at(-1)).toMatch(/^Your incidents \(1\)/);
     await expect(runLookup("list", {}, ["mine"], io)).rejects.toThrow(/list mine needs --person/);
