@@ -2,7 +2,8 @@
 // Redis + BullMQ when REDIS_URL is set. Process entries (cli, web, worker) call this; nothing else does.
 import type { Redis } from "ioredis";
 import { systemClock, type Clock } from "./clock.js";
-import { limitPolicy, llmSettings, type Config } from "./config.js";
+import { limitPolicy, llmSettings, outsideSettings, type Config } from "./config.js";
+import { OutsideDelivery } from "./tickets/outside/runner.js";
 import type { LimitPolicy } from "./domain/limits.js";
 import { MemoryRateLimiter, RedisRateLimiter } from "./store/rate-limiter.js";
 import { loadDefinitions, type Definitions } from "./definitions.js";
@@ -77,9 +78,10 @@ export function createEmbeddedApp(cfg: Config, opts: AppOptions): App {
   const conversations = new MemoryConversationStore(cfg.CONVERSATION_TTL_SECONDS, clock);
   const incidents = observed(new MemoryIncidentStore(), opts.metrics);
   const queue = new MemoryJobQueue(clock, opts.log, retryPolicy(cfg), opts.metrics);
+  const outside = new OutsideDelivery({ incidents, roster: defs.roster, settings: outsideSettings(cfg, defs.roster), queue, clock, log: opts.log });
   const limiter = new MemoryRateLimiter();
   const limits = limitPolicy(cfg);
-  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs });
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs, outside });
   queue.process((job) => processor.run(job));
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
   return assemble({ mode: "embedded", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new MemorySeenSet(() => clock.now().getTime()), idle: () => queue.idle(), workersAlive: async () => true }, readDescription);
@@ -95,9 +97,11 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   const incidents = observed(new RedisIncidentStore(redis, { prefix: cfg.QUEUE_PREFIX }), opts.metrics);
   const queueConn = connect(cfg.REDIS_URL, opts.log, "queue");
   const queue = new BullJobQueue(queueConn, cfg.QUEUE_PREFIX, opts.log, retryPolicy(cfg));
+  // Only a worker calls PagerDuty, Opsgenie and Jira: a web process starts without their credentials.
+  const outside = opts.role === "worker" ? new OutsideDelivery({ incidents, roster: defs.roster, settings: outsideSettings(cfg, defs.roster), queue, clock, log: opts.log }) : undefined;
   const limiter = new RedisRateLimiter(redis, cfg.QUEUE_PREFIX);
   const limits = limitPolicy(cfg);
-  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs });
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs, ...(outside ? { outside } : {}) });
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
   const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new RedisSeenSet(redis, cfg.QUEUE_PREFIX), idle: async () => {}, workersAlive: () => workerAlive(redis, cfg.QUEUE_PREFIX) }, readDescription);
   return {

@@ -4,6 +4,8 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { DEFAULT_LIMITS, HOUR_MS, type LimitPolicy } from "./domain/limits.js";
+import { outsideSettings as outsideFrom, OutsideEnv, type OutsideSettings } from "./tickets/outside/settings.js";
+import type { Roster } from "./domain/roster.js";
 import type { LlmSettings } from "./pretriage/llm-reader.js";
 import { RetryEnv } from "./tickets/retry.js";
 
@@ -87,6 +89,8 @@ const Env = z.object({
   LLM_API_KEY: z.string().min(1).max(4096).optional(),
   /** past this the description is read by the offline model alone. */
   LLM_TIMEOUT_MS: int(4_000, 200, 60_000),
+  // Paging and ticketing beyond chat (src/tickets/outside): PAGERDUTY_*, OPSGENIE_*, JIRA_*.
+  ...OutsideEnv.shape,
 });
 export type Config = z.infer<typeof Env>;
 
@@ -143,4 +147,14 @@ export const limitPolicy = (c: Config): LimitPolicy => ({
 export function llmSettings(c: Config): LlmSettings | undefined {
   if (!c.LLM_BASE_URL || !c.LLM_MODEL || !c.LLM_API_KEY) return undefined;
   return { baseUrl: c.LLM_BASE_URL, model: c.LLM_MODEL, apiKey: c.LLM_API_KEY, timeoutMs: c.LLM_TIMEOUT_MS };
+}
+
+/**
+ * The outside services' settings for what the roster turns on (PagerDuty, Opsgenie, Jira per domain),
+ * with their credentials; refuses (naming the variable) when the roster turns one on without them.
+ */
+export function outsideSettings(c: Config, roster: Roster): OutsideSettings {
+  const r = outsideFrom(c, roster);
+  if (!r.ok) throw new ConfigError(`invalid configuration:\n  - ${r.problems.join("\n  - ")}`);
+  return r.settings;
 }

@@ -5,6 +5,7 @@ import { queuedText, type Reply } from "../../src/bot/reply.js";
 import { stripInvisible } from "../../src/domain/invisible.js";
 import { renderSummaryText } from "../../src/bot/summary-text.js";
 import { redactedCount, type Incident } from "../../src/domain/incident.js";
+import { jiraIssue } from "../../src/domain/outside.js";
 import type { Outbound } from "../../src/tickets/notifier.js";
 import { groupText } from "../../src/tickets/group.js";
 
@@ -86,7 +87,9 @@ function outboundText(m: Outbound): string {
 export function ticketNotes(i: Incident): string {
   const n = redactedCount(i);
   const joined = i.timeline.filter((e) => e.type === "joined").length;
+  const jira = jiraIssue(i.timeline);
   return [
+    jira ? `; Jira ${jira.key}${jira.link ? ` ${jira.link}` : ""}` : "",
     n ? `; ${n} ${n === 1 ? "secret" : "secrets"} redacted` : "",
     i.limited ? "; over the report limit: nobody paged" : "",
     joined ? `; ${joined} more ${joined === 1 ? "report" : "reports"} joined` : "",

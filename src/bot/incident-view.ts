@@ -28,6 +28,7 @@ export function timelineLine(e: TimelineEvent): string | undefined {
 
 /** What a timeline event says, without its time. */
 export function timelineText(e: TimelineEvent): string | undefined {
+  // Exhaustive (see the end): a new event type must be given words here.
   switch (e.type) {
     case "created":
       return `reported by ${who(e.by)}`;
@@ -63,10 +64,17 @@ export function timelineText(e: TimelineEvent): string | undefined {
       return `reopened by ${who(e.by)}: ${e.reason}`;
     case "commander":
       return e.from ? `commander handed over from ${e.from} to ${e.to} by ${who(e.by)}` : `${e.to} is the commander (by ${who(e.by)})`;
+    case "not-mirrored":
+      return `${e.service} action not mirrored: ${e.reason}`;
     case "sending":
       return undefined;
+    default:
+      return unnamed(e);
   }
 }
+
+/** Unreachable while every event type has its case: a type error here names the one that has none. */
+const unnamed = (e: never): undefined => void e;
 
 /** Each answer with its question's prompt and its options' labels (the stored values when the flow changed). */
 export function answerLines(i: Incident, flow: Flow): string[] {

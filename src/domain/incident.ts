@@ -4,6 +4,7 @@ import { z } from "zod";
 import { authorize, type TicketActionName } from "./authz.js";
 import { Classification } from "./classify.js";
 import { LimitName } from "./limits.js";
+import { OutsideService } from "./outside.js";
 import { PreTriageRecord } from "./proposals.js";
 import { RedactionNote } from "./redact.js";
 import { Platform, type Person, type Roster } from "./roster.js";
@@ -82,6 +83,8 @@ export const TimelineEvent = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("reopened"), at, by: Actor, reason: z.string().max(2000) }),
   /** the incident's commander (a roster person id) taken, assigned or handed over; `from` the previous one. */
   z.strictObject({ type: z.literal("commander"), at, by: Actor, to: z.string().max(64), from: z.string().max(64).optional() }),
+  /** an action taken in an outside service (PagerDuty's webhook event `eventId`) that was not mirrored here, and why. */
+  z.strictObject({ type: z.literal("not-mirrored"), at, service: OutsideService, eventId: z.string().max(100), reason: z.string().max(300) }),
 ]);
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 

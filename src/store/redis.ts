@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { z } from "zod";
 import { DUPLICATE_WINDOW_MS } from "../domain/duplicates.js";
-import { closeEnough, epochOf, epochsFor, indexEntry, indexTiming } from "../domain/duplicate-index.js";
+import { BUCKET_CAP, closeEnough, epochOf, epochsFor, indexEntry, indexTiming, rankByBands } from "../domain/duplicate-index.js";
 import { decodeSketch, encodeSketch } from "../domain/trigram-sketch.js";
 import { Incident, type IncidentDraft } from "../domain/incident.js";
 import type { Answers } from "../domain/vocabulary.js";
@@ -88,7 +88,9 @@ return 1`);
 // The index is written in the same script, so an incident is never stored without it. A bucket field
 // holds the ids of its incidents separated by spaces (a hash per band and epoch instead of a key per
 // bucket: a key costs Redis some 250 bytes, 169 of them per incident). Each write restarts the hash's
-// ttl, so it outlives the last incident added to it by the window.
+// ttl, so it outlives the last incident added to it by the window. A field keeps its newest
+// BUCKET_CAP ids (duplicate-index.ts): a crowded bucket drops its oldest, so a lookup reads a bounded
+// amount whatever the window holds.
 const CREATE_INCIDENT = new Script(`
 local existing = redis.call('GET', KEYS[1])
 if existing then
@@ -105,6 +107,10 @@ for i = 3, 6 do redis.call('ZADD', KEYS[i], ARGV[3], id) end
 for i = 7, #KEYS do
   local field = ARGV[i + 1]
   local cur = redis.call('HGET', KEYS[i], field)
+  if cur then
+    local _, n = string.gsub(cur, ' ', '')
+    if n + 1 >= ${BUCKET_CAP} then cur = string.sub(cur, string.find(cur, ' ', 1, true) + 1) end
+  end
   redis.call('HSET', KEYS[i], field, cur and (cur .. ' ' .. id) or id)
   redis.call('PEXPIRE', KEYS[i], ARGV[5])
 end
@@ -340,7 +346,7 @@ export class RedisIncidentStore implements IncidentStore {
     }
     // One script for all the buckets: every key holds the hash tag, so one slot even on a cluster.
     const found = (await READ_BUCKETS.run(this.redis, keys, fields)) as string[];
-    const inBuckets = [...new Set(found.flatMap((v) => v.split(" ")))];
+    const inBuckets = rankByBands(found);
     // Sketches first (4 bytes a trigram): only the records of those similar enough are read and parsed.
     const ids: string[] = [];
     for (let i = 0; i < inBuckets.length; i += MGET_BATCH) {

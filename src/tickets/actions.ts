@@ -10,6 +10,8 @@ import type { JobQueue } from "./jobs.js";
 import { editIncident, type IncidentEdit } from "../domain/edits.js";
 import { setCommander, type CommanderTarget } from "../domain/commander.js";
 import { personByIdentity } from "../domain/roster.js";
+import type { OutsideService } from "../domain/outside.js";
+import { mirrorJobs } from "./outside/mirror.js";
 
 /** `seenGen`: the escalation generation the clicked card was rendered for (a stale click changes nothing). */
 export type TicketAction =
@@ -39,7 +41,8 @@ export class TicketActions {
     await this.d.queue.add(incident.routing.domain, { name: "update", incidentId: incident.id, rev: incident.rev, text: text.slice(0, 3000) });
   }
 
-  async act(incidentId: string, action: TicketAction, actor: Actor): Promise<ActionOutcome> {
+  /** `origin`: the outside service the action came from (its webhook): not mirrored back to it. */
+  async act(incidentId: string, action: TicketAction, actor: Actor, origin?: OutsideService): Promise<ActionOutcome> {
     let outcome: ActionOutcome | undefined;
     const words = action.kind === "reroute" ? action.reason : action.kind === "resolve" ? action.note : "";
     if (words.length > NOTE_MAX) return { ok: false, code: "TOO_LONG", message: `That is ${words.length} characters; please keep it under ${NOTE_MAX}.` };
@@ -53,6 +56,8 @@ export class TicketActions {
     if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
     if (!outcome.ok || !outcome.changed) return outcome;
     const domain = stored.routing.domain;
+    // PagerDuty, Opsgenie, Jira hear of it too (src/tickets/outside/mirror.ts).
+    for (const job of mirrorJobs(this.d.roster, stored, action.kind, origin)) await this.d.queue.add(domain, job);
     // The page job also posts the update to the channel, so an escalation is announced once.
     if (action.kind === "reroute") {
       await this.dispatch(stored);

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { IncidentId } from "../domain/incident.js";
 import type { Domain } from "../domain/vocabulary.js";
+import { OutsideJob, outsideJobId } from "./outside/job.js";
 
 export const TicketJob = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("deliver"), incidentId: IncidentId, routeCount: z.number().int().min(1) }),
@@ -15,6 +16,8 @@ export const TicketJob = z.discriminatedUnion("name", [
    * channels of the domain it was in then: a reroute retires the old card through here. Absent: current.
    */
   z.strictObject({ name: z.literal("update"), incidentId: IncidentId, rev: z.number().int().min(1), text: z.string().max(3000), route: z.number().int().min(1).max(1000).optional() }),
+  /** one call to PagerDuty, Opsgenie or Jira (src/tickets/outside). */
+  OutsideJob,
 ]);
 export type TicketJob = z.infer<typeof TicketJob>;
 
@@ -28,6 +31,8 @@ export function jobId(job: TicketJob): string {
       return `${job.incidentId}.p${job.gen}`;
     case "update":
       return `${job.incidentId}.u${job.rev}`;
+    case "outside":
+      return outsideJobId(job);
   }
 }
 

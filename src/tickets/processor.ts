@@ -14,6 +14,7 @@ import type { JobQueue, TicketJob } from "./jobs.js";
 import { traced } from "../tracing.js";
 import { tagPlatform } from "./delivery-observer.js";
 import { editUntilStable, groupKey, groupOf, groupRef, membersOf } from "./group.js";
+import type { OutsideDelivery } from "./outside/runner.js";
 import { DeliveryError, destinationKey, type Destination, type Message, type Notifier, type Outbound } from "./notifier.js";
 
 export interface ProcessorDeps {
@@ -28,6 +29,8 @@ export interface ProcessorDeps {
   limits?: LimitPolicy;
   /** a delivery still failing this long after it was due is late: the roster's fallback hears of it */
   lateAfterMs?: number;
+  /** PagerDuty, Opsgenie and Jira (src/tickets/outside); without it, "outside" jobs fail permanently. */
+  outside?: OutsideDelivery;
 }
 
 export class TicketProcessor {
@@ -37,7 +40,10 @@ export class TicketProcessor {
     try {
       return await this.runJob(job);
     } catch (err) {
-      if (ctx && (job.name === "deliver" || job.name === "page")) await this.alertIfLate(job, ctx, err);
+      // A PagerDuty or Opsgenie page is a page too: its long failure is told to the fallback as well.
+      const outsidePage = job.name === "outside" && job.action === "open" && job.service !== "jira";
+      if (ctx && (job.name === "deliver" || job.name === "page" || outsidePage)) await this.alertIfLate(job, ctx, err);
+      if (ctx && outsidePage && (err as { permanent?: boolean }).permanent) await this.tellOutsidePageFailed(job, ctx, err);
       throw err;
     }
   }
@@ -55,12 +61,30 @@ export class TicketProcessor {
       let incident = await this.load(job.incidentId);
       const fallback = this.d.roster.domains[incident.routing.domain].fallback;
       const to = fallback ? destinationsOf(fallback).filter((d) => this.d.notifier.platforms.includes(d.platform)) : [];
-      const what = job.name === "page" ? "the page to the on-call" : `the ticket to the ${incident.routing.domain} channel`;
+      const what = job.name === "outside" ? `the ${job.service === "pagerduty" ? "PagerDuty" : "Opsgenie"} page` : job.name === "page" ? "the page to the on-call" : `the ticket to the ${incident.routing.domain} channel`;
       const minutes = Math.round((this.d.clock.now().getTime() - ctx.dueAt) / 60_000);
       const text = `${incident.classification.severity}, ${incident.routing.domain}: ${what} has failed for ${minutes} min (${String((err as Error).message ?? err).slice(0, 200)}). Still retrying; reach the on-call another way if it cannot wait.`;
       for (const d of to) incident = await this.sendOnce(incident, `late:${ctx.jobId}:${destinationKey(d)}`, { kind: "update", incident, to: d, text });
     } catch (e) {
       this.d.log.error({ incidentId: job.incidentId, jobId: ctx.jobId, err: (e as Error).message }, "late-delivery alert to the fallback destination failed");
+    }
+  }
+
+  /**
+   * A PagerDuty or Opsgenie page that can never go out (a refused credential): the domain's channels
+   * are told once, so nobody trusts a phone that will not ring. Logged, never hiding the job's error.
+   */
+  private async tellOutsidePageFailed(job: TicketJob, ctx: JobContext, err: unknown): Promise<void> {
+    if (job.name !== "outside") return;
+    try {
+      let incident = await this.load(job.incidentId);
+      const service = job.service === "pagerduty" ? "PagerDuty" : "Opsgenie";
+      const text = `${incident.classification.severity}, ${incident.routing.domain}: the ${service} page for ${incident.id} could not be sent (${String((err as Error).message).slice(0, 200)}). The on-call was paged here only. Once fixed: \`triage tickets replay ${ctx.jobId}\`.`;
+      for (const to of this.channels(domainOfRoute(incident, job.route))) {
+        incident = await this.sendOnce(incident, `outside-failed:${ctx.jobId}:${destinationKey(to)}`, { kind: "update", incident, to, text });
+      }
+    } catch (e) {
+      this.d.log.error({ incidentId: job.incidentId, jobId: ctx.jobId, err: (e as Error).message }, "telling the channel of a failed outside page failed");
     }
   }
 
@@ -74,6 +98,9 @@ export class TicketProcessor {
         return this.page(job.incidentId, job.gen);
       case "update":
         return this.update(job.incidentId, job.rev, job.text, job.route);
+      case "outside":
+        if (!this.d.outside) throw new DeliveryError("no outside services in this process", undefined, true);
+        return this.d.outside.run(job);
     }
   }
 
@@ -94,6 +121,9 @@ export class TicketProcessor {
     // Over an abuse limit: one grouped message per reporter, no ticket card, no page, no timer.
     if (incident.limited) return this.deliverGrouped(incident, routeCount);
     const domain = incident.routing.domain;
+    // PagerDuty, Opsgenie, Jira: jobs of their own, so a chat outage never holds up the page (or back).
+    const outside = this.d.outside?.opens(incident) ?? [];
+    for (const job of outside.filter((j) => j.service !== "jira")) await this.d.queue.add(domain, job);
     const oncall = onCall(this.d.roster, domain, incident.level, this.d.clock.now());
     const r = `r${routeCount}`;
     const current: Guard = (cur) => (cur.routeCount !== routeCount ? "rerouted before it was sent" : undefined);
@@ -114,6 +144,8 @@ export class TicketProcessor {
         incident = await this.sendOnce(incident, `${r}:cc:${destinationKey(to)}`, { kind: "cross-domain", incident, to, domain: other });
       }
     }
+    // The Jira issue after the ticket: it links the ticket, and the card is there to show its link.
+    for (const job of outside.filter((j) => j.service === "jira")) await this.d.queue.add(domain, job);
     await this.scheduleEscalation(incident);
     await this.d.incidents.markDelivered(id);
     return "delivered";

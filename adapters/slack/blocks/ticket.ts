@@ -2,6 +2,7 @@
 // from the incident record whenever it changes, so the card always shows the stored state.
 import { redactedCount, type Incident } from "../../../src/domain/incident.js";
 import type { Roster } from "../../../src/domain/roster.js";
+import { jiraIssue } from "../../../src/domain/outside.js";
 import { ACTIONS, escalateValue } from "../ids.js";
 import { actions, button, capped, context, esc, fields, header, section, sections, type Block } from "./kit.js";
 import { ticketMoreBlocks } from "./ticket-more.js";
@@ -71,7 +72,9 @@ export function ticketCard(i: Incident, ctx: CardContext, oncallSlackId?: string
 export function ticketNotes(i: Incident): string[] {
   const n = redactedCount(i);
   const joined = i.timeline.filter((e) => e.type === "joined").length;
+  const jira = jiraIssue(i.timeline);
   return [
+    ...(jira ? [jira.link ? `:ticket: Jira <${jira.link}|${esc(jira.key)}>` : `:ticket: Jira ${esc(jira.key)}`] : []),
     ...(n ? [`:lock: ${n} ${n === 1 ? "secret" : "secrets"} redacted from the report`] : []),
     ...(i.limited ? [":hourglass: Filed over the report limit: nobody was paged"] : []),
     ...(joined ? [`:busts_in_silhouette: ${joined} more ${joined === 1 ? "person" : "people"} reported the same`] : []),

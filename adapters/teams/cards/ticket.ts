@@ -2,6 +2,7 @@
 // Escalate, Reroute (with a reason) and Resolve (with a note). Buttons carry the incident id and the
 // routing they belong to; a card of an older routing or a resolved incident has none.
 import { redactedCount, type Incident } from "../../../src/domain/incident.js";
+import { jiraIssue } from "../../../src/domain/outside.js";
 import type { Domain } from "../../../src/domain/vocabulary.js";
 import { INPUT, type TicketOp } from "../submit.js";
 import { LIMIT, card, clip, facts, heading, submit, subtle, text, type Action, type AdaptiveCard, type Element } from "./card.js";
@@ -44,12 +45,18 @@ export function ticketCard(v: TicketView): AdaptiveCard {
   const last = i.status === "resolved" ? i.timeline.findLast((e) => e.type === "resolved") : undefined;
   if (last?.type === "resolved") body.push(text(`Resolved: ${plain(clip(last.note, LIMIT.line))}`, { color: "good" }));
   if (superseded) body.push(subtle(`This ticket moved to ${i.routing.domain}; act on it there.`));
-  return card(body, [...(superseded || i.status === "resolved" ? [] : ticketActions(i)), ...reportedFrom(i), ...ticketMoreActions(i, superseded)]);
+  return card(body, [...(superseded || i.status === "resolved" ? [] : ticketActions(i)), ...reportedFrom(i), ...jiraLink(i), ...ticketMoreActions(i, superseded)]);
 }
 
 /** A report made from a message (the message action) links back to it, as Slack's card does. */
 function reportedFrom(i: Incident): Action[] {
   return i.link ? [{ type: "Action.OpenUrl", title: "Open the reported message", url: i.link }] : [];
+}
+
+/** The Jira issue linked to the incident (src/tickets/outside), as a button. */
+function jiraLink(i: Incident): Action[] {
+  const issue = jiraIssue(i.timeline);
+  return issue?.link ? [{ type: "Action.OpenUrl", title: `Jira ${issue.key}`, url: issue.link }] : [];
 }
 
 /** Redactions, abuse limits and joined reports, as facts (empty ones are dropped). */
