@@ -19,6 +19,7 @@ import { TicketProcessor } from "./tickets/processor.js";
 import { TicketActions } from "./tickets/actions.js";
 import { Summaries } from "./bot/summaries.js";
 import { ReportDrafts } from "./bot/report-drafts.js";
+import { Lookup } from "./bot/lookup.js";
 import { BullJobQueue } from "./tickets/bullmq-queue.js";
 import { retryPolicy } from "./tickets/retry.js";
 import { RedisConversationStore, RedisIncidentStore } from "./store/redis.js";
@@ -40,6 +41,8 @@ export interface App {
   summaries: Summaries;
   /** the report drafts behind the ticket's "Draft report" button. */
   reports: ReportDrafts;
+  /** `show INC-…` and `list …`, for whoever may see them. */
+  lookup: Lookup;
   processor: TicketProcessor;
   /** request ids already worked on (replays, double deliveries): shared in Redis, in memory when embedded. */
   seen: SeenSet;
@@ -118,18 +121,20 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   };
 }
 
-export function assemble(parts: Omit<App, "bot" | "actions" | "summaries" | "reports" | "close">, readDescription?: ReadDescription): App {
+export function assemble(parts: Omit<App, "bot" | "actions" | "summaries" | "reports" | "lookup" | "close">, readDescription?: ReadDescription): App {
   const { defs, clock, incidents, queue, limiter, limits, log } = parts;
   const actions = new TicketActions({ incidents, queue, roster: defs.roster, clock, ...(defs.obligations ? { obligations: defs.obligations } : {}) });
   const bot = new TriageBot({ ...defs, conversations: parts.conversations, incidents, tickets: actions, clock, limiter, limits, log, workersAlive: parts.workersAlive, ...(readDescription ? { readDescription } : {}) });
   const summaries = new Summaries({ incidents, roster: defs.roster, clock, ...(defs.obligations ? { obligations: defs.obligations } : {}) });
   const reports = new ReportDrafts({ incidents, roster: defs.roster, clock, ...(defs.obligations ? { obligations: defs.obligations } : {}) });
+  const lookup = new Lookup({ incidents, roster: defs.roster, clock, flow: defs.flow });
   return {
     ...parts,
     bot,
     actions,
     summaries,
     reports,
+    lookup,
     async close() {
       await queue.close();
       await incidents.close();

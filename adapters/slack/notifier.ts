@@ -11,6 +11,7 @@ import type { Notifier, Outbound, SentRef } from "../../src/tickets/notifier.js"
 import { actions, button, esc, section } from "./blocks/kit.js";
 import { ACTIONS } from "./ids.js";
 import { ticketCard, ticketText } from "./blocks/ticket.js";
+import { fullReportBlocks } from "./blocks/full-report.js";
 import { createClient } from "./client.js";
 import { toDeliveryError } from "./errors.js";
 import { deliveryMetadata, findByKey } from "./reconcile.js";
@@ -162,7 +163,7 @@ export class SlackNotifier implements Notifier {
     const channel = dm.channel!.id!;
     const text = `<@${m.to.address}> ${i.classification.severity} AI ${i.classification.primary} incident *${i.id}* needs you (${esc(m.reason)}): ${esc(i.title)}${link ? ` · <${link}|open the ticket>` : ""}`;
     // Acknowledge right from the page: the same action as on the card (the value is the incident id).
-    const blocks = [section(text), actions("page", [button("Acknowledge", ACTIONS.ticketAck, i.id, "primary")])];
+    const blocks = [section(text), ...fullReportBlocks(i), actions("page", [button("Acknowledge", ACTIONS.ticketAck, i.id, "primary")])];
     const posted = await this.client.chat.postMessage({ channel, text, blocks, unfurl_links: false, metadata: deliveryMetadata(m.key) });
     return { ref: `${channel}/${posted.ts}` };
   }

@@ -11,6 +11,9 @@ import { summaryCard } from "./cards/summary.js";
 import { parseCommand } from "./commands.js";
 import { isPersonal, whoIs, type Who } from "./identity.js";
 import { dialog, reportedMessage } from "./message-action.js";
+import { lookupInTeams } from "./lookup.js";
+import { postmortemInTeams } from "./postmortem.js";
+import { commanderInTeams, editInTeams } from "./edit.js";
 import { isReplay } from "./replay.js";
 import { NO_PERSONAL_CHAT, personalChat } from "./personal-chat.js";
 import { parseSubmit } from "./submit.js";
@@ -63,6 +66,12 @@ export class TeamsTriageBot extends TeamsActivityHandler {
         return personal ? this.walk.typed(ctx, who, { kind: "start", text: cmd.text }) : this.walk.startPrivately(ctx, who, cmd.text);
       case "summary":
         return this.summary(ctx, who, cmd.args);
+      case "lookup":
+        return lookupInTeams(this.app, this.cfg, ctx, who, cmd.request);
+      case "edit":
+        return editInTeams(this.app, ctx, who, cmd.request);
+      case "commander":
+        return commanderInTeams(this.app, ctx, who, cmd.request);
       case "back":
       case "cancel":
         if (personal) return this.walk.typed(ctx, who, { kind: cmd.kind });
@@ -99,6 +108,7 @@ export class TeamsTriageBot extends TeamsActivityHandler {
     const { data, inputs } = parsed;
     if (data.action === "ticket") return ticketAction(this.app, ctx, who, data, inputs);
     if (data.action === "draft-report") return this.draftReport(ctx, who, data.incidentId);
+    if (data.action === "postmortem") return postmortemInTeams(this.app, this.cfg, ctx, who, data.incidentId);
     if (data.action === "start") {
       return isPersonal(ctx.activity) ? this.walk.typed(ctx, who, { kind: "start" }) : this.walk.startPrivately(ctx, who, "");
     }

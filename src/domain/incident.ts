@@ -75,6 +75,14 @@ export const TimelineEvent = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("cancelled"), at, to: z.string(), reason: z.string().max(300) }),
   /** a page not sent because the domain's paging limit was reached; `to` is its delivery key. */
   z.strictObject({ type: z.literal("page-skipped"), at, to: z.string(), reason: z.string().max(300) }),
+  /** an edit after filing (src/domain/edits.ts): what changed, from what to what, who and why. */
+  z.strictObject({ type: z.literal("edited"), at, by: Actor, field: z.enum(["severity", "intent", "kinds"]), from: z.string().max(300), to: z.string().max(300), reason: z.string().max(2000) }),
+  /** a note added to the incident by its responders. */
+  z.strictObject({ type: z.literal("note"), at, by: Actor, text: z.string().max(2000) }),
+  /** a resolved incident opened again. */
+  z.strictObject({ type: z.literal("reopened"), at, by: Actor, reason: z.string().max(2000) }),
+  /** the incident's commander (a roster person id) taken, assigned or handed over; `from` the previous one. */
+  z.strictObject({ type: z.literal("commander"), at, by: Actor, to: z.string().max(64), from: z.string().max(64).optional() }),
   /** an action taken in an outside service (PagerDuty's webhook event `eventId`) that was not mirrored here, and why. */
   z.strictObject({ type: z.literal("not-mirrored"), at, service: OutsideService, eventId: z.string().max(100), reason: z.string().max(300) }),
   /** a reporting obligation marked as reported (src/domain/clocks.ts): its clock stops, its reminders do nothing. */
@@ -118,6 +126,10 @@ export const Incident = z.strictObject({
   redactions: z.array(RedactionNote).max(100).optional(),
   /** what pre-triage proposed per question and what the reporter chose (absent when nothing was proposed). */
   pretriage: PreTriageRecord.optional(),
+  /** who leads the response (a roster person id): may edit it like the on-call (src/domain/commander.ts). */
+  commander: z.string().max(64).optional(),
+  /** every attack or failure kind, when responders set more than one after filing (answers keep the first). */
+  kinds: z.array(z.string().max(64)).min(1).max(5).optional(),
   timeline: z.array(TimelineEvent),
 });
 export type Incident = z.infer<typeof Incident>;

@@ -9,6 +9,9 @@ import type { IncidentStore } from "../store/types.js";
 import { markReported, setAwareAt, type ClockChange } from "../domain/clocks.js";
 import type { Obligations } from "../domain/obligations-file.js";
 import type { JobQueue } from "./jobs.js";
+import { editIncident, type IncidentEdit } from "../domain/edits.js";
+import { setCommander, type CommanderTarget } from "../domain/commander.js";
+import { personByIdentity } from "../domain/roster.js";
 import type { OutsideService } from "../domain/outside.js";
 import { mirrorJobs } from "./outside/mirror.js";
 import { scheduleReminders } from "./reminders.js";
@@ -102,6 +105,45 @@ export class TicketActions {
     }
     else if (action.kind === "escalate") await this.d.queue.add(domain, { name: "page", incidentId, gen: stored.escalationGen });
     else await this.d.queue.add(domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message });
+    return { ...outcome, incident: stored };
+  }
+
+  /**
+   * An edit after filing (src/domain/edits.ts): the card is updated by the same durable update job as
+   * the other actions; an edit that moved the incident to the other domain is followed up like a reroute.
+   */
+  async edit(incidentId: string, edit: IncidentEdit, actor: Actor): Promise<ActionOutcome> {
+    const clean: IncidentEdit = edit.kind === "note" ? { ...edit, text: redact(edit.text).text } : { ...edit, reason: redact(edit.reason).text };
+    let outcome: ActionOutcome | undefined;
+    let routeBefore = 0;
+    const stored = await this.d.incidents.update(incidentId, (cur) => {
+      routeBefore = cur.routeCount;
+      const r = editIncident(cur, this.d.roster, actor, clean, this.d.clock.now());
+      outcome = r;
+      return r.ok && r.changed ? r.incident : undefined;
+    });
+    if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
+    if (!outcome.ok || !outcome.changed) return outcome;
+    if (stored.routeCount > routeBefore) {
+      await this.dispatch(stored);
+      const route = stored.routeCount - 1;
+      await this.d.queue.add(domainOfRoute(stored, route), { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000), route });
+    } else await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
+    return { ...outcome, incident: stored };
+  }
+
+  /** Takes (no `to`), assigns or hands over the commander role; the card and thread hear of it. */
+  async commander(incidentId: string, to: CommanderTarget | undefined, actor: Actor): Promise<ActionOutcome> {
+    const personId = to === undefined ? undefined : "personId" in to ? to.personId : (personByIdentity(this.d.roster, "slack", to.slackUser)?.id ?? `<${to.slackUser}>`);
+    let outcome: ActionOutcome | undefined;
+    const stored = await this.d.incidents.update(incidentId, (cur) => {
+      const r = setCommander(cur, this.d.roster, actor, personId, this.d.clock.now());
+      outcome = r;
+      return r.ok && r.changed ? r.incident : undefined;
+    });
+    if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
+    if (!outcome.ok || !outcome.changed) return outcome;
+    await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
     return { ...outcome, incident: stored };
   }
 

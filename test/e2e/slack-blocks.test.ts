@@ -159,7 +159,7 @@ describe("Slack Block Kit renderers", () => {
     expect(ids(open)).toEqual(["ticket_acknowledge", "ticket_escalate", "ticket_reroute", "ticket_resolve"]);
     expect(ids(acked)).toEqual(["ticket_escalate", "ticket_reroute", "ticket_resolve"]);
     expect(ids(moved, 1)).toEqual([]);
-    expect(ids(closed)).toEqual([]);
+    expect(ids(closed)).toEqual(["ticket_postmortem"]);
     expect(JSON.stringify(ticketCard(acked, { routeCount: 1, roster }))).toContain("<@U0ALAN>");
     expect(JSON.stringify(ticketCard(open, { routeCount: 1, reportLink: "https://x.slack.com/archives/C1/p1" }))).toContain("|Reported message>");
     for (const i of [open, acked, closed]) expect(problems(ticketCard(i, { routeCount: i.routeCount, roster }))).toEqual([]);

@@ -303,7 +303,8 @@ describe("Slack: on-call actions on the ticket card", () => {
     await ok(req.submit(hedy, resolveModal, { input: { value: "Prompt filter deployed; customer informed" } }));
     expect((await app.incidents.get(id))?.status).toBe("resolved");
     expect(textOf(cardNow(moved))).toContain("Resolved by");
-    expect(buttonsOf(cardNow(moved))).toHaveLength(0);
+    // Resolved: no lifecycle button left, only Postmortem (issue 16).
+    expect(buttonsOf(cardNow(moved)).map((b: any) => b.action_id)).toEqual(["ticket_postmortem"]);
     expect(fake.thread("C0SECURITY", moved.ts).at(-1)?.text).toContain("resolved");
   });
 
@@ -443,5 +444,93 @@ describe("Slack: reporting obligations", () => {
     expect(fake.dmOf(REPORTER.id).map(textOf).join("\n")).not.toContain("high-risk");
     expect(textOf(card("C0SAFETY"))).not.toContain("alarm_clock");
     expect(textOf(card("C0SAFETY"))).not.toContain("ticket_report");
+  });
+});
+
+// ---- issue 16, item 1: the full report on the ticket and the page ----------------------------------
+
+describe("Slack: the ticket and the page carry the whole report", () => {
+  it("description in full (in sections Slack folds), every answer, the accepted suggestions' evidence, escaped", async () => {
+    const story = "The support chatbot told a customer to double their medication dose <!channel> & it is still live.";
+    // Over one section's 3,000 characters: every numbered sentence must arrive, none as markup.
+    const long = `${story}\n${Array.from({ length: 40 }, (_, k) => `Detail ${k}: the bot repeated the advice to another user in the same session.`).join(" ")}`;
+    await ok(req.command(REPORTER, long));
+    const result = await walk(REPORTER, SAFETY, { accept: true });
+    const id = /Filed (INC-\d{4}-\d{4})/.exec(textOf(result))![1]!;
+    const incident = (await app.incidents.get(id))!;
+    expect(Object.values(incident.pretriage?.proposals ?? {}).some((p) => p.accepted)).toBe(true);
+    const page = fake.dmOf(onCall(roster, "safety", 0, clock.now()).slack!).find((m) => textOf(m).includes(id))!;
+    for (const m of [card("C0SAFETY"), page]) {
+      const blocks = m.blocks as any[];
+      expect(blocks.length).toBeLessThanOrEqual(50);
+      for (const b of blocks) if (b.type === "section" && b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
+      const texts = blocks.map((b) => b.text?.text ?? "").join("\n");
+      for (let k = 0; k < 40; k++) expect(texts).toContain(`Detail ${k}: the bot repeated`);
+      expect(texts).toContain("*Report*\nThe support chatbot told a customer to double their medication dose &lt;!channel&gt; &amp; it is still live.");
+      expect(texts).not.toContain("<!channel>");
+      expect(texts).toMatch(/\*Answers\*\n.*Intent: none.*Failure kind: harmful-output.*Scope: one-user/);
+      expect(texts).toMatch(/\*Accepted suggestions\*\n• [A-Za-z ]+: [a-z-, ]+ \(suggested at \d+% from "[^"]+"/);
+    }
+  });
+});
+
+// ---- issue 16, item 2: editing after filing ---------------------------------------------------------
+
+describe("Slack: editing an incident after filing", () => {
+  it("severity, a note, resolve and reopen: each on the timeline with who and why, the card kept current", async () => {
+    const { id } = await file(SAFETY);
+    const ticket = card("C0SAFETY");
+    const oncall = userOf(onCall(roster, "safety", 0, clock.now()).id);
+    const said = async (user: User, text: string) => {
+      await ok(req.command(user, text));
+      return JSON.stringify(fake.responses.at(-1)!.body);
+    };
+
+    expect(await said(MAYA, `severity ${id} SEV1 looks worse`)).toContain("Only the safety on-call roster, an incident manager or the commander can edit");
+    expect((await app.incidents.get(id))!.classification.severity).not.toBe("SEV1");
+
+    expect(await said(oncall, `severity ${id} SEV1 a second customer was told the same`)).toContain("severity");
+    expect(textOf(cardNow(ticket))).toContain("SEV1 · AI safety");
+    expect(fake.thread("C0SAFETY", ticket.ts).map((m) => m.text).join("\n")).toContain("a second customer was told the same");
+
+    await said(oncall, `note ${id} rolled back the prompt template`);
+    await said(oncall, `severity ${id} SEV1 again`); // no change: nothing new on the timeline
+    const noted = (await app.incidents.get(id))!;
+    expect(noted.timeline.filter((e) => e.type === "edited" || e.type === "note").map((e) => [e.type, e.by.userId])).toEqual([
+      ["edited", oncall.id],
+      ["note", oncall.id],
+    ]);
+
+    await ok(req.click(oncall, cardNow(ticket), button(cardNow(ticket), "ticket_resolve")));
+    await ok(req.submit(oncall, lastView(), { input: { value: "template fixed" } }));
+    expect(await said(oncall, `severity ${id} SEV2 calmer`)).toContain("reopen it first");
+    expect(await said(oncall, `reopen ${id} it is happening again`)).toContain("reopened");
+    expect((await app.incidents.get(id))!.status).toBe("open");
+    // Reopened: the lifecycle buttons are back on the card.
+    expect(buttonsOf(cardNow(ticket)).map((b: any) => b.action_id)).toContain("ticket_resolve");
+  });
+});
+
+describe("Slack: the incident commander", () => {
+  it("the on-call takes command and hands it over by mention; the new commander may edit, a stranger may not take it", async () => {
+    const { id } = await file(SAFETY);
+    const ticket = card("C0SAFETY");
+    const oncall = userOf(onCall(roster, "safety", 0, clock.now()).id);
+    const said = async (user: User, text: string) => {
+      await ok(req.command(user, text));
+      return JSON.stringify(fake.responses.at(-1)!.body);
+    };
+    expect(await said(REPORTER, `command ${id}`)).toContain("can choose");
+    expect(await said(oncall, `command ${id}`)).toContain("command taken by");
+    expect(await said(oncall, `commander ${id} <@U0MAYA|maya>`)).toContain("handed over");
+    expect(fake.thread("C0SAFETY", ticket.ts).map((m) => m.text).join("\n")).toContain("handed over");
+    // Maya is a manager (no edit rights of her own) and now the commander.
+    expect(await said(MAYA, `note ${id} talking to the customer`)).toContain("added a note");
+    const after = (await app.incidents.get(id))!;
+    expect(after.commander).toBe("maya");
+    expect(after.timeline.filter((e) => e.type === "commander").map((e) => [e.by.userId, e.to])).toEqual([
+      [oncall.id, oncall.name],
+      [oncall.id, "maya"],
+    ]);
   });
 });

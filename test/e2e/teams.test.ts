@@ -156,7 +156,8 @@ describe("Teams: on-call ticket actions", () => {
     await env.app.idle();
     const resolved = cardOf(updatesOf(env.fake, ticket.id).at(-1)!)!;
     expect(textOf(resolved)).toContain("Resolved: Prompt fixed");
-    expect(submits(resolved)).toEqual([]);
+    // Resolved: no lifecycle action left, only Postmortem (issue 16).
+    expect(submits(resolved).map((b) => b.data)).toEqual([{ action: "postmortem", incidentId: incident.id }]);
     expect((await env.app.incidents.get(incident.id))!.status).toBe("resolved");
   });
 

@@ -63,7 +63,7 @@ const reminders = (id: string) => hook.received.filter((r) => r.body.incidentId 
 /** The state of the "24 hours before" reminder of the GDPR deadline counted from `awareAt`. */
 const secondReminder = async (web: App, id: string, awareAt: string) => {
   const deadlineAt = new Date(Date.parse(awareAt) + 72 * HOUR).toISOString();
-  const job = await (web.queue as BullJobQueue).queues.security.getJob(jobId({ name: "obligation-reminder", incidentId: id, regime: "gdpr-art33", point: 1, deadlineAt }));
+  const job = await (web.queue as BullJobQueue).queues.find((q) => q.name === "oncall-security")!.getJob(jobId({ name: "obligation-reminder", incidentId: id, regime: "gdpr-art33", point: 1, deadlineAt }));
   return job ? await job.getState() : "missing";
 };
 

@@ -191,7 +191,7 @@ describe("Teams Adaptive Cards", () => {
     // A ticket of an older routing, or resolved, has no buttons left.
     expect(check(ticketCard({ ...view, incident: { ...incident, routeCount: 2 }, route: 1 })).actions).toBeUndefined();
     const resolved: Incident = { ...incident, status: "resolved", timeline: [...incident.timeline, { type: "resolved", at: incident.createdAt, by: incident.reporter, note: "fixed" }] };
-    expect(check(ticketCard({ ...view, incident: resolved })).actions).toBeUndefined();
+    expect(check(ticketCard({ ...view, incident: resolved })).actions).toEqual([expect.objectContaining({ title: "Postmortem", associatedInputs: "none" })]);
   });
 
   it("keeps long text inside the limits", async () => {

@@ -7,6 +7,8 @@ import { ACTIONS, escalateValue } from "../ids.js";
 import type { ObligationLine } from "../../../src/domain/clocks.js";
 import { obligationBlocks } from "./obligations.js";
 import { actions, button, capped, context, esc, fields, header, section, sections, type Block } from "./kit.js";
+import { ticketMoreBlocks } from "./ticket-more.js";
+import { fullReportBlocks } from "./full-report.js";
 
 export interface CardContext {
   /** routing generation this card was posted for: an older one was superseded by a reroute. */
@@ -56,6 +58,7 @@ export function ticketCard(i: Incident, ctx: CardContext, oncallSlackId?: string
       `*Reporter*\n${actor(i.reporter)}`,
     ]),
   ];
+  blocks.push(...fullReportBlocks(i));
   if (c.crossDomain.length) blocks.push(section(`*Cross-domain impact:* ${c.crossDomain.join(", ")}${i.routing.cc.length ? ` (copied to ${i.routing.cc.join(", ")})` : ""}`));
   blocks.push(...sections(["*Why*", ...c.rationale.map((x) => `• ${esc(x)}`)], 4));
   if (c.refs.length) blocks.push(...sections(["*Refs*", ...c.refs.map((x) => `• ${esc(x.id)} ${esc(x.name)} (${x.framework})`)], 2));
@@ -65,6 +68,7 @@ export function ticketCard(i: Incident, ctx: CardContext, oncallSlackId?: string
   blocks.push(...obligationBlocks(ctx.obligations, i.id));
   blocks.push(...history(i, superseded));
   if (!superseded && i.status !== "resolved") blocks.push(actions("ticket", ticketButtons(i)));
+  blocks.push(...ticketMoreBlocks(i, superseded));
   blocks.push(context(`${i.id} · routed to ${i.routing.queue} · acknowledge within ${i.routing.ackMinutes} min`));
   return capped(blocks);
 }

@@ -10,6 +10,8 @@ import { classificationFacts, rationale } from "./incident-facts.js";
 import { plain } from "./inert.js";
 import { obligationElements } from "./obligations.js";
 import type { ObligationLine } from "../../../src/domain/clocks.js";
+import { ticketMoreActions } from "./ticket-more.js";
+import { fullReportElements } from "./full-report.js";
 
 export interface TicketView {
   incident: Incident;
@@ -32,6 +34,7 @@ export function ticketCard(v: TicketView): AdaptiveCard {
   const body: Element[] = [
     heading(`${i.id} · ${i.classification.severity} · ${i.classification.primary}`),
     text(plain(clip(i.title, LIMIT.title)), { weight: "bolder" }),
+    ...fullReportElements(i),
     facts([
       ["Status", superseded ? `Rerouted to ${i.routing.domain}` : `${STATUS[i.status]}${i.status === "escalated" ? ` (level ${i.level + 1})` : ""}`],
       ["Assigned to", plain(assignee)],
@@ -47,7 +50,7 @@ export function ticketCard(v: TicketView): AdaptiveCard {
   const last = i.status === "resolved" ? i.timeline.findLast((e) => e.type === "resolved") : undefined;
   if (last?.type === "resolved") body.push(text(`Resolved: ${plain(clip(last.note, LIMIT.line))}`, { color: "good" }));
   if (superseded) body.push(subtle(`This ticket moved to ${i.routing.domain}; act on it there.`));
-  return card(body, [...(superseded || i.status === "resolved" ? [] : ticketActions(i)), ...reportedFrom(i), ...jiraLink(i)]);
+  return card(body, [...(superseded || i.status === "resolved" ? [] : ticketActions(i)), ...reportedFrom(i), ...jiraLink(i), ...ticketMoreActions(i, superseded)]);
 }
 
 /** A report made from a message (the message action) links back to it, as Slack's card does. */
