@@ -37,10 +37,10 @@ export async function serve(cfg: Config, log: Logger): Promise<Served> {
     digest = startEmbeddedDigest({ app, log, send: digestSender(notifier) });
   } else {
     app = createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, { notifier, log, metrics });
-    if (cfg.WORKER_MODE === "inline") worker = await startWorker(cfg, log, notifier, metrics);
+    if (cfg.WORKER_MODE === "inline") worker = await startWorker(cfg, log, notifier, metrics, adapters.turnHandler);
   }
   const routes = adapters.routes(app);
-  const source = queueSource(app.queue);
+  const source = queueSource(app.queue, app.turns);
   if (source) metrics.watchQueues(source);
   const web = await startWeb(app, cfg.PORT, log, [metricsRoute(metrics), ...routes.map((r) => r.route)], { maxQueuedMs: cfg.READY_MAX_QUEUED_MS });
   timeRequests(web.server, metrics);

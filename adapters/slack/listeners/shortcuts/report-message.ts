@@ -2,7 +2,7 @@
 // travels with the report so the on-call can open what was seen.
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from "@slack/bolt";
 import { actorOf, turnKey, type SlackDeps } from "../../deps.js";
-import { runTurn } from "../../turns.js";
+import { submitTurn } from "../../turns.js";
 
 export const reportMessageShortcut =
   (d: SlackDeps) =>
@@ -19,5 +19,5 @@ export const reportMessageShortcut =
     // Not cut here: the bot cuts text over the limit and tells the reporter (src/bot/long-text.ts).
     const text = (shortcut.message.text ?? "").trim();
     const input = { kind: "start" as const, ...(text ? { text } : {}), ...(link ? { link } : {}) };
-    await runTurn(d, { client, key: turnKey(context.teamId ?? shortcut.team?.id, user.userId), user, input });
+    await submitTurn(d, client, { platform: "slack", key: turnKey(context.teamId ?? shortcut.team?.id, user.userId), user, input });
   };
