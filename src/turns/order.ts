@@ -36,6 +36,11 @@ export class TurnOrder {
     return Number(n);
   }
 
+  /** How many steps were enqueued for this conversation so far. */
+  async enqueued(key: string): Promise<number> {
+    return Number((await this.redis.hget(this.keyOf(key), "n")) ?? 0);
+  }
+
   /** The highest step finished with all before it. */
   async done(key: string): Promise<number> {
     return Number((await this.redis.hget(this.keyOf(key), "done")) ?? 0);

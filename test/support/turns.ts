@@ -14,3 +14,17 @@ export async function waitForSteps(redisUrl: string, prefix: string, key: string
     redis.disconnect();
   }
 }
+
+/** Resolves once every step enqueued so far for `key` is done: nothing more will be said to that person. */
+export async function waitForAllSteps(redisUrl: string, prefix: string, key: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    const order = new TurnOrder(redis, prefix);
+    await waitFor(async () => {
+      const [n, done] = await Promise.all([order.enqueued(key), order.done(key)]).catch(() => [1, 0]);
+      return n > 0 && done >= n;
+    }, `every step of ${key}`, 60_000);
+  } finally {
+    redis.disconnect();
+  }
+}
