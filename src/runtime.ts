@@ -68,7 +68,7 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
   const running = () => [...workers, ...(turns ? [turns.worker] : [])].filter((w) => w.isRunning()).length;
   if (metrics) {
     metrics.watchWorkers(running);
-    const source = queueSource(app.queue, app.turns);
+    const source = queueSource(app.queue, turns ? app.turns : undefined);
     if (source) metrics.watchQueues(source);
   }
   const digest = await startDigest({ connection: workerConn, prefix: cfg.QUEUE_PREFIX, app, log, send: digestSender(notifier) });

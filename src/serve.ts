@@ -40,7 +40,8 @@ export async function serve(cfg: Config, log: Logger): Promise<Served> {
     if (cfg.WORKER_MODE === "inline") worker = await startWorker(cfg, log, notifier, metrics, adapters.turnHandler);
   }
   const routes = adapters.routes(app);
-  const source = queueSource(app.queue, app.turns);
+  // The turns queue is watched only where a platform has steps to run (Slack): elsewhere it has no worker on purpose.
+  const source = queueSource(app.queue, adapters.turnHandler ? app.turns : undefined);
   if (source) metrics.watchQueues(source);
   const web = await startWeb(app, cfg.PORT, log, [metricsRoute(metrics), ...routes.map((r) => r.route)], { maxQueuedMs: cfg.READY_MAX_QUEUED_MS });
   timeRequests(web.server, metrics);
