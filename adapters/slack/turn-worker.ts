@@ -16,7 +16,7 @@ export function createSlackTurnHandler(app: App, cfg: SlackTurnConfig): TurnHand
   const client = createClient(cfg.botToken, cfg.apiUrl, log, "interactive");
   return {
     schema: SlackCall,
-    plan: (job, rerun) => planTurn({ app }, job, rerun),
+    plan: (job, rerun) => planTurn({ app, client, log }, job, rerun),
     send: (job, call, ctx) => sendCall(client, log, job, call, ctx),
     tellFailure: (job) => tellTurnFailed(client, job),
   };

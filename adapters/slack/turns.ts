@@ -37,11 +37,14 @@ export type SlackCall = z.infer<typeof SlackCall>;
 
 interface PlanDeps {
   app: Pick<App, "bot" | "conversations" | "defs">;
+  /** reads a reported message's permalink (message shortcut). */
+  client?: webApi.WebClient;
+  log?: Logger;
 }
 
 /** The bot's step for this request, as the Slack calls that answer it. `rerun`: see TurnHandler.plan. */
 export async function planTurn(d: PlanDeps, t: TurnRequest, rerun = false): Promise<SlackCall[]> {
-  const input = await resolveInput(d, t.key, t.input);
+  const input = await withLink(d, t, await resolveInput(d, t.key, t.input));
   // The bot refuses a click from an earlier walk-through itself (revisions restart with each one).
   const turn = { key: t.key, user: t.user, input, ...(t.origin ? { conversationId: t.origin.conversationId } : {}) };
   let result = await d.app.bot.handleTurn(turn);
@@ -68,6 +71,19 @@ async function resolveInput(d: PlanDeps, key: string, input: TurnInput): Promise
   if (input.kind !== "typed") return input;
   const conv = await d.app.conversations.get(key);
   return conv && !conv.incidentId ? { kind: "text", text: input.text } : { kind: "start", text: input.text };
+}
+
+/** A reported message's permalink travels with the report, so the on-call can open what was seen. */
+async function withLink(d: PlanDeps, t: TurnRequest, input: Input): Promise<Input> {
+  if (!t.linkTo || input.kind !== "start" || input.link || !d.client) return input;
+  try {
+    const link = (await d.client.chat.getPermalink({ channel: t.linkTo.channel, message_ts: t.linkTo.ts })).permalink;
+    return link ? { ...input, link } : input;
+  } catch (err) {
+    // Still worth reporting without the link (e.g. the bot cannot see that channel).
+    d.log?.warn({ err: (err as Error).message }, "slack permalink unavailable for reported message");
+    return input;
+  }
 }
 
 function say(t: TurnRequest, replies: Reply[]): SlackCall[] {
@@ -118,7 +134,7 @@ async function whisper(client: webApi.WebClient, to: Whisper, text: string): Pro
 
 /** Runs a step here and now (embedded mode): plans it, then sends each call in order. */
 export async function runTurn(d: PlanDeps & { log: Logger }, client: webApi.WebClient, t: TurnRequest): Promise<void> {
-  for (const call of await planTurn(d, t)) await sendCall(client, d.log, t, call);
+  for (const call of await planTurn({ ...d, client }, t)) await sendCall(client, d.log, t, call);
 }
 
 /** After the ack: with a turn queue (Redis) the step is enqueued for a worker, else it runs here. */

@@ -51,6 +51,8 @@ export const TurnJob = z.strictObject({
   /** the walk-through message that was clicked: marked answered when the step moves on. */
   origin: z.strictObject({ channel: id, ts: z.string().min(1).max(40), conversationId: z.string().min(1).max(400), questionId: id.optional() }).optional(),
   whisper: Whisper.optional(),
+  /** a reported message (message shortcut): its link is looked up when the step runs, not in the web process. */
+  linkTo: z.strictObject({ channel: id, ts: z.string().min(1).max(40) }).optional(),
   /** what the person is told if the step finally fails ("that was not saved" unless given). */
   failureText: z.string().max(1000).optional(),
 });
