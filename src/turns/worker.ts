@@ -48,7 +48,12 @@ const WAIT_FOR_PREDECESSOR_MS = 100;
  * A predecessor with a number but no job this long after its successor was enqueued was lost between
  * the two (its web process died, or its enqueue failed and its person was told): it is passed over.
  */
-export const LOST_AFTER_MS = 10_000;
+export const LOST_AFTER_MS = 5_000;
+/**
+ * After a Redis error BullMQ waits this long before fetching jobs again (its default is 15 s): a person
+ * would wait that long for their next question after a Redis blip. The connection backs off by itself.
+ */
+const RETRY_FETCH_MS = 1_000;
 
 export interface TurnWorker {
   worker: Worker;
@@ -127,6 +132,7 @@ export function startTurnWorker<Call>(connection: ConnectionOptions, redis: Redi
       lockDuration: opts.lockMs,
       stalledInterval: opts.lockMs,
       maxStalledCount: opts.maxStalled,
+      runRetryDelay: RETRY_FETCH_MS,
       ...queueTelemetry(),
     },
   );
