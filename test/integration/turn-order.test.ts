@@ -16,7 +16,9 @@ import { FakeSlack, type FakeMessage } from "../support/fake-slack.js";
 import { startRedis, uniquePrefix, type RedisServer } from "../support/redis.js";
 import { SECRET, TOKEN, keyOf, slackEnv, slackRosterFile } from "../support/slack-stack.js";
 import { SlackRequests, type User } from "../support/slack-sign.js";
+import { scrape } from "../support/prom.js";
 import { waitForSteps } from "../support/turns.js";
+import { waitFor } from "../support/webhook.js";
 import { testRoster } from "../support/roster.js";
 
 const ORACLE: User = { id: "U0ORACLE", name: "oracle" };
@@ -66,13 +68,22 @@ describe("a conversation's steps across two workers", () => {
 
     const prefix = uniquePrefix();
     const env = slackEnv(redis.url, prefix, fake.apiUrl, rosterFile);
-    const web = await startWeb(env);
+    const web = await startWeb({ ...env, READY_MAX_QUEUED_MS: "1000" });
     const workers: WorkerProc[] = [];
     try {
       const req = new SlackRequests(`${web.url}/slack/events`, SECRET, (id) => fake.responseUrl(id));
       // All eight are acknowledged and queued before any worker runs.
       for (const [i, text] of TYPED.entries()) expect((await req.directMessage(RITA, text, `Ev-rita-${i}`)).status).toBe(200);
       expect(fake.dmOf(RITA.id)).toHaveLength(0);
+      // Waiting steps count like waiting tickets: in the queue gauges and, past the ceiling, in /readyz.
+      // (The ack goes out before the enqueue: wait for the last one to land.)
+      const waiting = async () => (await scrape(`${web.url}/metrics`)).value("triage_queue_jobs", { queue: "turns", state: "waiting" });
+      await waitFor(async () => (await waiting()) >= TYPED.length, "the eight steps to be queued");
+      expect(await waiting()).toBe(TYPED.length);
+      await waitFor(async () => {
+        const r = (await (await fetch(`${web.url}/readyz`)).json()) as { checks: { queue: { ok: boolean; detail: string } } };
+        return !r.checks.queue.ok && /oldest waiting/.test(r.checks.queue.detail);
+      }, "/readyz to fail its queue check while the steps wait for a worker");
 
       // Two workers take the queued steps at once (one step each at a time, so they must interleave).
       workers.push(spawnWorker({ ...env, WORKER_CONCURRENCY: "1" }), spawnWorker({ ...env, WORKER_CONCURRENCY: "1" }));
