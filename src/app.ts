@@ -27,6 +27,8 @@ import { connect, type RedisClient } from "./redis.js";
 import { workerAlive } from "./tickets/heartbeat.js";
 import type { Metrics } from "./metrics/metrics.js";
 import { observeIncidents } from "./metrics/observed-incidents.js";
+import type { TurnQueue } from "./turns/job.js";
+import { BullTurnQueue } from "./turns/queue.js";
 
 export interface App {
   mode: "embedded" | "redis";
@@ -36,6 +38,8 @@ export interface App {
   conversations: ConversationStore;
   incidents: IncidentStore;
   queue: JobQueue;
+  /** conversation steps for workers (redis mode); absent when embedded, where steps run in process. */
+  turns?: TurnQueue;
   bot: TriageBot;
   actions: TicketActions;
   summaries: Summaries;
@@ -108,13 +112,16 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   const limits = limitPolicy(cfg);
   const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs, ...(outside ? { outside } : {}), ...(defs.obligations ? { obligations: defs.obligations } : {}) });
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
-  const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new RedisSeenSet(redis, cfg.QUEUE_PREFIX, shards), idle: async () => {}, workersAlive: () => workerAlive(redis, cfg.QUEUE_PREFIX) }, readDescription);
+  // Conversation steps stay on the global tag: their order marks and the queue are one unit per deployment.
+  const turns = new BullTurnQueue(redis, cfg.QUEUE_PREFIX, opts.log);
+  const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, turns, processor, limiter, limits, seen: new RedisSeenSet(redis, cfg.QUEUE_PREFIX, shards), idle: async () => {}, workersAlive: () => workerAlive(redis, cfg.QUEUE_PREFIX) }, readDescription);
   return {
     ...app,
     redis,
     prefix: cfg.QUEUE_PREFIX,
     async close() {
       await app.close();
+      await turns.close();
       // BullMQ leaves connections it was given open: they are ours to close.
       await Promise.all([redis, queueConn].map((c) => c.quit().catch(() => c.disconnect())));
     },

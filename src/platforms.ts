@@ -1,6 +1,6 @@
 // The chat platforms this deployment talks to, from configuration: their HTTP routes (web process)
 // and their notifiers (worker). The only place in src/ that knows the adapters exist.
-import { createSlackAdapter, createSlackNotifier } from "../adapters/slack/index.js";
+import { createSlackAdapter, createSlackNotifier, createSlackTurnHandler } from "../adapters/slack/index.js";
 import { createTeamsAdapter, createTeamsNotifier, teamsConfigFrom } from "../adapters/teams/index.js";
 import { loadDefinitions } from "./definitions.js";
 import type { App } from "./app.js";
@@ -8,6 +8,7 @@ import { teamsConfigured, type Config } from "./config.js";
 import type { Logger } from "./log.js";
 import type { Notifier } from "./tickets/notifier.js";
 import type { Route } from "./http.js";
+import type { TurnHandler } from "./turns/worker.js";
 
 export interface PlatformRoute {
   name: string;
@@ -19,15 +20,19 @@ export interface PlatformRoute {
 export interface PlatformAdapters {
   notifiers: Notifier[];
   routes(app: App): PlatformRoute[];
+  /** runs queued conversation steps in a worker (Slack only: Teams answers within its request). */
+  turnHandler?(app: App): TurnHandler<unknown>;
 }
 
 export async function platformAdapters(cfg: Config, log: Logger): Promise<PlatformAdapters> {
   const notifiers: Notifier[] = [];
   const makers: Array<(app: App) => PlatformRoute> = [];
+  let turnHandler: PlatformAdapters["turnHandler"];
   if (cfg.SLACK_BOT_TOKEN) {
     const botToken = cfg.SLACK_BOT_TOKEN;
     const apiUrl = cfg.SLACK_API_URL;
     notifiers.push(createSlackNotifier({ botToken, ...(apiUrl ? { apiUrl } : {}), log }));
+    turnHandler = (app) => createSlackTurnHandler(app, { botToken, ...(apiUrl ? { apiUrl } : {}) }) as TurnHandler<unknown>;
     makers.push((app) => {
       const slack = createSlackAdapter(app, {
         signingSecret: cfg.SLACK_SIGNING_SECRET ?? "",
@@ -46,5 +51,5 @@ export async function platformAdapters(cfg: Config, log: Logger): Promise<Platfo
     if (!cfg.MicrosoftAppId) log.warn("teams enabled WITHOUT authentication (TEAMS_ALLOW_UNAUTHENTICATED): local development only");
     else log.info("teams enabled");
   }
-  return { notifiers, routes: (app) => makers.map((m) => m(app)) };
+  return { notifiers, routes: (app) => makers.map((m) => m(app)), ...(turnHandler ? { turnHandler } : {}) };
 }

@@ -66,7 +66,10 @@ export async function readiness(app: App, maxQueuedMs: number): Promise<Readines
       : { ok: false, detail: "no ticket worker heartbeat: start a worker (`triage worker`) or run the web process with WORKER_MODE=inline" },
   );
   checks.queue = await probe(async () => {
-    const oldest = await app.queue.oldestWaiting?.();
+    // Tickets and conversation steps alike: a step waiting means a person waiting for their next question.
+    const heads = await Promise.all([app.queue.oldestWaiting?.(), app.turns?.oldestWaiting()]);
+    const times = heads.filter((d): d is Date => d !== undefined).map((d) => d.getTime());
+    const oldest = times.length ? new Date(Math.min(...times)) : undefined;
     if (!oldest) return { ok: true, detail: "no ticket waiting" };
     const age = app.clock.now().getTime() - oldest.getTime();
     return age <= maxQueuedMs

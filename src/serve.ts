@@ -38,10 +38,11 @@ export async function serve(cfg: Config, log: Logger): Promise<Served> {
     digest = startEmbeddedDigest({ app, log, send: digestSender(notifier) });
   } else {
     app = createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, { notifier, log, metrics });
-    if (cfg.WORKER_MODE === "inline") worker = await startWorker(cfg, log, notifier, metrics);
+    if (cfg.WORKER_MODE === "inline") worker = await startWorker(cfg, log, notifier, metrics, adapters.turnHandler);
   }
   const routes = adapters.routes(app);
-  const source = queueSource(app.queue);
+  // The turns queue is watched only where a platform has steps to run (Slack): elsewhere it has no worker on purpose.
+  const source = queueSource(app.queue, adapters.turnHandler ? app.turns : undefined);
   if (source) metrics.watchQueues(source);
   // PagerDuty's signed webhook (acknowledge/resolve made there), mounted only with its secret.
   const secret = cfg.PAGERDUTY_WEBHOOK_SECRET;

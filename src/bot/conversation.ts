@@ -83,6 +83,26 @@ export class TriageBot {
     return long.notice && result.moved ? { ...result, replies: [long.notice, ...result.replies] } : result;
   }
 
+  /**
+   * What a step that was already saved answers, read back from the stored state: the current question,
+   * or the incident once filed. For a queued step run again after its worker died between saving the
+   * step and answering it (src/turns/worker.ts). `afterRev`: the rev the clicked message showed; the
+   * saved step is this one's only if the conversation is exactly one revision past it. Undefined when
+   * the stored state cannot tell.
+   */
+  async resume(turn: Turn): Promise<{ replies: Reply[]; moved: boolean } | undefined> {
+    const conv = await this.d.conversations.get(turn.key);
+    const { input } = turn;
+    if (!conv) return input.kind === "cancel" ? { replies: [notice("Triage cancelled. Nothing was filed.")], moved: true } : undefined;
+    if (turn.conversationId !== undefined && turn.conversationId !== conv.id) return undefined;
+    if ("rev" in input && input.rev !== undefined && conv.rev !== input.rev + 1) return undefined;
+    if (!conv.incidentId) return { replies: this.ask(conv), moved: true };
+    const incident = await this.d.incidents.get(conv.incidentId);
+    if (!incident) return undefined;
+    const joined = conv.duplicateOf?.id === incident.id && !conv.fileAnyway;
+    return { replies: [{ kind: "triage-result", incident, duplicate: false, ...(joined ? { joined } : {}) }], moved: true };
+  }
+
   private async runTurn(turn: Turn): Promise<{ replies: Reply[]; moved: boolean }> {
     for (let attempt = 0; attempt < MAX_CAS_RETRIES; attempt++) {
       const current = await this.d.conversations.get(turn.key);

@@ -1,16 +1,21 @@
-// The queue gauges' source: BullMQ's own counts of each ticket queue, read when Prometheus scrapes.
-// The embedded in-memory queue has no such counts and exposes none (it has one process and no workers).
+// The queue gauges' source: BullMQ's own counts of each ticket queue and of the conversation steps'
+// queue ("turns"), read when Prometheus scrapes. The embedded in-memory queue has no such counts and
+// exposes none (it has one process and no workers).
+import type { Queue } from "bullmq";
 import type { JobQueue } from "../tickets/jobs.js";
 import { BullJobQueue } from "../tickets/bullmq-queue.js";
+import type { TurnQueue } from "../turns/job.js";
+import { BullTurnQueue } from "../turns/queue.js";
 import type { QueueSource, QueueSnapshot } from "./metrics.js";
 
 const STATES = ["waiting", "active", "delayed", "failed", "completed"] as const;
 
-export function queueSource(queue: JobQueue, now: () => number = Date.now): QueueSource | undefined {
+export function queueSource(queue: JobQueue, turns?: TurnQueue, now: () => number = Date.now): QueueSource | undefined {
   if (!(queue instanceof BullJobQueue)) return undefined;
+  const queues: Queue[] = [...queue.queues, ...(turns instanceof BullTurnQueue ? [turns.queue] : [])];
   return async () => {
     const snaps = await Promise.all(
-      queue.queues.map(async (q): Promise<QueueSnapshot> => {
+      queues.map(async (q): Promise<QueueSnapshot> => {
         const [counts, oldest, workers] = await Promise.all([q.getJobCounts(...STATES), q.getWaiting(0, 0), q.getWorkersCount()]);
         const job = oldest[0];
         // A delayed job (a timer, a retry) waits from when it became due, not from when it was added.

@@ -7,7 +7,7 @@ import { parseLookup } from "../../../../src/bot/lookup.js";
 import { parseSummaryArgs } from "../../../../src/bot/summaries.js";
 import { renderReply } from "../../blocks/reply.js";
 import { actorOf, turnKey, type SlackDeps } from "../../deps.js";
-import { runTurn } from "../../turns.js";
+import { submitTurn } from "../../turns.js";
 import { lookupAnswer } from "./lookup.js";
 import { parseEdit } from "../../../../src/bot/edit-command.js";
 import { commanderAnswer, editAnswer } from "./edit.js";
@@ -61,5 +61,6 @@ export const incidentCommand =
     }
     await ack({ response_type: "ephemeral", text: "Thanks. I'll take it from here in a direct message with you, so the details stay private." });
     const key = turnKey(context.teamId ?? command.team_id, command.user_id);
-    await runTurn(d, { client, key, user, input: { kind: "start", ...(text ? { text } : {}) } });
+    const whisper = command.response_url ? { whisper: { responseUrl: command.response_url } } : {};
+    await submitTurn(d, client, { platform: "slack", key, user, input: { kind: "start", ...(text ? { text } : {}) }, ...whisper, failureText: COMMAND_FAILED });
   };
