@@ -15,6 +15,8 @@ import { traced } from "../tracing.js";
 import { tagPlatform } from "./delivery-observer.js";
 import { editUntilStable, groupKey, groupOf, groupRef, membersOf } from "./group.js";
 import { DeliveryError, destinationKey, type Destination, type Message, type Notifier, type Outbound } from "./notifier.js";
+import type { ChannelPacer } from "../store/channel-pacer.js";
+import { StormGrouping, type StormDeps } from "./storm.js";
 
 export interface ProcessorDeps {
   incidents: IncidentStore;
@@ -28,10 +30,25 @@ export interface ProcessorDeps {
   limits?: LimitPolicy;
   /** a delivery still failing this long after it was due is late: the roster's fallback hears of it */
   lateAfterMs?: number;
+  /** incident storms (src/domain/storm.ts): without it, every incident gets its own card. */
+  storms?: StormDeps;
+  /** paces posts per channel under the platform's limit (src/store/channel-pacer.ts); without it, none. */
+  pacer?: ChannelPacer;
+}
+
+/** Platforms whose channels take about one post per second: posts to them are paced. */
+const PACED = new Set(["slack", "teams"]);
+
+/** No post slot for the channel yet: the job comes back after `retryAfterMs` without using an attempt. */
+export class PacedError extends DeliveryError {
+  readonly paced = true;
 }
 
 export class TicketProcessor {
-  constructor(private readonly d: ProcessorDeps) {}
+  private readonly storms?: StormGrouping;
+  constructor(private readonly d: ProcessorDeps) {
+    if (d.storms) this.storms = new StormGrouping(d.storms, d, (i, key, m) => this.sendOnce(i, key, m), (domain) => this.channels(domain));
+  }
 
   async run(job: TicketJob, ctx?: JobContext): Promise<string> {
     try {
@@ -74,6 +91,11 @@ export class TicketProcessor {
         return this.page(job.incidentId, job.gen);
       case "update":
         return this.update(job.incidentId, job.rev, job.text, job.route);
+      case "joined":
+        return (await this.storms?.joined(job.incidentId, job.rev)) ?? this.joined(job.incidentId, job.rev, job.text);
+      case "storm":
+        if (!this.storms) return "storm grouping is off";
+        return this.storms.refresh(job.incidentId);
     }
   }
 
@@ -93,6 +115,9 @@ export class TicketProcessor {
     }
     // Over an abuse limit: one grouped message per reporter, no ticket card, no page, no timer.
     if (incident.limited) return this.deliverGrouped(incident, routeCount);
+    // One of many reports of one outage: listed under the storm's parent card, not posted on its own.
+    const grouped = await this.storms?.group(incident);
+    if (grouped) return grouped;
     const domain = incident.routing.domain;
     const oncall = onCall(this.d.roster, domain, incident.level, this.d.clock.now());
     const r = `r${routeCount}`;
@@ -199,6 +224,17 @@ export class TicketProcessor {
     return `paged level ${level + 1}`;
   }
 
+  /**
+   * A joined report outside a storm: a reply under the incident's card. A card still on its way (paced,
+   * or its platform down) is waited for, so the report is told under it instead of loose in the channel.
+   */
+  private async joined(id: string, rev: number, text: string): Promise<string> {
+    const incident = await this.load(id);
+    const waiting = !incident.limited && !incident.stormOf && incident.status !== "resolved" && this.channels(incident.routing.domain).some((to) => !incident.timeline.some((e) => finished(e, `r${incident.routeCount}:ticket:${destinationKey(to)}`)));
+    if (waiting) throw new DeliveryError(`the card of ${id} is not posted yet; the joined report waits for it`);
+    return this.update(id, rev, text);
+  }
+
   /** `route`: an earlier routing's card, told in the channels of the domain it was in (a reroute). */
   private async update(id: string, rev: number, text: string, route?: number): Promise<string> {
     let incident = await this.load(id);
@@ -252,6 +288,7 @@ export class TicketProcessor {
    */
   private async sendOnce(incident: Incident, key: string, message: Message, guard?: Guard): Promise<Incident> {
     if (incident.timeline.some((e) => finished(e, key))) return incident;
+    await this.pace(incident, message.to);
     const now = this.d.clock.now().toISOString();
     let prior: Sending | undefined;
     let refused: string | undefined;
@@ -291,6 +328,23 @@ export class TicketProcessor {
       cur.timeline.some((e) => finished(e, key)) ? undefined : { ...cur, timeline: [...cur.timeline.filter((e) => !(e.type === "sending" && e.to === key)), event] },
     );
     return updated ?? claimed;
+  }
+
+  /**
+   * Takes a post slot for the destination's channel, or throws a PacedError: the job comes back when
+   * a slot is free, without using up an attempt. A pacer that cannot answer lets the post through
+   * (the platform's own 429 is still honoured).
+   */
+  private async pace(incident: Incident, to: Destination): Promise<void> {
+    if (!this.d.pacer || !PACED.has(to.platform)) return;
+    let wait = 0;
+    try {
+      wait = await this.d.pacer.take(destinationKey(to));
+    } catch (err) {
+      this.d.log.warn({ incidentId: incident.id, to: destinationKey(to), err: (err as Error).message }, "channel pacer unavailable; posting unpaced");
+    }
+    // Jitter, so jobs waiting on one channel do not all come back at the same moment.
+    if (wait > 0) throw new PacedError(`${destinationKey(to)} is paced: next post slot in ${wait} ms`, wait + Math.floor(Math.random() * 250));
   }
 
   private channels(domain: Domain): Destination[] {
