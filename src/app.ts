@@ -2,7 +2,9 @@
 // Redis + BullMQ when REDIS_URL is set. Process entries (cli, web, worker) call this; nothing else does.
 import type { Redis } from "ioredis";
 import { systemClock, type Clock } from "./clock.js";
-import { limitPolicy, llmSettings, type Config } from "./config.js";
+import { limitPolicy, llmSettings, pacePolicy, stormPolicy, type Config } from "./config.js";
+import { MemoryStormIndex, RedisStormIndex } from "./store/storm-index.js";
+import { MemoryChannelPacer, RedisChannelPacer } from "./store/channel-pacer.js";
 import type { LimitPolicy } from "./domain/limits.js";
 import { MemoryRateLimiter, RedisRateLimiter } from "./store/rate-limiter.js";
 import { loadDefinitions, type Definitions } from "./definitions.js";
@@ -76,7 +78,9 @@ export function createEmbeddedApp(cfg: Config, opts: AppOptions): App {
   const queue = new MemoryJobQueue(clock, opts.log, retryPolicy(cfg), opts.metrics);
   const limiter = new MemoryRateLimiter();
   const limits = limitPolicy(cfg);
-  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs });
+  const storms = { index: new MemoryStormIndex(), policy: stormPolicy(cfg) };
+  const pacer = new MemoryChannelPacer(pacePolicy(cfg));
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs, storms, pacer });
   queue.process((job) => processor.run(job));
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
   return assemble({ mode: "embedded", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new MemorySeenSet(() => clock.now().getTime()), idle: () => queue.idle(), workersAlive: async () => true }, readDescription);
@@ -94,7 +98,10 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   const queue = new BullJobQueue(queueConn, cfg.QUEUE_PREFIX, opts.log, retryPolicy(cfg));
   const limiter = new RedisRateLimiter(redis, cfg.QUEUE_PREFIX);
   const limits = limitPolicy(cfg);
-  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs });
+  // Storms and post pacing are shared by every worker process, like the queues.
+  const storms = { index: new RedisStormIndex(redis, cfg.QUEUE_PREFIX), policy: stormPolicy(cfg) };
+  const pacer = new RedisChannelPacer(redis, cfg.QUEUE_PREFIX, pacePolicy(cfg));
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs, storms, pacer });
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
   const app = assemble({ mode: "redis", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new RedisSeenSet(redis, cfg.QUEUE_PREFIX), idle: async () => {}, workersAlive: () => workerAlive(redis, cfg.QUEUE_PREFIX) }, readDescription);
   return {

@@ -15,6 +15,10 @@ export const TicketJob = z.discriminatedUnion("name", [
    * channels of the domain it was in then: a reroute retires the old card through here. Absent: current.
    */
   z.strictObject({ name: z.literal("update"), incidentId: IncidentId, rev: z.number().int().min(1), text: z.string().max(3000), route: z.number().int().min(1).max(1000).optional() }),
+  /** a report joined to the incident (record version `rev`): an update, or told in its storm's next batch. */
+  z.strictObject({ name: z.literal("joined"), incidentId: IncidentId, rev: z.number().int().min(1), text: z.string().max(3000) }),
+  /** brings storm parent `incidentId`'s card and thread up to date after refresh period `tick` (src/domain/storm.ts). */
+  z.strictObject({ name: z.literal("storm"), incidentId: IncidentId, tick: z.number().int().min(0) }),
 ]);
 export type TicketJob = z.infer<typeof TicketJob>;
 
@@ -28,6 +32,10 @@ export function jobId(job: TicketJob): string {
       return `${job.incidentId}.p${job.gen}`;
     case "update":
       return `${job.incidentId}.u${job.rev}`;
+    case "joined":
+      return `${job.incidentId}.j${job.rev}`;
+    case "storm":
+      return `${job.incidentId}.s${job.tick}`;
   }
 }
 

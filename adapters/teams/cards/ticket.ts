@@ -7,6 +7,7 @@ import { INPUT, type TicketOp } from "../submit.js";
 import { LIMIT, card, clip, facts, heading, submit, subtle, text, type Action, type AdaptiveCard, type Element } from "./card.js";
 import { classificationFacts, rationale } from "./incident-facts.js";
 import { plain } from "./inert.js";
+import { stormNote } from "../../../src/domain/storm.js";
 
 export interface TicketView {
   incident: Incident;
@@ -57,6 +58,7 @@ function reportFacts(i: Incident): Array<[string, string]> {
     ["Redacted", n ? `${n} ${n === 1 ? "secret" : "secrets"} removed from the report` : ""],
     ["Paging", i.limited ? "Not paged: filed over the report limit" : ""],
     ["Also reported by", joined ? `${joined} more ${joined === 1 ? "person" : "people"}` : ""],
+    ["Storm", stormNote(i) ?? ""],
   ];
 }
 
