@@ -35,6 +35,7 @@ const BENCHES: Bench[] = [
   { name: "memory", file: "bench/memory.ts", args: [], timeoutS: 150, figure: "5" },
   { name: "summary", file: "bench/summary.ts", args: ["--max", String(SUMMARY_MAX)], timeoutS: 150, figure: "6" },
   { name: "duplicates", file: "bench/duplicates.ts", args: [], timeoutS: 150, figure: "9" },
+  { name: "storm", file: "bench/storm.ts", args: [], timeoutS: 300, figure: "10" },
 ];
 
 const only = (() => {
