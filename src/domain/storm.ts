@@ -19,7 +19,7 @@ export interface StormPolicy {
   editEveryMs: number;
 }
 
-export const DEFAULT_STORM: StormPolicy = { threshold: 5, windowMs: 5 * 60_000, editEveryMs: 5_000 };
+export const DEFAULT_STORM: StormPolicy = { threshold: 5, windowMs: 5 * 60_000, editEveryMs: 10_000 };
 
 /** The parent's rolling count, stored on it and shown on its card. */
 export const StormSummary = z.strictObject({
