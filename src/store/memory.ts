@@ -1,7 +1,7 @@
 // The embedded backend: everything in this process, for the console bot and single-process use.
 // It keeps the same contract as Redis (copies in and out, compare-and-set, windows by time).
 import { DUPLICATE_WINDOW_MS } from "../domain/duplicates.js";
-import { closeEnough, epochOf, epochsFor, indexEntry, indexTiming } from "../domain/duplicate-index.js";
+import { closest, epochOf, epochsFor, indexEntry, indexTiming } from "../domain/duplicate-index.js";
 import { Incident, type IncidentDraft } from "../domain/incident.js";
 import type { Answers } from "../domain/vocabulary.js";
 import type { Clock } from "../clock.js";
@@ -113,11 +113,11 @@ export class MemoryIncidentStore implements IncidentStore {
       for (const b of entry.buckets) for (const id of sets.get(b) ?? []) ids.add(id);
     }
     const from = now.getTime() - this.windowMs;
-    return [...ids]
-      .filter((id) => {
-        const s = this.sketches.get(id);
-        return s !== undefined && closeEnough(entry.sketch, s.sketch);
-      })
+    const sketches = [...ids].flatMap((id) => {
+      const s = this.sketches.get(id);
+      return s ? [{ id, sketch: s.sketch }] : [];
+    });
+    return closest(entry.sketch, sketches)
       .map((id) => this.byId.get(id)!)
       .filter((i) => {
         const t = Date.parse(i.createdAt);

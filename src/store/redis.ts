@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { z } from "zod";
 import { DUPLICATE_WINDOW_MS } from "../domain/duplicates.js";
-import { closeEnough, epochOf, epochsFor, indexEntry, indexTiming } from "../domain/duplicate-index.js";
+import { closest, epochOf, epochsFor, indexEntry, indexTiming } from "../domain/duplicate-index.js";
 import { decodeSketch, encodeSketch } from "../domain/trigram-sketch.js";
 import { Incident, type IncidentDraft } from "../domain/incident.js";
 import type { Answers } from "../domain/vocabulary.js";
@@ -342,14 +342,16 @@ export class RedisIncidentStore implements IncidentStore {
     const found = (await READ_BUCKETS.run(this.redis, keys, fields)) as string[];
     const inBuckets = [...new Set(found.flatMap((v) => v.split(" ")))];
     // Sketches first (4 bytes a trigram): only the records of those similar enough are read and parsed.
-    const ids: string[] = [];
+    const sketches: Array<{ id: string; sketch: Uint32Array }> = [];
     for (let i = 0; i < inBuckets.length; i += MGET_BATCH) {
       const batch = inBuckets.slice(i, i + MGET_BATCH);
       const raws = await this.redis.mgetBuffer(batch.map((id) => this.k.sketch(id)));
       raws.forEach((raw, j) => {
-        if (raw && closeEnough(entry.sketch, decodeSketch(raw))) ids.push(batch[j]!);
+        if (raw) sketches.push({ id: batch[j]!, sketch: decodeSketch(raw) });
       });
     }
+    // In a storm hundreds are close enough: only the most similar are read (MAX_CANDIDATES).
+    const ids = closest(entry.sketch, sketches);
     const from = now.getTime() - this.windowMs;
     const out = (await this.read(ids)).filter((inc) => {
       const t = Date.parse(inc.createdAt);
