@@ -1,9 +1,12 @@
 // The storm decisions (src/domain/storm.ts) and the channel pacer's rule (src/store/channel-pacer.ts):
-// pure functions, and the memory backends that share them with Redis.
+// pure functions, the memory backends that share them with Redis, and the parent's card on both platforms.
 import { describe, expect, it } from "vitest";
 import { DEFAULT_STORM, batchText, inStorm, joinMember, stormNote, stormRole, stormSignature, stormTick, summarize } from "../../src/domain/storm.js";
 import { MemoryStormIndex } from "../../src/store/storm-index.js";
 import { MemoryChannelPacer, gcra } from "../../src/store/channel-pacer.js";
+import { ticketCard as slackCard } from "../../adapters/slack/blocks/ticket.js";
+import { ticketCard as teamsCard } from "../../adapters/teams/cards/ticket.js";
+import { makeDraft } from "../support/fixtures.js";
 
 const policy = { ...DEFAULT_STORM, threshold: 3 };
 const report = (asset: string, kind: string, domain: "safety" | "security" = "security") => ({ answers: { asset, attackKind: kind }, routing: { domain } }) as never;
@@ -94,5 +97,18 @@ describe("channel pacing", () => {
     now = 1000;
     expect(await pacer.take("slack:C1")).toBe(0);
     expect(await new MemoryChannelPacer({ intervalMs: 0, burst: 1 }).take("slack:C1")).toBe(0);
+  });
+});
+
+describe("the storm parent's card", () => {
+  it("shows the rolling count on Slack and on Teams, and nothing on a card without a storm", () => {
+    const plain = { ...makeDraft(), id: "INC-2026-0001", rev: 3 };
+    const parent = { ...plain, storm: { reports: 412, incidents: 230, listed: 300, since: "2026-12-01T03:04:05.000Z" } };
+    const slack = (i: typeof plain) => JSON.stringify(slackCard(i, { routeCount: 1 }));
+    const teams = (i: typeof plain) => JSON.stringify(teamsCard({ incident: i, route: 1 }));
+    expect(slack(parent)).toContain("Storm: 412 reports in 230 incidents since 03:04 UTC");
+    expect(teams(parent)).toContain("Storm: 412 reports in 230 incidents since 03:04 UTC");
+    expect(slack(plain)).not.toContain("Storm:");
+    expect(teams(plain)).not.toContain("Storm:");
   });
 });
