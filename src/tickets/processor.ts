@@ -52,7 +52,7 @@ export class TicketProcessor {
 
   async run(job: TicketJob, ctx?: JobContext): Promise<string> {
     try {
-      return await this.runJob(job);
+      return await this.runJob(job, ctx);
     } catch (err) {
       if (ctx && (job.name === "deliver" || job.name === "page")) await this.alertIfLate(job, ctx, err);
       throw err;
@@ -81,7 +81,7 @@ export class TicketProcessor {
     }
   }
 
-  private async runJob(job: TicketJob): Promise<string> {
+  private async runJob(job: TicketJob, ctx?: JobContext): Promise<string> {
     switch (job.name) {
       case "deliver":
         return this.deliver(job.incidentId, job.routeCount);
@@ -92,10 +92,11 @@ export class TicketProcessor {
       case "update":
         return this.update(job.incidentId, job.rev, job.text, job.route);
       case "joined":
-        return (await this.storms?.joined(job.incidentId, job.rev)) ?? this.joined(job.incidentId, job.rev, job.text);
+        // Outside a storm: a reply under the incident's card, as any update.
+        return (await this.storms?.joined(job.incidentId, job.rev)) ?? this.update(job.incidentId, job.rev, job.text);
       case "storm":
         if (!this.storms) return "storm grouping is off";
-        return this.storms.refresh(job.incidentId);
+        return this.storms.refresh(job.incidentId, ctx);
     }
   }
 
@@ -222,17 +223,6 @@ export class TicketProcessor {
     }
     await this.scheduleEscalation(incident);
     return `paged level ${level + 1}`;
-  }
-
-  /**
-   * A joined report outside a storm: a reply under the incident's card. A card still on its way (paced,
-   * or its platform down) is waited for, so the report is told under it instead of loose in the channel.
-   */
-  private async joined(id: string, rev: number, text: string): Promise<string> {
-    const incident = await this.load(id);
-    const waiting = !incident.limited && !incident.stormOf && incident.status !== "resolved" && this.channels(incident.routing.domain).some((to) => !incident.timeline.some((e) => finished(e, `r${incident.routeCount}:ticket:${destinationKey(to)}`)));
-    if (waiting) throw new DeliveryError(`the card of ${id} is not posted yet; the joined report waits for it`);
-    return this.update(id, rev, text);
   }
 
   /** `route`: an earlier routing's card, told in the channels of the domain it was in (a reroute). */

@@ -25,6 +25,7 @@ import type { Domain } from "../domain/vocabulary.js";
 import type { Logger } from "../log.js";
 import type { StormIndex } from "../store/storm-index.js";
 import type { IncidentStore } from "../store/types.js";
+import type { JobContext } from "./bullmq-queue.js";
 import type { JobQueue } from "./jobs.js";
 import { DeliveryError, destinationKey, type Destination, type Message } from "./notifier.js";
 
@@ -37,6 +38,11 @@ type SendOnce = (incident: Incident, key: string, message: Message) => Promise<I
 
 /** A refresh runs this long after its period ends, so reports counted at the very end are in it. */
 const AFTER_PERIOD_MS = 250;
+/**
+ * How long a refresh waits for the parent's card (still paced, or its platform down) before it tells
+ * the channel anyway, without the card: a batch must never wait forever on a card that may not come.
+ */
+const CARD_WAIT_MS = 60_000;
 
 export class StormGrouping {
   constructor(
@@ -133,7 +139,7 @@ export class StormGrouping {
    * Stores the parent's rolling count, then lists the reports its thread has not listed yet (at most
    * LINES_PER_REPLY per reply; the rest in the next period's), each reply editing the card with it.
    */
-  async refresh(parentId: string): Promise<string> {
+  async refresh(parentId: string, ctx?: JobContext): Promise<string> {
     let parent = await this.d.incidents.get(parentId);
     const signature = parent && stormSignature(parent);
     if (!parent || !signature) return "no storm";
@@ -145,10 +151,12 @@ export class StormGrouping {
     const batch = members.slice(from, from + LINES_PER_REPLY);
     if (!batch.length) return "up to date";
     const channels = this.channels(parent.routing.domain);
-    // The card is edited by the thread reply: until it is posted, wait (without using an attempt).
+    // The card is edited by the thread reply: until it is posted, wait (without using an attempt), for
+    // a while (measured from when the job was first due, on the real clock like the queue's timers).
+    const waited = ctx ? Date.now() - ctx.dueAt : Infinity;
     for (const to of channels) {
       const posted = parent.timeline.some((e) => e.type === "delivered" && e.to === `r${parent!.routeCount}:ticket:${destinationKey(to)}`);
-      if (!posted) throw new DeliveryError(`storm parent ${parentId}'s card is not posted in ${to.address} yet; retrying`, this.policy.editEveryMs);
+      if (!posted && waited < CARD_WAIT_MS) throw new DeliveryError(`storm parent ${parentId}'s card is not posted in ${to.address} yet; retrying`, Math.min(this.policy.editEveryMs, 2_000));
     }
     const lines = await Promise.all(batch.map((m) => this.line(m)));
     const text = batchText(parent.id, lines, parent.storm!, from);

@@ -114,7 +114,9 @@ describe("incident storm", () => {
     // The channel: a handful of cards, the parent's showing the count, every grouped incident listed in its thread.
     const channel = CHANNEL.security;
     const top = slack.channel(channel);
-    expect(top.length).toBe(posted.length);
+    expect(top.filter((m) => m.blocks?.length).length).toBe(posted.length);
+    // Besides the cards, at most a note per report joined before the storm began whose card was not up yet.
+    expect(top.length).toBeLessThanOrEqual(posted.length + THRESHOLD);
     const card = top.find((m) => JSON.stringify(m.blocks ?? []).includes(parentId))!;
     expect(JSON.stringify(card.blocks)).toContain(`Storm: ${REPORTS} reports in ${filed.length} incidents`);
     const thread = slack.thread(channel, card.ts).map((m) => m.text ?? "").join("\n");
