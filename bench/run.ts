@@ -36,6 +36,7 @@ const BENCHES: Bench[] = [
   { name: "summary", file: "bench/summary.ts", args: ["--max", String(SUMMARY_MAX)], timeoutS: 150, figure: "6" },
   { name: "duplicates", file: "bench/duplicates.ts", args: [], timeoutS: 240, figure: "9" },
   { name: "cluster", file: "bench/cluster.ts", args: [], timeoutS: 300, figure: "10" },
+  { name: "storm", file: "bench/storm.ts", args: [], timeoutS: 300, figure: "11" },
 ];
 
 const only = (() => {

@@ -1,8 +1,10 @@
 // Wires one process: stores, queue, ticket processor and bot, on the embedded (memory) backend or on
 // Redis + BullMQ when REDIS_URL is set. Process entries (cli, web, worker) call this; nothing else does.
 import { systemClock, type Clock } from "./clock.js";
-import { limitPolicy, llmSettings, outsideSettings, type Config } from "./config.js";
+import { limitPolicy, llmSettings, outsideSettings, pacePolicy, stormPolicy, type Config } from "./config.js";
 import { OutsideDelivery } from "./tickets/outside/runner.js";
+import { MemoryStormIndex, RedisStormIndex } from "./store/storm-index.js";
+import { MemoryChannelPacer, RedisChannelPacer } from "./store/channel-pacer.js";
 import type { LimitPolicy } from "./domain/limits.js";
 import { MemoryRateLimiter, RedisRateLimiter } from "./store/rate-limiter.js";
 import { loadDefinitions, type Definitions } from "./definitions.js";
@@ -87,7 +89,9 @@ export function createEmbeddedApp(cfg: Config, opts: AppOptions): App {
   const outside = new OutsideDelivery({ incidents, roster: defs.roster, settings: outsideSettings(cfg, defs.roster), queue, clock, log: opts.log });
   const limiter = new MemoryRateLimiter();
   const limits = limitPolicy(cfg);
-  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs, outside, ...(defs.obligations ? { obligations: defs.obligations } : {}) });
+  const storms = { index: new MemoryStormIndex(), policy: stormPolicy(cfg) };
+  const pacer = new MemoryChannelPacer(pacePolicy(cfg));
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs, outside, ...(defs.obligations ? { obligations: defs.obligations } : {}), storms, pacer });
   queue.process((job) => processor.run(job));
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
   return assemble({ mode: "embedded", defs, clock, log: opts.log, conversations, incidents, queue, processor, limiter, limits, seen: new MemorySeenSet(() => clock.now().getTime()), idle: () => queue.idle(), workersAlive: async () => true }, readDescription);
@@ -110,7 +114,10 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
   const outside = opts.role === "worker" ? new OutsideDelivery({ incidents, roster: defs.roster, settings: outsideSettings(cfg, defs.roster), queue, clock, log: opts.log }) : undefined;
   const limiter = new RedisRateLimiter(redis, cfg.QUEUE_PREFIX);
   const limits = limitPolicy(cfg);
-  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs, ...(outside ? { outside } : {}), ...(defs.obligations ? { obligations: defs.obligations } : {}) });
+  // Storms and post pacing are shared by every worker process, like the queues.
+  const storms = { index: new RedisStormIndex(redis, cfg.QUEUE_PREFIX), policy: stormPolicy(cfg) };
+  const pacer = new RedisChannelPacer(redis, cfg.QUEUE_PREFIX, pacePolicy(cfg));
+  const processor = new TicketProcessor({ incidents, roster: defs.roster, notifier: opts.notifier, queue, clock, log: opts.log, limiter, limits, lateAfterMs: retryPolicy(cfg).lateAfterMs, ...(outside ? { outside } : {}), ...(defs.obligations ? { obligations: defs.obligations } : {}), storms, pacer });
   const readDescription = opts.readDescription ?? descriptionReader(llmSettings(cfg), defs, opts.log);
   // Conversation steps stay on the global tag: their order marks and the queue are one unit per deployment.
   const turns = new BullTurnQueue(redis, cfg.QUEUE_PREFIX, opts.log);

@@ -6,6 +6,8 @@ import { z } from "zod";
 import { DEFAULT_LIMITS, HOUR_MS, type LimitPolicy } from "./domain/limits.js";
 import { outsideSettings as outsideFrom, OutsideEnv, type OutsideSettings } from "./tickets/outside/settings.js";
 import type { Roster } from "./domain/roster.js";
+import { DEFAULT_STORM, type StormPolicy } from "./domain/storm.js";
+import type { PacePolicy } from "./store/channel-pacer.js";
 import type { LlmSettings } from "./pretriage/llm-reader.js";
 import { RetryEnv } from "./tickets/retry.js";
 import { clusterUrl, parseHostPorts, parseRedisTarget, sentinelUrl } from "./redis-target.js";
@@ -82,6 +84,15 @@ const Env = z.object({
   LIMIT_INCIDENTS_PER_REPORTER_PER_HOUR: int(DEFAULT_LIMITS.incidentsPerReporter, 0, 100_000),
   LIMIT_INCIDENTS_PER_WORKSPACE_PER_HOUR: int(DEFAULT_LIMITS.incidentsPerWorkspace, 0, 1_000_000),
   LIMIT_PAGES_PER_DOMAIN_PER_HOUR: int(DEFAULT_LIMITS.pagesPerDomain, 0, 100_000),
+  /** incident storms: more than STORM_THRESHOLD related reports within STORM_WINDOW_MS are grouped under one card (0 = off). */
+  STORM_THRESHOLD: int(DEFAULT_STORM.threshold, 0, 100_000),
+  STORM_WINDOW_MS: int(DEFAULT_STORM.windowMs, 1_000, 24 * 3_600_000),
+  /** the storm parent's card and thread are brought up to date at most once per this period. */
+  STORM_EDIT_EVERY_MS: int(DEFAULT_STORM.editEveryMs, 100, 600_000),
+  /** Slack and Teams channels: at most one post per this interval per channel, across workers (0 = unpaced). */
+  CHANNEL_POST_INTERVAL_MS: int(1_100, 0, 60_000),
+  /** posts one channel may take back to back after a quiet spell. */
+  CHANNEL_POST_BURST: int(1, 1, 100),
   /** run a web server with neither Slack nor Teams configured (health endpoints only); refused otherwise. */
   ALLOW_NO_PLATFORM: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   /** /readyz fails when a ticket has waited longer than this for a worker. */
@@ -173,6 +184,9 @@ function redisUrl(c: z.infer<typeof Env>): string | undefined {
 export const slackConfigured = (c: Config) => Boolean(c.SLACK_BOT_TOKEN);
 /** Teams is served with an app id (authenticated), or without one only when explicitly allowed for local development. */
 export const teamsConfigured = (c: Config) => Boolean(c.MicrosoftAppId) || c.TEAMS_ALLOW_UNAUTHENTICATED;
+
+export const stormPolicy = (c: Config): StormPolicy => ({ threshold: c.STORM_THRESHOLD, windowMs: c.STORM_WINDOW_MS, editEveryMs: c.STORM_EDIT_EVERY_MS });
+export const pacePolicy = (c: Config): PacePolicy => ({ intervalMs: c.CHANNEL_POST_INTERVAL_MS, burst: c.CHANNEL_POST_BURST });
 
 export const limitPolicy = (c: Config): LimitPolicy => ({
   incidentsPerReporter: c.LIMIT_INCIDENTS_PER_REPORTER_PER_HOUR,

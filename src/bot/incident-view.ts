@@ -68,6 +68,8 @@ export function timelineText(e: TimelineEvent): string | undefined {
       return `${e.service} action not mirrored: ${e.reason}`;
     case "obligation-reported":
       return `${e.report} report under ${e.regime} marked sent by ${who(e.by)}`;
+    case "storm-grouped":
+      return `grouped under ${e.parent} (incident storm): ${e.reason}`;
     case "aware-at-set":
       return `awareness time set to ${e.awareAt} by ${who(e.by)}`;
     case "sending":

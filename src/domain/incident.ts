@@ -9,6 +9,7 @@ import { PreTriageRecord } from "./proposals.js";
 import { RedactionNote } from "./redact.js";
 import { Platform, type Person, type Roster } from "./roster.js";
 import { RoutingDecision, queueFor } from "./route.js";
+import { StormSummary } from "./storm.js";
 import { Answers, DESCRIPTION_MAX, Domain, Severity, otherDomain } from "./vocabulary.js";
 
 export const INCIDENT_ID = /^INC-\d{4}-\d{4,}$/;
@@ -89,6 +90,8 @@ export const TimelineEvent = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("obligation-reported"), at, by: Actor, regime: z.string().min(1).max(40), report: z.enum(["initial", "complete"]) }),
   /** when the organisation became aware, set after filing: every obligation's deadline is counted from it. */
   z.strictObject({ type: z.literal("aware-at-set"), at, by: Actor, awareAt: at }),
+  /** one report of an incident storm (src/domain/storm.ts): no card or page of its own, listed under `parent`. */
+  z.strictObject({ type: z.literal("storm-grouped"), at, parent: IncidentId, reason: z.string().max(300) }),
 ]);
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 
@@ -122,6 +125,10 @@ export const Incident = z.strictObject({
   resolvedAt: at.optional(),
   /** filed over an abuse limit (see the `limited` timeline event): nobody was paged for it. */
   limited: z.boolean().optional(),
+  /** the first incident of a storm: the rolling count its card shows (src/domain/storm.ts). */
+  storm: StormSummary.optional(),
+  /** grouped under this storm parent: its card and thread stand for this incident in the channel. */
+  stormOf: IncidentId.optional(),
   /** secrets taken out of the answers before anything was stored: kind and count, never the secret. */
   redactions: z.array(RedactionNote).max(100).optional(),
   /** what pre-triage proposed per question and what the reporter chose (absent when nothing was proposed). */

@@ -1,7 +1,7 @@
 // The embedded backend: everything in this process, for the console bot and single-process use.
 // It keeps the same contract as Redis (copies in and out, compare-and-set, windows by time).
 import { DUPLICATE_WINDOW_MS } from "../domain/duplicates.js";
-import { BUCKET_CAP, closeEnough, epochOf, epochsFor, indexEntry, indexTiming, rankByBands } from "../domain/duplicate-index.js";
+import { BUCKET_CAP, closest, epochOf, epochsFor, indexEntry, indexTiming, rankByBands } from "../domain/duplicate-index.js";
 import { Incident, type IncidentDraft } from "../domain/incident.js";
 import type { Answers } from "../domain/vocabulary.js";
 import type { Clock } from "../clock.js";
@@ -118,11 +118,12 @@ export class MemoryIncidentStore implements IncidentStore {
       }
     }
     const from = now.getTime() - this.windowMs;
-    return rankByBands(members)
-      .filter((id) => {
-        const s = this.sketches.get(id);
-        return s !== undefined && closeEnough(entry.sketch, s.sketch);
-      })
+    // The ids sharing most bands, then the most similar of those (duplicate-index.ts), like Redis.
+    const sketches = rankByBands(members).flatMap((id) => {
+      const s = this.sketches.get(id);
+      return s ? [{ id, sketch: s.sketch }] : [];
+    });
+    return closest(entry.sketch, sketches)
       .map((id) => this.byId.get(id)!)
       .filter((i) => {
         const t = Date.parse(i.createdAt);

@@ -10,7 +10,7 @@ import type { RedisClient } from "../redis.js";
 import { Keyspace } from "./keyspace.js";
 import type { z } from "zod";
 import { DUPLICATE_WINDOW_MS } from "../domain/duplicates.js";
-import { BUCKET_CAP, closeEnough, epochOf, epochsFor, indexEntry, indexTiming, rankByBands } from "../domain/duplicate-index.js";
+import { BUCKET_CAP, closest, epochOf, epochsFor, indexEntry, indexTiming, rankByBands } from "../domain/duplicate-index.js";
 import { decodeSketch, encodeSketch } from "../domain/trigram-sketch.js";
 import { Incident, type IncidentDraft } from "../domain/incident.js";
 import type { Answers } from "../domain/vocabulary.js";
@@ -444,16 +444,17 @@ export class RedisIncidentStore implements IncidentStore {
         const found = (await READ_BUCKETS.run(this.redis, keys, fields)) as string[];
         // Ranked by shared bands, at most a bounded number per shard (duplicate-index.ts).
         const inBuckets = rankByBands(found);
-        // Sketches first (4 bytes a trigram): only the records of those similar enough are read and parsed.
-        const ids: string[] = [];
+        // Sketches first (4 bytes a trigram): only the records of the most similar are read and parsed
+        // (in a storm hundreds are close enough: MAX_RECORDS).
+        const sketches: Array<{ id: string; sketch: Uint32Array }> = [];
         for (let i = 0; i < inBuckets.length; i += MGET_BATCH) {
           const batch = inBuckets.slice(i, i + MGET_BATCH);
           const raws = await this.redis.mgetBuffer(batch.map((id) => k.sketch(id)));
           raws.forEach((raw, j) => {
-            if (raw && closeEnough(entry.sketch, decodeSketch(raw))) ids.push(batch[j]!);
+            if (raw) sketches.push({ id: batch[j]!, sketch: decodeSketch(raw) });
           });
         }
-        return this.read(p, ids);
+        return this.read(p, closest(entry.sketch, sketches));
       }),
     );
     const out = perShard.flat().filter((inc) => {

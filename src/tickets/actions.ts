@@ -73,9 +73,12 @@ export class TicketActions {
     await this.d.queue.add(incident.routing.domain, { name: "deliver", incidentId: incident.id, routeCount: incident.routeCount });
   }
 
-  /** Tells the incident's channels something new (a joined report), as an update job: no page. */
+  /**
+   * Tells the incident's channels of a joined report, as a job: no page. In an incident storm the
+   * worker folds it into the storm's next batch instead of a reply of its own (src/domain/storm.ts).
+   */
   async note(incident: Incident, text: string): Promise<void> {
-    await this.d.queue.add(incident.routing.domain, { name: "update", incidentId: incident.id, rev: incident.rev, text: text.slice(0, 3000) });
+    await this.d.queue.add(incident.routing.domain, { name: "joined", incidentId: incident.id, rev: incident.rev, text: text.slice(0, 3000) });
   }
 
   /** `origin`: the outside service the action came from (its webhook): not mirrored back to it. */

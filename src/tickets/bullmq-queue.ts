@@ -145,6 +145,13 @@ export function startWorkers(connection: ConnectionOptions, prefix: string, run:
           log.info({ jobId: job.id, incidentId: parsed.data.incidentId, job: job.name, outcome }, "job done");
           return outcome;
         } catch (err) {
+          // Waiting for a post slot (src/store/channel-pacer.ts) is the plan, not a failure: no attempt, no warning.
+          const paced = (err as { paced?: boolean }).paced === true;
+          if (paced && token && !(Date.now() - dueAt > opts.policy.lateAfterMs)) {
+            log.debug({ jobId: job.id, incidentId: parsed.data.incidentId, err: (err as Error).message }, "job paced");
+            await job.moveToDelayed(Date.now() + Math.min(rateLimitWait(err) ?? 1000, RATE_LIMIT_MAX_MS), token);
+            throw new DelayedError();
+          }
           const late = Date.now() - dueAt > opts.policy.lateAfterMs;
           const fields = { jobId: job.id, incidentId: parsed.data.incidentId, attempt: job.attemptsMade + 1, err: (err as Error).message };
           // Late deliveries are an operator's problem now: say so at error level on every failed try.

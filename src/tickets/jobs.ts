@@ -29,6 +29,10 @@ export const TicketJob = z.discriminatedUnion("name", [
     point: z.number().int().min(0).max(9),
     deadlineAt: z.iso.datetime(),
   }),
+  /** a report joined to the incident (record version `rev`): an update, or told in its storm's next batch. */
+  z.strictObject({ name: z.literal("joined"), incidentId: IncidentId, rev: z.number().int().min(1), text: z.string().max(3000) }),
+  /** brings storm parent `incidentId`'s card and thread up to date after refresh period `tick` (src/domain/storm.ts). */
+  z.strictObject({ name: z.literal("storm"), incidentId: IncidentId, tick: z.number().int().min(0) }),
 ]);
 export type TicketJob = z.infer<typeof TicketJob>;
 
@@ -47,6 +51,10 @@ export function jobId(job: TicketJob): string {
     // The deadline is part of the id: a moved deadline gets new reminders, the old ones find themselves stale.
     case "obligation-reminder":
       return `${job.incidentId}.o.${job.regime}.${job.point}.${Date.parse(job.deadlineAt) / 1000}`;
+    case "joined":
+      return `${job.incidentId}.j${job.rev}`;
+    case "storm":
+      return `${job.incidentId}.s${job.tick}`;
   }
 }
 

@@ -19,6 +19,8 @@ import { tagPlatform } from "./delivery-observer.js";
 import { editUntilStable, groupKey, groupOf, groupRef, membersOf } from "./group.js";
 import type { OutsideDelivery } from "./outside/runner.js";
 import { DeliveryError, destinationKey, type Destination, type Message, type Notifier, type Outbound } from "./notifier.js";
+import type { ChannelPacer } from "../store/channel-pacer.js";
+import { StormGrouping, type StormDeps } from "./storm.js";
 
 export interface ProcessorDeps {
   incidents: IncidentStore;
@@ -36,14 +38,29 @@ export interface ProcessorDeps {
   outside?: OutsideDelivery;
   /** the reporting obligations (OBLIGATIONS_FILE): clocks on the cards and their reminders; none without. */
   obligations?: Obligations;
+  /** incident storms (src/domain/storm.ts): without it, every incident gets its own card. */
+  storms?: StormDeps;
+  /** paces posts per channel under the platform's limit (src/store/channel-pacer.ts); without it, none. */
+  pacer?: ChannelPacer;
+}
+
+/** Platforms whose channels take about one post per second: posts to them are paced. */
+const PACED = new Set(["slack", "teams"]);
+
+/** No post slot for the channel yet: the job comes back after `retryAfterMs` without using an attempt. */
+export class PacedError extends DeliveryError {
+  readonly paced = true;
 }
 
 export class TicketProcessor {
-  constructor(private readonly d: ProcessorDeps) {}
+  private readonly storms?: StormGrouping;
+  constructor(private readonly d: ProcessorDeps) {
+    if (d.storms) this.storms = new StormGrouping(d.storms, d, (i, key, m) => this.sendOnce(i, key, m), (domain) => this.channels(domain));
+  }
 
   async run(job: TicketJob, ctx?: JobContext): Promise<string> {
     try {
-      return await this.runJob(job);
+      return await this.runJob(job, ctx);
     } catch (err) {
       // A PagerDuty or Opsgenie page is a page too: its long failure is told to the fallback as well.
       const outsidePage = job.name === "outside" && job.action === "open" && job.service !== "jira";
@@ -93,7 +110,7 @@ export class TicketProcessor {
     }
   }
 
-  private async runJob(job: TicketJob): Promise<string> {
+  private async runJob(job: TicketJob, ctx?: JobContext): Promise<string> {
     switch (job.name) {
       case "deliver":
         return this.deliver(job.incidentId, job.routeCount);
@@ -108,6 +125,12 @@ export class TicketProcessor {
         return this.d.outside.run(job);
       case "obligation-reminder":
         return this.remind(job);
+      case "joined":
+        // Outside a storm: a reply under the incident's card, as any update.
+        return (await this.storms?.joined(job.incidentId, job.rev)) ?? this.update(job.incidentId, job.rev, job.text);
+      case "storm":
+        if (!this.storms) return "storm grouping is off";
+        return this.storms.refresh(job.incidentId, ctx);
     }
   }
 
@@ -127,6 +150,9 @@ export class TicketProcessor {
     }
     // Over an abuse limit: one grouped message per reporter, no ticket card, no page, no timer.
     if (incident.limited) return this.deliverGrouped(incident, routeCount);
+    // One of many reports of one outage: listed under the storm's parent card, not posted on its own.
+    const grouped = await this.storms?.group(incident);
+    if (grouped) return grouped;
     const domain = incident.routing.domain;
     // PagerDuty, Opsgenie, Jira: jobs of their own, so a chat outage never holds up the page (or back).
     const outside = this.d.outside?.opens(incident) ?? [];
@@ -336,6 +362,7 @@ export class TicketProcessor {
    */
   private async sendOnce(incident: Incident, key: string, message: Message, guard?: Guard): Promise<Incident> {
     if (incident.timeline.some((e) => finished(e, key))) return incident;
+    await this.pace(incident, message.to);
     const now = this.d.clock.now().toISOString();
     let prior: Sending | undefined;
     let refused: string | undefined;
@@ -376,6 +403,23 @@ export class TicketProcessor {
       cur.timeline.some((e) => finished(e, key)) ? undefined : { ...cur, timeline: [...cur.timeline.filter((e) => !(e.type === "sending" && e.to === key)), event] },
     );
     return updated ?? claimed;
+  }
+
+  /**
+   * Takes a post slot for the destination's channel, or throws a PacedError: the job comes back when
+   * a slot is free, without using up an attempt. A pacer that cannot answer lets the post through
+   * (the platform's own 429 is still honoured).
+   */
+  private async pace(incident: Incident, to: Destination): Promise<void> {
+    if (!this.d.pacer || !PACED.has(to.platform)) return;
+    let wait = 0;
+    try {
+      wait = await this.d.pacer.take(destinationKey(to));
+    } catch (err) {
+      this.d.log.warn({ incidentId: incident.id, to: destinationKey(to), err: (err as Error).message }, "channel pacer unavailable; posting unpaced");
+    }
+    // Jitter, so jobs waiting on one channel do not all come back at the same moment.
+    if (wait > 0) throw new PacedError(`${destinationKey(to)} is paced: next post slot in ${wait} ms`, wait + Math.floor(Math.random() * 250));
   }
 
   private channels(domain: Domain): Destination[] {

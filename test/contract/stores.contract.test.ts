@@ -2,7 +2,7 @@
 // Each test takes a fresh, empty store (a new object in memory, a new key prefix in Redis).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
-import { BUCKET_CAP, indexTiming } from "../../src/domain/duplicate-index.js";
+import { BUCKET_CAP, MAX_RECORDS, indexTiming } from "../../src/domain/duplicate-index.js";
 import { findDuplicate } from "../../src/domain/duplicates.js";
 import type { Incident, IncidentDraft } from "../../src/domain/incident.js";
 import { LSH_BANDS } from "../../src/domain/minhash.js";
@@ -417,6 +417,16 @@ describe.each(backends)("$name stores", (backend) => {
       expect(crowded.length).toBeLessThanOrEqual(backend.bucketCap);
       expect(backend.dense(s, ids(crowded))).toContain(`INC-2026-${String(BUCKET_CAP + 9).padStart(4, "0")}`);
       expect(ids(await s.duplicateCandidates(report(), T))).toContain(old.id);
+    });
+
+    it("in an incident storm reads only the most similar candidates, the best match among them", async () => {
+      const s = backend.incidents();
+      // Many reports of one outage in slightly different words, then one in the report's very words.
+      for (let i = 0; i < MAX_RECORDS + 20; i++) await s.create(dupDraft(later(i * 1000), `${DUP_TEXT} (seen by team ${i}, queue ${i * 7})`));
+      const exact = (await s.create(dupDraft(later(70_000)))).incident;
+      const found = await s.duplicateCandidates(report(), later(80_000));
+      expect(found).toHaveLength(MAX_RECORDS);
+      expect(findDuplicate(report(), found, later(80_000))?.incident.id).toBe(exact.id);
     });
 
     it("offers nothing created after `now` or before the window", async () => {

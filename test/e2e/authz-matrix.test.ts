@@ -64,7 +64,8 @@ beforeAll(async () => {
   connector = await startFakeConnector();
   clock = new ManualClock();
   // One app behind both platforms; tickets go to the roster's console channels (not under test here).
-  app = createEmbeddedApp(loadConfig({}), { notifier: new RecordingNotifier(["console"]), log: silentLogger, clock, defs: { ...defs(), roster } });
+  // Storm grouping off: the many joins of one seeded kind here would make a storm (issue 13) of incidents never delivered.
+  app = createEmbeddedApp(loadConfig({ STORM_THRESHOLD: "0" }), { notifier: new RecordingNotifier(["console"]), log: silentLogger, clock, defs: { ...defs(), roster } });
   slack = createSlackAdapter(app, { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });
   const teams = createTeamsAdapter(app, {});
   web = await startWeb(app, 0, silentLogger, [slack.route, teams.route]);

@@ -323,10 +323,13 @@ describe("Slack: on-call actions on the ticket card", () => {
   it("a 429 from chat.postMessage is retried after Retry-After and the ticket is delivered once", async () => {
     fake.failNext("chat.postMessage", 1, { status: 429, retryAfter: 1, when: (a) => a.channel === "C0SAFETY" });
     const { id } = await file(SAFETY);
-    expect(fake.refused).toHaveLength(1);
+    // Only the channel's refusals: the walk-through clicks faster than a person, and the fake's posting
+    // limit may refuse (and the bot retry) a reply in the reporter's DM too.
+    const refused = fake.refused.filter((c) => c.args.channel === "C0SAFETY");
+    expect(refused).toHaveLength(1);
     const posts = fake.callsOf("chat.postMessage").filter((c) => c.args.channel === "C0SAFETY");
     expect(posts).toHaveLength(1);
-    expect(posts[0]!.at - fake.refused[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(posts[0]!.at - refused[0]!.at).toBeGreaterThanOrEqual(900);
     const incident = (await app.incidents.get(id))!;
     expect(incident.timeline.filter((e) => e.type === "delivered" && e.to.startsWith("r1:ticket:"))).toHaveLength(1);
     expect(await app.queue.failed()).toEqual([]);

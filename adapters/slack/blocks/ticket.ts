@@ -9,6 +9,7 @@ import { obligationBlocks } from "./obligations.js";
 import { actions, button, capped, context, esc, fields, header, section, sections, type Block } from "./kit.js";
 import { ticketMoreBlocks } from "./ticket-more.js";
 import { fullReportBlocks } from "./full-report.js";
+import { stormNote } from "../../../src/domain/storm.js";
 
 export interface CardContext {
   /** routing generation this card was posted for: an older one was superseded by a reroute. */
@@ -83,6 +84,7 @@ export function ticketNotes(i: Incident): string[] {
     ...(n ? [`:lock: ${n} ${n === 1 ? "secret" : "secrets"} redacted from the report`] : []),
     ...(i.limited ? [":hourglass: Filed over the report limit: nobody was paged"] : []),
     ...(joined ? [`:busts_in_silhouette: ${joined} more ${joined === 1 ? "person" : "people"} reported the same`] : []),
+    ...(stormNote(i) ? [`:thunder_cloud_and_rain: ${esc(stormNote(i)!)}`] : []),
   ];
 }
 

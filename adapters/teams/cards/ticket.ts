@@ -12,6 +12,7 @@ import { obligationElements } from "./obligations.js";
 import type { ObligationLine } from "../../../src/domain/clocks.js";
 import { ticketMoreActions } from "./ticket-more.js";
 import { fullReportElements } from "./full-report.js";
+import { stormNote } from "../../../src/domain/storm.js";
 
 export interface TicketView {
   incident: Incident;
@@ -72,6 +73,7 @@ function reportFacts(i: Incident): Array<[string, string]> {
     ["Redacted", n ? `${n} ${n === 1 ? "secret" : "secrets"} removed from the report` : ""],
     ["Paging", i.limited ? "Not paged: filed over the report limit" : ""],
     ["Also reported by", joined ? `${joined} more ${joined === 1 ? "person" : "people"}` : ""],
+    ["Storm", stormNote(i) ?? ""],
   ];
 }
 
