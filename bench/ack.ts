@@ -1,9 +1,9 @@
 // Figure 1: interaction ack latency. Signed Slack button clicks (block_actions answering a triage
 // question) through the production web process (src/web.ts: Redis app + Slack adapter, state in Redis),
 // against a bare Bolt app (HTTPReceiver that only acks) on the same machine, with the same requests:
-// 2,000 sequentially and 2,000 at 50 concurrent. Each click of ours is a real step: it moves a
-// conversation on (Redis) and, after the ack, edits the answered message and posts the next question
-// to the fake Slack. The two apps are measured in alternating rounds so machine noise hits both.
+// 2,000 sequentially and 2,000 at 50 concurrent. Each click of ours is a real step: the web process
+// verifies, acks and enqueues it; a worker process (src/worker.ts, as the Procfile runs it) moves the
+// conversation on (Redis), edits the answered message and posts the next question to the fake Slack. The two apps are measured in alternating rounds so machine noise hits both.
 //   npm run bench:ack [-- --requests 2000 --concurrency 50 --rounds 4]
 import { cpuDelta, withStack, waitFor, type Stack } from "./lib/stack.js";
 import { SlackClient, clickBody, nextClick, pool, sign, type User } from "./lib/slack.js";
@@ -24,7 +24,7 @@ interface Target {
 }
 
 async function main(details: Record<string, unknown>): Promise<Row[]> {
-  return withStack({ web: true, bare: true }, (st) => measure(st, details));
+  return withStack({ web: true, worker: true, bare: true }, (st) => measure(st, details));
 }
 
 async function measure(st: Stack, details: Record<string, unknown>): Promise<Row[]> {
@@ -145,14 +145,14 @@ async function measure(st: Stack, details: Record<string, unknown>): Promise<Row
   ];
 }
 
-/** Waits until the web process has made the Slack calls of `clicks` clicks (chat.update + chat.postMessage each). */
+/** Waits until the worker has made the Slack calls of `clicks` clicks (chat.update + chat.postMessage each). */
 let expected = 0;
 async function drain(st: Stack, clicks: number, everyMs = 20) {
   expected += 2 * clicks;
   await waitFor(async () => {
     const s = await st.fake.stats();
     return (s.calls["chat.update"] ?? 0) + (s.calls["chat.postMessage"] ?? 0) >= expected;
-  }, 60_000, () => `the web process did not finish the work of ${clicks} clicks`, everyMs);
+  }, 60_000, () => `the worker did not finish the work of ${clicks} clicks`, everyMs);
 }
 
 await runBench("ack", main);

@@ -34,7 +34,9 @@ const BENCHES: Bench[] = [
   { name: "burst", file: "bench/burst.ts", args: [], timeoutS: 180, figure: "4" },
   { name: "memory", file: "bench/memory.ts", args: [], timeoutS: 150, figure: "5" },
   { name: "summary", file: "bench/summary.ts", args: ["--max", String(SUMMARY_MAX)], timeoutS: 150, figure: "6" },
-  { name: "duplicates", file: "bench/duplicates.ts", args: [], timeoutS: 150, figure: "9" },
+  { name: "duplicates", file: "bench/duplicates.ts", args: [], timeoutS: 240, figure: "9" },
+  { name: "cluster", file: "bench/cluster.ts", args: [], timeoutS: 300, figure: "10" },
+  { name: "storm", file: "bench/storm.ts", args: [], timeoutS: 300, figure: "11" },
 ];
 
 const only = (() => {

@@ -5,11 +5,14 @@
 // same size and options with the same concurrency and the same number of producers, measured before
 // and after ours in the same run. Filing comes from the bench process the way the bot files
 // (test/support/durable.ts fileIncident: classify, route, create, dispatch).
+// Worker cost (issue 13): CPU ms of our worker process per incident against the minimal equivalent
+// (bench/lib/raw-worker.ts, queues min-a/min-b: the same Slack calls with plain fetch, the timeline in
+// one SET, the escalation timer), on incidents stored the same way, in the same run.
 //   npm run bench:throughput [-- --incidents 2000 --producers 20 --worker-concurrency 10]
 import { Queue } from "bullmq";
-import { fileIncident } from "../test/support/durable.js";
+import { fileIncident, sampleDraft } from "../test/support/durable.js";
 import { RawQueues } from "./lib/raw.js";
-import { PREFIX, cpuDelta, withStack, waitFor, type Stack } from "./lib/stack.js";
+import { PREFIX, RAW_PREFIX, cpuDelta, withStack, waitFor, type Stack } from "./lib/stack.js";
 import { pool } from "./lib/slack.js";
 import { log, opt, pct, runBench, type Row } from "./lib/report.js";
 
@@ -60,7 +63,9 @@ async function measure(st: Stack, details: Record<string, unknown>): Promise<Row
   log(`ours: ${N} incidents`);
   const delayedBefore = await counts("delayed");
   const postsBefore = (await st.fake.channelPosts()).length;
+  const callsBefore = (await st.fake.stats()).calls;
   const o = await runOurs(N);
+  const oursCalls = diffCalls(callsBefore, (await st.fake.stats()).calls);
   log(`raw BullMQ again`);
   const raw2 = await runRaw(N);
 
@@ -77,6 +82,32 @@ async function measure(st: Stack, details: Record<string, unknown>): Promise<Row
   for (const q of ours) await q.close();
   await raw.close();
 
+  // The minimal equivalent, on incidents stored the way ours were (not measured: filing is the web's).
+  log(`minimal equivalent: ${N} incidents`);
+  const minQueues = ["min-a", "min-b"].map((q) => new Queue(q, { connection: st.client, prefix: RAW_PREFIX }));
+  const minCompleted = async () => (await Promise.all(minQueues.map((q) => q.getJobCounts("completed")))).reduce((a, c) => a + (c.completed ?? 0), 0);
+  const stored: string[] = [];
+  await pool(N, PRODUCERS, async () => {
+    const i = seq++;
+    stored.push((await app.incidents.create(sampleDraft(app, `bench:T0TEST:U0TM${i}:${i}`, i % 2 ? "security" : "safety"))).incident.id);
+  });
+  const minCallsBefore = (await st.fake.stats()).calls;
+  const m0 = st.cpu();
+  const mt0 = performance.now();
+  let k = 0;
+  await pool(N, PRODUCERS, async () => {
+    const id = stored[k++]!;
+    await minQueues[k % 2]!.add("deliver", { name: "deliver", incidentId: id, routeCount: 1 }, { jobId: `${id}.r1`, attempts: 6, backoff: { type: "notifier" }, removeOnComplete: { age: 7 * 86_400, count: 50_000 }, removeOnFail: false });
+  });
+  await waitFor(async () => (await minCompleted()) >= N, 300_000, () => `the minimal worker did not finish ${N} incidents`, 20);
+  const minMs = performance.now() - mt0;
+  const minCpu = cpuDelta(m0, st.cpu());
+  const minCalls = diffCalls(minCallsBefore, (await st.fake.stats()).calls);
+  for (const q of minQueues) await q.close();
+  const workerMs = (o.cpu.worker ?? 0) / N;
+  const minimalMs = (minCpu["raw-worker"] ?? 0) / N;
+  log(`worker CPU per incident: ours ${workerMs.toFixed(2)} ms, minimal ${minimalMs.toFixed(2)} ms (${((N / minMs) * 1000).toFixed(0)}/s); Slack calls per incident: ours ${JSON.stringify(perN(oursCalls))}, minimal ${JSON.stringify(perN(minCalls))}`);
+
   const rawPerSec = (raw1.perSec + raw2.perSec) / 2;
   const perIncident = Object.fromEntries(Object.entries(o.cpu).filter(([k, v]) => v > 0 && k !== "raw-worker").map(([k, v]) => [k, Math.round((v / N) * 100) / 100]));
   const perRawJob = Object.fromEntries(Object.entries(raw1.cpu).filter(([k, v]) => v > 0 && k !== "worker").map(([k, v]) => [k, Math.round((v / N) * 1000) / 1000]));
@@ -92,11 +123,19 @@ async function measure(st: Stack, details: Record<string, unknown>): Promise<Row
     rawPerSec: [Math.round(raw1.perSec), Math.round(raw2.perSec)],
     cpuMsPerIncident: perIncident,
     cpuMsPerRawJob: perRawJob,
+    workerCpuMsPerIncident: { ours: Math.round(workerMs * 100) / 100, minimal: Math.round(minimalMs * 100) / 100, minimalPerSec: Math.round((N / minMs) * 1000) },
+    slackCallsPerIncident: { ours: perN(oursCalls), minimal: perN(minCalls) },
     check: { tickets: tickets.length, crossDomainNotes: posts.filter((p) => p.kind === "cross-domain").length, escalationTimers: timers, failed, undelivered },
   });
   return [
+    { figure: "3 worker CPU per incident", ours: `${workerMs.toFixed(2)} ms`, baseline: `${minimalMs.toFixed(2)} ms minimal equivalent`, ratio: `${(workerMs / minimalMs).toFixed(2)}x`, target: "<= 2x the minimal equivalent", pass: workerMs <= 2 * minimalMs },
     { figure: `3 throughput, 1 worker (${CONCURRENCY} concurrent)`, ours: `${Math.round(o.perSec)} incidents/s`, baseline: `${Math.round(rawPerSec)} jobs/s`, ratio: pct(o.perSec / rawPerSec), target: ">= 40% of raw", pass: o.perSec >= 0.4 * rawPerSec },
   ];
 }
+
+function diffCalls(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
+}
+const perN = (calls: Record<string, number>) => Object.fromEntries(Object.entries(calls).map(([k, v]) => [k, Math.round((v / N) * 100) / 100]));
 
 await runBench("throughput", main);

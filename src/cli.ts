@@ -78,6 +78,8 @@ const GROUPS: Array<{ names: string[]; load: () => Promise<Record<string, Comman
   { names: ["worker", "web", "tickets"], load: async () => (await import("./commands/ops.js")).opsCommands },
   { names: ["summary", "export"], load: async () => (await import("./commands/summary.js")).summaryCommands },
   { names: ["train", "eval"], load: async () => (await import("./commands/model.js")).modelCommands },
+  { names: ["show", "list"], load: async () => (await import("./commands/lookup.js")).lookupCommands },
+  { names: ["postmortem"], load: async () => ({ postmortem: (await import("./commands/postmortem.js")).postmortemCommand }) },
   { names: ["report"], load: async () => ({ report: (await import("./commands/report.js")).reportCommand }) },
 ];
 

@@ -10,6 +10,7 @@ import { parseIntentModel, type CompiledIntentModel } from "./domain/intent-mode
 import { parseRefCatalog, type RefCatalog } from "./domain/refs.js";
 import { parseRoster, type Roster } from "./domain/roster.js";
 import { parseObligations, type Obligations } from "./domain/obligations-file.js";
+import { parseInventory, type Inventory } from "./domain/inventory.js";
 
 export interface Definitions {
   flow: Flow;
@@ -17,6 +18,10 @@ export interface Definitions {
   intent: CompiledIntentModel;
   refs: RefCatalog;
   roster: Roster;
+  /** the reporting obligations (OBLIGATIONS_FILE), for the clocks on tickets; absent in hand-built test definitions. */
+  obligations?: Obligations;
+  /** the AI system inventory (INVENTORY_FILE): suggests whether the system a report names is high-risk. */
+  inventory?: Inventory;
 }
 
 const MAX_FILE_BYTES = 1_000_000;
@@ -62,7 +67,7 @@ export function readJson(path: string): unknown {
   }
 }
 
-export function loadDefinitions(cfg: Pick<Config, "FLOW_FILE" | "SIGNALS_FILE" | "REFS_FILE" | "ONCALL_CONFIG" | "MODEL_FILE">): Definitions {
+export function loadDefinitions(cfg: Pick<Config, "FLOW_FILE" | "SIGNALS_FILE" | "REFS_FILE" | "ONCALL_CONFIG" | "MODEL_FILE"> & Partial<Pick<Config, "OBLIGATIONS_FILE" | "INVENTORY_FILE">>): Definitions {
   const name = (p: string) => relative(process.cwd(), p) || p;
   return {
     flow: parseFlow(readYaml(cfg.FLOW_FILE), name(cfg.FLOW_FILE)),
@@ -70,6 +75,8 @@ export function loadDefinitions(cfg: Pick<Config, "FLOW_FILE" | "SIGNALS_FILE" |
     intent: parseIntentModel(readJson(cfg.MODEL_FILE), name(cfg.MODEL_FILE)),
     refs: parseRefCatalog(readYaml(cfg.REFS_FILE), name(cfg.REFS_FILE)),
     roster: parseRoster(readYaml(cfg.ONCALL_CONFIG), name(cfg.ONCALL_CONFIG)),
+    ...(cfg.OBLIGATIONS_FILE ? { obligations: loadObligations({ OBLIGATIONS_FILE: cfg.OBLIGATIONS_FILE }) } : {}),
+    ...(cfg.INVENTORY_FILE ? { inventory: parseInventory(readYaml(cfg.INVENTORY_FILE), name(cfg.INVENTORY_FILE)) } : {}),
   };
 }
 
@@ -78,7 +85,7 @@ export function loadSignals(cfg: Pick<Config, "SIGNALS_FILE">): SignalModel {
   return parseSignalModel(readYaml(cfg.SIGNALS_FILE), relative(process.cwd(), cfg.SIGNALS_FILE) || cfg.SIGNALS_FILE);
 }
 
-/** The reporting obligations: only the commands that report read them, so they are not in Definitions. */
+/** The reporting obligations: the report command reads them alone; processes get them in Definitions. */
 export function loadObligations(cfg: Pick<Config, "OBLIGATIONS_FILE">): Obligations {
   return parseObligations(readYaml(cfg.OBLIGATIONS_FILE), relative(process.cwd(), cfg.OBLIGATIONS_FILE) || cfg.OBLIGATIONS_FILE);
 }

@@ -1,6 +1,6 @@
 // The chat platforms this deployment talks to, from configuration: their HTTP routes (web process)
 // and their notifiers (worker). The only place in src/ that knows the adapters exist.
-import { createSlackAdapter, createSlackNotifier } from "../adapters/slack/index.js";
+import { createSlackAdapter, createSlackNotifier, createSlackTurnHandler } from "../adapters/slack/index.js";
 import { createTeamsAdapter, createTeamsNotifier, teamsConfigFrom } from "../adapters/teams/index.js";
 import { loadDefinitions } from "./definitions.js";
 import type { App } from "./app.js";
@@ -9,6 +9,7 @@ import type { Logger } from "./log.js";
 import type { Notifier } from "./tickets/notifier.js";
 import type { Route } from "./http.js";
 import { adapterPort } from "./port.js";
+import type { TurnHandler } from "./turns/worker.js";
 
 export interface PlatformRoute {
   name: string;
@@ -20,15 +21,19 @@ export interface PlatformRoute {
 export interface PlatformAdapters {
   notifiers: Notifier[];
   routes(app: App): PlatformRoute[];
+  /** runs queued conversation steps in a worker (Slack only: Teams answers within its request). */
+  turnHandler?(app: App): TurnHandler<unknown>;
 }
 
 export async function platformAdapters(cfg: Config, log: Logger): Promise<PlatformAdapters> {
   const notifiers: Notifier[] = [];
   const makers: Array<(app: App) => PlatformRoute> = [];
+  let turnHandler: PlatformAdapters["turnHandler"];
   if (cfg.SLACK_BOT_TOKEN) {
     const botToken = cfg.SLACK_BOT_TOKEN;
     const apiUrl = cfg.SLACK_API_URL;
     notifiers.push(createSlackNotifier({ botToken, ...(apiUrl ? { apiUrl } : {}), log }));
+    turnHandler = (app) => createSlackTurnHandler(adapterPort(app), { botToken, ...(apiUrl ? { apiUrl } : {}) }) as TurnHandler<unknown>;
     makers.push((app) => {
       const slack = createSlackAdapter(adapterPort(app), {
         signingSecret: cfg.SLACK_SIGNING_SECRET ?? "",
@@ -47,5 +52,5 @@ export async function platformAdapters(cfg: Config, log: Logger): Promise<Platfo
     if (!cfg.MicrosoftAppId) log.warn("teams enabled WITHOUT authentication (TEAMS_ALLOW_UNAUTHENTICATED): local development only");
     else log.info("teams enabled");
   }
-  return { notifiers, routes: (app) => makers.map((m) => m(app)) };
+  return { notifiers, routes: (app) => makers.map((m) => m(app)), ...(turnHandler ? { turnHandler } : {}) };
 }

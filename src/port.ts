@@ -1,12 +1,21 @@
-// The port adapters get instead of the whole App: the bot's turns, ticket actions, summaries, the
-// flow and roster (read-only definitions), and the few reads and marks a chat transport needs. No
+// The port adapters get instead of the whole App: the bot's turns, ticket actions (edits and the
+// commander role too), summaries, look-ups and postmortems, report drafts, the flow and roster
+// (read-only definitions), the queued conversation steps' submission, and the few reads and marks a
+// chat transport needs. No
 // store, queue or Redis client crosses it, so adapters cannot decide or write anything themselves
 // (test/unit/adapter-port.test.ts keeps them to it). Built once per process by the wiring.
 import type { App } from "./app.js";
 import type { Input, Turn } from "./bot/conversation.js";
 import type { Reply } from "./bot/reply.js";
 import type { SummaryOutcome, SummaryPeriod } from "./bot/summaries.js";
+import type { LookupOutcome, LookupRequest, Viewer } from "./bot/lookup.js";
+import type { DraftsOutcome } from "./bot/report-drafts.js";
+import type { CommanderTarget } from "./domain/commander.js";
+import type { IncidentEdit } from "./domain/edits.js";
+import type { TurnRequestJob } from "./turns/job.js";
 import type { Definitions } from "./definitions.js";
+import { obligationClocks, obligationLines } from "./domain/clocks.js";
+import { summaryTimeZone } from "./domain/roster.js";
 import type { Actor, Incident } from "./domain/incident.js";
 import type { Domain } from "./domain/vocabulary.js";
 import type { Logger } from "./log.js";
@@ -38,11 +47,30 @@ export interface AdapterPort {
   bot: {
     handle(turn: Turn): Promise<Reply[]>;
     handleTurn(turn: Turn): Promise<{ replies: Reply[]; moved: boolean }>;
+    /** a step the bot already saved, answered again from what was saved (a worker re-running it). */
+    resume(turn: Turn): Promise<{ replies: Reply[]; moved: boolean } | undefined>;
   };
   actions: {
     act(incidentId: string, action: TicketAction, actor: Actor): Promise<ActionOutcome>;
     /** may `actor` open the Reroute / Resolve dialog of this card (its routing `seenRoute`)? */
     mayOpen(incidentId: string, op: Extract<TicketOp, "reroute" | "resolve">, actor: Actor, seenRoute?: number): Promise<DialogCheck>;
+    /** an edit after filing (severity, intent, kinds, note, reopen). */
+    edit(incidentId: string, edit: IncidentEdit, actor: Actor): Promise<ActionOutcome>;
+    /** takes (no `to`), assigns or hands over the commander role. */
+    commander(incidentId: string, to: CommanderTarget | undefined, actor: Actor): Promise<ActionOutcome>;
+  };
+  /** look-up (show, list) and postmortem drafts, for who may view the incident. */
+  lookup: {
+    run(viewer: Viewer, req: LookupRequest): Promise<LookupOutcome>;
+    postmortem(viewer: Viewer, id: string): Promise<{ ok: true; id: string; markdown: string } | { ok: false; message: string }>;
+  };
+  /** the reporting drafts of an incident's applicable regimes, for its on-call and managers. */
+  reports: {
+    forActor(incidentId: string, actor: Actor): Promise<DraftsOutcome>;
+  };
+  /** where steps run in workers, conversation steps are enqueued for them; absent, they run in the web process. */
+  turns?: {
+    enqueue(job: TurnRequestJob): Promise<void>;
   };
   summaries: {
     forManager(actor: Actor, period: SummaryPeriod, domain?: Domain): Promise<SummaryOutcome>;
@@ -66,12 +94,25 @@ export function adapterPort(app: App): AdapterPort {
     actions: {
       act: (id, action, actor) => app.actions.act(id, action, actor),
       mayOpen: (id, op, actor, seenRoute) => app.actions.mayOpen(id, op, actor, seenRoute),
+      edit: (id, edit, actor) => app.actions.edit(id, edit, actor),
+      commander: (id, to, actor) => app.actions.commander(id, to, actor),
     },
+    lookup: {
+      run: (viewer, req) => app.lookup.run(viewer, req),
+      postmortem: (viewer, id) => app.lookup.postmortem(viewer, id),
+    },
+    reports: { forActor: (id, actor) => app.reports.forActor(id, actor) },
+    ...(app.turns ? { turns: { enqueue: (job: TurnRequestJob) => app.turns!.enqueue(job) } } : {}),
     summaries: app.summaries,
     views: {
       async ticket(incidentId, route) {
         const i = await app.incidents.get(incidentId);
-        return i ? ticketView(i, { roster: app.defs.roster, ...(route !== undefined ? { route } : {}) }) : undefined;
+        if (!i) return undefined;
+        // The reporting clocks at this moment, as a ticket job would put them on the card.
+        const file = app.defs.obligations;
+        const now = app.clock.now();
+        const obligations = file ? obligationLines(obligationClocks(i, file.regimes, now), now, summaryTimeZone(app.defs.roster)) : [];
+        return ticketView(i, { roster: app.defs.roster, ...(route !== undefined ? { route } : {}), ...(obligations.length ? { obligations } : {}) });
       },
     },
     async step(key) {

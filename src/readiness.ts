@@ -3,6 +3,7 @@
 // waiting in the queues must be younger than a ceiling (workers that run but cannot keep up, or are
 // stuck, look alive yet deliver nothing). Each check says why it failed, for the operator's probe.
 import type { App } from "./app.js";
+import { isCluster, type RedisClient } from "./redis.js";
 
 export interface Check {
   ok: boolean;
@@ -25,16 +26,50 @@ async function probe(run: () => Promise<Check>): Promise<Check> {
   }
 }
 
+/**
+ * One server (or Sentinel's current primary): a PING. A cluster: every primary the client knows must
+ * answer and say `cluster_state:ok`; while a dead primary's replica has not taken over yet, its slots
+ * are served by nobody and a report may fail to file, so the deployment is not ready (degraded).
+ */
+async function redisCheck(redis: RedisClient): Promise<Check> {
+  if (!isCluster(redis)) {
+    await redis.ping();
+    return { ok: true, detail: "ok" };
+  }
+  const primaries = redis.nodes("master");
+  const problems = await Promise.all(
+    primaries.map(async (node) => {
+      const where = `${node.options.host}:${node.options.port}`;
+      try {
+        const info = String(await withTimeout(node.cluster("INFO"), PROBE_TIMEOUT_MS * 0.8));
+        return /cluster_state:ok/.test(info) ? undefined : `${where} says cluster_state:${/cluster_state:(\w+)/.exec(info)?.[1] ?? "?"}`;
+      } catch (e) {
+        return `${where} not answering (${(e as Error).message})`;
+      }
+    }),
+  );
+  const bad = problems.filter((p): p is string => p !== undefined);
+  if (!primaries.length) return { ok: false, detail: "cluster degraded: no primary known yet" };
+  return bad.length ? { ok: false, detail: `cluster degraded: ${bad.join("; ")}` } : { ok: true, detail: `cluster ok (${primaries.length} primaries)` };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<never>((_, rej) => setTimeout(() => rej(new Error("timeout")), ms).unref())]);
+}
+
 export async function readiness(app: App, maxQueuedMs: number): Promise<Readiness> {
   const checks: Record<string, Check> = {};
-  checks.redis = app.redis ? await probe(async () => (await app.redis!.ping(), { ok: true, detail: "ok" })) : { ok: true, detail: "embedded: in memory" };
+  checks.redis = app.redis ? await probe(() => redisCheck(app.redis!)) : { ok: true, detail: "embedded: in memory" };
   checks.worker = await probe(async () =>
     (await app.workersAlive())
       ? { ok: true, detail: app.mode === "embedded" ? "embedded: in process" : "heartbeat fresh" }
       : { ok: false, detail: "no ticket worker heartbeat: start a worker (`triage worker`) or run the web process with WORKER_MODE=inline" },
   );
   checks.queue = await probe(async () => {
-    const oldest = await app.queue.oldestWaiting?.();
+    // Tickets and conversation steps alike: a step waiting means a person waiting for their next question.
+    const heads = await Promise.all([app.queue.oldestWaiting?.(), app.turns?.oldestWaiting()]);
+    const times = heads.filter((d): d is Date => d !== undefined).map((d) => d.getTime());
+    const oldest = times.length ? new Date(Math.min(...times)) : undefined;
     if (!oldest) return { ok: true, detail: "no ticket waiting" };
     const age = app.clock.now().getTime() - oldest.getTime();
     return age <= maxQueuedMs

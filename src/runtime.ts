@@ -14,6 +14,7 @@ import { WebhookNotifier } from "./tickets/webhook-notifier.js";
 import { startTracing, stopTracing } from "./tracing.js";
 import type { Metrics } from "./metrics/metrics.js";
 import { queueSource } from "./metrics/queues.js";
+import { startTurnWorker, type TurnHandler } from "./turns/worker.js";
 
 
 export interface WorkerHandle {
@@ -44,7 +45,11 @@ class LogNotifier implements Notifier {
   }
 }
 
-export async function startWorker(cfg: Config, log: Logger, notifier: Notifier = defaultNotifier([], log), metrics?: Metrics): Promise<WorkerHandle> {
+/**
+ * `turnHandler`: the chat platform's part of conversation steps (src/platforms.ts); without one this
+ * worker runs no steps (a deployment without Slack has none to run).
+ */
+export async function startWorker(cfg: Config, log: Logger, notifier: Notifier = defaultNotifier([], log), metrics?: Metrics, turnHandler?: (app: App) => TurnHandler<unknown>): Promise<WorkerHandle> {
   if (!cfg.REDIS_URL) throw new ConfigError("REDIS_URL: required for `triage worker` (without it, `npm start` runs everything in one process)");
   await startTracing(cfg, "triage-worker", log);
   const app = createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, { notifier, log, role: "worker", ...(metrics ? { metrics } : {}) });
@@ -53,12 +58,17 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
     workerConn,
     cfg.QUEUE_PREFIX,
     (job, ctx) => app.processor.run(job, ctx),
-    { concurrency: cfg.WORKER_CONCURRENCY, lockMs: cfg.WORKER_LOCK_MS, maxStalled: cfg.WORKER_MAX_STALLED, policy: retryPolicy(cfg), ...(metrics ? { observer: metrics } : {}) },
+    { concurrency: cfg.WORKER_CONCURRENCY, lockMs: cfg.WORKER_LOCK_MS, maxStalled: cfg.WORKER_MAX_STALLED, policy: retryPolicy(cfg), shards: cfg.REDIS_SHARDS, ...(metrics ? { observer: metrics } : {}) },
     log,
   );
+  // Conversation steps: the bot's next question, filing and every reply to the person (src/turns).
+  const turns = turnHandler
+    ? startTurnWorker(workerConn, app.redis!, cfg.QUEUE_PREFIX, turnHandler(app), { concurrency: cfg.WORKER_CONCURRENCY, lockMs: cfg.WORKER_LOCK_MS, maxStalled: cfg.WORKER_MAX_STALLED, ...(metrics ? { onFailed: () => metrics.failed("turn", "slack") } : {}) }, log)
+    : undefined;
+  const running = () => [...workers, ...(turns ? [turns.worker] : [])].filter((w) => w.isRunning()).length;
   if (metrics) {
-    metrics.watchWorkers(() => workers.filter((w) => w.isRunning()).length);
-    const source = queueSource(app.queue);
+    metrics.watchWorkers(running);
+    const source = queueSource(app.queue, turns ? app.turns : undefined);
     if (source) metrics.watchQueues(source);
   }
   const digest = await startDigest({ connection: workerConn, prefix: cfg.QUEUE_PREFIX, app, log, send: digestSender(notifier) });
@@ -88,7 +98,7 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
   await alive.first;
   const heartbeat = setInterval(() => log.info({ workers: workers.length, running: workers.filter((w) => w.isRunning()).length }, "heartbeat"), 30_000);
   void sweep();
-  log.info({ queues: ["oncall-safety", "oncall-security"], prefix: cfg.QUEUE_PREFIX, concurrency: cfg.WORKER_CONCURRENCY }, "worker started");
+  log.info({ queues: ["oncall-safety", "oncall-security", ...(turns ? ["turns"] : [])], prefix: cfg.QUEUE_PREFIX, shards: cfg.REDIS_SHARDS, concurrency: cfg.WORKER_CONCURRENCY }, "worker started");
 
   return {
     app,
@@ -98,7 +108,7 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
       clearInterval(heartbeat);
       alive.stop();
       // close() waits for jobs in flight to finish; jobs not yet started stay in Redis for another worker.
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...workers.map((w) => w.close()), turns?.close()]);
       await workerConn.quit().catch(() => workerConn.disconnect());
       await app.close();
       await stopTracing();

@@ -11,6 +11,7 @@ import { startTracing, stopTracing } from "./tracing.js";
 import { Metrics } from "./metrics/metrics.js";
 import { metricsRoute, timeRequests } from "./metrics/http.js";
 import { queueSource } from "./metrics/queues.js";
+import { pagerDutyRoute } from "./tickets/outside/pagerduty-webhook.js";
 
 export interface Served {
   app: App;
@@ -37,12 +38,16 @@ export async function serve(cfg: Config, log: Logger): Promise<Served> {
     digest = startEmbeddedDigest({ app, log, send: digestSender(notifier) });
   } else {
     app = createRedisApp({ ...cfg, REDIS_URL: cfg.REDIS_URL }, { notifier, log, metrics });
-    if (cfg.WORKER_MODE === "inline") worker = await startWorker(cfg, log, notifier, metrics);
+    if (cfg.WORKER_MODE === "inline") worker = await startWorker(cfg, log, notifier, metrics, adapters.turnHandler);
   }
   const routes = adapters.routes(app);
-  const source = queueSource(app.queue);
+  // The turns queue is watched only where a platform has steps to run (Slack): elsewhere it has no worker on purpose.
+  const source = queueSource(app.queue, adapters.turnHandler ? app.turns : undefined);
   if (source) metrics.watchQueues(source);
-  const web = await startWeb(app, cfg.PORT, log, [metricsRoute(metrics), ...routes.map((r) => r.route)], { maxQueuedMs: cfg.READY_MAX_QUEUED_MS });
+  // PagerDuty's signed webhook (acknowledge/resolve made there), mounted only with its secret.
+  const secret = cfg.PAGERDUTY_WEBHOOK_SECRET;
+  const outside = secret ? [pagerDutyRoute({ secret, incidents: app.incidents, actions: app.actions, roster: app.defs.roster, clock: app.clock, log })] : [];
+  const web = await startWeb(app, cfg.PORT, log, [metricsRoute(metrics), ...routes.map((r) => r.route), ...outside], { maxQueuedMs: cfg.READY_MAX_QUEUED_MS });
   timeRequests(web.server, metrics);
   for (const r of routes) await r.start?.();
   return {

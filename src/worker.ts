@@ -22,7 +22,7 @@ jsonLinesOnly(log);
 const metrics = new Metrics();
 const starting = platformAdapters(cfg, log)
   .then(async (p) => {
-    const w = await startWorker(cfg, log, defaultNotifier(p.notifiers, log), metrics);
+    const w = await startWorker(cfg, log, defaultNotifier(p.notifiers, log), metrics, p.turnHandler);
     // Off unless METRICS_PORT is set: tests start many workers, production sets one port per process.
     const port = cfg.METRICS_PORT;
     const served = port === undefined ? undefined : await startMetricsServer(metrics, port, log).catch(async (err: Error) => {

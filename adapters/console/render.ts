@@ -7,6 +7,7 @@ import { renderSummaryText } from "../../src/bot/summary-text.js";
 import type { Incident } from "../../src/domain/incident.js";
 import { ticketNotes as ticketNoteViews } from "../../src/views/ticket.js";
 import type { Outbound } from "../../src/tickets/notifier.js";
+import type { ObligationLine } from "../../src/domain/clocks.js";
 import { groupText } from "../../src/tickets/group.js";
 
 const pct = (c: number) => `${Math.round(c * 100)}%`;
@@ -71,21 +72,29 @@ function outboundText(m: Outbound): string {
   const head = `[${m.to.address}] ${i.id} ${i.classification.severity} ${i.classification.primary}: ${i.title}`;
   switch (m.kind) {
     case "ticket":
-      return `${head}\n  on call: ${m.oncall.name} (level ${m.level + 1}); reporter: ${i.reporter.name ?? i.reporter.userId}; status: ${i.status}${ticketNotes(i)}`;
+      return `${head}\n  on call: ${m.oncall.name} (level ${m.level + 1}); reporter: ${i.reporter.name ?? i.reporter.userId}; status: ${i.status}${ticketNotes(i)}${obligationText(m.obligations)}`;
     case "page":
       return `[page ${m.to.address}] ${m.person.name}: ${i.id} ${i.classification.severity} needs you (${m.reason}).`;
     case "cross-domain":
       return `[${m.to.address}] FYI ${i.id} (${i.classification.primary}, ${i.classification.crossDomain.join(", ")}) affects ${m.domain}: ${i.title}`;
     case "update":
-      return `[${m.to.address}] ${i.id}: ${m.text}`;
+      return `[${m.to.address}] ${i.id}: ${m.text}${obligationText(m.obligations)}`;
+    case "reminder":
+      return `[reminder ${m.to.address}] ${m.person.name}: ${m.text}`;
     case "group":
       return `[${m.to.address}] ${groupText(m.reporter, m.members)}`;
   }
 }
 
+/** The reporting clocks (src/domain/clocks.ts) under a ticket: one line each, warnings after. */
+export function obligationText(lines: ObligationLine[] | undefined): string {
+  if (!lines?.length) return "";
+  return lines.map((l) => `\n  ${l.state === "missed" ? "!! " : l.state === "reported" ? "ok " : ""}${l.text}${l.warnings.map((w) => `\n    warning: ${w}`).join("")}`).join("");
+}
+
 /** What a ticket says about itself beyond the classification (src/views/ticket.ts, as on Slack and Teams). */
 export function ticketNotes(i: Incident): string {
-  return ticketNoteViews(i).map((n) => `; ${n.text}`).join("");
+  return ticketNoteViews(i).map((n) => `; ${n.text}${n.link ? ` ${n.link}` : ""}`).join("");
 }
 
 /** Control characters other than newline and tab (C0, DEL, C1: ESC starts terminal sequences), and invisible ones. */

@@ -28,6 +28,10 @@ export const ACTIONS = {
   ticketEscalate: "ticket_escalate",
   ticketReroute: "ticket_reroute",
   ticketResolve: "ticket_resolve",
+  /** the reporting obligations' "Draft report" button: the drafts go to the clicker's DM. */
+  ticketReport: "ticket_report",
+  /** sends the clicker a postmortem draft (issue 16); on the ticket card of a resolved incident. */
+  ticketPostmortem: "ticket_postmortem",
 } as const;
 
 export const VIEWS = { textAnswer: "triage_text_answer", reroute: "ticket_reroute_reason", resolve: "ticket_resolve_note" } as const;

@@ -16,6 +16,7 @@ import { slackLogger } from "./logger.js";
 import { SlackNotifier, createSlackNotifier } from "./notifier.js";
 
 export { SlackNotifier, createSlackNotifier };
+export { createSlackTurnHandler } from "./turn-worker.js";
 export type { SlackNotifierConfig } from "./notifier.js";
 
 export interface SlackAdapterConfig {

@@ -3,6 +3,7 @@
 // in place and adds the news to its thread. Every failure becomes a DeliveryError for the queue.
 import { webApi } from "@slack/bolt";
 import type { Incident } from "../../src/domain/incident.js";
+import type { ObligationLine } from "../../src/domain/clocks.js";
 import type { Roster } from "../../src/domain/roster.js";
 import type { Logger } from "../../src/log.js";
 import { silentLogger } from "../../src/log.js";
@@ -10,6 +11,8 @@ import type { Notifier, Outbound, SentRef } from "../../src/tickets/notifier.js"
 import { actions, button, esc, section } from "./blocks/kit.js";
 import { ACTIONS, ticketValue } from "./ids.js";
 import { ticketCard, ticketText } from "./blocks/ticket.js";
+import { fullReportBlocks } from "./blocks/full-report.js";
+import { fullReport } from "../../src/bot/full-report.js";
 import { createClient } from "./client.js";
 import { toDeliveryError } from "./errors.js";
 import { deliveryMetadata, findByKey } from "./reconcile.js";
@@ -89,13 +92,15 @@ export class SlackNotifier implements Notifier {
     try {
       switch (m.kind) {
         case "ticket":
-          return await this.ticket(m.incident, m.to.address, m.key, { person: m.oncall, level: m.level });
+          return await this.ticket(m.incident, m.to.address, m.key, { person: m.oncall, level: m.level }, m.obligations);
         case "page":
           return await this.page(m);
         case "cross-domain":
           return await this.crossDomain(m);
         case "update":
-          return await this.update(m.incident, m.to.address, m.text, m.key, m.route);
+          return await this.update(m.incident, m.to.address, m.text, m.key, m.route, m.obligations);
+        case "reminder":
+          return await this.remind(m);
         case "group":
           return await this.group(m);
       }
@@ -107,7 +112,7 @@ export class SlackNotifier implements Notifier {
   /** The message with `m.key` in its metadata, posted since `since` where `send` would post it. */
   async find(m: Outbound, since: Date): Promise<SentRef | undefined> {
     try {
-      if (m.kind === "page") {
+      if (m.kind === "page" || m.kind === "reminder") {
         // conversations.open returns the same DM channel every time.
         const dm = await this.client.conversations.open({ users: m.to.address });
         const channel = dm.channel!.id!;
@@ -125,12 +130,12 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  private async card(i: Incident, routeCount: number, oncall?: { person: Person; level: number }) {
-    return ticketCard(i, { routeCount, ...(this.cfg.roster ? { roster: this.cfg.roster } : {}), ...(oncall ? { oncall } : {}) });
+  private async card(i: Incident, routeCount: number, oncall?: { person: Person; level: number }, obligations?: ObligationLine[]) {
+    return ticketCard(i, { routeCount, ...(this.cfg.roster ? { roster: this.cfg.roster } : {}), ...(oncall ? { oncall } : {}), ...(obligations ? { obligations } : {}) });
   }
 
-  private async ticket(i: Incident, channel: string, key: string, oncall: { person: Person; level: number }): Promise<SentRef> {
-    const blocks = await this.card(i, i.routeCount, oncall);
+  private async ticket(i: Incident, channel: string, key: string, oncall: { person: Person; level: number }, obligations?: ObligationLine[]): Promise<SentRef> {
+    const blocks = await this.card(i, i.routeCount, oncall, obligations);
     const posted = await this.client.chat.postMessage({ channel, text: ticketText(i), blocks, unfurl_links: false, metadata: deliveryMetadata(key) });
     const ts = posted.ts!;
     return { ref: `${posted.channel ?? channel}/${ts}`, ...(await this.permalink(posted.channel ?? channel, ts)) };
@@ -155,8 +160,18 @@ export class SlackNotifier implements Notifier {
     const text = `<@${m.to.address}> ${i.classification.severity} AI ${i.classification.primary} incident *${i.id}* needs you (${esc(m.reason)}): ${esc(i.title)}${link ? ` · <${link}|open the ticket>` : ""}`;
     // Acknowledge right from the page: the same action as on the card (the value is the incident id).
     // The routing goes with it: after a reroute, a press on this page is refused like one on the old card.
-    const blocks = [section(text), actions("page", [button("Acknowledge", ACTIONS.ticketAck, ticketValue({ incidentId: i.id, route: i.routeCount }), "primary")])];
+    const blocks = [section(text), ...fullReportBlocks(fullReport(i)), actions("page", [button("Acknowledge", ACTIONS.ticketAck, ticketValue({ incidentId: i.id, route: i.routeCount }), "primary")])];
     const posted = await this.client.chat.postMessage({ channel, text, blocks, unfurl_links: false, metadata: deliveryMetadata(m.key) });
+    return { ref: `${channel}/${posted.ts}` };
+  }
+
+  /** A reporting-deadline reminder in the person's DM, linking the ticket. */
+  private async remind(m: Extract<Outbound, { kind: "reminder" }>): Promise<SentRef> {
+    const link = postedTickets(m.incident).find((t) => t.link)?.link;
+    const dm = await this.client.conversations.open({ users: m.to.address });
+    const channel = dm.channel!.id!;
+    const text = `:alarm_clock: ${esc(m.text)}${link ? ` · <${link}|open the ticket>` : ""}`;
+    const posted = await this.client.chat.postMessage({ channel, text, unfurl_links: false, metadata: deliveryMetadata(m.key) });
     return { ref: `${channel}/${posted.ts}` };
   }
 
@@ -171,7 +186,7 @@ export class SlackNotifier implements Notifier {
   }
 
   /** `route`: the routing whose card is edited (an older one is shown as moved after a reroute). */
-  private async update(i: Incident, channel: string, text: string, key: string, route = i.routeCount): Promise<SentRef> {
+  private async update(i: Incident, channel: string, text: string, key: string, route = i.routeCount, obligations?: ObligationLine[]): Promise<SentRef> {
     const card = postedTickets(i, route, channel)[0];
     const metadata = deliveryMetadata(key);
     if (!card) {
@@ -179,7 +194,7 @@ export class SlackNotifier implements Notifier {
       const posted = await this.client.chat.postMessage({ channel, text: `${i.id}: ${esc(text)}`, metadata });
       return { ref: `${channel}/${posted.ts}` };
     }
-    await this.client.chat.update({ channel: card.channel, ts: card.ts, text: ticketText(i), blocks: await this.card(i, route) });
+    await this.client.chat.update({ channel: card.channel, ts: card.ts, text: ticketText(i), blocks: await this.card(i, route, undefined, obligations) });
     const posted = await this.client.chat.postMessage({ channel: card.channel, thread_ts: card.ts, text: esc(text), metadata });
     return { ref: `${card.channel}/${posted.ts}`, ...(card.link ? { link: card.link } : {}) };
   }

@@ -11,6 +11,9 @@ import { summaryCard } from "./cards/summary.js";
 import { parseCommand } from "./commands.js";
 import { isPersonal, whoIs, type Who } from "./identity.js";
 import { dialog, reportedMessage } from "./message-action.js";
+import { lookupInTeams } from "./lookup.js";
+import { postmortemInTeams } from "./postmortem.js";
+import { commanderInTeams, editInTeams } from "./edit.js";
 import { isReplay } from "./replay.js";
 import { NO_PERSONAL_CHAT, personalChat } from "./personal-chat.js";
 import { parseSubmit } from "./submit.js";
@@ -64,6 +67,12 @@ export class TeamsTriageBot extends TeamsActivityHandler {
         return personal ? this.walk.typed(ctx, who, { kind: "start", text: cmd.text }) : this.walk.startPrivately(ctx, who, cmd.text);
       case "summary":
         return this.summary(ctx, who, cmd.args);
+      case "lookup":
+        return lookupInTeams(this.app, this.cfg, ctx, who, cmd.request);
+      case "edit":
+        return editInTeams(this.app, ctx, who, cmd.request);
+      case "commander":
+        return commanderInTeams(this.app, ctx, who, cmd.request);
       case "back":
       case "cancel":
         if (personal) return this.walk.typed(ctx, who, { kind: cmd.kind });
@@ -104,10 +113,24 @@ export class TeamsTriageBot extends TeamsActivityHandler {
     if (!parsed) return send(ctx, [notice("I could not read that button press; nothing was changed.", "warning")]);
     const { data, inputs } = parsed;
     if (data.action === "ticket") return ticketAction(this.app, ctx, who, data, inputs);
+    if (data.action === "draft-report") return this.draftReport(ctx, who, data.incidentId);
+    if (data.action === "postmortem") return postmortemInTeams(this.app, this.cfg, ctx, who, data.incidentId);
     if (data.action === "start") {
       return isPersonal(ctx.activity) ? this.walk.typed(ctx, who, { kind: "start" }) : this.walk.startPrivately(ctx, who, "");
     }
     return this.walk.submit(ctx, who, data, inputs);
+  }
+
+  /** The report drafts of a ticket, for the presser alone: in their personal chat, never the channel. */
+  private async draftReport(ctx: TurnContext, who: Who, incidentId: string): Promise<void> {
+    const out = await this.app.reports.forActor(incidentId, who.actor);
+    if (!out.ok) return void (await ctx.sendActivity(out.message));
+    const chat = await personalChat(ctx, who, this.cfg, this.app.log);
+    if (!chat) return void (await ctx.sendActivity(NO_PERSONAL_CHAT));
+    for (const d of out.drafts) {
+      await chat.send({ type: "message", textFormat: "markdown", text: `Draft ${d.kind} report for ${out.incidentId}, ${d.name}. Decision support, not legal advice: review it before you send it.\n\n${d.markdown}` });
+    }
+    if (!isPersonal(ctx.activity)) await ctx.sendActivity(`Sent you ${out.drafts.length === 1 ? "the draft" : `${out.drafts.length} drafts`} for ${out.incidentId} in our chat.`);
   }
 
   private async summary(ctx: TurnContext, who: Who, args: string): Promise<void> {

@@ -14,6 +14,10 @@ import { channelPostLink, decodeRef, encodeRef, toDeliveryError, withoutClientRe
 import { pagePosts, ticketLink, ticketPost } from "../../src/views/deliveries.js";
 import { ticketView } from "../../src/views/ticket.js";
 import { groupText } from "../../src/tickets/group.js";
+import type { ObligationLine } from "../../src/domain/clocks.js";
+
+/** The reporting clocks a message carries, for the ticket view. */
+const clocks = (m: Outbound) => (m.obligations ? { obligations: m.obligations } : {});
 
 /** Where Teams' connector lives when the roster does not say (the global Teams endpoint). */
 export const DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams/";
@@ -48,7 +52,7 @@ export class TeamsNotifier implements Notifier {
     const i = m.incident;
     switch (m.kind) {
       case "ticket": {
-        const view = ticketView(i, { roster: this.o.roster, oncall: { person: m.oncall, level: m.level } });
+        const view = ticketView(i, { roster: this.o.roster, oncall: { person: m.oncall, level: m.level }, ...clocks(m) });
         return this.post(m.to.address, cardActivity(renderTicket(view, "everyone"), preview(`${i.id} ${i.classification.severity} ${i.routing.domain}: ${i.title}`)));
       }
       case "cross-domain":
@@ -56,7 +60,9 @@ export class TeamsNotifier implements Notifier {
       case "page":
         return this.page(m);
       case "update":
-        return this.update(m.to.address, i, m.text, m.route ?? i.routeCount);
+        return this.update(m.to.address, i, m.text, m.route ?? i.routeCount, m.obligations);
+      case "reminder":
+        return this.remind(m);
       case "group":
         return this.group(m);
     }
@@ -93,17 +99,25 @@ export class TeamsNotifier implements Notifier {
   /** Opens (or finds: Teams returns the same chat) the 1:1 chat with the person and posts the page. */
   private async page(m: Extract<Outbound, { kind: "page" }>): Promise<SentRef> {
     const i = m.incident;
+    const view = ticketView(i, { roster: this.o.roster, oncall: { person: m.person, level: m.level }, ...clocks(m) });
+    return this.personal(i, m.person.id, m.to.address, cardActivity(pageCard({ ...view, reason: m.reason }), `${i.id} ${i.classification.severity} needs you`));
+  }
+
+  /** A reporting-deadline reminder: a plain message in the person's personal chat. */
+  private async remind(m: Extract<Outbound, { kind: "reminder" }>): Promise<SentRef> {
+    return this.personal(m.incident, m.person.id, m.to.address, { type: "message", text: messageText(m.text) });
+  }
+
+  private async personal(i: Incident, personId: string, address: string, activity: object): Promise<SentRef> {
     const place = this.domainPlace(i.routing.domain);
-    const view = ticketView(i, { roster: this.o.roster, oncall: { person: m.person, level: m.level } });
-    const activity = cardActivity(pageCard({ ...view, reason: m.reason }), `${i.id} ${i.classification.severity} needs you`);
     const tenant = place.tenantId;
     // Teams will not open a chat without the tenant; say which setting is missing instead of a 400.
-    if (!tenant) throw new DeliveryError(`no tenant id to page ${m.person.id} in Teams: set destinations.${i.routing.domain}.teams.tenantId in the roster or MicrosoftAppTenantId`, undefined, true);
+    if (!tenant) throw new DeliveryError(`no tenant id to reach ${personId} in Teams: set destinations.${i.routing.domain}.teams.tenantId in the roster or MicrosoftAppTenantId`, undefined, true);
     return this.call(place, async (c) => {
       const chat = await c.conversations.createConversation({
         isGroup: false,
         bot: { id: botAccountId(this.o) },
-        members: [{ id: m.to.address }],
+        members: [{ id: address }],
         tenantId: tenant,
         channelData: { tenant: { id: tenant } },
       });
@@ -118,10 +132,10 @@ export class TeamsNotifier implements Notifier {
    * stale too), then replies in the card's thread. Edits are repeatable, so a retried job redoes them;
    * the reply comes last, once every edit went through.
    */
-  private async update(channel: string, i: Incident, text: string, route: number): Promise<SentRef> {
+  private async update(channel: string, i: Incident, text: string, route: number, obligations?: ObligationLine[]): Promise<SentRef> {
     const posted = ticketRef(i, channel, route);
     const place = this.channelPlace(channel);
-    const view = ticketView(i, { route, roster: this.o.roster });
+    const view = ticketView(i, { route, roster: this.o.roster, ...(obligations ? { obligations } : {}) });
     // The channel's card is the one everyone sees (Teams refreshes it into the buttons for the
     // responders); a page is the paged person's own, with its buttons.
     const card = cardActivity(renderTicket(view, "everyone"));

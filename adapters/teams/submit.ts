@@ -22,7 +22,11 @@ export const SubmitData = z.discriminatedUnion("action", [
   z.strictObject({ action: z.literal("start") }),
   /** `route` is the incident's routeCount when the card was posted: an older card is superseded. */
   /** `gen` (Escalate only): the escalation generation the card was rendered for; cards without it still work. */
+  /** the ticket's Postmortem button: a draft sent to the clicker's personal chat (issue 16). */
+  z.strictObject({ action: z.literal("postmortem"), incidentId: IncidentId }),
   z.strictObject({ action: z.literal("ticket"), op: TicketOp, incidentId: IncidentId, route: z.number().int().min(1).max(1000), gen: z.number().int().min(0).max(1_000_000).optional() }),
+  /** "Draft report" under a ticket's reporting clocks: the drafts go to the presser's personal chat. */
+  z.strictObject({ action: z.literal("draft-report"), incidentId: IncidentId }),
 ]);
 export type SubmitData = z.infer<typeof SubmitData>;
 

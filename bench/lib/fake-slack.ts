@@ -4,7 +4,9 @@
 //   - the newest bot message of every DM channel (a responder clicks its buttons), with long-poll waits;
 //   - every message posted to a non-DM channel (tickets, cross-domain notes), with its arrival time on the
 //     monotonic clock (process.hrtime, comparable across processes), so route latency can be measured;
-//   - call counts per method.
+//   - call counts per method;
+//   - with FAKE_SLACK_POST_LIMIT="<per second>,<burst>" (bench/storm.ts), Slack's posting limit: past it a
+//     chat.postMessage gets 429 `ratelimited` with Retry-After, counted per channel (`rateLimited`).
 // Control goes over the IPC channel: {type: "stats" | "channelPosts" | "next" | "reset"}.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { join } from "node:path";
@@ -28,12 +30,27 @@ export interface FakeStats {
   total: number;
   responses: number;
   refused: number;
+  /** chat.postMessage calls refused by the posting limit, per channel. */
+  rateLimited: Record<string, number>;
 }
 
 // ---------------------------------------------------------------------------------- child side
 
-function startServer(token: string) {
+function startServer(token: string, limit?: { perSecond: number; burst: number }) {
   const calls: Record<string, number> = {};
+  const rateLimited: Record<string, number> = {};
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  /** seconds to wait when `channel` is over the posting limit (a token is taken otherwise). */
+  const overLimit = (channel: string): number | undefined => {
+    if (!limit) return undefined;
+    const now = Date.now();
+    const b = buckets.get(channel) ?? { tokens: limit.burst, at: now };
+    b.tokens = Math.min(limit.burst, b.tokens + ((now - b.at) / 1000) * limit.perSecond);
+    b.at = now;
+    buckets.set(channel, b);
+    if (b.tokens >= 1) return void (b.tokens -= 1);
+    return Math.max(1, Math.ceil((1 - b.tokens) / limit.perSecond));
+  };
   let total = 0;
   let responses = 0;
   let refused = 0;
@@ -118,6 +135,15 @@ function startServer(token: string) {
         refused++;
         return json(200, { ok: false, error: "invalid_auth" });
       }
+      if (method === "chat.postMessage") {
+        const channel = (args instanceof URLSearchParams ? args.get("channel") : args.channel) ?? "";
+        const wait = overLimit(channel);
+        if (wait !== undefined) {
+          rateLimited[channel] = (rateLimited[channel] ?? 0) + 1;
+          res.writeHead(429, { "content-type": "application/json", "retry-after": String(wait) });
+          return res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
+        }
+      }
       calls[method] = (calls[method] ?? 0) + 1;
       total++;
       json(200, answer(method, args));
@@ -128,12 +154,14 @@ function startServer(token: string) {
     const reply = (body: object) => process.send!({ id: m.id, ...body });
     switch (m.type) {
       case "stats":
-        return reply({ calls, total, responses, refused } satisfies FakeStats);
+        return reply({ calls, total, responses, refused, rateLimited } satisfies FakeStats);
       case "channelPosts":
         return reply({ posts: posts.slice(m.since ?? 0) });
       case "reset":
         for (const k of Object.keys(calls)) delete calls[k];
         total = responses = refused = 0;
+        for (const k of Object.keys(rateLimited)) delete rateLimited[k];
+        buckets.clear();
         posts.length = 0;
         dms.clear();
         return reply({});
@@ -161,15 +189,21 @@ function startServer(token: string) {
   process.on("SIGTERM", () => process.exit(0));
 }
 
-if (process.argv[1] && /fake-slack\.[tj]s$/.test(process.argv[1]) && process.send) startServer(process.env.FAKE_SLACK_TOKEN ?? "");
+const postLimit = (v = "") => {
+  const [perSecond, burst] = v.split(",").map(Number);
+  return perSecond && burst ? { perSecond, burst } : undefined;
+};
+if (process.argv[1] && /fake-slack\.[tj]s$/.test(process.argv[1]) && process.send) startServer(process.env.FAKE_SLACK_TOKEN ?? "", postLimit(process.env.FAKE_SLACK_POST_LIMIT));
 
 // ---------------------------------------------------------------------------------- parent side
 
 export class FakeSlackProc {
   private constructor(readonly child: Child, readonly url: string) {}
 
-  static async start(token: string, dir: string): Promise<FakeSlackProc> {
-    const child = spawnTs("fake-slack", "bench/lib/fake-slack.ts", { env: { FAKE_SLACK_TOKEN: token }, logFile: join(dir, "fake-slack.log") });
+  /** `postLimit`: enforce Slack's posting limit per channel (off unless given). */
+  static async start(token: string, dir: string, postLimit?: { perSecond: number; burst: number }): Promise<FakeSlackProc> {
+    const env = { FAKE_SLACK_TOKEN: token, ...(postLimit ? { FAKE_SLACK_POST_LIMIT: `${postLimit.perSecond},${postLimit.burst}` } : {}) };
+    const child = spawnTs("fake-slack", "bench/lib/fake-slack.ts", { env, logFile: join(dir, "fake-slack.log") });
     const { port } = await new Promise<{ port: number }>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`fake slack did not start:\n${child.logTail()}`)), 30_000);
       child.proc.on("message", (m: { ready?: boolean; port: number }) => m.ready && (clearTimeout(t), resolve(m)));

@@ -55,6 +55,10 @@ export interface StackOptions {
   cpuProfileDir?: string;
   logLevel?: string;
   appendfsync?: "always" | "everysec";
+  /** the fake Slack enforces Slack's posting limit per channel (bench/storm.ts). */
+  slackPostLimit?: { perSecond: number; burst: number };
+  /** more environment for web and worker (overrides the bench defaults below). */
+  env?: Record<string, string>;
 }
 
 export interface Stack {
@@ -97,7 +101,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     started.push(async () => void (await client.quit().catch(() => client.disconnect())));
     const redisPid = Number(/process_id:(\d+)/.exec(await client.info("server"))?.[1] ?? 0);
 
-    const fake = await FakeSlackProc.start(TOKEN, s.dir);
+    const fake = await FakeSlackProc.start(TOKEN, s.dir, o.slackPostLimit);
     started.push(() => fake.stop());
 
     const rosterFile = join(s.dir, "oncall.json"); // YAML is a superset of JSON
@@ -118,6 +122,11 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       LIMIT_INCIDENTS_PER_REPORTER_PER_HOUR: "0",
       LIMIT_INCIDENTS_PER_WORKSPACE_PER_HOUR: "0",
       LIMIT_PAGES_PER_DOMAIN_PER_HOUR: "0",
+      // Storm grouping and per-channel pacing off: the other figures measure how fast each incident's own
+      // ticket gets out (their fake Slack takes any rate); bench/storm.ts turns both back on.
+      STORM_THRESHOLD: "0",
+      CHANNEL_POST_INTERVAL_MS: "0",
+      ...o.env,
     };
     // One directory per process: node writes one profile per thread (tsx's loader runs in a worker thread).
     const prof = (name: string) => (o.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${join(o.cpuProfileDir, name)}`] : []);

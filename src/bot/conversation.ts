@@ -1,5 +1,6 @@
 // The platform-neutral conversation: a Turn comes in from any adapter, Replies go out. State lives in
 // the ConversationStore (never in this process), so any web process can take the next step.
+import { highRiskSuggestion, suggestSystemFromText, type Inventory } from "../domain/inventory.js";
 import { randomUUID } from "node:crypto";
 import { authorize, sameActor } from "../domain/authz.js";
 import * as engine from "../domain/engine.js";
@@ -50,6 +51,8 @@ export interface BotDeps extends FilingDeps {
   conversations: ConversationStore;
   /** reads the description into suggestions; the offline model alone when not given (or no LLM is configured). */
   readDescription?: ReadDescription;
+  /** the AI system inventory: a description naming one system gets the high-risk answer suggested from it. */
+  inventory?: Inventory;
   /**
    * Is a ticket worker running? Without one a filed ticket waits in the queue, and the reporter must
    * not be told the on-call was notified. Not given: assumed running (tests, one-off tools).
@@ -78,6 +81,26 @@ export class TriageBot {
     const long = keepFirst(turn.input);
     const result = await this.runTurn({ ...turn, input: long.input });
     return long.notice && result.moved ? { ...result, replies: [long.notice, ...result.replies] } : result;
+  }
+
+  /**
+   * What a step that was already saved answers, read back from the stored state: the current question,
+   * or the incident once filed. For a queued step run again after its worker died between saving the
+   * step and answering it (src/turns/worker.ts). `afterRev`: the rev the clicked message showed; the
+   * saved step is this one's only if the conversation is exactly one revision past it. Undefined when
+   * the stored state cannot tell.
+   */
+  async resume(turn: Turn): Promise<{ replies: Reply[]; moved: boolean } | undefined> {
+    const conv = await this.d.conversations.get(turn.key);
+    const { input } = turn;
+    if (!conv) return input.kind === "cancel" ? { replies: [notice("Triage cancelled. Nothing was filed.")], moved: true } : undefined;
+    if (turn.conversationId !== undefined && turn.conversationId !== conv.id) return undefined;
+    if ("rev" in input && input.rev !== undefined && conv.rev !== input.rev + 1) return undefined;
+    if (!conv.incidentId) return { replies: this.ask(conv), moved: true };
+    const incident = await this.d.incidents.get(conv.incidentId);
+    if (!incident) return undefined;
+    const joined = conv.duplicateOf?.id === incident.id && !conv.fileAnyway;
+    return { replies: [{ kind: "triage-result", incident, duplicate: false, ...(joined ? { joined } : {}) }], moved: true };
   }
 
   private async runTurn(turn: Turn): Promise<{ replies: Reply[]; moved: boolean }> {
@@ -229,7 +252,10 @@ export class TriageBot {
    */
   private async withSuggestions(state: engine.FlowState, description: string): Promise<{ state: engine.FlowState; notes: Reply[] }> {
     const read = await (this.d.readDescription ?? offlineReader(this.d))(description);
-    const next = engine.suggest(this.d.flow, state, read.inferred);
+    // The inventory knows whether a named system is high-risk: suggested like any answer, to confirm.
+    const system = this.d.inventory ? suggestSystemFromText(this.d.inventory, description) : undefined;
+    const inferred = system ? { ...read.inferred, highRisk: highRiskSuggestion(system) } : read.inferred;
+    const next = engine.suggest(this.d.flow, state, inferred);
     const notes: Reply[] = [];
     if (read.pSecurity === undefined && !Object.keys(read.inferred).length) {
       notes.push(notice("Your description is short, so I have nothing to suggest from it: I'll ask each question."));

@@ -7,6 +7,7 @@ import { summarize, type Summary } from "../domain/summary.js";
 import type { Actor } from "../domain/incident.js";
 import type { Domain } from "../domain/vocabulary.js";
 import type { IncidentStore } from "../store/types.js";
+import type { Obligations } from "../domain/obligations-file.js";
 
 export const SUMMARY_PERIODS = { "7d": 7, "30d": 30, "90d": 90 } as const;
 export type SummaryPeriod = keyof typeof SUMMARY_PERIODS;
@@ -26,7 +27,7 @@ export function parseSummaryArgs(text: string): { period: SummaryPeriod; domain?
 }
 
 export class Summaries {
-  constructor(private readonly d: { incidents: IncidentStore; roster: Roster; clock: Clock }) {}
+  constructor(private readonly d: { incidents: IncidentStore; roster: Roster; clock: Clock; obligations?: Obligations }) {}
 
   isManager(actor: Actor): boolean {
     return authorize(this.d.roster, actor, "view-summary").ok;
@@ -71,6 +72,7 @@ export class Summaries {
       now: this.d.clock.now(),
       ackTargets: (d, s) => ackMinutes(roster, d, s),
       backlog: backlog.flat(),
+      ...(this.d.obligations ? { regimes: this.d.obligations.regimes } : {}),
     });
   }
 }

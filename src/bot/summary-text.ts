@@ -22,10 +22,19 @@ function timingLines(label: string, t: StatTable): string[] {
   return [`• ${label} (median / p90): all ${statText(t.all.all)}${cells.length ? `; ${cells.join("; ")}` : ""}`];
 }
 
+/** Reporting obligations not yet marked reported: missed first, then due, soonest first. */
+export function obligationSummaryLines(s: Summary): string[] {
+  const o = s.obligations;
+  if (!o || (!o.due.length && !o.missed.length)) return [];
+  const line = (x: NonNullable<Summary["obligations"]>["due"][number]) =>
+    `• ${x.id} ${x.regime}: ${x.minutesLeft < 0 ? `missed ${fmtMinutes(-x.minutesLeft)} ago` : `due in ${fmtMinutes(x.minutesLeft)}`} (by ${x.deadlineAt.slice(0, 16).replace("T", " ")} UTC): ${x.title}`;
+  return [`*Reporting obligations:* ${o.missed.length} missed, ${o.due.length} due`, ...o.missed.slice(0, 10).map(line), ...o.due.slice(0, 10).map(line)];
+}
+
 export function renderSummaryText(s: Summary): string {
   const w = s.window;
   const head = `*AI incidents, last ${w.days} days${w.domain ? ` (${w.domain})` : ""}* (${w.from.slice(0, 16).replace("T", " ")} → ${w.to.slice(0, 16).replace("T", " ")} UTC)`;
-  if (s.total === 0 && s.previousTotal === 0 && s.openHighSeverity.total === 0) return `${head}\nNo incidents in this window or the one before it.`;
+  if (s.total === 0 && s.previousTotal === 0 && s.openHighSeverity.total === 0 && !s.obligations?.due.length && !s.obligations?.missed.length) return `${head}\nNo incidents in this window or the one before it.`;
   const r = s.response;
   const b = r.ackBreaches;
   const lines = [
@@ -50,6 +59,7 @@ export function renderSummaryText(s: Summary): string {
   for (const o of s.openHighSeverity.items.slice(0, 10)) {
     lines.push(`• ${o.id} ${o.severity} ${o.domain}, ${o.status}, ${o.assignee ?? "unassigned"}, open ${fmtMinutes(o.ageMinutes)}: ${o.title}`);
   }
+  lines.push(...obligationSummaryLines(s));
   const refs = Object.entries(s.topRefs).filter(([, v]) => v.length);
   if (refs.length) {
     lines.push("*Top taxonomy refs*");

@@ -12,6 +12,7 @@ import { createLogger, type Logger } from "../log.js";
 import { startWorker } from "../runtime.js";
 import { NotifierRouter } from "../tickets/notifier.js";
 import { WebhookNotifier } from "../tickets/webhook-notifier.js";
+import { describeTarget, parseRedisTarget } from "../redis-target.js";
 
 export async function chat(cfg: Config): Promise<number> {
   const log = createLogger(cfg.LOG_LEVEL === "info" ? "warn" : cfg.LOG_LEVEL);
@@ -51,7 +52,7 @@ function embeddedChat(cfg: Config, log: Logger, notifier: ConsoleNotifier) {
 async function durableChat(cfg: Config & { REDIS_URL: string }, log: Logger, notifier: ConsoleNotifier) {
   const routed = new NotifierRouter([notifier, new WebhookNotifier()]);
   const worker = await startWorker(cfg, log, routed);
-  process.stdout.write(`Durable mode: Redis at ${new URL(cfg.REDIS_URL).host}, ticket workers in this process.\n`);
+  process.stdout.write(`Durable mode: Redis at ${describeTarget(parseRedisTarget(cfg.REDIS_URL))}, ticket workers in this process.\n`);
   // A filed incident's ticket is out once nothing is left undelivered (or after a few seconds).
   const settle = async () => {
     for (let i = 0; i < 50 && (await worker.app.incidents.undelivered(new Date(Date.now() + 60_000))).length; i++) {

@@ -3,9 +3,12 @@
 import type { Summaries } from "../bot/summaries.js";
 import type { Clock } from "../clock.js";
 import type { IncidentStore } from "../store/types.js";
+import type { TicketActions } from "../tickets/actions.js";
 
 export interface ReportIO {
   incidents: IncidentStore;
+  /** ticket actions (queue included), for commands that change an incident: `report --mark-sent`. */
+  tickets?: TicketActions;
   summaries: Summaries;
   clock: Clock;
   out(text: string): void;

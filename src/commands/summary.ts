@@ -172,6 +172,7 @@ export async function withStore(cfg: Config, run: (io: ReportIO) => Promise<numb
   try {
     return await run({
       incidents: app.incidents,
+      tickets: app.actions,
       summaries: app.summaries,
       clock: app.clock,
       out: (t) => process.stdout.write(`${t}\n`),

@@ -2,7 +2,7 @@
 // (so two workers never both post it) and the destinations a run already reached (so a retry after a
 // partial failure only sends to the rest). Redis for workers, memory for the embedded mode.
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis.js";
 
 export interface DigestMarks {
   /** the scheduled time of the last posted run; undefined when none was ever posted. */
@@ -30,7 +30,7 @@ const SET_IF_NEWER_SHA = createHash("sha1").update(SET_IF_NEWER).digest("hex");
 
 /** Keys `{p}:digest:last` (ms), `{p}:digest:claim:<ms>`, `{p}:digest:sent:<ms>`: one hash slot with the queue. */
 export class RedisDigestMarks implements DigestMarks {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
 
   private key = (what: string, at?: Date) => `${this.prefix}:digest:${what}${at ? `:${at.getTime()}` : ""}`;
 
@@ -44,7 +44,7 @@ export class RedisDigestMarks implements DigestMarks {
     try {
       await this.redis.evalsha(SET_IF_NEWER_SHA, 1, ...keys, at.getTime());
     } catch (e) {
-      if (!(e instanceof Error) || !e.message.startsWith("NOSCRIPT")) throw e;
+      if (!(e instanceof Error) || !e.message.includes("NOSCRIPT")) throw e; // wrapped in a redirection error on a cluster
       await this.redis.eval(SET_IF_NEWER, 1, ...keys, at.getTime());
     }
   }

@@ -9,7 +9,7 @@ import type { Domain } from "./vocabulary.js";
 export const Role = z.enum(["reporter", "oncall", "incident-manager", "manager"]);
 export type Role = z.infer<typeof Role>;
 
-export const AuthzAction = z.enum(["start-triage", "answer-own-triage", "join-duplicate", "acknowledge", "escalate", "reroute", "resolve", "view-summary"]);
+export const AuthzAction = z.enum(["start-triage", "answer-own-triage", "join-duplicate", "acknowledge", "escalate", "reroute", "resolve", "view-summary", "view-incident", "edit-incident"]);
 export type AuthzAction = z.infer<typeof AuthzAction>;
 export type TicketActionName = Extract<AuthzAction, "acknowledge" | "escalate" | "reroute" | "resolve">;
 
@@ -30,15 +30,22 @@ export const MATRIX: Readonly<Record<AuthzAction, readonly Role[]>> = {
   reroute: RESPONDERS,
   resolve: RESPONDERS,
   "view-summary": ["manager"],
+  /** reading one incident or a list (`/incident show`, `list`): also its own reporter (OWN_OR_ROLE). */
+  "view-incident": ["oncall", "incident-manager", "manager"],
+  /** severity, intent, kinds, notes, reopening (src/domain/edits.ts). */
+  "edit-incident": RESPONDERS,
 };
 
 /** Actions on a walk-through that need its owner: nobody answers, joins or restarts for someone else. */
 const OWN: ReadonlySet<AuthzAction> = new Set(["start-triage", "answer-own-triage", "join-duplicate"]);
 
+/** Actions the owner may take whatever their role: a reporter reads back their own incident. */
+const OWN_OR_ROLE: ReadonlySet<AuthzAction> = new Set(["view-incident"]);
+
 export interface AuthzContext {
   /** the incident's domain, for ticket actions. */
   domain?: Domain;
-  /** who started the walk-through, for triage steps. */
+  /** who started the walk-through, for triage steps; who reported the incident, for view-incident. */
   owner?: Actor;
 }
 
@@ -60,11 +67,14 @@ export function authorize(roster: Roster, actor: Actor, action: AuthzAction, ctx
   if (OWN.has(action) && ctx.owner && !sameActor(actor, ctx.owner)) {
     return { ok: false, roles, message: "This triage belongs to someone else; only the person who started it can answer it." };
   }
-  if (!roles.some((r) => MATRIX[action].includes(r))) return { ok: false, roles, message: refusal(action, ctx.domain) };
+  const owns = OWN_OR_ROLE.has(action) && ctx.owner !== undefined && sameActor(actor, ctx.owner);
+  if (!owns && !roles.some((r) => MATRIX[action].includes(r))) return { ok: false, roles, message: refusal(action, ctx.domain) };
   return person ? { ok: true, roles, person } : { ok: true, roles };
 }
 
 function refusal(action: AuthzAction, domain?: Domain): string {
   if (action === "view-summary") return "Summaries are for the managers listed in the on-call roster.";
+  if (action === "edit-incident") return `Only the ${domain ?? "domain's"} on-call roster or an incident manager can edit this incident.`;
+  if (action === "view-incident") return `Only its reporter, the ${domain ?? "domain's"} on-call roster, incident managers and managers can see this incident.`;
   return `Only the ${domain ?? "domain's"} on-call roster or an incident manager can ${action} this incident.`;
 }

@@ -45,9 +45,60 @@ export function indexEntry(answers: Answers): IndexEntry | undefined {
   return sig ? { buckets: bands(sig, `${answers.asset}|${kind}`), sketch: sk } : undefined;
 }
 
+/**
+ * How many candidates' sketches a lookup reads at most. The ids found in the report's buckets are
+ * ranked by how many of its bands they share: a pair at the threshold (J = 0.3) shares about 4.6 of
+ * the 169 bands on average, an unrelated pair of the same asset and kind (J ~ 0.13) about 0.4, so the
+ * true matches rank first and only the best MAX_CANDIDATES are checked. This is what keeps a lookup's
+ * cost flat as the window fills: more incidents mean more ids in the buckets (counted, cheap), not more
+ * sketches read and compared. A report can then miss a match only when more than MAX_CANDIDATES
+ * incidents share more of its bands, that is, when that many closer look-alikes are offered instead.
+ */
+export const MAX_CANDIDATES = 64;
+
+/**
+ * How many ids one bucket keeps (the newest). A report at the threshold shares about 4.6 bands with
+ * its match and a close rewording a hundred or more, so a match survives unless dozens of newer
+ * incidents crowd every bucket it shares with the report; those are then look-alikes offered instead.
+ * Bounds what a lookup reads (bands x epochs x BUCKET_CAP ids) however full the window is.
+ */
+export const BUCKET_CAP = 32;
+
+/**
+ * The ids to check, from the members of the report's buckets (one space-separated list per bucket
+ * that exists), most shared bands first, ties to the newer id (ids grow with time), at most `limit`.
+ */
+export function rankByBands(bucketMembers: readonly string[], limit = MAX_CANDIDATES): string[] {
+  const hits = new Map<string, number>();
+  for (const members of bucketMembers) for (const id of members.split(" ")) if (id) hits.set(id, (hits.get(id) ?? 0) + 1);
+  const newerFirst = (a: string, b: string) => b.length - a.length || (a < b ? 1 : a > b ? -1 : 0);
+  return [...hits].sort((a, b) => b[1] - a[1] || newerFirst(a[0], b[0])).slice(0, limit).map(([id]) => id);
+}
+
 /** Whether a candidate's sketch is close enough to the report's for its record to be read. */
 export const closeEnough = (report: Uint32Array, candidate: Uint32Array, threshold = SIMILARITY_THRESHOLD) =>
   sketchSimilarity(report, candidate) >= threshold - SKETCH_MARGIN;
+
+/**
+ * The most records a lookup reads (of the MAX_CANDIDATES sketches it compares). In an incident storm hundreds of reports in the
+ * window are alike and all pass `closeEnough`; reading and comparing every one made the duplicate check
+ * grow with the storm (0.8 s for one answer at 600). The best match is among the most similar sketches
+ * (a sketch's similarity is the trigram Jaccard the exact check computes), so only those are read.
+ */
+export const MAX_RECORDS = 40;
+
+/** Ids of the candidates close enough to the report, the most similar first, at most `max`. */
+export function closest(report: Uint32Array, candidates: ReadonlyArray<{ id: string; sketch: Uint32Array }>, max = MAX_RECORDS): string[] {
+  const scored: Array<{ id: string; similarity: number }> = [];
+  for (const c of candidates) {
+    const similarity = sketchSimilarity(report, c.sketch);
+    if (similarity >= SIMILARITY_THRESHOLD - SKETCH_MARGIN) scored.push({ id: c.id, similarity });
+  }
+  return scored
+    .sort((a, b) => b.similarity - a.similarity)
+    .slice(0, max)
+    .map((c) => c.id);
+}
 
 export const epochOf = (t: number, windowMs = DUPLICATE_WINDOW_MS) => Math.floor(t / indexTiming(windowMs).epochMs);
 

@@ -1,7 +1,7 @@
 // The flow engine: given a flow and the state of one walk-through, what to ask next, whether an answer
 // is valid, and how Back undoes a step. Pure and serialisable, so any process can take the next step.
 import { z } from "zod";
-import { matches, type ChoiceQuestion, type Flow, type Question } from "./flow.js";
+import { dependsOn, matchesAny, type ChoiceQuestion, type Flow, type Question } from "./flow.js";
 import { AnswerValue, Answers } from "./vocabulary.js";
 
 export const Suggestion = z.strictObject({
@@ -55,7 +55,7 @@ export type InferredDecision = { decision: "keep-all" } | { decision: "keep" | "
 
 export type AnswerResult = { ok: true; state: FlowState } | { ok: false; error: string };
 
-const applies = (q: Question, answers: Answers) => !q.askWhen || matches(q.askWhen, answers);
+const applies = (q: Question, answers: Answers) => !q.askWhen || matchesAny(q.askWhen, answers);
 
 export function nextStep(flow: Flow, s: FlowState): Step {
   const q = flow.questions.find((x) => applies(x, s.answers) && s.answers[x.id] === undefined);
@@ -111,7 +111,7 @@ export function decideInferred(flow: Flow, s: FlowState, d: InferredDecision | t
   if (!item) return { ok: false, error: `'${decision.questionId}' has no suggested answer waiting to be confirmed` };
   if (decision.decision === "keep") return { ok: true, state: keep(flow, s, [item.question.id]) };
   if (!item.changeable) {
-    const on = Object.keys(item.question.askWhen ?? {}).map((k) => `'${k}'`).join(", ");
+    const on = (item.question.askWhen ? dependsOn(item.question.askWhen) : []).map((k) => `'${k}'`).join(", ");
     return { ok: false, error: `'${item.question.id}' depends on ${on}: keep or change that first, then this one` };
   }
   return { ok: true, state: { ...s, changing: item.question.id, trail: [...s.trail, `${CHANGE}${item.question.id}`] } };
@@ -204,22 +204,26 @@ function pendingItems(flow: Flow, s: FlowState): InferredItem[] {
   return items;
 }
 
-/** 1-based position of the next question and the expected total, for a "question 3 of 8" hint. */
+/**
+ * 1-based position of the next question and the expected total, for a "question 3 of 8" hint.
+ * Questions whose askWhen is still undecided: branches on the same unanswered questions are
+ * alternatives (attack kind or failure kind) and count once; a lone conditional question (the
+ * reporting questions, usually not asked) counts only once its condition is known to match.
+ */
 function progress(flow: Flow, s: FlowState): { index: number; total: number } {
   let answered = 0;
   let remaining = 0;
-  const undecided = new Set<string>();
+  const undecided = new Map<string, number>();
   for (const q of flow.questions) {
-    const decided = !q.askWhen || Object.keys(q.askWhen).every((k) => s.answers[k] !== undefined);
+    const decided = !q.askWhen || dependsOn(q.askWhen).every((k) => s.answers[k] !== undefined);
     if (decided && !applies(q, s.answers)) continue;
     if (s.answers[q.id] !== undefined) answered++;
-    else if (decided) remaining++;
+    else if (decided || applies(q, s.answers)) remaining++;
     else {
-      // Branches on the same unanswered question are alternatives: count them once.
-      const key = Object.keys(q.askWhen!).sort().join("|");
-      if (!undecided.has(key)) remaining++;
-      undecided.add(key);
+      const key = dependsOn(q.askWhen!).sort().join("|");
+      undecided.set(key, (undecided.get(key) ?? 0) + 1);
     }
   }
+  for (const n of undecided.values()) if (n > 1) remaining++;
   return { index: Math.min(answered + 1, answered + remaining), total: answered + remaining };
 }

@@ -8,6 +8,12 @@ const Id = QuestionId;
 /** question id → accepted values; an answer matches when it holds (or is) any of them. */
 export const Condition = z.record(Id, z.array(z.string().min(1)).min(1));
 export type Condition = z.infer<typeof Condition>;
+/**
+ * When a question is asked: one condition, or a list of which any may match (a question about the
+ * AI Act's serious effects applies when people were harmed *or* infrastructure was hit).
+ */
+export const AskWhen = z.union([Condition, z.array(Condition).min(1).max(10)]);
+export type AskWhen = z.infer<typeof AskWhen>;
 
 const Option = z.strictObject({
   value: OptionValue,
@@ -19,7 +25,7 @@ const Common = {
   id: Id,
   prompt: z.string().min(1).max(300),
   help: z.string().max(500).optional(),
-  askWhen: Condition.optional(),
+  askWhen: AskWhen.optional(),
 };
 const TextQuestion = z.strictObject({
   ...Common,
@@ -96,7 +102,10 @@ function checkSemantics(flow: Flow): string[] {
       if (dup) problems.push(`question '${q.id}', field 'options': duplicate value '${dup}'`);
     }
     // A question may only depend on questions asked before it, so the order is always well defined.
-    if (q.askWhen) problems.push(...checkCondition(q.askWhen, seen, `question '${q.id}', field 'askWhen`));
+    if (q.askWhen) {
+      const conds = conditionsOf(q.askWhen);
+      conds.forEach((c, i) => problems.push(...checkCondition(c, seen, `question '${q.id}', field 'askWhen${Array.isArray(q.askWhen) ? `.${i}` : ""}`)));
+    }
     seen.set(q.id, q);
   }
   for (const id of Object.keys(CONTRACT) as ContractQuestionId[]) {
@@ -149,6 +158,17 @@ export function matches(cond: Condition, answers: Record<string, string | string
     return Array.isArray(a) ? a.some((v) => values.includes(v)) : values.includes(a);
   });
 }
+
+/** The conditions of an askWhen, any of which makes the question apply. */
+export const conditionsOf = (w: AskWhen): Condition[] => (Array.isArray(w) ? w : [w]);
+
+/** True when any of the askWhen's conditions matches. */
+export function matchesAny(w: AskWhen, answers: Record<string, string | string[] | undefined>): boolean {
+  return conditionsOf(w).some((c) => matches(c, answers));
+}
+
+/** The question ids an askWhen depends on. */
+export const dependsOn = (w: AskWhen): string[] => [...new Set(conditionsOf(w).flatMap((c) => Object.keys(c)))];
 
 export function question(flow: Flow, id: string): Question | undefined {
   return flow.questions.find((q) => q.id === id);

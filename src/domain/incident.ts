@@ -5,10 +5,12 @@ import { Actor } from "./actor.js";
 import { authorize, type TicketActionName } from "./authz.js";
 import { Classification } from "./classify.js";
 import { LimitName } from "./limits.js";
+import { OutsideService } from "./outside.js";
 import { PreTriageRecord } from "./proposals.js";
 import { RedactionNote } from "./redact.js";
 import type { Person, Roster } from "./roster.js";
 import { RoutingDecision, queueFor } from "./route.js";
+import { StormSummary } from "./storm-summary.js";
 import { Answers, DESCRIPTION_MAX, Domain, Severity, otherDomain } from "./vocabulary.js";
 
 export const INCIDENT_ID = /^INC-\d{4}-\d{4,}$/;
@@ -70,6 +72,22 @@ export const TimelineEvent = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("cancelled"), at, to: z.string(), reason: z.string().max(300) }),
   /** a page not sent because the domain's paging limit was reached; `to` is its delivery key. */
   z.strictObject({ type: z.literal("page-skipped"), at, to: z.string(), reason: z.string().max(300) }),
+  /** an edit after filing (src/domain/edits.ts): what changed, from what to what, who and why. */
+  z.strictObject({ type: z.literal("edited"), at, by: Actor, field: z.enum(["severity", "intent", "kinds"]), from: z.string().max(300), to: z.string().max(300), reason: z.string().max(2000) }),
+  /** a note added to the incident by its responders. */
+  z.strictObject({ type: z.literal("note"), at, by: Actor, text: z.string().max(2000) }),
+  /** a resolved incident opened again. */
+  z.strictObject({ type: z.literal("reopened"), at, by: Actor, reason: z.string().max(2000) }),
+  /** the incident's commander (a roster person id) taken, assigned or handed over; `from` the previous one. */
+  z.strictObject({ type: z.literal("commander"), at, by: Actor, to: z.string().max(64), from: z.string().max(64).optional() }),
+  /** an action taken in an outside service (PagerDuty's webhook event `eventId`) that was not mirrored here, and why. */
+  z.strictObject({ type: z.literal("not-mirrored"), at, service: OutsideService, eventId: z.string().max(100), reason: z.string().max(300) }),
+  /** a reporting obligation marked as reported (src/domain/clocks.ts): its clock stops, its reminders do nothing. */
+  z.strictObject({ type: z.literal("obligation-reported"), at, by: Actor, regime: z.string().min(1).max(40), report: z.enum(["initial", "complete"]) }),
+  /** when the organisation became aware, set after filing: every obligation's deadline is counted from it. */
+  z.strictObject({ type: z.literal("aware-at-set"), at, by: Actor, awareAt: at }),
+  /** one report of an incident storm (src/domain/storm.ts): no card or page of its own, listed under `parent`. */
+  z.strictObject({ type: z.literal("storm-grouped"), at, parent: IncidentId, reason: z.string().max(300) }),
 ]);
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 
@@ -103,10 +121,18 @@ export const Incident = z.strictObject({
   resolvedAt: at.optional(),
   /** filed over an abuse limit (see the `limited` timeline event): nobody was paged for it. */
   limited: z.boolean().optional(),
+  /** the first incident of a storm: the rolling count its card shows (src/domain/storm.ts). */
+  storm: StormSummary.optional(),
+  /** grouped under this storm parent: its card and thread stand for this incident in the channel. */
+  stormOf: IncidentId.optional(),
   /** secrets taken out of the answers before anything was stored: kind and count, never the secret. */
   redactions: z.array(RedactionNote).max(100).optional(),
   /** what pre-triage proposed per question and what the reporter chose (absent when nothing was proposed). */
   pretriage: PreTriageRecord.optional(),
+  /** who leads the response (a roster person id): may edit it like the on-call (src/domain/commander.ts). */
+  commander: z.string().max(64).optional(),
+  /** every attack or failure kind, when responders set more than one after filing (answers keep the first). */
+  kinds: z.array(z.string().max(64)).min(1).max(5).optional(),
   timeline: z.array(TimelineEvent),
 });
 export type Incident = z.infer<typeof Incident>;

@@ -84,3 +84,19 @@ export function suggestSystemForChannel(inv: Inventory, platform: "slack" | "tea
 /** Owners that are not people of the roster: an owner nobody can page is a typo waiting for an incident. */
 export const unknownOwners = (inv: Inventory, peopleIds: ReadonlySet<string>) =>
   inv.systems.flatMap((s) => s.owners.filter((o) => !peopleIds.has(o)).map((o) => `${s.id}: owner '${o}'`));
+
+/**
+ * The system a description names: its inventory name (a whole phrase, any case) or its id. Only when
+ * exactly one system is named, since two names in one report say nothing about which was at fault.
+ */
+export function suggestSystemFromText(inv: Inventory, text: string): AiSystem | undefined {
+  const lower = ` ${text.toLowerCase().replace(/[^\p{L}\p{N}-]+/gu, " ")} `;
+  const words = (s: string) => ` ${s.toLowerCase().replace(/[^\p{L}\p{N}-]+/gu, " ").trim()} `;
+  const hits = inv.systems.filter((s) => lower.includes(words(s.name)) || lower.includes(words(s.id)));
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+/** The answer to the flow's `highRisk` question the inventory gives for a system, with its evidence. */
+export function highRiskSuggestion(s: AiSystem): { value: "yes" | "no"; confidence: number; evidence: string[] } {
+  return { value: s.riskClass === "high" ? "yes" : "no", confidence: 0.9, evidence: [`${s.name} is listed as ${s.riskClass} risk${s.annexIII ? ` (Annex III ${s.annexIII})` : ""} in the AI system inventory`.slice(0, 200)] };
+}

@@ -67,6 +67,18 @@ const Within = z.union([
 ]);
 export type Within = z.infer<typeof Within>;
 
+/**
+ * When the on-call and the managers are reminded of an open obligation: a fraction of the time from
+ * awareness to the deadline (0.5 = half time), or a time before the deadline.
+ */
+export const ReminderPoint = z.union([
+  z.strictObject({ fraction: z.number().gt(0).lt(1) }),
+  z.strictObject({ before: Within }),
+]);
+export type ReminderPoint = z.infer<typeof ReminderPoint>;
+const Reminders = z.array(ReminderPoint).max(10);
+export const DEFAULT_REMINDERS: ReminderPoint[] = [{ fraction: 0.5 }, { before: { hours: 24 } }];
+
 const DeadlineShape = { within: Within, source: Source };
 const ShorterDeadline = z.strictObject({ ...TriggerShape, ...DeadlineShape }).refine(hasCondition, NO_CONDITION);
 export type ShorterDeadline = z.infer<typeof ShorterDeadline>;
@@ -95,13 +107,18 @@ export const Regime = z.strictObject({
   shorter: z.array(ShorterDeadline).max(20).default([]),
   initialReport: z.strictObject({ allowed: z.boolean(), source: Source }).optional(),
   /** things to tell whoever prepares the report, each with its source. */
-  warnings: z.array(z.strictObject({ text: z.string().min(1).max(400), source: Source })).max(20).default([]),
+  /** `onTicket`: shown on the ticket card until the obligation is marked reported. */
+  warnings: z.array(z.strictObject({ text: z.string().min(1).max(400), source: Source, onTicket: z.boolean().default(false) })).max(20).default([]),
   reportFields: z.array(ReportField).min(1),
+  /** this regime's reminder points, instead of the file's. */
+  reminders: Reminders.optional(),
 });
 export type Regime = z.infer<typeof Regime>;
 
 export const ObligationsSchema = z.strictObject({
   version: z.literal(1),
+  /** reminder points for every regime that does not give its own. */
+  reminders: Reminders.default(DEFAULT_REMINDERS),
   regimes: z.array(Regime).min(1).max(50),
 });
 export type Obligations = z.infer<typeof ObligationsSchema>;

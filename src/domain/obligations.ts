@@ -33,6 +33,8 @@ export interface ApplicableObligation {
   msLeft: number;
   initialReportAllowed: boolean;
   warnings: string[];
+  /** the warnings the file marks `onTicket`, with their source. */
+  ticketWarnings: string[];
 }
 
 export function withinMs(w: Within): number {
@@ -92,6 +94,7 @@ export function applicableObligations(incident: IncidentLike, regimes: Regime[],
       msLeft: at - now.getTime(),
       initialReportAllowed: regime.initialReport?.allowed ?? false,
       warnings: regime.warnings.map((w) => `${w.text} (${w.source.article})`),
+      ticketWarnings: regime.warnings.filter((w) => w.onTicket).map((w) => `${w.text} (${w.source.article})`),
     });
   }
   return out;

@@ -3,6 +3,7 @@
 // Pure: the incident, the regime, the awareness time and the clock come in. Decision support only.
 import type { Incident } from "./incident.js";
 import type { Regime, ReportField } from "./obligations-file.js";
+import { awarenessOf, factsFromAnswers } from "./clocks.js";
 import { awareAtOf, deadlineFor, ruleMatches, withinText, type IncidentLike } from "./obligations.js";
 
 export const DISCLAIMER = "Decision support, not legal advice: check the applicability, the deadline and every field before you send anything.";
@@ -69,7 +70,7 @@ function fill(id: ReportField, incident: Incident, awareAt: string, awareGiven: 
     case "memberState":
       return blank("where the incident occurred: it decides which authority receives the report");
     case "awareAt":
-      return { value: awareAt, note: awareGiven ? "given with --aware-at" : "the time the incident was reported; give --aware-at if you became aware earlier" };
+      return { value: awareAt, note: awareGiven ? "given with --aware-at or set on the incident" : "the time the incident was reported; give --aware-at (or record it with --set-aware-at) if you became aware earlier" };
     case "description": {
       const d = typeof a.description === "string" ? a.description : "";
       const redacted = incident.redactions?.length ? "; secrets were redacted before storing" : "";
@@ -113,9 +114,12 @@ function fill(id: ReportField, incident: Incident, awareAt: string, awareGiven: 
 
 export function draftReport(input: { incident: Incident; regime: Regime; kind: "initial" | "follow-up"; awareAt?: string; now: Date }): ReportDraft {
   const { incident, regime } = input;
-  const like: IncidentLike = { answers: incident.answers, createdAt: incident.createdAt, ...(input.awareAt ? { facts: { awareAt: input.awareAt } } : {}) };
+  // The facts come from the reporting questions' answers and the awareness time on the timeline; a
+  // fact not answered (or "don't know") leaves a regime that needs it "to confirm". --aware-at wins.
+  const recorded = awarenessOf(incident);
+  const awareGiven: string | undefined = input.awareAt ?? (recorded.set ? recorded.awareAt : undefined);
+  const like: IncidentLike = { answers: incident.answers, createdAt: incident.createdAt, facts: { ...factsFromAnswers(incident.answers), ...(awareGiven ? { awareAt: awareGiven } : {}) } };
   const awareAt = awareAtOf(like);
-  // Facts such as highRisk are not asked in triage yet: a regime that needs them is "to confirm".
   const trigger = regime.when.find((t) => ruleMatches(t, like));
   const d = deadlineFor(regime, like);
   return {
@@ -134,7 +138,7 @@ export function draftReport(input: { incident: Incident; regime: Regime; kind: "
       shorterIf: regime.shorter.map((s) => `${withinText(s.within)} if ${s.because} (${s.source.article})`),
     },
     initialReportAllowed: regime.initialReport?.allowed ? regime.initialReport.source.article : null,
-    fields: regime.reportFields.map((id) => ({ id, label: LABELS[id], ...fill(id, incident, awareAt, input.awareAt !== undefined) })),
+    fields: regime.reportFields.map((id) => ({ id, label: LABELS[id], ...fill(id, incident, awareAt, awareGiven !== undefined) })),
     warnings: regime.warnings.map((w) => `${w.text} (${w.source.article})`),
     disclaimer: DISCLAIMER,
   };

@@ -1,6 +1,7 @@
 // Who is on call: the roster file's schema and the rotation arithmetic. Hand-offs happen at a local
 // wall-clock time in the roster's time zone, so rotations stay put across daylight-saving changes.
 import { z } from "zod";
+import { OutsideTargets } from "./outside.js";
 import { fieldProblems } from "./problems.js";
 import { Domain, Severity } from "./vocabulary.js";
 
@@ -13,6 +14,8 @@ export const Person = z.strictObject({
   slack: z.string().regex(/^[UW][A-Z0-9]{2,20}$/, "a Slack user id such as U012ABCDEF").optional(),
   teams: z.string().min(1).max(200).optional(),
   email: z.email().optional(),
+  /** their PagerDuty user id: an acknowledgement or resolve they make in PagerDuty is mirrored as theirs. */
+  pagerduty: z.string().regex(/^P[A-Z0-9]{5,13}$/, "a PagerDuty user id such as PABC123").optional(),
 });
 export type Person = z.infer<typeof Person>;
 
@@ -63,6 +66,8 @@ export const DomainRoster = z.strictObject({
    * DELIVERY_LATE_AFTER_MS): best another platform or channel than `destinations`, which is failing.
    */
   fallback: Destinations.optional(),
+  /** paging and ticketing beyond chat (src/domain/outside.ts): pagerduty, opsgenie, jira. */
+  ...OutsideTargets,
 });
 
 export const DIGEST_DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "daily"] as const;

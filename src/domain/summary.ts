@@ -14,6 +14,8 @@
 // summaryTimeZone in roster.ts; UTC when none is given): an incident at 00:30 local time today is in
 // today's bar, whatever instant the window started at.
 import { addDays, localDate, startOfDay } from "./calendar.js";
+import { obligationClocks } from "./clocks.js";
+import type { Regime } from "./obligations-file.js";
 import type { Incident, Status } from "./incident.js";
 import type { Ref } from "./refs.js";
 import type { CrossDomain, Domain, Severity } from "./vocabulary.js";
@@ -47,6 +49,19 @@ export interface SummaryOptions {
   ackTargets: (domain: Domain, severity: Severity) => number;
   /** unresolved incidents of any age, for the open SEV1/SEV2 list; default: the unresolved in `current`. */
   backlog?: Incident[];
+  /** the reporting regimes (obligations file): with them, the summary lists obligations due and missed. */
+  regimes?: Regime[];
+}
+
+/** A reporting obligation not yet marked reported: due (deadline ahead) or missed (passed). */
+export interface ObligationItem {
+  id: string;
+  title: string;
+  regime: string;
+  name: string;
+  deadlineAt: string;
+  /** negative once missed. */
+  minutesLeft: number;
 }
 
 /** Nearest-rank statistics over `n` durations, in minutes. */
@@ -128,6 +143,8 @@ export interface Summary {
   trend: { total: Trend; byDomain: Record<Domain, Trend>; medianTimeToAck: Trend };
   topRefs: Record<Framework, RefCount[]>;
   perDay: DayBucket[];
+  /** reporting obligations of the window's and the open incidents not marked reported, soonest first (absent without regimes). */
+  obligations?: { due: ObligationItem[]; missed: ObligationItem[] };
 }
 
 export function summarize(current: Incident[], previous: Incident[], w: SummaryWindow, opts: SummaryOptions): Summary {
@@ -172,7 +189,25 @@ export function summarize(current: Incident[], previous: Incident[], w: SummaryW
     },
     topRefs: topRefsOf(current),
     perDay: perDayOf(current, w.from, w.to, w.timeZone ?? "UTC"),
+    ...(opts.regimes ? { obligations: obligationsOf([...current, ...(opts.backlog ?? [])], opts.regimes, opts.now, w.domain) } : {}),
   };
+}
+
+/** Every unreported obligation of these incidents (each incident once), due ones and missed ones. */
+function obligationsOf(items: Incident[], regimes: Regime[], now: Date, domain: Domain | undefined): NonNullable<Summary["obligations"]> {
+  const seen = new Set<string>();
+  const all: Array<ObligationItem & { state: string }> = [];
+  for (const i of items) {
+    if (seen.has(i.id) || (domain && domainOf(i) !== domain)) continue;
+    seen.add(i.id);
+    for (const c of obligationClocks(i, regimes, now)) {
+      if (c.state === "reported") continue;
+      all.push({ id: i.id, title: i.title, regime: c.regimeId, name: c.name, deadlineAt: c.deadline.at, minutesLeft: Math.floor(c.msLeft / 60_000), state: c.state });
+    }
+  }
+  all.sort((a, b) => Date.parse(a.deadlineAt) - Date.parse(b.deadlineAt) || a.id.localeCompare(b.id));
+  const strip = ({ state: _s, ...rest }: ObligationItem & { state: string }): ObligationItem => rest;
+  return { due: all.filter((x) => x.state === "open").slice(0, MAX_LISTED).map(strip), missed: all.filter((x) => x.state === "missed").slice(0, MAX_LISTED).map(strip) };
 }
 
 // ---- statistics ----------------------------------------------------------------------------------

@@ -13,10 +13,11 @@ export const LABELS = {
   question: Object.keys(CONTRACT),
   outcome: ["accepted", "changed", "abstained"],
   reason: ["timer", "manual"],
-  kind: ["deliver", "escalate", "page", "update"],
+  /** ticket jobs, and "turn": a conversation step (src/turns) that finally failed. */
+  kind: ["deliver", "escalate", "page", "update", "turn"],
   /** "none": the try failed before any platform was called (Redis away, incident gone, a stall). */
   platform: [...Platform.options, "none"],
-  queue: ["oncall-safety", "oncall-security"],
+  queue: ["oncall-safety", "oncall-security", "turns"],
   state: ["waiting", "active", "delayed", "failed", "completed"],
   /** the web process's routes; /readyz is served by src/http.ts beside /healthz. */
   route: ["/healthz", "/readyz", "/metrics", "/slack/events", "/api/messages"],

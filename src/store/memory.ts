@@ -1,7 +1,7 @@
 // The embedded backend: everything in this process, for the console bot and single-process use.
 // It keeps the same contract as Redis (copies in and out, compare-and-set, windows by time).
 import { DUPLICATE_WINDOW_MS } from "../domain/duplicates.js";
-import { closeEnough, epochOf, epochsFor, indexEntry, indexTiming } from "../domain/duplicate-index.js";
+import { BUCKET_CAP, closest, epochOf, epochsFor, indexEntry, indexTiming, rankByBands } from "../domain/duplicate-index.js";
 import { Incident, type IncidentDraft } from "../domain/incident.js";
 import type { Answers } from "../domain/vocabulary.js";
 import type { Clock } from "../clock.js";
@@ -82,6 +82,8 @@ export class MemoryIncidentStore implements IncidentStore {
     for (const b of entry.buckets) {
       let ids = sets.get(b);
       if (!ids) sets.set(b, (ids = new Set()));
+      // the newest BUCKET_CAP ids, like the Redis store
+      if (ids.size >= BUCKET_CAP) ids.delete(ids.values().next().value!);
       ids.add(incident.id);
     }
     this.sketches.set(incident.id, { epoch, sketch: entry.sketch });
@@ -106,18 +108,22 @@ export class MemoryIncidentStore implements IncidentStore {
     this.expireBuckets(now.getTime());
     const entry = indexEntry(answers);
     if (!entry) return [];
-    const ids = new Set<string>();
+    const members: string[] = [];
     for (const epoch of epochsFor(now, this.windowMs)) {
       const sets = this.buckets.get(epoch);
       if (!sets) continue;
-      for (const b of entry.buckets) for (const id of sets.get(b) ?? []) ids.add(id);
+      for (const b of entry.buckets) {
+        const ids = sets.get(b);
+        if (ids?.size) members.push([...ids].join(" "));
+      }
     }
     const from = now.getTime() - this.windowMs;
-    return [...ids]
-      .filter((id) => {
-        const s = this.sketches.get(id);
-        return s !== undefined && closeEnough(entry.sketch, s.sketch);
-      })
+    // The ids sharing most bands, then the most similar of those (duplicate-index.ts), like Redis.
+    const sketches = rankByBands(members).flatMap((id) => {
+      const s = this.sketches.get(id);
+      return s ? [{ id, sketch: s.sketch }] : [];
+    });
+    return closest(entry.sketch, sketches)
       .map((id) => this.byId.get(id)!)
       .filter((i) => {
         const t = Date.parse(i.createdAt);

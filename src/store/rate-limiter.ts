@@ -3,7 +3,7 @@
 // Lua script checks every bucket and counts them all or none, so concurrent web processes can never
 // overshoot a limit between a read and a write. Time comes from the caller's clock, not Redis TIME,
 // so tests can move it; web processes' clocks only need to agree to about a second.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis.js";
 import { decide, windowOf, type Bucket, type LimitDecision } from "../domain/limits.js";
 import { Script, checkPrefix } from "./redis.js";
 import type { RateLimiter } from "./types.js";
@@ -55,7 +55,7 @@ return 0`);
 export class RedisRateLimiter implements RateLimiter {
   private readonly prefix: string;
 
-  constructor(private readonly redis: Redis, prefix: string) {
+  constructor(private readonly redis: RedisClient, prefix: string) {
     this.prefix = checkPrefix(prefix);
   }
 

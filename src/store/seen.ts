@@ -2,17 +2,22 @@
 // is a replay. Chat platforms sign requests but do not remember them (a Slack signature stays valid
 // for 5 minutes), so the bot must. With Redis the set is shared by every web process (SET NX EX under
 // the deployment prefix); the embedded mode keeps it in this process.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis.js";
+import { Keyspace } from "./keyspace.js";
 
 export interface SeenSet {
   /** true the first time `id` is offered within `ttlSeconds`; false for every repeat. */
   first(id: string, ttlSeconds: number): Promise<boolean>;
 }
 
+/** One key per request id, on the id's shard (REDIS_SHARDS): every request writes one, so they spread. */
 export class RedisSeenSet implements SeenSet {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  private readonly ks: Keyspace;
+  constructor(private readonly redis: RedisClient, prefix: string, shards = 1) {
+    this.ks = new Keyspace(prefix, shards);
+  }
   async first(id: string, ttlSeconds: number): Promise<boolean> {
-    return (await this.redis.set(`${this.prefix}:seen:${id}`, "1", "EX", ttlSeconds, "NX")) === "OK";
+    return (await this.redis.set(`${this.ks.forKey(id)}:seen:${id}`, "1", "EX", ttlSeconds, "NX")) === "OK";
   }
 }
 

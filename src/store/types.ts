@@ -78,7 +78,8 @@ export interface IncidentStore {
    * Incidents created in [now - duplicate window, now] that share an LSH bucket with the report's
    * `answers` (src/domain/duplicate-index.ts; `create` indexes every incident): each incident the
    * report is similar enough to duplicate, with probability >= 0.99 at the threshold, plus some it
-   * is not. Reads only the report's buckets, not the window; the caller checks every candidate exactly.
+   * is not; in a storm, only the MAX_CANDIDATES most similar of them. Reads only the report's buckets,
+   * not the window; the caller checks every candidate exactly.
    */
   duplicateCandidates(answers: Answers, now: Date): Promise<Incident[]>;
   /** Ids created but not yet confirmed delivered, older than `before`: the outbox sweeper's input. */

@@ -6,7 +6,15 @@ import { domainOfRoute, type Actor, type Incident } from "../domain/incident.js"
 import { redact } from "../domain/redact.js";
 import { levelCount, type Roster } from "../domain/roster.js";
 import type { IncidentStore } from "../store/types.js";
+import { markReported, setAwareAt, type ClockChange } from "../domain/clocks.js";
+import type { Obligations } from "../domain/obligations-file.js";
 import type { JobQueue } from "./jobs.js";
+import { editIncident, type IncidentEdit } from "../domain/edits.js";
+import { setCommander, type CommanderTarget } from "../domain/commander.js";
+import { personByIdentity } from "../domain/roster.js";
+import type { OutsideService } from "../domain/outside.js";
+import { mirrorJobs } from "./outside/mirror.js";
+import { scheduleReminders } from "./reminders.js";
 
 /**
  * `seenRoute`: the routing the pressed card (or the opened dialog) showed; a card of an older routing
@@ -32,17 +40,54 @@ function staleCard(i: Incident, seenRoute: number | undefined): ActionOutcome | 
 /** The longest reroute reason or resolve note kept (the cards' input boxes allow less). */
 export const NOTE_MAX = 2000;
 
+export type ClockOutcome = { ok: true; incident: Incident; changed: boolean; message: string } | { ok: false; code: "NOT_FOUND" | "NO_OBLIGATIONS" | Extract<ClockChange, { ok: false }>["code"]; message: string };
+
 export class TicketActions {
-  constructor(private readonly d: { incidents: IncidentStore; queue: JobQueue; roster: Roster; clock: Clock }) {}
+  constructor(private readonly d: { incidents: IncidentStore; queue: JobQueue; roster: Roster; clock: Clock; obligations?: Obligations }) {}
+
+  /**
+   * Marks a reporting obligation reported (initial or complete), with who and when, on the timeline:
+   * its clock stops and its reminders find themselves stale. The card is re-rendered by an update job.
+   */
+  async markReported(incidentId: string, regimeId: string, report: "initial" | "complete", actor: Actor): Promise<ClockOutcome> {
+    const file = this.d.obligations;
+    if (!file) return { ok: false, code: "NO_OBLIGATIONS", message: "no obligations file is loaded (OBLIGATIONS_FILE)" };
+    return this.changeClock(incidentId, (cur) => markReported(cur, file.regimes, regimeId, report, actor, this.d.clock.now()));
+  }
+
+  /**
+   * Sets when the organisation became aware: every deadline moves, reminders for the new deadlines are
+   * added (the old ones are stale by their deadline), and the card shows the new clocks.
+   */
+  async setAwareAt(incidentId: string, awareAt: string, actor: Actor): Promise<ClockOutcome> {
+    const r = await this.changeClock(incidentId, (cur) => setAwareAt(cur, awareAt, actor, this.d.clock.now()));
+    if (r.ok && r.changed) await scheduleReminders(this.d.queue, this.d.obligations, r.incident, this.d.clock.now());
+    return r;
+  }
+
+  private async changeClock(incidentId: string, change: (cur: Incident) => ClockChange): Promise<ClockOutcome> {
+    let outcome: ClockChange | undefined;
+    const stored = await this.d.incidents.update(incidentId, (cur) => {
+      outcome = change(cur);
+      return outcome.ok && outcome.changed ? outcome.incident : undefined;
+    });
+    if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
+    if (!outcome.ok || !outcome.changed) return outcome;
+    await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
+    return { ...outcome, incident: stored };
+  }
 
   /** Enqueues delivery of an incident's current routing (idempotent: the job id is derived from it). */
   async dispatch(incident: Incident): Promise<void> {
     await this.d.queue.add(incident.routing.domain, { name: "deliver", incidentId: incident.id, routeCount: incident.routeCount });
   }
 
-  /** Tells the incident's channels something new (a joined report), as an update job: no page. */
+  /**
+   * Tells the incident's channels of a joined report, as a job: no page. In an incident storm the
+   * worker folds it into the storm's next batch instead of a reply of its own (src/domain/storm.ts).
+   */
   async note(incident: Incident, text: string): Promise<void> {
-    await this.d.queue.add(incident.routing.domain, { name: "update", incidentId: incident.id, rev: incident.rev, text: text.slice(0, 3000) });
+    await this.d.queue.add(incident.routing.domain, { name: "joined", incidentId: incident.id, rev: incident.rev, text: text.slice(0, 3000) });
   }
 
   /**
@@ -59,7 +104,8 @@ export class TicketActions {
     return { ok: true, incident: i };
   }
 
-  async act(incidentId: string, action: TicketAction, actor: Actor): Promise<ActionOutcome> {
+  /** `origin`: the outside service the action came from (its webhook): not mirrored back to it. */
+  async act(incidentId: string, action: TicketAction, actor: Actor, origin?: OutsideService): Promise<ActionOutcome> {
     let outcome: ActionOutcome | undefined;
     const words = action.kind === "reroute" ? action.reason : action.kind === "resolve" ? action.note : "";
     if (words.length > NOTE_MAX) return { ok: false, code: "TOO_LONG", message: `That is ${words.length} characters; please keep it under ${NOTE_MAX}.` };
@@ -73,6 +119,8 @@ export class TicketActions {
     if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
     if (!outcome.ok || !outcome.changed) return outcome;
     const domain = stored.routing.domain;
+    // PagerDuty, Opsgenie, Jira hear of it too (src/tickets/outside/mirror.ts).
+    for (const job of mirrorJobs(this.d.roster, stored, action.kind, origin)) await this.d.queue.add(domain, job);
     // The page job also posts the update to the channel, so an escalation is announced once.
     if (action.kind === "reroute") {
       await this.dispatch(stored);
@@ -83,6 +131,45 @@ export class TicketActions {
     }
     else if (action.kind === "escalate") await this.d.queue.add(domain, { name: "page", incidentId, gen: stored.escalationGen });
     else await this.d.queue.add(domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message });
+    return { ...outcome, incident: stored };
+  }
+
+  /**
+   * An edit after filing (src/domain/edits.ts): the card is updated by the same durable update job as
+   * the other actions; an edit that moved the incident to the other domain is followed up like a reroute.
+   */
+  async edit(incidentId: string, edit: IncidentEdit, actor: Actor): Promise<ActionOutcome> {
+    const clean: IncidentEdit = edit.kind === "note" ? { ...edit, text: redact(edit.text).text } : { ...edit, reason: redact(edit.reason).text };
+    let outcome: ActionOutcome | undefined;
+    let routeBefore = 0;
+    const stored = await this.d.incidents.update(incidentId, (cur) => {
+      routeBefore = cur.routeCount;
+      const r = editIncident(cur, this.d.roster, actor, clean, this.d.clock.now());
+      outcome = r;
+      return r.ok && r.changed ? r.incident : undefined;
+    });
+    if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
+    if (!outcome.ok || !outcome.changed) return outcome;
+    if (stored.routeCount > routeBefore) {
+      await this.dispatch(stored);
+      const route = stored.routeCount - 1;
+      await this.d.queue.add(domainOfRoute(stored, route), { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000), route });
+    } else await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
+    return { ...outcome, incident: stored };
+  }
+
+  /** Takes (no `to`), assigns or hands over the commander role; the card and thread hear of it. */
+  async commander(incidentId: string, to: CommanderTarget | undefined, actor: Actor): Promise<ActionOutcome> {
+    const personId = to === undefined ? undefined : "personId" in to ? to.personId : (personByIdentity(this.d.roster, "slack", to.slackUser)?.id ?? `<${to.slackUser}>`);
+    let outcome: ActionOutcome | undefined;
+    const stored = await this.d.incidents.update(incidentId, (cur) => {
+      const r = setCommander(cur, this.d.roster, actor, personId, this.d.clock.now());
+      outcome = r;
+      return r.ok && r.changed ? r.incident : undefined;
+    });
+    if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
+    if (!outcome.ok || !outcome.changed) return outcome;
+    await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
     return { ...outcome, incident: stored };
   }
 

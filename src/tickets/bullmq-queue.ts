@@ -1,5 +1,8 @@
-// Ticket jobs on BullMQ: one queue per domain (`oncall-safety`, `oncall-security`) under a Redis
-// Cluster hash-tag prefix, job ids derived from the incident so each piece of work is enqueued once.
+// Ticket jobs on BullMQ: one queue per domain (`oncall-safety`, `oncall-security`) and shard, each
+// under its shard's hash-tag prefix (BullMQ's cluster rule: all of a queue's keys in one slot), job
+// ids derived from the incident so each piece of work is enqueued once. A job goes to its incident's
+// shard (src/store/keyspace.ts), so with REDIS_SHARDS > 1 the queues spread over a cluster's primaries
+// like the incidents do; workers consume every shard's queues.
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Domain } from "../domain/vocabulary.js";
 import { queueFor } from "../domain/route.js";
@@ -9,25 +12,36 @@ import { platformOf, tagPlatform, type DeliveryObserver } from "./delivery-obser
 import { PERMANENT, TicketJob, jobId, type FailedJob, type JobQueue } from "./jobs.js";
 import { RATE_LIMIT_MAX_MS, RETRY, rateLimitWait, retryDelay, type RetryPolicy } from "./retry.js";
 import { queueTelemetry } from "../tracing.js";
+import { Keyspace } from "../store/keyspace.js";
 
 const DOMAINS: Domain[] = ["safety", "security"];
 const KEEP_COMPLETED = { age: 7 * 86_400, count: 50_000 };
 
 export class BullJobQueue implements JobQueue {
-  readonly queues: Record<Domain, Queue>;
+  /** every queue: per shard (0 first), safety then security. */
+  readonly queues: Queue[];
+  private readonly ks: Keyspace;
+  private readonly byShard: Array<Record<Domain, Queue>>;
 
-  constructor(connection: ConnectionOptions, prefix: string, log: Logger, private readonly policy: RetryPolicy = RETRY) {
-    const make = (d: Domain) => {
-      const q = new Queue(queueFor(d), { connection, prefix, ...queueTelemetry() });
+  constructor(connection: ConnectionOptions, prefix: string, log: Logger, private readonly policy: RetryPolicy = RETRY, shards = 1) {
+    this.ks = new Keyspace(prefix, shards);
+    const make = (d: Domain, shardPrefix: string) => {
+      const q = new Queue(queueFor(d), { connection, prefix: shardPrefix, ...queueTelemetry() });
       // Connection errors while Redis is away are expected and retried; without a listener they crash.
       watchBull(q, log, "queue", queueFor(d));
       return q;
     };
-    this.queues = { safety: make("safety"), security: make("security") };
+    this.byShard = this.ks.all().map((p) => ({ safety: make("safety", p), security: make("security", p) }));
+    this.queues = this.byShard.flatMap((qs) => DOMAINS.map((d) => qs[d]));
+  }
+
+  /** The queue of `domain` on the incident's shard. */
+  private queueOf(domain: Domain, incidentId: string): Queue {
+    return this.byShard[this.ks.shardOfIncident(incidentId)]![domain];
   }
 
   async add(domain: Domain, job: TicketJob, delayMs = 0): Promise<void> {
-    await this.queues[domain].add(job.name, job, {
+    await this.queueOf(domain, job.incidentId).add(job.name, job, {
       jobId: jobId(job),
       delay: delayMs,
       attempts: this.policy.attempts,
@@ -40,19 +54,19 @@ export class BullJobQueue implements JobQueue {
 
   async failed(): Promise<FailedJob[]> {
     const out: FailedJob[] = [];
-    for (const d of DOMAINS) {
-      for (const j of await this.queues[d].getFailed(0, 999)) {
+    for (const q of this.queues) {
+      for (const j of await q.getFailed(0, 999)) {
         const parsed = TicketJob.safeParse(j.data);
         if (!parsed.success || !j.id) continue;
-        out.push({ queue: queueFor(d), id: j.id, job: parsed.data, error: j.failedReason, attempts: j.attemptsMade, failedAt: new Date(j.finishedOn ?? j.timestamp).toISOString() });
+        out.push({ queue: q.name, id: j.id, job: parsed.data, error: j.failedReason, attempts: j.attemptsMade, failedAt: new Date(j.finishedOn ?? j.timestamp).toISOString() });
       }
     }
     return out;
   }
 
   async replay(id: string): Promise<boolean> {
-    for (const d of DOMAINS) {
-      const job = await this.queues[d].getJob(id);
+    for (const q of this.queues) {
+      const job = await q.getJob(id);
       if (job && (await job.isFailed())) {
         await job.retry("failed", { resetAttemptsMade: true });
         return true;
@@ -62,7 +76,7 @@ export class BullJobQueue implements JobQueue {
   }
 
   async ensure(domain: Domain, job: TicketJob): Promise<"added" | "revived" | "exists"> {
-    const existing = await this.queues[domain].getJob(jobId(job));
+    const existing = await this.queueOf(domain, job.incidentId).getJob(jobId(job));
     if (!existing) {
       await this.add(domain, job);
       return "added";
@@ -75,9 +89,9 @@ export class BullJobQueue implements JobQueue {
     return "exists";
   }
 
-  /** The oldest job waiting for a worker across both queues (delayed jobs are waiting on purpose, not counted). */
+  /** The oldest job waiting for a worker across all queues (delayed jobs are waiting on purpose, not counted). */
   async oldestWaiting(): Promise<Date | undefined> {
-    const heads = await Promise.all(DOMAINS.map((d) => this.queues[d].getJobs(["wait", "prioritized"], 0, 0, true)));
+    const heads = await Promise.all(this.queues.map((q) => q.getJobs(["wait", "prioritized"], 0, 0, true)));
     // A delayed job (a retry, a timer) is due at timestamp + delay: count its wait from then.
     const times = heads.flat().map((j) => j.timestamp + (j.opts.delay ?? 0));
     return times.length ? new Date(Math.min(...times)) : undefined;
@@ -85,11 +99,11 @@ export class BullJobQueue implements JobQueue {
 
   /** A cheap read through each queue's own connection: answers only when BullMQ can reach Redis. */
   async ping(): Promise<void> {
-    await Promise.all(DOMAINS.map((d) => this.queues[d].getJobCounts("wait")));
+    await Promise.all(this.queues.map((q) => q.getJobCounts("wait")));
   }
 
   async close(): Promise<void> {
-    await Promise.all(DOMAINS.map((d) => this.queues[d].close()));
+    await Promise.all(this.queues.map((q) => q.close()));
   }
 }
 
@@ -108,12 +122,18 @@ export interface WorkerOptions {
   policy?: RetryPolicy;
   /** counts late and failed deliveries (the process's metrics). */
   observer?: DeliveryObserver;
+  /** REDIS_SHARDS: a worker consumes the queues of every shard. */
+  shards?: number;
 }
 
-/** Starts one worker per domain queue. Workers need their own connection (blocking commands). */
+/**
+ * Starts one worker per domain queue and shard (`options.shards`, default 1). Workers need their own
+ * connection (blocking commands); BullMQ gives each worker a duplicate of it for its blocking reads.
+ */
 export function startWorkers(connection: ConnectionOptions, prefix: string, run: RunJob, options: WorkerOptions, log: Logger): Worker[] {
-  const opts = { maxStalled: 1000, policy: RETRY, ...options };
-  return DOMAINS.map((d) => {
+  const opts = { maxStalled: 1000, policy: RETRY, shards: 1, ...options };
+  const ks = new Keyspace(prefix, opts.shards);
+  return ks.all().flatMap((shardPrefix) => DOMAINS.map((d) => {
     const worker = new Worker(
       queueFor(d),
       async (job: Job, token?: string) => {
@@ -125,6 +145,13 @@ export function startWorkers(connection: ConnectionOptions, prefix: string, run:
           log.info({ jobId: job.id, incidentId: parsed.data.incidentId, job: job.name, outcome }, "job done");
           return outcome;
         } catch (err) {
+          // Waiting for a post slot (src/store/channel-pacer.ts) is the plan, not a failure: no attempt, no warning.
+          const paced = (err as { paced?: boolean }).paced === true;
+          if (paced && token && !(Date.now() - dueAt > opts.policy.lateAfterMs)) {
+            log.debug({ jobId: job.id, incidentId: parsed.data.incidentId, err: (err as Error).message }, "job paced");
+            await job.moveToDelayed(Date.now() + Math.min(rateLimitWait(err) ?? 1000, RATE_LIMIT_MAX_MS), token);
+            throw new DelayedError();
+          }
           const late = Date.now() - dueAt > opts.policy.lateAfterMs;
           const fields = { jobId: job.id, incidentId: parsed.data.incidentId, attempt: job.attemptsMade + 1, err: (err as Error).message };
           // Late deliveries are an operator's problem now: say so at error level on every failed try.
@@ -144,7 +171,7 @@ export function startWorkers(connection: ConnectionOptions, prefix: string, run:
       },
       {
         connection,
-        prefix,
+        prefix: shardPrefix,
         concurrency: opts.concurrency,
         // A dead worker's job is taken over once its lock lapses and the stalled check runs.
         lockDuration: opts.lockMs,
@@ -164,5 +191,5 @@ export function startWorkers(connection: ConnectionOptions, prefix: string, run:
       }
     });
     return worker;
-  });
+  }));
 }

@@ -2,7 +2,7 @@
 // the deployment prefix; the key exists only while at least one worker is alive. The web process reads
 // it for /readyz and to tell a reporter whether the on-call hears of a ticket now or once a worker runs.
 // One shared key (not one per worker) keeps the read a single EXISTS whatever the number of workers.
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis.js";
 import type { Logger } from "../log.js";
 
 export const HEARTBEAT_EVERY_MS = 5_000;
@@ -18,7 +18,7 @@ export interface Heartbeat {
 }
 
 /** Writes the heartbeat now and every few seconds; a beat still waiting on Redis is not doubled. */
-export function startHeartbeat(redis: Redis, prefix: string, log: Logger, everyMs = HEARTBEAT_EVERY_MS, ttlMs = HEARTBEAT_TTL_MS): Heartbeat {
+export function startHeartbeat(redis: RedisClient, prefix: string, log: Logger, everyMs = HEARTBEAT_EVERY_MS, ttlMs = HEARTBEAT_TTL_MS): Heartbeat {
   let inFlight = false;
   const beat = async () => {
     if (inFlight) return;
@@ -36,6 +36,6 @@ export function startHeartbeat(redis: Redis, prefix: string, log: Logger, everyM
 }
 
 /** True while some worker has beaten within the TTL. */
-export async function workerAlive(redis: Redis, prefix: string): Promise<boolean> {
+export async function workerAlive(redis: RedisClient, prefix: string): Promise<boolean> {
   return (await redis.exists(heartbeatKey(prefix))) === 1;
 }

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { IncidentId } from "../domain/incident.js";
 import type { Domain } from "../domain/vocabulary.js";
+import { OutsideJob, outsideJobId } from "./outside/job.js";
 
 export const TicketJob = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("deliver"), incidentId: IncidentId, routeCount: z.number().int().min(1) }),
@@ -15,6 +16,23 @@ export const TicketJob = z.discriminatedUnion("name", [
    * channels of the domain it was in then: a reroute retires the old card through here. Absent: current.
    */
   z.strictObject({ name: z.literal("update"), incidentId: IncidentId, rev: z.number().int().min(1), text: z.string().max(3000), route: z.number().int().min(1).max(1000).optional() }),
+  /** one call to PagerDuty, Opsgenie or Jira (src/tickets/outside). */
+  OutsideJob,
+  /**
+   * a reporting-deadline reminder (src/domain/clocks.ts): reminder `point` of `regime` for the deadline
+   * `deadlineAt`; does nothing once the obligation is reported, no longer applies, or its deadline moved.
+   */
+  z.strictObject({
+    name: z.literal("obligation-reminder"),
+    incidentId: IncidentId,
+    regime: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
+    point: z.number().int().min(0).max(9),
+    deadlineAt: z.iso.datetime(),
+  }),
+  /** a report joined to the incident (record version `rev`): an update, or told in its storm's next batch. */
+  z.strictObject({ name: z.literal("joined"), incidentId: IncidentId, rev: z.number().int().min(1), text: z.string().max(3000) }),
+  /** brings storm parent `incidentId`'s card and thread up to date after refresh period `tick` (src/domain/storm.ts). */
+  z.strictObject({ name: z.literal("storm"), incidentId: IncidentId, tick: z.number().int().min(0) }),
 ]);
 export type TicketJob = z.infer<typeof TicketJob>;
 
@@ -28,6 +46,15 @@ export function jobId(job: TicketJob): string {
       return `${job.incidentId}.p${job.gen}`;
     case "update":
       return `${job.incidentId}.u${job.rev}`;
+    case "outside":
+      return outsideJobId(job);
+    // The deadline is part of the id: a moved deadline gets new reminders, the old ones find themselves stale.
+    case "obligation-reminder":
+      return `${job.incidentId}.o.${job.regime}.${job.point}.${Date.parse(job.deadlineAt) / 1000}`;
+    case "joined":
+      return `${job.incidentId}.j${job.rev}`;
+    case "storm":
+      return `${job.incidentId}.s${job.tick}`;
   }
 }
 

@@ -1,5 +1,6 @@
 // The Notifier port: how tickets reach people. Slack, Teams, webhook and console implement it; the
 // ticket processor decides what to send where and keeps the record of what was sent.
+import type { ObligationLine } from "../domain/clocks.js";
 import type { Incident } from "../domain/incident.js";
 import type { Person, Platform } from "../domain/roster.js";
 import type { Domain } from "../domain/vocabulary.js";
@@ -24,9 +25,16 @@ export type Outbound = (
    * With `ref` the message exists and is edited in place; without, it is posted.
    */
   | { kind: "group"; incident: Incident; to: Destination; reporter: Incident["reporter"]; members: GroupMember[]; ref?: string }
+  /** a reporting deadline coming up, to one person (the on-call, a manager) in their personal chat. */
+  | { kind: "reminder"; incident: Incident; to: Destination; person: Person; text: string }
 ) & {
   /** unique per message and destination, stable across retries: receivers may dedupe on it. */
   key: string;
+  /**
+   * The reporting clocks of the incident at send time (src/domain/clocks.ts), for the ticket card's
+   * obligation lines; computed by the processor, absent when no obligation applies or none are loaded.
+   */
+  obligations?: ObligationLine[];
 };
 export interface GroupMember {
   id: string;

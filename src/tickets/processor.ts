@@ -3,18 +3,24 @@
 // Each message is sent exactly once in effect: its intent is recorded before the platform is called,
 // and a retry that finds an intent without an outcome looks on the platform before sending again.
 import type { Clock } from "../clock.js";
+import { obligationClocks, obligationLines, staleReminder, timeLeftText, deadlineText } from "../domain/clocks.js";
 import { domainOfRoute, escalate, type Incident, type TimelineEvent } from "../domain/incident.js";
+import type { Obligations } from "../domain/obligations-file.js";
 import { HOUR_MS, limitReason, pageBuckets, type LimitPolicy } from "../domain/limits.js";
-import { levelCount, onCall, type Destinations, type Person, type Roster } from "../domain/roster.js";
+import { levelCount, onCall, person, summaryTimeZone, type Destinations, type Person, type Roster } from "../domain/roster.js";
 import type { Domain } from "../domain/vocabulary.js";
 import type { Logger } from "../log.js";
 import type { IncidentStore, RateLimiter } from "../store/types.js";
 import type { JobContext } from "./bullmq-queue.js";
 import type { JobQueue, TicketJob } from "./jobs.js";
 import { traced } from "../tracing.js";
+import { scheduleReminders } from "./reminders.js";
 import { tagPlatform } from "./delivery-observer.js";
 import { editUntilStable, groupKey, groupOf, groupRef, membersOf } from "./group.js";
+import type { OutsideDelivery } from "./outside/runner.js";
 import { DeliveryError, destinationKey, type Destination, type Message, type Notifier, type Outbound } from "./notifier.js";
+import type { ChannelPacer } from "../store/channel-pacer.js";
+import { StormGrouping, type StormDeps } from "./storm.js";
 
 export interface ProcessorDeps {
   incidents: IncidentStore;
@@ -28,16 +34,38 @@ export interface ProcessorDeps {
   limits?: LimitPolicy;
   /** a delivery still failing this long after it was due is late: the roster's fallback hears of it */
   lateAfterMs?: number;
+  /** PagerDuty, Opsgenie and Jira (src/tickets/outside); without it, "outside" jobs fail permanently. */
+  outside?: OutsideDelivery;
+  /** the reporting obligations (OBLIGATIONS_FILE): clocks on the cards and their reminders; none without. */
+  obligations?: Obligations;
+  /** incident storms (src/domain/storm.ts): without it, every incident gets its own card. */
+  storms?: StormDeps;
+  /** paces posts per channel under the platform's limit (src/store/channel-pacer.ts); without it, none. */
+  pacer?: ChannelPacer;
+}
+
+/** Platforms whose channels take about one post per second: posts to them are paced. */
+const PACED = new Set(["slack", "teams"]);
+
+/** No post slot for the channel yet: the job comes back after `retryAfterMs` without using an attempt. */
+export class PacedError extends DeliveryError {
+  readonly paced = true;
 }
 
 export class TicketProcessor {
-  constructor(private readonly d: ProcessorDeps) {}
+  private readonly storms?: StormGrouping;
+  constructor(private readonly d: ProcessorDeps) {
+    if (d.storms) this.storms = new StormGrouping(d.storms, d, (i, key, m) => this.sendOnce(i, key, m), (domain) => this.channels(domain));
+  }
 
   async run(job: TicketJob, ctx?: JobContext): Promise<string> {
     try {
-      return await this.runJob(job);
+      return await this.runJob(job, ctx);
     } catch (err) {
-      if (ctx && (job.name === "deliver" || job.name === "page")) await this.alertIfLate(job, ctx, err);
+      // A PagerDuty or Opsgenie page is a page too: its long failure is told to the fallback as well.
+      const outsidePage = job.name === "outside" && job.action === "open" && job.service !== "jira";
+      if (ctx && (job.name === "deliver" || job.name === "page" || outsidePage)) await this.alertIfLate(job, ctx, err);
+      if (ctx && outsidePage && (err as { permanent?: boolean }).permanent) await this.tellOutsidePageFailed(job, ctx, err);
       throw err;
     }
   }
@@ -55,7 +83,7 @@ export class TicketProcessor {
       let incident = await this.load(job.incidentId);
       const fallback = this.d.roster.domains[incident.routing.domain].fallback;
       const to = fallback ? destinationsOf(fallback).filter((d) => this.d.notifier.platforms.includes(d.platform)) : [];
-      const what = job.name === "page" ? "the page to the on-call" : `the ticket to the ${incident.routing.domain} channel`;
+      const what = job.name === "outside" ? `the ${job.service === "pagerduty" ? "PagerDuty" : "Opsgenie"} page` : job.name === "page" ? "the page to the on-call" : `the ticket to the ${incident.routing.domain} channel`;
       const minutes = Math.round((this.d.clock.now().getTime() - ctx.dueAt) / 60_000);
       const text = `${incident.classification.severity}, ${incident.routing.domain}: ${what} has failed for ${minutes} min (${String((err as Error).message ?? err).slice(0, 200)}). Still retrying; reach the on-call another way if it cannot wait.`;
       for (const d of to) incident = await this.sendOnce(incident, `late:${ctx.jobId}:${destinationKey(d)}`, { kind: "update", incident, to: d, text });
@@ -64,7 +92,25 @@ export class TicketProcessor {
     }
   }
 
-  private async runJob(job: TicketJob): Promise<string> {
+  /**
+   * A PagerDuty or Opsgenie page that can never go out (a refused credential): the domain's channels
+   * are told once, so nobody trusts a phone that will not ring. Logged, never hiding the job's error.
+   */
+  private async tellOutsidePageFailed(job: TicketJob, ctx: JobContext, err: unknown): Promise<void> {
+    if (job.name !== "outside") return;
+    try {
+      let incident = await this.load(job.incidentId);
+      const service = job.service === "pagerduty" ? "PagerDuty" : "Opsgenie";
+      const text = `${incident.classification.severity}, ${incident.routing.domain}: the ${service} page for ${incident.id} could not be sent (${String((err as Error).message).slice(0, 200)}). The on-call was paged here only. Once fixed: \`triage tickets replay ${ctx.jobId}\`.`;
+      for (const to of this.channels(domainOfRoute(incident, job.route))) {
+        incident = await this.sendOnce(incident, `outside-failed:${ctx.jobId}:${destinationKey(to)}`, { kind: "update", incident, to, text });
+      }
+    } catch (e) {
+      this.d.log.error({ incidentId: job.incidentId, jobId: ctx.jobId, err: (e as Error).message }, "telling the channel of a failed outside page failed");
+    }
+  }
+
+  private async runJob(job: TicketJob, ctx?: JobContext): Promise<string> {
     switch (job.name) {
       case "deliver":
         return this.deliver(job.incidentId, job.routeCount);
@@ -74,6 +120,17 @@ export class TicketProcessor {
         return this.page(job.incidentId, job.gen);
       case "update":
         return this.update(job.incidentId, job.rev, job.text, job.route);
+      case "outside":
+        if (!this.d.outside) throw new DeliveryError("no outside services in this process", undefined, true);
+        return this.d.outside.run(job);
+      case "obligation-reminder":
+        return this.remind(job);
+      case "joined":
+        // Outside a storm: a reply under the incident's card, as any update.
+        return (await this.storms?.joined(job.incidentId, job.rev)) ?? this.update(job.incidentId, job.rev, job.text);
+      case "storm":
+        if (!this.storms) return "storm grouping is off";
+        return this.storms.refresh(job.incidentId, ctx);
     }
   }
 
@@ -93,7 +150,13 @@ export class TicketProcessor {
     }
     // Over an abuse limit: one grouped message per reporter, no ticket card, no page, no timer.
     if (incident.limited) return this.deliverGrouped(incident, routeCount);
+    // One of many reports of one outage: listed under the storm's parent card, not posted on its own.
+    const grouped = await this.storms?.group(incident);
+    if (grouped) return grouped;
     const domain = incident.routing.domain;
+    // PagerDuty, Opsgenie, Jira: jobs of their own, so a chat outage never holds up the page (or back).
+    const outside = this.d.outside?.opens(incident) ?? [];
+    for (const job of outside.filter((j) => j.service !== "jira")) await this.d.queue.add(domain, job);
     const oncall = onCall(this.d.roster, domain, incident.level, this.d.clock.now());
     const r = `r${routeCount}`;
     const current: Guard = (cur) => (cur.routeCount !== routeCount ? "rerouted before it was sent" : undefined);
@@ -114,7 +177,10 @@ export class TicketProcessor {
         incident = await this.sendOnce(incident, `${r}:cc:${destinationKey(to)}`, { kind: "cross-domain", incident, to, domain: other });
       }
     }
+    // The Jira issue after the ticket: it links the ticket, and the card is there to show its link.
+    for (const job of outside.filter((j) => j.service === "jira")) await this.d.queue.add(domain, job);
     await this.scheduleEscalation(incident);
+    await scheduleReminders(this.d.queue, this.d.obligations, incident, this.d.clock.now());
     await this.d.incidents.markDelivered(id);
     return "delivered";
   }
@@ -210,6 +276,50 @@ export class TicketProcessor {
   }
 
   /**
+   * A reporting reminder to the assignee, the on-call of the current level and the roster's managers, each in their
+   * personal chat, and to the ticket's channels, once per destination (the delivery key names the reminder and the destination). The
+   * guard runs in the same compare-and-set that records the intent: marked reported, moved or no longer
+   * applicable before it was sent means cancelled, never sent.
+   */
+  private async remind(job: Extract<TicketJob, { name: "obligation-reminder" }>): Promise<string> {
+    const file = this.d.obligations;
+    if (!file) return "no obligations file loaded";
+    let incident = await this.load(job.incidentId);
+    const now = this.d.clock.now();
+    const stale = staleReminder(incident, file.regimes, { regimeId: job.regime, deadlineAt: job.deadlineAt }, now);
+    if (stale) return `reminder not needed: ${stale}`;
+    const clock = obligationClocks(incident, file.regimes, now).find((c) => c.regimeId === job.regime)!;
+    const domain = incident.routing.domain;
+    // Whoever took the ticket (the assignee), the on-call of its level, and the managers.
+    const assignee = incident.assignee ? person(this.d.roster, incident.assignee) : undefined;
+    const people = [assignee, onCall(this.d.roster, domain, incident.level, now), ...this.d.roster.managers.map((id) => person(this.d.roster, id))]
+      .filter((p): p is Person => p !== undefined)
+      .filter((p, n, all) => all.findIndex((q) => q.id === p.id) === n);
+    const tz = summaryTimeZone(this.d.roster);
+    const text = `${incident.id} (${incident.classification.severity}, ${domain}): ${clock.name} is due by ${deadlineText(clock.deadline.at, tz)} (${timeLeftText(clock.msLeft)}). Report to ${clock.reportTo}${clock.initialReportAllowed ? "; an incomplete initial report is allowed" : ""}. Mark it reported when sent: triage report ${incident.id} --regime ${clock.regimeId} --mark-sent.`;
+    const guard: Guard = (cur) => staleReminder(cur, file.regimes, { regimeId: job.regime, deadlineAt: job.deadlineAt }, this.d.clock.now());
+    const tag = `o.${job.regime}.${job.point}.${Date.parse(job.deadlineAt) / 1000}`;
+    for (const p of people) {
+      for (const to of this.personal(p, domain)) {
+        incident = await this.sendOnce(incident, `${tag}:remind:${destinationKey(to)}`, { kind: "reminder", incident, to, person: p, text }, guard);
+      }
+    }
+    // The ticket's channels hear it too, as an update: the card is re-rendered with the time left now.
+    for (const to of this.channels(domain)) {
+      incident = await this.sendOnce(incident, `${tag}:remind:${destinationKey(to)}`, { kind: "update", incident, to, text }, guard);
+    }
+    return `reminded ${people.length} of ${job.regime}`;
+  }
+
+  /** The ticket card's obligation lines at this moment, in the roster's summary time zone. */
+  private obligationLinesOf(i: Incident) {
+    const file = this.d.obligations;
+    if (!file) return undefined;
+    const lines = obligationLines(obligationClocks(i, file.regimes, this.d.clock.now()), this.d.clock.now(), summaryTimeZone(this.d.roster));
+    return lines.length ? lines : undefined;
+  }
+
+  /**
    * Counts one page against the domain's paging limit, once per page (not per destination, and not
    * again when a retried job finds it decided). Over the limit, each of its keys is recorded as
    * skipped, so sendOnce passes it by and the ticket in the channel still tells the on-call.
@@ -252,6 +362,7 @@ export class TicketProcessor {
    */
   private async sendOnce(incident: Incident, key: string, message: Message, guard?: Guard): Promise<Incident> {
     if (incident.timeline.some((e) => finished(e, key))) return incident;
+    await this.pace(incident, message.to);
     const now = this.d.clock.now().toISOString();
     let prior: Sending | undefined;
     let refused: string | undefined;
@@ -271,7 +382,8 @@ export class TicketProcessor {
       this.d.log.info({ incidentId: incident.id, to: key, kind: message.kind, reason: refused }, "not sent: no longer wanted");
       return claimed;
     }
-    const out = { ...message, incident: claimed, key: `${incident.id}.${key}` } as Outbound;
+    const lines = message.kind === "ticket" || message.kind === "page" || message.kind === "update" ? this.obligationLinesOf(claimed) : undefined;
+    const out = { ...message, incident: claimed, key: `${incident.id}.${key}`, ...(lines ? { obligations: lines } : {}) } as Outbound;
     const found = prior ? await this.d.notifier.find?.(out, new Date(prior.at)) : undefined;
     if (found) this.d.log.warn({ incidentId: incident.id, to: key, kind: message.kind }, "found on the platform after a crash: not sent again");
     // The platform goes with a failure, so the queue's metrics can say which one is failing.
@@ -291,6 +403,23 @@ export class TicketProcessor {
       cur.timeline.some((e) => finished(e, key)) ? undefined : { ...cur, timeline: [...cur.timeline.filter((e) => !(e.type === "sending" && e.to === key)), event] },
     );
     return updated ?? claimed;
+  }
+
+  /**
+   * Takes a post slot for the destination's channel, or throws a PacedError: the job comes back when
+   * a slot is free, without using up an attempt. A pacer that cannot answer lets the post through
+   * (the platform's own 429 is still honoured).
+   */
+  private async pace(incident: Incident, to: Destination): Promise<void> {
+    if (!this.d.pacer || !PACED.has(to.platform)) return;
+    let wait = 0;
+    try {
+      wait = await this.d.pacer.take(destinationKey(to));
+    } catch (err) {
+      this.d.log.warn({ incidentId: incident.id, to: destinationKey(to), err: (err as Error).message }, "channel pacer unavailable; posting unpaced");
+    }
+    // Jitter, so jobs waiting on one channel do not all come back at the same moment.
+    if (wait > 0) throw new PacedError(`${destinationKey(to)} is paced: next post slot in ${wait} ms`, wait + Math.floor(Math.random() * 250));
   }
 
   private channels(domain: Domain): Destination[] {

@@ -7,6 +7,10 @@ import type { Ref } from "../domain/refs.js";
 import { person, type Person, type Roster } from "../domain/roster.js";
 import { otherDomain, type Domain } from "../domain/vocabulary.js";
 import { lastPage } from "./deliveries.js";
+import { fullReport, type FullReport } from "../bot/full-report.js";
+import type { ObligationLine } from "../domain/clocks.js";
+import { jiraIssue } from "../domain/outside.js";
+import { stormNote } from "../domain/storm.js";
 
 /** Someone the card names: a roster person (with their platform ids) or a chat user we only know as an actor. */
 export interface PersonView {
@@ -32,9 +36,11 @@ export interface TicketActionView {
 }
 
 export interface TicketNote {
-  kind: "redacted" | "limited" | "joined";
+  kind: "jira" | "redacted" | "limited" | "joined" | "storm";
   label: string;
   text: string;
+  /** where the note points (the Jira issue), when known. */
+  link?: string;
 }
 
 export type TicketHistory = { kind: "rerouted"; by: Actor; to: Domain; reason: string } | { kind: "resolved"; by: Actor; note: string };
@@ -68,7 +74,13 @@ export interface TicketView {
   /** where it was reported from (a message link). */
   link?: string;
   notes: TicketNote[];
+  /** the full report: description, every answer, accepted suggestions' evidence (src/bot/full-report.ts). */
+  report: FullReport;
   sections: TicketSection[];
+  /** the reporting clocks at send time (src/domain/clocks.ts); with any, the card offers "Draft report". */
+  obligations: ObligationLine[];
+  /** a Postmortem button: the current card of a resolved incident. */
+  postmortem: boolean;
   history: TicketHistory[];
   actions: TicketActionView[];
   /**
@@ -96,6 +108,8 @@ export interface TicketViewOptions {
   roster?: Roster;
   /** who is on call for this message (a ticket job knows it); by default the last page of the timeline. */
   oncall?: { person: Person; level: number };
+  /** the reporting clocks the message carries (a ticket job computes them at send time). */
+  obligations?: ObligationLine[];
 }
 
 export function ticketView(i: Incident, o: TicketViewOptions = {}): TicketView {
@@ -124,6 +138,9 @@ export function ticketView(i: Incident, o: TicketViewOptions = {}): TicketView {
     ackMinutes: i.routing.ackMinutes,
     ...(i.link ? { link: i.link } : {}),
     notes: ticketNotes(i),
+    report: fullReport(i),
+    obligations: o.obligations ?? [],
+    postmortem: !superseded && i.status === "resolved",
     sections: [
       { id: "why", title: "Why", lines: c.rationale.slice(-SECTION_MAX.why) },
       ...(c.refs.length ? [{ id: "refs", title: "References", lines: c.refs.slice(0, SECTION_MAX.refs).map(refText) }] : []),
@@ -135,14 +152,18 @@ export function ticketView(i: Incident, o: TicketViewOptions = {}): TicketView {
   };
 }
 
-/** Redactions, abuse limits and joined reports: what the on-call should know about the report itself. */
+/** The Jira issue, redactions, abuse limits, joined reports, the storm: what the on-call should know about the report itself. */
 export function ticketNotes(i: Incident): TicketNote[] {
   const n = redactedCount(i);
   const joined = i.timeline.filter((e) => e.type === "joined").length;
+  const jira = jiraIssue(i.timeline);
+  const storm = stormNote(i);
   return [
+    ...(jira ? [{ kind: "jira" as const, label: "Jira", text: `Jira ${jira.key}`, ...(jira.link ? { link: jira.link } : {}) }] : []),
     ...(n ? [{ kind: "redacted" as const, label: "Redacted", text: `${n} ${n === 1 ? "secret" : "secrets"} redacted from the report` }] : []),
     ...(i.limited ? [{ kind: "limited" as const, label: "Paging", text: "Filed over the report limit: nobody was paged" }] : []),
     ...(joined ? [{ kind: "joined" as const, label: "Also reported by", text: `${joined} more ${joined === 1 ? "person" : "people"} reported the same` }] : []),
+    ...(storm ? [{ kind: "storm" as const, label: "Storm", text: storm }] : []),
   ];
 }
 

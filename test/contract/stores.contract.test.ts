@@ -2,7 +2,7 @@
 // Each test takes a fresh, empty store (a new object in memory, a new key prefix in Redis).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
-import { indexTiming } from "../../src/domain/duplicate-index.js";
+import { BUCKET_CAP, MAX_RECORDS, indexTiming } from "../../src/domain/duplicate-index.js";
 import { findDuplicate } from "../../src/domain/duplicates.js";
 import type { Incident, IncidentDraft } from "../../src/domain/incident.js";
 import { LSH_BANDS } from "../../src/domain/minhash.js";
@@ -12,6 +12,10 @@ import type { ConversationStore, IncidentStore } from "../../src/store/types.js"
 import { makeConversation, makeDraft, samplePretriage } from "../support/fixtures.js";
 import { uniquePrefix } from "../support/redis.js";
 import { openRedis } from "../support/with-redis.js";
+import { clusterSupport, startRedisCluster, startRedisSentinel } from "../support/redis-topologies.js";
+import { silentLogger } from "../../src/log.js";
+import { connect, type RedisClient } from "../../src/redis.js";
+import type { Redis } from "ioredis";
 
 interface Backend {
   name: string;
@@ -28,6 +32,37 @@ interface Backend {
   ageIndex(store: IncidentStore, until: Date): Promise<void>;
   /** lets time pass for conversation expiry: a manual clock in memory, real time in Redis. */
   elapse(seconds: number): Promise<void>;
+  /**
+   * The ids as a single-shard store would have numbered them. One shard numbers 1, 2, 3 ... per year;
+   * several shards hand out increasing numbers with gaps (each shard's own residue, keyspace.ts), so
+   * an id is mapped to its rank among all the ids `store` handed out that year.
+   */
+  dense(store: IncidentStore, ids: string[]): string[];
+  /** how many ids one duplicate bucket keeps: BUCKET_CAP, per shard on a sharded store. */
+  bucketCap: number;
+}
+
+/** Records every id a store hands out, for Backend.dense. */
+const handedOut = new WeakMap<IncidentStore, Set<string>>();
+function recordIds<S extends IncidentStore>(store: S): S {
+  const ids = new Set<string>();
+  handedOut.set(store, ids);
+  const create = store.create.bind(store);
+  store.create = async (d) => {
+    const r = await create(d);
+    ids.add(r.incident.id);
+    return r;
+  };
+  return store;
+}
+const numberOf = (id: string) => Number(id.slice(9));
+function rankIds(store: IncidentStore, ids: string[]): string[] {
+  const all = [...(handedOut.get(store) ?? [])];
+  return ids.map((id) => {
+    const year = id.slice(4, 8);
+    const rank = all.filter((x) => x.slice(4, 8) === year && numberOf(x) <= numberOf(id)).length;
+    return `INC-${year}-${String(rank).padStart(4, "0")}`;
+  });
 }
 
 function memoryBackend(): Backend {
@@ -43,40 +78,87 @@ function memoryBackend(): Backend {
       await store.duplicateCandidates({}, until);
     },
     elapse: async (s) => clock.advance(s * 1000),
+    dense: (_s, ids) => ids,
+    bucketCap: BUCKET_CAP,
   };
 }
 
-function redisBackend(): Backend {
-  let fx: Awaited<ReturnType<typeof openRedis>> | undefined;
+/** A Redis the backend runs on: one server, a cluster or a sentinel set-up, and how to list its keys. */
+interface RedisUnderTest {
+  client: RedisClient;
+  /** every key matching `pattern`, on every primary. */
+  keys(pattern: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+async function scanOne(r: Redis, pattern: string): Promise<string[]> {
+  const out: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, keys] = await r.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    out.push(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+  return out;
+}
+
+async function singleServer(): Promise<RedisUnderTest> {
+  const fx = await openRedis();
+  return { client: fx.redis, keys: (p) => scanOne(fx.redis, p), close: () => fx.close() };
+}
+
+async function localCluster(): Promise<RedisUnderTest> {
+  const cluster = await startRedisCluster();
+  const client = cluster.client();
+  return {
+    client,
+    keys: async (p) => (await Promise.all(client.nodes("master").map((n) => scanOne(n, p)))).flat(),
+    close: () => cluster.stop(),
+  };
+}
+
+async function localSentinel(): Promise<RedisUnderTest> {
+  const sentinel = await startRedisSentinel();
+  const client = connect(sentinel.url, silentLogger, "store") as Redis;
+  return {
+    client,
+    keys: (p) => scanOne(client, p),
+    async close() {
+      await client.quit().catch(() => client.disconnect());
+      await sentinel.stop();
+    },
+  };
+}
+
+/** Every shard's keys of `prefix` (`{t1234}` and `{t1234:1}` ...) matching `rest`. */
+const shardPattern = (prefix: string, rest: string) => `${prefix.slice(0, -1)}*}${rest}`;
+
+function redisBackend(name: string, open: () => Promise<RedisUnderTest>, shards = 1): Backend {
+  let fx: RedisUnderTest | undefined;
   const prefixes = new WeakMap<IncidentStore, string>();
   const indexSize = async (store: IncidentStore) => {
-    let n = 0;
-    let cursor = "0";
-    do {
-      const [next, keys] = await fx!.redis.scan(cursor, "MATCH", `${prefixes.get(store)}:dup*`, "COUNT", 1000);
-      for (const k of keys) {
-        if (k.includes(":dupsk:")) n++;
-        else for (const ids of Object.values(await fx!.redis.hgetall(k))) n += ids.split(" ").length;
-      }
-      cursor = next;
-    } while (cursor !== "0");
-    return n;
+    // All at once: the index of a short test window expires within half a second.
+    const keys = await fx!.keys(shardPattern(prefixes.get(store)!, ":dup*"));
+    const sizes = await Promise.all(
+      keys.map(async (k) => (k.includes(":dupsk:") ? 1 : Object.values(await fx!.client.hgetall(k)).reduce((n, ids) => n + ids.split(" ").length, 0))),
+    );
+    return sizes.reduce((a, b) => a + b, 0);
   };
   return {
-    name: "redis",
+    name,
     async start() {
-      fx = await openRedis();
+      fx = await open();
     },
     async stop() {
       await fx?.close();
     },
     incidents: (opts) => {
       const prefix = uniquePrefix();
-      const store = new RedisIncidentStore(fx!.redis, { prefix, ...opts });
+      const store = recordIds(new RedisIncidentStore(fx!.client, { prefix, shards, ...opts }));
       prefixes.set(store, prefix);
       return store;
     },
-    conversations: (ttlSeconds) => new RedisConversationStore(fx!.redis, { prefix: uniquePrefix(), ttlSeconds }),
+    conversations: (ttlSeconds) => new RedisConversationStore(fx!.client, { prefix: uniquePrefix(), ttlSeconds, shards }),
     indexSize,
     // Redis expires keys on its own clock: wait for the event (the keys gone), not a fixed time.
     async ageIndex(store, until) {
@@ -88,8 +170,20 @@ function redisBackend(): Backend {
     },
     // Real seconds: Redis expires keys on its own clock, so a TTL test must let that time pass.
     elapse: (s) => new Promise((r) => setTimeout(r, s * 1000)),
+    dense: (store, ids) => (shards === 1 ? ids : rankIds(store, ids)),
+    bucketCap: BUCKET_CAP * shards,
   };
 }
+
+// The cluster (6 redis-servers) and sentinel (5) set-ups start one after the other (each file-level
+// describe stops its own before the next starts); on a machine without cluster support they are skipped.
+const noCluster = clusterSupport();
+const backends = [
+  memoryBackend(),
+  redisBackend("redis", singleServer),
+  ...(noCluster ? [] : [redisBackend("redis cluster (3 primaries + replicas, 3 shards)", localCluster, 3), redisBackend("redis sentinel", localSentinel)]),
+];
+if (noCluster) describe.skip(`redis cluster and sentinel stores: ${noCluster}`, () => it("skipped", () => {}));
 
 const at = (iso: string) => new Date(iso);
 
@@ -105,7 +199,7 @@ const delivered = (i: Incident, to: string): Incident => ({
   timeline: [...i.timeline, { type: "delivered", at: i.createdAt, to, level: 0 }],
 });
 
-describe.each([memoryBackend(), redisBackend()])("$name stores", (backend) => {
+describe.each(backends)("$name stores", (backend) => {
   beforeAll(() => backend.start()); // hookTimeout: a slow start on a busy machine is not a failure
   afterAll(() => backend.stop());
 
@@ -119,14 +213,15 @@ describe.each([memoryBackend(), redisBackend()])("$name stores", (backend) => {
         expect(incident.rev).toBe(1);
         ids.push(incident.id);
       }
-      expect(ids).toEqual(["INC-2026-0001", "INC-2026-0002", "INC-2025-0001", "INC-2026-0003"]);
+      expect(backend.dense(s, ids)).toEqual(["INC-2026-0001", "INC-2026-0002", "INC-2025-0001", "INC-2026-0003"]);
     });
 
     it("stores the draft as given, with id and rev added", async () => {
       const s = backend.incidents();
       const draft = makeDraft({ domain: "safety" });
       const { incident } = await s.create(draft);
-      expect(incident).toEqual({ ...draft, id: "INC-2026-0001", rev: 1 });
+      expect(incident).toEqual({ ...draft, id: incident.id, rev: 1 });
+      expect(backend.dense(s, [incident.id])).toEqual(["INC-2026-0001"]);
       expect(await s.get(incident.id)).toEqual(incident);
     });
 
@@ -146,7 +241,7 @@ describe.each([memoryBackend(), redisBackend()])("$name stores", (backend) => {
       const first = await s.create(makeDraft({ conversationId: "c-1" }));
       const again = await s.create(makeDraft({ conversationId: "c-1", domain: "safety" }));
       expect(again).toEqual({ incident: first.incident, created: false });
-      expect((await s.create(makeDraft())).incident.id).toBe("INC-2026-0002");
+      expect(backend.dense(s, [(await s.create(makeDraft())).incident.id])).toEqual(["INC-2026-0002"]);
     });
 
     it("finds the incident a conversation filed, and nothing for a conversation that filed none", async () => {
@@ -162,7 +257,7 @@ describe.each([memoryBackend(), redisBackend()])("$name stores", (backend) => {
     it("creates one incident for 20 concurrent creates of the same conversation", async () => {
       const s = backend.incidents();
       const results = await Promise.all(Array.from({ length: 20 }, () => s.create(makeDraft({ conversationId: "c-same" }))));
-      expect(new Set(results.map((r) => r.incident.id))).toEqual(new Set(["INC-2026-0001"]));
+      expect(new Set(backend.dense(s, results.map((r) => r.incident.id)))).toEqual(new Set(["INC-2026-0001"]));
       expect(results.filter((r) => r.created)).toHaveLength(1);
       expect(await s.list({ from: at("2026-01-01"), to: at("2027-01-01") })).toHaveLength(1);
     });
@@ -170,7 +265,7 @@ describe.each([memoryBackend(), redisBackend()])("$name stores", (backend) => {
     it("gives 50 concurrent creates of different conversations 50 distinct ids", async () => {
       const s = backend.incidents();
       const results = await Promise.all(Array.from({ length: 50 }, (_, n) => s.create(makeDraft({ conversationId: `c-${n}` }))));
-      const ids = new Set(results.map((r) => r.incident.id));
+      const ids = new Set(backend.dense(s, results.map((r) => r.incident.id)));
       expect(ids.size).toBe(50);
       expect(ids).toEqual(new Set(Array.from({ length: 50 }, (_, n) => `INC-2026-${String(n + 1).padStart(4, "0")}`)));
     });
@@ -216,7 +311,7 @@ describe.each([memoryBackend(), redisBackend()])("$name stores", (backend) => {
       const b = await s.create(makeDraft());
       await s.create(makeDraft({ domain: "safety" }));
       await s.update(a.incident.id, (i) => ({ ...i, status: "acknowledged" }));
-      const ids = async (f: Partial<Parameters<IncidentStore["list"]>[0]>) => (await s.list({ ...w, ...f })).map((i) => i.id);
+      const ids = async (f: Partial<Parameters<IncidentStore["list"]>[0]>) => backend.dense(s, (await s.list({ ...w, ...f })).map((i) => i.id));
       expect(await ids({ status: "open" })).toEqual(["INC-2026-0002", "INC-2026-0003"]);
       expect(await ids({ status: "acknowledged" })).toEqual(["INC-2026-0001"]);
       await s.update(a.incident.id, (i) => ({ ...i, status: "resolved" }));
@@ -283,7 +378,7 @@ describe.each([memoryBackend(), redisBackend()])("$name stores", (backend) => {
       const similar = report("prompt injection in an uploaded pdf made the assistant leak the system prompt");
       // An unrelated report of the same asset and kind may share a bucket; its sketch keeps it out.
       expect(await s.duplicateCandidates(report("The agent kept retrying the payment tool after a timeout and charged twice"), later(60_000))).toEqual([]);
-      expect(ids(await s.duplicateCandidates(similar, later(60_000)))).toEqual([incident.id, "INC-2026-0002"]);
+      expect(backend.dense(s, ids(await s.duplicateCandidates(similar, later(60_000))))).toEqual([...backend.dense(s, [incident.id]), "INC-2026-0002"]);
       expect(await s.duplicateCandidates(report("zzyzx qwv 12345"), later(60_000))).toEqual([]);
       expect(await s.duplicateCandidates({ ...similar, attackKind: "jailbreak" }, later(60_000))).toEqual([]);
       expect(await s.duplicateCandidates({ ...similar, asset: "model" }, later(60_000))).toEqual([]);
@@ -313,6 +408,27 @@ describe.each([memoryBackend(), redisBackend()])("$name stores", (backend) => {
       expect(found.length).toBeLessThan(121);
     });
 
+    it("keeps a crowded bucket to its newest ids, and still finds a close rewording of the oldest", async () => {
+      const s = backend.incidents();
+      const old = (await s.create(dupDraft(later(-110 * 60_000)))).incident;
+      // Identical reports share every bucket: each bucket overflows its cap, the oldest's included.
+      for (let i = 0; i < BUCKET_CAP + 8; i++) await s.create(dupDraft(later(-100 * 60_000 + i * 1000), "the same words again and again in every report of the storm"));
+      const crowded = await s.duplicateCandidates(report("the same words again and again in every report of the storm"), T);
+      expect(crowded.length).toBeLessThanOrEqual(backend.bucketCap);
+      expect(backend.dense(s, ids(crowded))).toContain(`INC-2026-${String(BUCKET_CAP + 9).padStart(4, "0")}`);
+      expect(ids(await s.duplicateCandidates(report(), T))).toContain(old.id);
+    });
+
+    it("in an incident storm reads only the most similar candidates, the best match among them", async () => {
+      const s = backend.incidents();
+      // Many reports of one outage in slightly different words, then one in the report's very words.
+      for (let i = 0; i < MAX_RECORDS + 20; i++) await s.create(dupDraft(later(i * 1000), `${DUP_TEXT} (seen by team ${i}, queue ${i * 7})`));
+      const exact = (await s.create(dupDraft(later(70_000)))).incident;
+      const found = await s.duplicateCandidates(report(), later(80_000));
+      expect(found).toHaveLength(MAX_RECORDS);
+      expect(findDuplicate(report(), found, later(80_000))?.incident.id).toBe(exact.id);
+    });
+
     it("offers nothing created after `now` or before the window", async () => {
       const s = backend.incidents();
       await s.create(dupDraft(T));
@@ -322,7 +438,8 @@ describe.each([memoryBackend(), redisBackend()])("$name stores", (backend) => {
     });
 
     it("forgets the buckets a little after the window", async () => {
-      const windowMs = 400;
+      // Long enough that a loaded machine still counts the index before Redis expires it.
+      const windowMs = 2000;
       const s = backend.incidents({ duplicateWindowMs: windowMs });
       const t0 = new Date();
       await s.create(dupDraft(t0));

@@ -9,7 +9,8 @@ const run = runCli;
 
 // The description brings suggestions (intent none, failure kind, asset, harm): "1" changes the first
 // (intent, answered "3" = none), "y" keeps the others; then ciaLost → exploitable → ongoing → scope.
-const answers = ["the support bot invented a refund policy and customers are quoting it", "1", "3", "y", "0", "2", "1", "3", "quit"].join("\n");
+// The "0" after "2" answers the AI Act's serious effects (asked because the report names a harm): none.
+const answers = ["the support bot invented a refund policy and customers are quoting it", "1", "3", "y", "0", "2", "0", "1", "3", "quit"].join("\n");
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -47,7 +48,7 @@ describe("console bot and CLI", () => {
   it("changes one suggestion by its number, keeps the rest with y, and stores proposed against chosen", async () => {
     const prefix = uniquePrefix();
     // "4" changes the harm suggestion (to "2" = psychological), "y" keeps intent, failure kind and asset.
-    const lines = ["the support bot invented a refund policy and customers are quoting it", "4", "2", "y", "0", "2", "1", "3", "quit"];
+    const lines = ["the support bot invented a refund policy and customers are quoting it", "4", "2", "y", "0", "2", "0", "1", "3", "quit"];
     const r = await run(["chat"], lines.join("\n"), { REDIS_URL: redis.url, QUEUE_PREFIX: prefix });
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/ {2}1\. Is there any sign that someone caused this on purpose\? → No, it happened under normal use \(\d+%/);

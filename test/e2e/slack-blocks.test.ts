@@ -92,7 +92,7 @@ async function realReplies(): Promise<Reply[]> {
   const say = (input: any, key = "slack:T:U0R") => app.bot.handle({ key, user, input });
   const seen: Reply[] = [...(await say({ kind: "start" }, "slack:T:other"))];
   let r = await say({ kind: "start", text: "An attacker <!channel> injected a prompt & the bot leaked the system prompt to many users" });
-  const answers: Record<string, unknown> = { intent: "suspected", attackKind: "prompt-injection", asset: "outputs", ciaLost: ["integrity"], harm: ["financial"], ongoing: "yes", scope: "many-users" };
+  const answers: Record<string, unknown> = { intent: "suspected", attackKind: "prompt-injection", asset: "outputs", ciaLost: ["integrity"], harm: ["financial"], ongoing: "yes", scope: "many-users", seriousEffects: [] };
   for (let i = 0; i < 20; i++) {
     seen.push(...r);
     const step = r.findLast((x) => x.kind === "question" || x.kind === "confirm-inferred");
@@ -159,7 +159,7 @@ describe("Slack Block Kit renderers", () => {
     expect(ids(open)).toEqual(["ticket_acknowledge", "ticket_escalate", "ticket_reroute", "ticket_resolve"]);
     expect(ids(acked)).toEqual(["ticket_escalate", "ticket_reroute", "ticket_resolve"]);
     expect(ids(moved, 1)).toEqual([]);
-    expect(ids(closed)).toEqual([]);
+    expect(ids(closed)).toEqual(["ticket_postmortem"]);
     expect(JSON.stringify(ticketCard(acked, { routeCount: 1, roster }))).toContain("<@U0ALAN>");
     expect(JSON.stringify(ticketCard(open, { routeCount: 1, reportLink: "https://x.slack.com/archives/C1/p1" }))).toContain("|Reported message>");
     for (const i of [open, acked, closed]) expect(problems(ticketCard(i, { routeCount: i.routeCount, roster }))).toEqual([]);

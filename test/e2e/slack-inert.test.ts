@@ -24,7 +24,7 @@ const KEY = `slack:${TEAM.id}:${REPORTER.id}`;
 const INJECTIONS = ["<!channel>", "<!here>", "<@U123>", "<https://evil.example|click>"];
 // Right-to-left override, pop, zero-width space and joiner, word joiner, BOM, an isolate.
 const SPOOF = "invoice_\u202Egnp.exe\u202C from pay\u200Bpal\u200D\u2060\uFEFF \u2066x\u2069";
-const ANSWERS = { intent: "deliberate", attackKind: "prompt-injection", asset: "prompts-or-inputs", ciaLost: ["confidentiality"], harm: [], ongoing: "no", scope: "one-user" };
+const ANSWERS = { intent: "deliberate", attackKind: "prompt-injection", asset: "prompts-or-inputs", ciaLost: ["confidentiality"], harm: [], ongoing: "no", scope: "one-user", personalData: "no" };
 
 let fake: FakeSlack;
 let app: App;

@@ -32,6 +32,7 @@ const CROSS: Answers = {
   harm: ["financial"],
   ongoing: "yes",
   scope: "some-users",
+  seriousEffects: [],
 };
 
 let fake: FakeSlack;
@@ -306,7 +307,8 @@ describe("Slack: on-call actions on the ticket card", () => {
     await ok(req.submit(hedy, resolveModal, { input: { value: "Prompt filter deployed; customer informed" } }));
     expect((await app.incidents.get(id))?.status).toBe("resolved");
     expect(textOf(cardNow(moved))).toContain("Resolved by");
-    expect(buttonsOf(cardNow(moved))).toHaveLength(0);
+    // Resolved: no lifecycle button left, only Postmortem (issue 16).
+    expect(buttonsOf(cardNow(moved)).map((b: any) => b.action_id)).toEqual(["ticket_postmortem"]);
     expect(fake.thread("C0SECURITY", moved.ts).at(-1)?.text).toContain("resolved");
   });
 
@@ -347,10 +349,13 @@ describe("Slack: on-call actions on the ticket card", () => {
   it("a 429 from chat.postMessage is retried after Retry-After and the ticket is delivered once", async () => {
     fake.failNext("chat.postMessage", 1, { status: 429, retryAfter: 1, when: (a) => a.channel === "C0SAFETY" });
     const { id } = await file(SAFETY);
-    expect(fake.refused).toHaveLength(1);
+    // Only the channel's refusals: the walk-through clicks faster than a person, and the fake's posting
+    // limit may refuse (and the bot retry) a reply in the reporter's DM too.
+    const refused = fake.refused.filter((c) => c.args.channel === "C0SAFETY");
+    expect(refused).toHaveLength(1);
     const posts = fake.callsOf("chat.postMessage").filter((c) => c.args.channel === "C0SAFETY");
     expect(posts).toHaveLength(1);
-    expect(posts[0]!.at - fake.refused[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(posts[0]!.at - refused[0]!.at).toBeGreaterThanOrEqual(900);
     const incident = (await app.incidents.get(id))!;
     expect(incident.timeline.filter((e) => e.type === "delivered" && e.to.startsWith("r1:ticket:"))).toHaveLength(1);
     expect(await app.queue.failed()).toEqual([]);
@@ -414,5 +419,147 @@ describe("Slack: request authenticity and retries", () => {
     expect(fake.dmOf(REPORTER.id)).toHaveLength(posted);
     await ok(req.directMessage(REPORTER, "cancel", "Ev0002", 2));
     expect(fake.dmOf(REPORTER.id)).toHaveLength(posted + 1);
+  });
+});
+
+// ---- reporting obligations -------------------------------------------------------------------------
+
+describe("Slack: reporting obligations", () => {
+  /** A safety incident in which a person died, on a system the reporter says is high-risk. */
+  const DEATH: Answers = { ...SAFETY, harm: ["physical"], seriousEffects: ["death"], highRisk: "yes", awareness: "at-report" };
+
+  it("asks the questions that decide it as buttons in the DM, and the card shows the clock and the warning", async () => {
+    const { id } = await file(DEATH);
+    // The questions were asked in the DM, one at a time; each message now shows the answer clicked.
+    const dms = fake.dmOf(REPORTER.id).map(textOf).join("\n");
+    expect(dms).toContain("Did it lead, directly or indirectly, to any of these? Pick all that apply.: A person died");
+    expect(dms).toContain("Is the AI system high-risk under the EU AI Act?: Yes, it is high-risk");
+    expect(dms).toContain("When did your organisation become aware of it?: Just now, with this report");
+    const ticket = card("C0SAFETY");
+    const context = (ticket.blocks ?? []).filter((b: any) => b.type === "context").flatMap((b: any) => b.elements.map((e: any) => e.text as string));
+    expect(context).toContain(
+      `:alarm_clock: EU AI Act Art. 73: serious incident of a high-risk AI system: report by 2026-12-04 09:00 UTC (10 d 0 h left; 10 days from awareness, Regulation (EU) 2024/1689, Art. 73(4))`,
+    );
+    expect(context.some((t) => t.startsWith(":warning: do not alter the AI system"))).toBe(true);
+    // Marked reported: the card is edited to say by whom, and the warning goes.
+    clock.advance(3_600_000);
+    expect(await app.actions.markReported(id, "eu-ai-act-art73", "initial", { platform: "slack", userId: "U0ADA", name: "Ada" })).toMatchObject({ ok: true, changed: true });
+    await app.idle();
+    const edited = textOf(cardNow(ticket));
+    expect(edited).toContain(":white_check_mark: EU AI Act Art. 73: serious incident of a high-risk AI system: reported (initial) by Ada");
+    expect(edited).not.toContain("do not alter");
+  });
+
+  it("Draft report sends the drafts to the on-call's DM; someone off the roster is refused privately and gets nothing", async () => {
+    const { id } = await file(DEATH);
+    const ticket = card("C0SAFETY");
+    const draftButton = button(ticket, "ticket_report");
+    expect(draftButton.value).toBe(id);
+    const ada = userOf("ada");
+    await ok(req.click(ada, ticket, draftButton));
+    const dm = fake.dmOf(ada.id).at(-1)!;
+    expect(dm.text).toContain(`Draft initial report for *${id}*, EU AI Act Art. 73`);
+    expect(dm.text).toContain("# Draft initial report: EU AI Act Art. 73: serious incident of a high-risk AI system");
+    expect(dm.text).toContain("Applicability: applies");
+    expect(fake.responses.at(-1)?.body).toMatchObject({ response_type: "ephemeral", text: expect.stringContaining("Sent you the draft") });
+    const before = fake.dmOf(REPORTER.id).length;
+    await ok(req.click(REPORTER, ticket, draftButton));
+    expect(fake.responses.at(-1)?.body).toMatchObject({ response_type: "ephemeral", text: expect.stringContaining("Report drafts are for the safety on-call") });
+    expect(fake.dmOf(REPORTER.id)).toHaveLength(before);
+  });
+
+  it("an incident no regime applies to asks none of those questions and shows no clock", async () => {
+    await file({ ...SAFETY, harm: [] });
+    expect(fake.dmOf(REPORTER.id).map(textOf).join("\n")).not.toContain("high-risk");
+    expect(textOf(card("C0SAFETY"))).not.toContain("alarm_clock");
+    expect(textOf(card("C0SAFETY"))).not.toContain("ticket_report");
+  });
+});
+
+// ---- issue 16, item 1: the full report on the ticket and the page ----------------------------------
+
+describe("Slack: the ticket and the page carry the whole report", () => {
+  it("description in full (in sections Slack folds), every answer, the accepted suggestions' evidence, escaped", async () => {
+    const story = "The support chatbot told a customer to double their medication dose <!channel> & it is still live.";
+    // Over one section's 3,000 characters: every numbered sentence must arrive, none as markup.
+    const long = `${story}\n${Array.from({ length: 40 }, (_, k) => `Detail ${k}: the bot repeated the advice to another user in the same session.`).join(" ")}`;
+    await ok(req.command(REPORTER, long));
+    const result = await walk(REPORTER, SAFETY, { accept: true });
+    const id = /Filed (INC-\d{4}-\d{4})/.exec(textOf(result))![1]!;
+    const incident = (await app.incidents.get(id))!;
+    expect(Object.values(incident.pretriage?.proposals ?? {}).some((p) => p.accepted)).toBe(true);
+    const page = fake.dmOf(onCall(roster, "safety", 0, clock.now()).slack!).find((m) => textOf(m).includes(id))!;
+    for (const m of [card("C0SAFETY"), page]) {
+      const blocks = m.blocks as any[];
+      expect(blocks.length).toBeLessThanOrEqual(50);
+      for (const b of blocks) if (b.type === "section" && b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
+      const texts = blocks.map((b) => b.text?.text ?? "").join("\n");
+      for (let k = 0; k < 40; k++) expect(texts).toContain(`Detail ${k}: the bot repeated`);
+      expect(texts).toContain("*Report*\nThe support chatbot told a customer to double their medication dose &lt;!channel&gt; &amp; it is still live.");
+      expect(texts).not.toContain("<!channel>");
+      expect(texts).toMatch(/\*Answers\*\n.*Intent: none.*Failure kind: harmful-output.*Scope: one-user/);
+      expect(texts).toMatch(/\*Accepted suggestions\*\n• [A-Za-z ]+: [a-z-, ]+ \(suggested at \d+% from "[^"]+"/);
+    }
+  });
+});
+
+// ---- issue 16, item 2: editing after filing ---------------------------------------------------------
+
+describe("Slack: editing an incident after filing", () => {
+  it("severity, a note, resolve and reopen: each on the timeline with who and why, the card kept current", async () => {
+    const { id } = await file(SAFETY);
+    const ticket = card("C0SAFETY");
+    const oncall = userOf(onCall(roster, "safety", 0, clock.now()).id);
+    const said = async (user: User, text: string) => {
+      await ok(req.command(user, text));
+      return JSON.stringify(fake.responses.at(-1)!.body);
+    };
+
+    expect(await said(MAYA, `severity ${id} SEV1 looks worse`)).toContain("Only the safety on-call roster, an incident manager or the commander can edit");
+    expect((await app.incidents.get(id))!.classification.severity).not.toBe("SEV1");
+
+    expect(await said(oncall, `severity ${id} SEV1 a second customer was told the same`)).toContain("severity");
+    expect(textOf(cardNow(ticket))).toContain("SEV1 · AI safety");
+    expect(fake.thread("C0SAFETY", ticket.ts).map((m) => m.text).join("\n")).toContain("a second customer was told the same");
+
+    await said(oncall, `note ${id} rolled back the prompt template`);
+    await said(oncall, `severity ${id} SEV1 again`); // no change: nothing new on the timeline
+    const noted = (await app.incidents.get(id))!;
+    expect(noted.timeline.filter((e) => e.type === "edited" || e.type === "note").map((e) => [e.type, e.by.userId])).toEqual([
+      ["edited", oncall.id],
+      ["note", oncall.id],
+    ]);
+
+    await ok(req.click(oncall, cardNow(ticket), button(cardNow(ticket), "ticket_resolve")));
+    await ok(req.submit(oncall, lastView(), { input: { value: "template fixed" } }));
+    expect(await said(oncall, `severity ${id} SEV2 calmer`)).toContain("reopen it first");
+    expect(await said(oncall, `reopen ${id} it is happening again`)).toContain("reopened");
+    expect((await app.incidents.get(id))!.status).toBe("open");
+    // Reopened: the lifecycle buttons are back on the card.
+    expect(buttonsOf(cardNow(ticket)).map((b: any) => b.action_id)).toContain("ticket_resolve");
+  });
+});
+
+describe("Slack: the incident commander", () => {
+  it("the on-call takes command and hands it over by mention; the new commander may edit, a stranger may not take it", async () => {
+    const { id } = await file(SAFETY);
+    const ticket = card("C0SAFETY");
+    const oncall = userOf(onCall(roster, "safety", 0, clock.now()).id);
+    const said = async (user: User, text: string) => {
+      await ok(req.command(user, text));
+      return JSON.stringify(fake.responses.at(-1)!.body);
+    };
+    expect(await said(REPORTER, `command ${id}`)).toContain("can choose");
+    expect(await said(oncall, `command ${id}`)).toContain("command taken by");
+    expect(await said(oncall, `commander ${id} <@U0MAYA|maya>`)).toContain("handed over");
+    expect(fake.thread("C0SAFETY", ticket.ts).map((m) => m.text).join("\n")).toContain("handed over");
+    // Maya is a manager (no edit rights of her own) and now the commander.
+    expect(await said(MAYA, `note ${id} talking to the customer`)).toContain("added a note");
+    const after = (await app.incidents.get(id))!;
+    expect(after.commander).toBe("maya");
+    expect(after.timeline.filter((e) => e.type === "commander").map((e) => [e.by.userId, e.to])).toEqual([
+      [oncall.id, oncall.name],
+      [oncall.id, "maya"],
+    ]);
   });
 });

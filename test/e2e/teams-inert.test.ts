@@ -18,7 +18,7 @@ import { TENANT_ID, message, personalChat, user } from "../support/teams-activit
 
 const SECURITY = "19:security@thread.tacv2";
 const rita = user("rita", "Rita");
-const ANSWERS = { intent: "deliberate", attackKind: "prompt-injection", asset: "prompts-or-inputs", ciaLost: ["confidentiality"], harm: [], ongoing: "no", scope: "one-user" };
+const ANSWERS = { intent: "deliberate", attackKind: "prompt-injection", asset: "prompts-or-inputs", ciaLost: ["confidentiality"], harm: [], ongoing: "no", scope: "one-user", personalData: "no" };
 
 let cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -164,7 +164,8 @@ describe("Teams: on-call ticket actions", () => {
     const resolved = cardOf(updatesOf(env.fake, ticket.id).at(-1)!)!;
     // The same line as Slack's card (src/views/ticket.ts): who resolved it and the note.
     expect(textOf(resolved)).toMatch(/Resolved by [^:]+: Prompt fixed/);
-    expect(submits(resolved)).toEqual([]);
+    // Resolved: no lifecycle action left, only Postmortem (issue 16).
+    expect(submits(resolved).map((b) => b.data)).toEqual([{ action: "postmortem", incidentId: incident.id }]);
     expect((await env.app.incidents.get(incident.id))!.status).toBe("resolved");
   });
 
@@ -211,6 +212,31 @@ describe("Teams: on-call ticket actions", () => {
     await click(env, channel(env.fake.url, SAFETY, ticket.id), ada, ticket, (b) => b.data.op === "acknowledge");
     await env.app.idle();
     expect(postsTo(env.fake, SAFETY).filter((c) => c.body.text === `Ada acknowledged ${incident.id}.`)).toHaveLength(1);
+  });
+});
+
+describe("Teams: reporting obligations", () => {
+  it("the ticket card shows the clock and the warning; Draft report sends the draft to the on-call's personal chat only", async () => {
+    const env = await setup();
+    const death = { ...ANSWERS.safety, harm: ["physical"], seriousEffects: ["death"], highRisk: "yes", awareness: "at-report" };
+    const { incident } = await triage(env, rita, "The dosing assistant told a patient to double their insulin and the patient died", death);
+    const ticket = ticketIn(env, SAFETY, incident.id)!;
+    const text = textOf(cardOf(ticket));
+    expect(text).toContain("EU AI Act Art. 73: serious incident of a high-risk AI system: report by");
+    expect(text).toContain("10 days from awareness, Regulation (EU) 2024/1689, Art. 73(4)");
+    expect(text).toContain("do not alter the AI system");
+    const thread = channel(env.fake.url, SAFETY, ticket.id);
+    const draft = (b: { data: Record<string, unknown> }) => b.data.action === "draft-report";
+    // Someone off the roster is told so where they pressed, and gets no draft.
+    await click(env, thread, rita, ticket, draft);
+    expect(postsTo(env.fake, SAFETY).at(-1)!.body.text).toContain("Report drafts are for the safety on-call");
+    await click(env, thread, ada, ticket, draft);
+    // The draft went to the personal chat the bot opened with the presser (their Teams account, from the press).
+    const opened = env.fake.calls.findLast((c) => c.kind === "create")!;
+    expect(opened.body.members).toEqual([{ id: "29:1ada" }]);
+    expect(postsTo(env.fake, opened.id).some((p) => String(p.body.text ?? "").includes("# Draft initial report: EU AI Act Art. 73"))).toBe(true);
+    expect(postsTo(env.fake, SAFETY).at(-1)!.body.text).toBe(`Sent you the draft for ${incident.id} in our chat.`);
+    expect(postsTo(env.fake, SAFETY).some((p) => String(p.body.text ?? "").includes("# Draft"))).toBe(false);
   });
 });
 

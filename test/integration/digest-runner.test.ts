@@ -1,8 +1,8 @@
 // The digest runner on a real redis-server with two workers: a run missed while both were down is
 // posted once at start-up, each later scheduled run once, and a restart never posts a run again.
 import { QueueEvents } from "bullmq";
-import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
+import type { RedisClient } from "../../src/redis.js";
 import { createRedisApp, type App } from "../../src/app.js";
 import { ManualClock } from "../../src/clock.js";
 import { loadConfig } from "../../src/config.js";
@@ -52,7 +52,7 @@ describe("digest runner (BullMQ + Redis marks)", () => {
     const cfg = { ...loadConfig({ REDIS_URL: fx.server.url, QUEUE_PREFIX: prefix }), REDIS_URL: fx.server.url };
     const clock = new ManualClock(Date.parse("2026-03-30T15:00:00Z"));
     const posts: Array<{ worker: string; digest: Digest }> = [];
-    const running: Array<{ app: App; handle: DigestHandle; conn: Redis }> = [];
+    const running: Array<{ app: App; handle: DigestHandle; conn: RedisClient }> = [];
     const start = async (worker: string) => {
       const app = createRedisApp(cfg, { notifier: new NotifierRouter([]), log: silentLogger, clock, defs: { ...defs(), roster } });
       const conn = connect(fx.server.url, silentLogger, "worker");

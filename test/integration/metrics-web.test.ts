@@ -31,7 +31,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-const answers: Record<string, unknown> = { asset: "prompts-or-inputs", ciaLost: ["confidentiality"], harm: [], ongoing: "yes", scope: "some-users", attackKind: "prompt-injection" };
+const answers: Record<string, unknown> = { asset: "prompts-or-inputs", ciaLost: ["confidentiality"], harm: [], ongoing: "yes", scope: "some-users", attackKind: "prompt-injection", personalData: "no" };
 const current = (r: Reply[]) => r.findLast((x) => x.kind === "question" || x.kind === "text-prompt" || x.kind === "confirm-inferred");
 
 /** Walks the bot as a reporter would: the story first, suggestions kept, the rest answered. */

@@ -43,7 +43,8 @@ async function fileAs(app: App, n: number, limit: number) {
 
 describe("over-limit reports", () => {
   it("a storm of 40 reports from one person, two workers: 10 tickets and one grouped message for the other 30, all stored", async () => {
-    cluster = slackCluster(redis.url, slack, 2, { DELIVERY_RETRY_BASE_MS: "100", DELIVERY_RETRY_MAX_MS: "500" });
+    // One reporter over a limit, not a storm of many: storm grouping (issue 13) is off here.
+    cluster = slackCluster(redis.url, slack, 2, { DELIVERY_RETRY_BASE_MS: "100", DELIVERY_RETRY_MAX_MS: "500", STORM_THRESHOLD: "0" });
     const ids: string[] = [];
     for (let n = 1; n <= 40; n++) ids.push((await fileAs(cluster.app, n, 10)).id);
     const undelivered = async () => (await cluster!.app.incidents.undelivered(new Date(Date.now() + 60_000))).length;

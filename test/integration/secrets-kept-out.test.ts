@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import type { RedisClient } from "../../src/redis.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSlackAdapter, createSlackNotifier, type SlackAdapter } from "../../adapters/slack/index.js";
 import { createRedisApp, type App } from "../../src/app.js";
@@ -63,7 +64,7 @@ let app: App;
 let slack: SlackAdapter;
 let web: WebHandle;
 let workers: Worker[] = [];
-let workerConn: Redis;
+let workerConn: RedisClient;
 let logged = "";
 
 beforeAll(async () => {
@@ -94,7 +95,7 @@ afterAll(async () => {
 });
 
 /** Every value of every key, whatever its type, as text. */
-async function dumpRedis(r: Redis): Promise<string> {
+async function dumpRedis(r: Redis | RedisClient): Promise<string> {
   const out: string[] = [];
   let cursor = "0";
   do {

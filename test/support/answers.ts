@@ -1,5 +1,7 @@
 // Sample answers to the triage questions, shared by every test that files a report, so a change to
-// the flow is made once here and not in ten copies that drift apart.
+// the flow is made once here and not in ten copies that drift apart. The reporting questions at the end
+// (seriousEffects, highRisk, personalData, awareness) are answered so that, except DATA_LEAK_REPORT
+// (a personal data breach: GDPR Art. 33), no reporting obligation applies.
 type Answers = Record<string, string | string[]>;
 
 /** A harmful output with no attacker: routes to safety. */
@@ -13,6 +15,7 @@ export const SAFETY_ANSWERS: Answers = {
   harm: ["psychological"],
   ongoing: "no",
   scope: "one-user",
+  seriousEffects: [],
 };
 
 /** A prompt injection against the prompts, without the description (tests type their own). */
@@ -24,6 +27,7 @@ export const INJECTION_CHOICES: Answers = {
   harm: [],
   ongoing: "no",
   scope: "one-user",
+  personalData: "no",
 };
 
 /** An ongoing prompt injection leaking customer records: routes to security. */
@@ -36,6 +40,9 @@ export const DATA_LEAK_REPORT: Answers = {
   harm: ["psychological"],
   ongoing: "yes",
   scope: "some-users",
+  seriousEffects: [],
+  personalData: "yes",
+  awareness: "at-report",
 };
 
 /** An ongoing hallucination with financial harm: routes to safety. */
@@ -49,4 +56,5 @@ export const HALLUCINATION_REPORT: Answers = {
   harm: ["financial"],
   ongoing: "yes",
   scope: "many-users",
+  seriousEffects: [],
 };

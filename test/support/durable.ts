@@ -50,11 +50,15 @@ export function redisApp(redisUrl: string, prefix: string, roster: Roster, notif
 export const rosterFrom = (doc: unknown) => parseRoster(doc, "test");
 
 /** Files one incident the way the bot does on the last answer: classify, route, create, dispatch. */
-export async function fileIncident(app: App, conversationId: string, domain: "safety" | "security" = "security"): Promise<Incident> {
+/** The incident the bot would file for a sample report of `domain` (classified and routed). */
+export function sampleDraft(app: App, conversationId: string, domain: "safety" | "security" = "security") {
   const r = replay({ answers: domain === "security" ? securityAnswers : safetyAnswers }, app.defs);
   if (!r.ok) throw new Error(r.error);
-  const draft = draftIncident({ conversationId, reporter: { platform: "console", userId: "tester" }, answers: r.answers, classification: r.classification, routing: r.routing, now: app.clock.now() });
-  const { incident } = await app.incidents.create(draft);
+  return draftIncident({ conversationId, reporter: { platform: "console", userId: "tester" }, answers: r.answers, classification: r.classification, routing: r.routing, now: app.clock.now() });
+}
+
+export async function fileIncident(app: App, conversationId: string, domain: "safety" | "security" = "security"): Promise<Incident> {
+  const { incident } = await app.incidents.create(sampleDraft(app, conversationId, domain));
   await app.actions.dispatch(incident);
   return incident;
 }

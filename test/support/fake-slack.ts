@@ -8,6 +8,11 @@
 // conversations.history / conversations.replies (only with include_all_metadata, honouring channel,
 // oldest, limit and cursor), unknown methods are refused, and so are channels the bot is not in. For
 // crash tests it can store a message and then hold its answer (holdAfterStore), and simulate an outage.
+// Like Slack (docs.slack.dev/apis/web-api/rate-limits: "chat.postMessage generally allows posting one
+// message per second per channel", short bursts tolerated), it refuses chat.postMessage past one a
+// second per channel with a burst of 3: HTTP 429, `ratelimited`, Retry-After. On by default; a test
+// that posts in bursts on purpose turns it off with `postLimit: false`. It counts what it accepted
+// per channel and second (`maxPostsPerSecond`) and what it refused (`rateLimited`).
 import { createServer, type IncomingMessage, type Server } from "node:http";
 
 export interface FakeCall {
@@ -71,6 +76,13 @@ const IN_CHANNEL: Record<string, string> = {
   "files.completeUploadExternal": "channel_id",
 };
 
+/** Slack's posting limit per channel: `perSecond` on average, `burst` back to back. */
+export interface PostLimit {
+  perSecond: number;
+  burst: number;
+}
+export const SLACK_POST_LIMIT: PostLimit = { perSecond: 1, burst: 3 };
+
 interface Outage {
   ms: number;
   /** set by the first call the outage meets. */
@@ -97,17 +109,47 @@ export class FakeSlack {
   private outages: Outage[] = [];
   private seq = 0;
   private pendingFiles = new Map<string, { filename?: string; length?: number }>();
-  private constructor(private readonly server: Server, readonly url: string, private readonly token: string, channels: string[]) {
+  /** per channel: the bucket's tokens and when it was last filled. */
+  private buckets = new Map<string, { tokens: number; at: number }>();
+  /** accepted chat.postMessage calls per channel and whole second. */
+  private perSecond = new Map<string, Map<number, number>>();
+  /** chat.postMessage calls refused by the posting limit, per channel. */
+  readonly rateLimited = new Map<string, number>();
+  private constructor(private readonly server: Server, readonly url: string, private readonly token: string, channels: string[], readonly postLimit: PostLimit | false) {
     this.members = new Set(channels);
   }
 
-  static async start(token: string, opts: { channels?: string[] } = {}): Promise<FakeSlack> {
+  static async start(token: string, opts: { channels?: string[]; postLimit?: PostLimit | false } = {}): Promise<FakeSlack> {
     let fake: FakeSlack | undefined;
     const server = createServer((req, res) => void fake!.handle(req, res.writeHead.bind(res), (b) => res.end(b), () => res.destroyed || req.socket.destroyed));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as { port: number }).port;
-    fake = new FakeSlack(server, `http://127.0.0.1:${port}`, token, opts.channels ?? BOT_CHANNELS);
+    fake = new FakeSlack(server, `http://127.0.0.1:${port}`, token, opts.channels ?? BOT_CHANNELS, opts.postLimit ?? SLACK_POST_LIMIT);
     return fake;
+  }
+
+  /** The most chat.postMessage calls accepted in `channel` within one whole second (0 if none). */
+  maxPostsPerSecond(channel: string): number {
+    return Math.max(0, ...(this.perSecond.get(channel)?.values() ?? []));
+  }
+  /** chat.postMessage calls to `channel` refused by the posting limit (429). */
+  rateLimitedIn(channel: string): number {
+    return this.rateLimited.get(channel) ?? 0;
+  }
+
+  /** Takes a token of the channel's bucket, or says how many seconds until one is there. */
+  private overLimit(channel: string, now: number): number | undefined {
+    const l = this.postLimit;
+    if (!l) return undefined;
+    const b = this.buckets.get(channel) ?? { tokens: l.burst, at: now };
+    b.tokens = Math.min(l.burst, b.tokens + ((now - b.at) / 1000) * l.perSecond);
+    b.at = now;
+    this.buckets.set(channel, b);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((1 - b.tokens) / l.perSecond));
   }
 
   /**
@@ -153,6 +195,7 @@ export class FakeSlack {
     this.holds = [];
     this.messages.clear();
     for (const list of [this.calls, this.refused, this.responses, this.uploads]) list.length = 0;
+    for (const map of [this.buckets, this.perSecond, this.rateLimited]) map.clear();
   }
 
   /** Forgets every pending failNext and outage: Slack is healthy again. */
@@ -233,6 +276,19 @@ export class FakeSlack {
     const where = IN_CHANNEL[method] ? args[IN_CHANNEL[method]!] : undefined;
     // A D… channel is a DM with the bot (someone wrote to it, or it opened one): the bot is in it.
     if (where !== undefined && !String(where).startsWith("D") && !this.members.has(String(where))) return json(200, { ok: false, error: "not_in_channel" });
+    if (method === "chat.postMessage") {
+      const channel = String(args.channel);
+      const wait = this.overLimit(channel, call.at);
+      if (wait !== undefined) {
+        this.refused.push(call);
+        this.rateLimited.set(channel, (this.rateLimited.get(channel) ?? 0) + 1);
+        return json(429, { ok: false, error: "ratelimited" }, { "retry-after": String(wait) });
+      }
+      const seconds = this.perSecond.get(channel) ?? new Map<number, number>();
+      this.perSecond.set(channel, seconds);
+      const second = Math.floor(call.at / 1000);
+      seconds.set(second, (seconds.get(second) ?? 0) + 1);
+    }
     this.calls.push(call);
     const answer = this.answer(method, args);
     const hold = this.holds.find((h) => h.method === method && h.left > 0 && (!h.when || h.when(args)));

@@ -1,5 +1,5 @@
 // A pass-through in front of the fake Slack that can hold chosen Web API calls unanswered: the caller
-// (a web process) is then stuck at a known point, after everything before that call is done, which is
+// (a web or worker process) is then stuck at a known point, after everything before that call is done, which is
 // where a crash test kills it. Separate from fake-slack.ts on purpose: that file belongs to delivery.
 import { createServer, request, type IncomingMessage, type Server } from "node:http";
 
@@ -9,6 +9,8 @@ export interface SlackHold {
   /** holds every later call of `method` whose form or JSON body contains `contains`. */
   hold(method: string, contains: string): void;
   held(): number;
+  /** stops holding later calls (those already held stay unanswered until their caller goes away). */
+  unhold(): void;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function startSlackHold(target: string): Promise<SlackHold> {
     apiUrl: `http://127.0.0.1:${port}/api/`,
     hold: (method, contains) => void rules.push({ method, contains }),
     held: () => parked.size,
+    unhold: () => void rules.splice(0),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

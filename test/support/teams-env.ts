@@ -144,9 +144,9 @@ export async function click(
 }
 
 export const ANSWERS = {
-  safety: { intent: "none", failureKind: "harmful-output", asset: "outputs", ciaLost: [], exploitable: "no", harm: ["psychological"], ongoing: "no", scope: "one-user" },
-  security: { intent: "deliberate", attackKind: "prompt-injection", asset: "prompts-or-inputs", ciaLost: ["confidentiality"], harm: [], ongoing: "no", scope: "one-user" },
-  cross: { intent: "suspected", attackKind: "prompt-injection", asset: "outputs", ciaLost: ["integrity"], harm: ["financial"], ongoing: "yes", scope: "some-users" },
+  safety: { intent: "none", failureKind: "harmful-output", asset: "outputs", ciaLost: [], exploitable: "no", harm: ["psychological"], ongoing: "no", scope: "one-user", seriousEffects: [] },
+  security: { intent: "deliberate", attackKind: "prompt-injection", asset: "prompts-or-inputs", ciaLost: ["confidentiality"], harm: [], ongoing: "no", scope: "one-user", personalData: "no" },
+  cross: { intent: "suspected", attackKind: "prompt-injection", asset: "outputs", ciaLost: ["integrity"], harm: ["financial"], ongoing: "yes", scope: "some-users", seriousEffects: [] },
 } satisfies Record<string, Record<string, string | string[]>>;
 
 /** Answers every card of the walk-through in `where` until the result card; returns the incident. */

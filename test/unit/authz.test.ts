@@ -23,10 +23,10 @@ describe("authorization matrix", () => {
   it("gives every action to exactly the roles of the table", () => {
     const expected: Record<keyof typeof people, AuthzAction[]> = {
       stranger: ["start-triage", "answer-own-triage", "join-duplicate"],
-      ada: ["start-triage", "answer-own-triage", "join-duplicate", "acknowledge", "escalate", "reroute", "resolve"],
+      ada: ["start-triage", "answer-own-triage", "join-duplicate", "acknowledge", "escalate", "reroute", "resolve", "view-incident", "edit-incident"],
       hedy: ["start-triage", "answer-own-triage", "join-duplicate"],
-      radia: ["start-triage", "answer-own-triage", "join-duplicate", "acknowledge", "escalate", "reroute", "resolve"],
-      maya: ["start-triage", "answer-own-triage", "join-duplicate", "view-summary"],
+      radia: ["start-triage", "answer-own-triage", "join-duplicate", "acknowledge", "escalate", "reroute", "resolve", "view-incident", "edit-incident"],
+      maya: ["start-triage", "answer-own-triage", "join-duplicate", "view-summary", "view-incident"],
     };
     for (const [who, actor] of Object.entries(people)) {
       const allowed = AuthzAction.options.filter((a) => authorize(roster, actor, a, { domain: "safety" }).ok);
@@ -38,6 +38,9 @@ describe("authorization matrix", () => {
   it("keeps triage steps to the walk-through's owner, and mayAct agrees with the table", () => {
     expect(authorize(roster, people.radia, "answer-own-triage", { owner: people.stranger })).toMatchObject({ ok: false, message: expect.stringMatching(/belongs to someone else/) });
     expect(authorize(roster, people.stranger, "join-duplicate", { owner: people.stranger }).ok).toBe(true);
+    // Viewing: the owner (the incident's reporter) may, whatever their role; someone else needs one.
+    expect(authorize(roster, people.stranger, "view-incident", { domain: "safety", owner: people.stranger }).ok).toBe(true);
+    expect(authorize(roster, people.hedy, "view-incident", { domain: "safety", owner: people.stranger })).toMatchObject({ ok: false, message: expect.stringMatching(/Only its reporter/) });
     expect(mayAct(roster, "safety", people.ada, "resolve")?.id).toBe("ada");
     expect(mayAct(roster, "security", people.ada, "resolve")).toBeUndefined();
     expect(mayAct(roster, "security", people.maya)).toBeUndefined();

@@ -29,6 +29,8 @@ const answers: Record<string, unknown> = {
   harm: ["financial"],
   ongoing: "yes",
   scope: "some-users",
+  seriousEffects: [],
+  personalData: "no",
 };
 
 async function answerAll(say: ReturnType<typeof setup>["say"], start: Reply[]) {

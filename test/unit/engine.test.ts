@@ -74,7 +74,7 @@ describe("flow engine", () => {
   });
 
   it("multi-answer questions take a subset, deduplicated in flow order; empty means none", () => {
-    const s = walk({ ...base, intent: "none", failureKind: "bias", exploitable: "no", ciaLost: ["integrity", "confidentiality", "integrity"] }).state;
+    const s = walk({ ...base, intent: "none", failureKind: "bias", exploitable: "no", ciaLost: ["integrity", "confidentiality", "integrity"], personalData: "no" }).state;
     expect(s.answers.ciaLost).toEqual(["confidentiality", "integrity"]);
     expect(s.answers.harm).toEqual([]);
   });

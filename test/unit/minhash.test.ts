@@ -1,7 +1,7 @@
 // The LSH index's pure part: signatures and bands are deterministic, similar reports share a bucket,
 // and pairs at the duplicate threshold are found at least 99% of the time (the curve in minhash.ts).
 import { describe, expect, it } from "vitest";
-import { duplicateBuckets, epochsFor, indexTiming } from "../../src/domain/duplicate-index.js";
+import { MAX_CANDIDATES, duplicateBuckets, epochsFor, indexTiming, rankByBands } from "../../src/domain/duplicate-index.js";
 import { DUPLICATE_WINDOW_MS, SIMILARITY_THRESHOLD, similarity } from "../../src/domain/duplicates.js";
 import { LSH_BANDS, bands, collisionProbability, signature } from "../../src/domain/minhash.js";
 
@@ -101,5 +101,31 @@ describe("duplicate index layout", () => {
     const t = indexTiming(DUPLICATE_WINDOW_MS);
     expect(t.ttlMs).toBeGreaterThan(DUPLICATE_WINDOW_MS);
     expect(t.ttlMs).toBeLessThanOrEqual(DUPLICATE_WINDOW_MS * 1.1);
+  });
+});
+
+describe("ranking the ids found in a report's buckets", () => {
+  it("checks the ids that share the most bands first, newer first on a tie, and at most the limit", () => {
+    const members = ["INC-2026-0001 INC-2026-0002", "INC-2026-0002 INC-2026-0003", "INC-2026-0002", "INC-2026-0010 INC-2026-0003"];
+    expect(rankByBands(members)).toEqual(["INC-2026-0002", "INC-2026-0003", "INC-2026-0010", "INC-2026-0001"]);
+    expect(rankByBands(members, 2)).toEqual(["INC-2026-0002", "INC-2026-0003"]);
+    // ids grow past four digits: 10000 is newer than 9999
+    expect(rankByBands(["INC-2026-9999 INC-2026-10000"])).toEqual(["INC-2026-10000", "INC-2026-9999"]);
+  });
+
+  it("keeps a rewording of an old incident among the checked ids when the buckets are crowded", () => {
+    const report = { description: "the refund assistant invented a refund policy and customers quote it", asset: "outputs-or-decisions", failureKind: "hallucination" };
+    const reworded = { ...report, description: "the refund assistant has invented a refund policy, customers are quoting it" };
+    const members = new Map<string, string[]>();
+    const add = (id: string, a: typeof report) => duplicateBuckets(a).forEach((b) => members.set(b, [...(members.get(b) ?? []), id]));
+    add("INC-2026-0001", reworded);
+    // 2,000 newer reports of the same asset and kind that are not duplicates
+    const r = rng(7);
+    const words = ["latency", "model", "answers", "wrong", "users", "dashboard", "timeout", "support", "tickets", "queue", "policy", "summary"];
+    for (let i = 2; i < 2002; i++) add(`INC-2026-${String(i).padStart(4, "0")}`, { ...report, description: Array.from({ length: 10 }, () => words[Math.floor(r() * words.length)]).join(" ") });
+    const found = duplicateBuckets(report).flatMap((b) => (members.has(b) ? [members.get(b)!.join(" ")] : []));
+    const ranked = rankByBands(found);
+    expect(ranked.length).toBeLessThanOrEqual(MAX_CANDIDATES);
+    expect(ranked[0]).toBe("INC-2026-0001");
   });
 });

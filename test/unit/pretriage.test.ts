@@ -253,24 +253,11 @@ describe("robustness", () => {
     expect(preTriage(undefined as unknown as string, model)).toEqual({ inferred: {} });
   });
 
-  it("only reads the first maxChars characters, so huge input costs what 4,000 chars cost", () => {
+  it("only reads the first maxChars characters, so huge input costs what 4,000 chars cost (timed in bench/pretriage.ts)", () => {
     const head = "Someone got the bot to ignore its instructions. ";
     const r = run(head + "x ".repeat(50_000) + "it was a bug after the update");
     expect(r.intent?.value).toBe("deliberate");
     expect(r.failureKind).toBeUndefined();
-    const t0 = performance.now();
-    run("attack on the model ".repeat(10_000));
-    expect(performance.now() - t0).toBeLessThan(250);
-  });
-
-  it("is fast on typical reports", () => {
-    for (const rep of reports) run(rep.text); // warm up
-    const t0 = performance.now();
-    const rounds = 5;
-    for (let i = 0; i < rounds; i++) for (const rep of reports) run(rep.text);
-    const mean = (performance.now() - t0) / (rounds * reports.length);
-    // ~0.3-0.4 ms on an idle laptop; loose bound so a busy CI machine does not flake.
-    expect(mean).toBeLessThan(5);
   });
 });
 

@@ -38,7 +38,7 @@ describe("triage report", () => {
   it("a follow-up counts from --aware-at", async () => {
     const d = JSON.parse((await report({ regime: "gdpr-art33", format: "json", "follow-up": true, "aware-at": "2026-11-23T20:00:00+01:00" })).text) as ReportDraft;
     expect(d).toMatchObject({ kind: "follow-up", awareAt: "2026-11-23T19:00:00.000Z", deadline: { at: "2026-11-26T19:00:00.000Z", within: "72 hours" } });
-    expect(d.fields.find((f) => f.id === "awareAt")).toMatchObject({ value: "2026-11-23T19:00:00.000Z", note: "given with --aware-at" });
+    expect(d.fields.find((f) => f.id === "awareAt")).toMatchObject({ value: "2026-11-23T19:00:00.000Z", note: "given with --aware-at or set on the incident" });
   });
 
   it.each([
@@ -64,5 +64,51 @@ describe("triage report", () => {
     } finally {
       if (saved !== undefined) process.env.REDIS_URL = saved;
     }
+  });
+});
+
+describe("triage report --mark-sent and --set-aware-at", () => {
+  async function withActions() {
+    const { MemoryIncidentStore } = await import("../../src/store/memory.js");
+    const { TicketActions } = await import("../../src/tickets/actions.js");
+    const { parseObligations } = await import("../../src/domain/obligations-file.js");
+    const { readYaml } = await import("../../src/definitions.js");
+    const { testRoster } = await import("../support/roster.js");
+    const { recordingQueue } = await import("../support/fixtures.js");
+    const { DATA_LEAK_REPORT } = await import("../support/answers.js");
+    const obligations = parseObligations(readYaml(join(ROOT, "flows/obligations.yaml")), "obligations");
+    const store = new MemoryIncidentStore();
+    const { id: _id, rev: _rev, ...draft } = { ...structuredClone(REPORT_INCIDENT), answers: { ...DATA_LEAK_REPORT } };
+    const { incident } = await store.create(draft);
+    const clock = new ManualClock(Date.parse(REPORT_NOW));
+    const jobs: import("../../src/tickets/jobs.js").TicketJob[] = [];
+    const tickets = new TicketActions({ incidents: store, queue: recordingQueue(jobs), roster: testRoster(), clock, obligations });
+    const out: string[] = [];
+    const run = (values: Record<string, unknown>) => runReport(values, [incident.id], regimes, { incidents: store, tickets, clock, out: (t) => out.push(t) });
+    return { store, id: incident.id, jobs, out, run };
+  }
+
+  it("records the report as sent with who and when, once; an obligation that does not apply is refused", async () => {
+    const t = await withActions();
+    expect(await t.run({ regime: "gdpr-art33", "mark-sent": true, by: "ada" })).toBe(0);
+    expect(t.out.at(-1)).toMatch(/GDPR Art\. 33: personal data breach marked reported \(complete\) by ada/);
+    const stored = (await t.store.get(t.id))!;
+    expect(stored.timeline.at(-1)).toMatchObject({ type: "obligation-reported", regime: "gdpr-art33", report: "complete", by: { platform: "console", userId: "ada" } });
+    expect(t.jobs.at(-1)).toMatchObject({ name: "update", incidentId: t.id });
+    await t.run({ regime: "gdpr-art33", "mark-sent": true, by: "ada" });
+    expect(t.out.at(-1)).toContain("(nothing changed)");
+    await expect(t.run({ regime: "eu-ai-act-art73", "mark-sent": true })).rejects.toThrow(/does not apply/);
+  });
+
+  it("--set-aware-at moves the deadlines and schedules the new reminders; a bad time changes nothing", async () => {
+    const t = await withActions();
+    const created = (await t.store.get(t.id))!.createdAt;
+    const earlier = new Date(Date.parse(created) - 3_600_000).toISOString();
+    expect(await t.run({ "set-aware-at": earlier, by: "ada" })).toBe(0);
+    expect(t.jobs.filter((j) => j.name === "obligation-reminder").map((j) => j.name === "obligation-reminder" && j.deadlineAt)).toContain(new Date(Date.parse(earlier) + 72 * 3_600_000).toISOString());
+    await expect(t.run({ "set-aware-at": "yesterday" })).rejects.toThrow(/an ISO time with a zone/);
+    await expect(t.run({ "set-aware-at": earlier, regime: "gdpr-art33" })).rejects.toThrow(/--set-aware-at goes alone/);
+    const after = new Date(Date.parse(created) + 60_000).toISOString();
+    await expect(t.run({ "set-aware-at": after })).rejects.toThrow(/cannot be later than the report/);
   });
 });

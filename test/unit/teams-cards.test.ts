@@ -131,7 +131,7 @@ async function walkOnce(): Promise<{ replies: Reply[]; app: App; incident: Incid
     replies.push(...r);
     return r.findLast((x) => x.kind !== "notice")!;
   };
-  const answers: Record<string, unknown> = { intent: "suspected", attackKind: "prompt-injection", asset: "outputs", ciaLost: ["integrity"], harm: ["financial"], ongoing: "yes", scope: "many-users" };
+  const answers: Record<string, unknown> = { intent: "suspected", attackKind: "prompt-injection", asset: "outputs", ciaLost: ["integrity"], harm: ["financial"], ongoing: "yes", scope: "many-users", seriousEffects: [] };
   await say({ kind: "start" });
   await say({ kind: "cancel" });
   let step = await say({ kind: "start", text: "A user told the chatbot to ignore its instructions and it leaked customer emails; it is still happening to many users" });
@@ -204,7 +204,7 @@ describe("Teams Adaptive Cards", () => {
     // A ticket of an older routing, or resolved, has no buttons left.
     expect(check(ticketCard({ ...view, incident: { ...incident, routeCount: 2 }, route: 1 })).actions).toBeUndefined();
     const resolved: Incident = { ...incident, status: "resolved", timeline: [...incident.timeline, { type: "resolved", at: incident.createdAt, by: incident.reporter, note: "fixed" }] };
-    expect(check(ticketCard({ ...view, incident: resolved })).actions).toBeUndefined();
+    expect(check(ticketCard({ ...view, incident: resolved })).actions).toEqual([expect.objectContaining({ title: "Postmortem", associatedInputs: "none" })]);
   });
 
   it("keeps long text inside the limits", async () => {

@@ -73,7 +73,8 @@ const SLACK_OP: Record<string, string> = { ticket_acknowledge: "acknowledge", ti
 
 function slackActions(blocks: any[]) {
   return blocks
-    .filter((b) => b.type === "actions")
+    // The lifecycle buttons (block "ticket"); Draft report and Postmortem are checked on their own below.
+    .filter((b) => b.type === "actions" && b.block_id === "ticket")
     .flatMap((b) => b.elements)
     .map((e: any) => {
       const ref = TicketButtonRef.parse(e.value);
@@ -136,6 +137,36 @@ describe("one ticket view, rendered for Slack and for Teams", () => {
   it.each(cases)("%s: the same actions on both, carrying the incident, its routing and generation", (_, v) => {
     expect(slackActions(slackTicket(v) as any[])).toEqual(viewActions(v));
     expect(teamsActions(teamsTicket(v))).toEqual(viewActions(v));
+  });
+
+  it.each(cases)("%s: Postmortem on both exactly when the view offers it (the current card of a resolved incident)", (_, v) => {
+    const slack = (slackTicket(v) as any[]).filter((b) => b.type === "actions").flatMap((b) => b.elements).filter((e: any) => e.action_id === "ticket_postmortem");
+    const teams = (teamsTicket(v).actions ?? []).filter((a: any) => a.data?.action === "postmortem");
+    expect(v.postmortem).toBe(v.status === "resolved" && !v.superseded);
+    expect(slack.map((e: any) => e.value)).toEqual(v.postmortem ? [v.id] : []);
+    expect(teams.map((a: any) => a.data.incidentId)).toEqual(v.postmortem ? [v.id] : []);
+  });
+
+  it("the reporting clocks, the storm and the full report: the same words and a Draft report button on both", () => {
+    const obligations = [{ regimeId: "eu-ai-act", state: "open" as const, text: "EU AI Act Art. 73: report by 2026-12-16 10:00 UTC (15 d left)", warnings: ["Do not alter the AI system"] }];
+    const stormy = incident({ storm: { reports: 12, incidents: 7, listed: 0, since: "2026-12-01T09:58:00.000Z" } });
+    const v = ticketView(stormy, { roster, obligations });
+    expect(v.notes.map((n) => n.kind)).toContain("storm");
+    const slack = slackText(slackTicket(v));
+    const teams = teamsText(teamsTicket(v));
+    const words = [obligations[0]!.text, ...obligations[0]!.warnings, ...v.notes.map((n) => n.text), v.report.description, ...v.report.answers];
+    for (const w of words) {
+      expect(slack, `Slack shows "${w}"`).toContain(readable(w));
+      expect(teams, `Teams shows "${w}"`).toContain(readable(w));
+    }
+    const slackDraft = (slackTicket(v) as any[]).filter((b) => b.type === "actions").flatMap((b) => b.elements).filter((e: any) => e.action_id === "ticket_report");
+    const teamsDraft = JSON.stringify(teamsTicket(v)).match(/"action":"draft-report","incidentId":"([^"]+)"/g) ?? [];
+    expect(slackDraft.map((e: any) => e.value)).toEqual([v.id]);
+    expect(teamsDraft).toEqual([`"action":"draft-report","incidentId":"${v.id}"`]);
+    // Without clocks, neither offers it.
+    const none = ticketView(incident(), { roster });
+    expect(JSON.stringify(slackTicket(none))).not.toContain("ticket_report");
+    expect(JSON.stringify(teamsTicket(none))).not.toContain("draft-report");
   });
 
   it("offers what each state allows: four live, no Acknowledge once acknowledged, none when resolved or moved", () => {

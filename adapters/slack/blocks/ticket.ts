@@ -5,7 +5,11 @@ import type { Incident } from "../../../src/domain/incident.js";
 import type { Person, Roster } from "../../../src/domain/roster.js";
 import { historyText, ticketView, type PersonView, type TicketActionView, type TicketHistory, type TicketNote, type TicketView } from "../../../src/views/ticket.js";
 import { ACTIONS, ticketValue } from "../ids.js";
+import type { ObligationLine } from "../../../src/domain/clocks.js";
+import { obligationBlocks } from "./obligations.js";
 import { actions, button, capped, context, esc, fields, header, section, sections, type Block } from "./kit.js";
+import { ticketMoreBlocks } from "./ticket-more.js";
+import { fullReportBlocks } from "./full-report.js";
 
 export interface CardContext {
   /** routing generation this card was posted for: an older one was superseded by a reroute. */
@@ -15,10 +19,12 @@ export interface CardContext {
   roster?: Roster;
   /** who is on call for this message, when the ticket job knows it. */
   oncall?: { person: Person; level: number };
+  /** the reporting clocks (src/domain/clocks.ts) at send time. */
+  obligations?: ObligationLine[];
 }
 
 const STATUS_ICON = { open: ":red_circle:", acknowledged: ":large_orange_circle:", escalated: ":rotating_light:", resolved: ":white_check_mark:" } as const;
-const NOTE_ICON: Record<TicketNote["kind"], string> = { redacted: ":lock:", limited: ":hourglass:", joined: ":busts_in_silhouette:" };
+const NOTE_ICON: Record<TicketNote["kind"], string> = { jira: ":ticket:", redacted: ":lock:", limited: ":hourglass:", joined: ":busts_in_silhouette:", storm: ":thunder_cloud_and_rain:" };
 const OP_ID = { acknowledge: ACTIONS.ticketAck, escalate: ACTIONS.ticketEscalate, reroute: ACTIONS.ticketReroute, resolve: ACTIONS.ticketResolve } as const;
 
 /** A Slack mention where we know their Slack id, else their name (escaped). */
@@ -26,7 +32,7 @@ const who = (p: PersonView | undefined) => (!p ? "—" : p.slack ? `<@${p.slack}
 const actor = (a: Incident["reporter"]) => (a.platform === "slack" ? `<@${a.userId}>` : esc(a.name ?? a.userId));
 
 export function ticketCard(i: Incident, ctx: CardContext): Block[] {
-  const view = ticketView(i, { route: ctx.routeCount, ...(ctx.roster ? { roster: ctx.roster } : {}), ...(ctx.oncall ? { oncall: ctx.oncall } : {}) });
+  const view = ticketView(i, { route: ctx.routeCount, ...(ctx.roster ? { roster: ctx.roster } : {}), ...(ctx.oncall ? { oncall: ctx.oncall } : {}), ...(ctx.obligations ? { obligations: ctx.obligations } : {}) });
   return renderTicket(ctx.reportLink ? { ...view, link: ctx.reportLink } : view);
 }
 
@@ -43,14 +49,24 @@ export function renderTicket(v: TicketView): Block[] {
       `*Reporter*\n${actor(v.reporter)}`,
     ]),
   ];
+  blocks.push(...fullReportBlocks(v.report));
   if (v.crossDomain.length) blocks.push(section(`*Cross-domain impact:* ${v.crossDomain.join(", ")}${v.cc.length ? ` (copied to ${v.cc.join(", ")})` : ""}`));
   for (const s of v.sections) blocks.push(...sections([`*${esc(s.title)}*`, ...s.lines.map((x) => `• ${esc(x)}`)], 4));
   if (v.link) blocks.push(section(`:link: <${v.link}|Reported message>`));
-  if (v.notes.length) blocks.push(context(...v.notes.map((n) => `${NOTE_ICON[n.kind]} ${esc(n.text)}`)));
+  if (v.notes.length) blocks.push(context(...v.notes.map(noteLine)));
+  blocks.push(...obligationBlocks(v.obligations, v.id));
   if (v.history.length) blocks.push(context(...v.history.map(historyLine)));
   if (v.actions.length) blocks.push(actions("ticket", v.actions.map(ticketButton)));
+  blocks.push(...ticketMoreBlocks(v));
   blocks.push(context(`${v.id} · routed to ${v.queue} · acknowledge within ${v.ackMinutes} min`));
   return capped(blocks);
+}
+
+/** A note on the report, escaped; the Jira issue links to itself when its address is known. */
+function noteLine(n: TicketNote): string {
+  // "Jira <link|KEY>": the issue key is the link's text.
+  if (n.kind === "jira" && n.link) return `${NOTE_ICON.jira} Jira <${n.link}|${esc(n.text.replace(/^Jira /, ""))}>`;
+  return `${NOTE_ICON[n.kind]} ${esc(n.text)}`;
 }
 
 /** A history line with people's words escaped and the actor mentioned where we can. */

@@ -9,6 +9,8 @@ import { ACTIONS, COMMAND, SHORTCUTS, VIEWS } from "../ids.js";
 import { checkboxToggleAction } from "./actions/checkbox-toggle.js";
 import { ticketAction } from "./actions/ticket-action.js";
 import { ticketModalOpenAction } from "./actions/ticket-modal-open.js";
+import { ticketReportAction } from "./actions/ticket-report.js";
+import { ticketPostmortemAction } from "./actions/ticket-postmortem.js";
 import { triageStepAction } from "./actions/triage-step.js";
 import { triageTextOpenAction } from "./actions/triage-text-open.js";
 import { COMMAND_FAILED, incidentCommand } from "./commands/incident.js";
@@ -55,6 +57,8 @@ export function registerListeners(bolt: Bolt, d: SlackDeps, dedupe: EventDedupe,
   bolt.action({ type: "block_actions", action_id: new RegExp(`^${ACTIONS.multiPick}:\\d+$`) }, checkboxToggleAction);
   bolt.action<Button>({ type: "block_actions", action_id: any(ACTIONS.ticketAck, ACTIONS.ticketEscalate) }, g(ticketAction(d)));
   bolt.action<Button>({ type: "block_actions", action_id: any(ACTIONS.ticketReroute, ACTIONS.ticketResolve) }, told(ticketModalOpenAction(d))); // opens a modal
+  bolt.action<Button>({ type: "block_actions", action_id: ACTIONS.ticketReport }, g(ticketReportAction(d)));
+  bolt.action<Button>({ type: "block_actions", action_id: ACTIONS.ticketPostmortem }, g(ticketPostmortemAction(d)));
 
   bolt.view({ type: "view_submission", callback_id: VIEWS.textAnswer }, g(triageTextView(d)));
   bolt.view({ type: "view_submission", callback_id: any(VIEWS.reroute, VIEWS.resolve) }, g(ticketNoteView(d)));

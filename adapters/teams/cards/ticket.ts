@@ -8,6 +8,10 @@ import { INPUT } from "../submit.js";
 import { LIMIT, REFRESH_MAX_USERS, bullets, card, clip, execute, facts, heading, subtle, text, type Action, type AdaptiveCard, type Element } from "./card.js";
 import { rationale } from "./incident-facts.js";
 import { plain } from "./inert.js";
+import { obligationElements } from "./obligations.js";
+import type { ObligationLine } from "../../../src/domain/clocks.js";
+import { ticketMoreActions } from "./ticket-more.js";
+import { fullReportElements } from "./full-report.js";
 
 /** The older way to ask for a ticket card (tests, callers without a roster): the incident and its routing. */
 export interface TicketCardInput {
@@ -16,6 +20,8 @@ export interface TicketCardInput {
   route: number;
   /** who is (or was last) paged for it, and at which level (0-based). */
   oncall?: { name: string; level: number };
+  /** the reporting clocks (src/domain/clocks.ts) at send time. */
+  obligations?: ObligationLine[];
 }
 
 export function ticketCard(v: TicketCardInput | TicketView): AdaptiveCard {
@@ -23,7 +29,7 @@ export function ticketCard(v: TicketCardInput | TicketView): AdaptiveCard {
 }
 
 function fromInput(v: TicketCardInput): TicketView {
-  const view = ticketView(v.incident, { route: v.route });
+  const view = ticketView(v.incident, { route: v.route, ...(v.obligations ? { obligations: v.obligations } : {}) });
   return v.oncall && !view.superseded ? { ...view, oncall: { name: v.oncall.name, level: v.oncall.level } } : view;
 }
 
@@ -42,12 +48,14 @@ export function renderTicket(v: TicketView, audience: Audience = "responder"): A
   const body: Element[] = [
     heading(`${v.id} · ${v.severity} · ${v.primary}`),
     text(plain(clip(v.title, LIMIT.title)), { weight: "bolder" }),
+    ...fullReportElements(v.report),
     facts([
       ["Status", v.statusText],
       ["Assigned to", plain(v.assignee?.name ?? "")],
       ["On call", v.oncall ? `${plain(v.oncall.name)} (level ${v.oncall.level + 1})` : ""],
       ["Reported by", plain(v.reporter.name ?? v.reporter.userId)],
-      ...v.notes.map((n): [string, string] => [n.label, n.text]),
+      // A Jira issue with an address is a button (below); without one, a fact.
+      ...v.notes.filter((n) => !(n.kind === "jira" && n.link)).map((n): [string, string] => [n.label, n.text]),
     ]),
     facts([
       ["Owner", ownerText(v.primary, v.provisional)],
@@ -58,6 +66,7 @@ export function renderTicket(v: TicketView, audience: Audience = "responder"): A
     ]),
   ];
   for (const s of v.sections) body.push(text(s.title, { weight: "bolder", spacing: "medium" }), bullets(s.lines));
+  body.push(...obligationElements(v.obligations, v.id));
   for (const h of v.history) {
     const line = plain(clip(historyText(h, h.by.name ?? h.by.userId), LIMIT.line));
     body.push(h.kind === "resolved" ? text(line, { color: "good" }) : subtle(line));
@@ -65,7 +74,7 @@ export function renderTicket(v: TicketView, audience: Audience = "responder"): A
   const userIds = v.responders.flatMap((p) => (p.teams ? [userMri(p.teams)] : [])).slice(0, REFRESH_MAX_USERS);
   const buttons = audience === "responder" || userIds.length === 0;
   if (!buttons && v.actions.length) body.push(subtle(`The ${v.domain} on-call roster sees the actions on this card.`));
-  const c = card(body, [...(buttons ? v.actions.map(ticketAction) : []), ...reportedFrom(v)]);
+  const c = card(body, [...(buttons ? v.actions.map(ticketAction) : []), ...reportedFrom(v), ...jiraLink(v), ...ticketMoreActions(v)]);
   if (!v.actions.length || !userIds.length) return c;
   const refresh = { type: "Action.Execute" as const, title: "Refresh", verb: "refresh", data: { action: "refresh" as const, incidentId: v.id, route: v.route } };
   return { ...c, refresh: { action: refresh, userIds } };
@@ -74,6 +83,11 @@ export function renderTicket(v: TicketView, audience: Audience = "responder"): A
 /** A report made from a message (the message action) links back to it, as Slack's card does. */
 function reportedFrom(v: TicketView): Action[] {
   return v.link ? [{ type: "Action.OpenUrl", title: "Open the reported message", url: v.link }] : [];
+}
+
+/** The Jira issue linked to the incident (src/tickets/outside), as a button when its address is known. */
+function jiraLink(v: TicketView): Action[] {
+  return v.notes.flatMap((n): Action[] => (n.kind === "jira" && n.link ? [{ type: "Action.OpenUrl", title: n.text, url: n.link }] : []));
 }
 
 /** The page, in the on-call person's personal chat: the ticket with its buttons. */

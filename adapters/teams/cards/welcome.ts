@@ -10,6 +10,7 @@ export function welcomeCard(opts: { inChannel: boolean }): AdaptiveCard {
       text("AI incident triage", { weight: "bolder", size: "medium", style: "heading" }),
       text(how),
       text("Managers: **summary** [7d|30d|90d] [safety|security] shows a summary.", { size: "small", isSubtle: true }),
+      text("**show** INC-… and **list** [open|mine|safety|security] look incidents up; on-call: **severity**, **intent**, **kind**, **note**, **reopen**, **command**, **commander** INC-… change one.", { size: "small", isSubtle: true }),
     ],
     opts.inChannel ? [] : [submit("Report an AI incident", { action: "start" }, "positive")],
   );

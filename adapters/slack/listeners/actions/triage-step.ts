@@ -1,10 +1,10 @@
 // A walk-through button (an option, Next / None for multi-answer questions, Keep all / Keep / Change
 // on the suggested answers, Back, Cancel). The button names the conversation and revision; the bot decides.
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from "@slack/bolt";
-import type { Input } from "../../../../src/bot/conversation.js";
+import type { TurnInput } from "../../../../src/turns/job.js";
 import { ACTIONS, StepValue, decode } from "../../ids.js";
 import { actorOf, turnKey, type SlackDeps } from "../../deps.js";
-import { runTurn } from "../../turns.js";
+import { submitTurn } from "../../turns.js";
 import { pickedChoices } from "../../../../src/views/choices.js";
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -20,7 +20,7 @@ function checked(body: BlockAction): string[] {
   return out;
 }
 
-function inputOf(actionId: string, v: StepValue, body: BlockAction): Input | undefined {
+function inputOf(actionId: string, v: StepValue, body: BlockAction): TurnInput | undefined {
   const base = { rev: v.r };
   if (actionId.startsWith(`${ACTIONS.answer}:`) && v.q && v.v) return { kind: "answer", questionId: v.q, value: v.v, ...base };
   if (actionId.startsWith(`${ACTIONS.keep}:`) && v.q) return { kind: "confirm-inferred", decision: "keep", questionId: v.q, ...base };
@@ -58,13 +58,13 @@ export const triageStepAction =
       if (!picked.ok) return void (await whisper(`:warning: ${picked.message}`));
     }
     const user = actorOf(body.user);
-    await runTurn(d, {
-      client,
+    await submitTurn(d, client, {
+      platform: "slack",
       key: turnKey(context.teamId ?? body.user.team_id, user.userId),
       user,
       input,
       dm: channel,
       origin: { channel, ts: body.message.ts, conversationId: v.c, ...(v.q ? { questionId: v.q } : {}) },
-      whisper,
+      ...(body.response_url ? { whisper: { responseUrl: body.response_url } } : {}),
     });
   };

@@ -2,7 +2,7 @@
 // its label), or starts a new report when no triage is in progress.
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import { turnKey, type SlackDeps } from "../../deps.js";
-import { runTurn } from "../../turns.js";
+import { submitTurn } from "../../turns.js";
 
 export const directMessageEvent =
   (d: SlackDeps) =>
@@ -13,7 +13,6 @@ export const directMessageEvent =
     const text = (event.text ?? "").trim();
     if (!text) return;
     const key = turnKey(context.teamId ?? body.team_id, event.user);
-    const conv = await d.app.step(key);
-    const input = conv && !conv.incidentId ? { kind: "text" as const, text } : { kind: "start" as const, text };
-    await runTurn(d, { client, key, user: { platform: "slack", userId: event.user }, input, dm: event.channel });
+    // An answer to the open walk-through or a new report: decided when the step runs (turns.ts).
+    await submitTurn(d, client, { platform: "slack", key, user: { platform: "slack", userId: event.user }, input: { kind: "typed", text }, dm: event.channel });
   };

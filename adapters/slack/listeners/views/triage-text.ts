@@ -3,7 +3,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from "@slack/bolt";
 import { INPUT, TextModalMeta, decode } from "../../ids.js";
 import { actorOf, turnKey, type SlackDeps } from "../../deps.js";
-import { runTurn } from "../../turns.js";
+import { submitTurn } from "../../turns.js";
 
 export const inputValue = (view: ViewSubmitAction["view"]) => (view.state.values[INPUT.block]?.[INPUT.element]?.value ?? "").trim();
 
@@ -16,13 +16,13 @@ export const triageTextView =
     await ack();
     if (!meta?.q) return;
     const user = actorOf(body.user);
-    await runTurn(d, {
-      client,
+    await submitTurn(d, client, {
+      platform: "slack",
       key: turnKey(context.teamId ?? body.user.team_id, user.userId),
       user,
       input: { kind: "answer", questionId: meta.q, value: text, rev: meta.r },
       dm: meta.ch,
       origin: { channel: meta.ch, ts: meta.ts, conversationId: meta.c, questionId: meta.q },
-      whisper: (line) => client.chat.postEphemeral({ channel: meta.ch, user: user.userId, text: line }),
+      whisper: { channel: meta.ch, user: user.userId },
     });
   };

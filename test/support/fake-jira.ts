@@ -1,0 +1,86 @@
+// A local Jira Cloud (REST API v3): basic auth (401 otherwise), issue create refusing an unknown
+// project or issue type and a description that is not Atlassian Document Format (400 with
+// errorMessages/errors, as Jira answers), search by JQL on project and label, and a small workflow
+// (To Do -> In Progress -> Done) whose transitions must be asked for and taken by id.
+import { FakeHttp, type FakeAnswer, type FakeRequest } from "./fake-http.js";
+
+export interface JiraIssueRecord {
+  key: string;
+  project: string;
+  issueType: string;
+  summary: string;
+  labels: string[];
+  description: any;
+  status: string;
+}
+
+const WORKFLOW: Record<string, Array<{ id: string; name: string; to: string }>> = {
+  "To Do": [{ id: "21", name: "Start progress", to: "In Progress" }, { id: "31", name: "Done", to: "Done" }],
+  "In Progress": [{ id: "11", name: "Stop progress", to: "To Do" }, { id: "31", name: "Done", to: "Done" }],
+  Done: [{ id: "41", name: "Reopen", to: "To Do" }],
+};
+const bad = (errors: Record<string, string>, errorMessages: string[] = []): FakeAnswer => ({ status: 400, body: { errorMessages, errors } });
+
+export class FakeJira {
+  readonly issues: JiraIssueRecord[] = [];
+  private constructor(readonly http: FakeHttp, public email: string, public token: string, private readonly projects: Record<string, string[]>) {}
+
+  /** `projects`: project key -> its issue types. */
+  static async start(email: string, token: string, projects: Record<string, string[]>): Promise<FakeJira> {
+    let fake: FakeJira | undefined;
+    const http = await FakeHttp.start((r) => fake!.handle(r));
+    fake = new FakeJira(http, email, token, projects);
+    return fake;
+  }
+  get url() {
+    return this.http.url;
+  }
+  issueFor(label: string) {
+    return this.issues.filter((i) => i.labels.includes(label));
+  }
+
+  private handle(r: FakeRequest): FakeAnswer {
+    const expected = `Basic ${Buffer.from(`${this.email}:${this.token}`).toString("base64")}`;
+    if (r.headers.authorization !== expected) return { status: 401, body: { errorMessages: ["Client must be authenticated to access this resource."], errors: {} } };
+    if (r.method === "POST" && r.path === "/rest/api/3/issue") return this.create(r.body?.fields ?? {});
+    if (r.method === "POST" && r.path === "/rest/api/3/search/jql") return this.search(String(r.body?.jql ?? ""));
+    const m = /^\/rest\/api\/3\/issue\/([A-Z][A-Z0-9_]*-\d+)(\/transitions)?$/.exec(r.path);
+    const issue = m ? this.issues.find((i) => i.key === m[1]) : undefined;
+    if (m && !issue) return { status: 404, body: { errorMessages: ["Issue does not exist or you do not have permission to see it."], errors: {} } };
+    if (issue && !m![2] && r.method === "GET") return { status: 200, body: { key: issue.key, fields: { status: { name: issue.status } } } };
+    if (issue && m![2] && r.method === "GET") return { status: 200, body: { transitions: WORKFLOW[issue.status]!.map((t) => ({ id: t.id, name: t.name, to: { name: t.to, statusCategory: { key: t.to === "Done" ? "done" : "new" } } })) } };
+    if (issue && m![2] && r.method === "POST") {
+      const id = String(r.body?.transition?.id ?? "");
+      const t = WORKFLOW[issue.status]!.find((x) => x.id === id);
+      if (!t) return bad({}, [`Transition id '${id}' is not valid for this issue.`]);
+      issue.status = t.to;
+      return { status: 204 };
+    }
+    return { status: 404, body: { errorMessages: ["Not found"], errors: {} } };
+  }
+
+  private create(f: any): FakeAnswer {
+    const project = f.project?.key;
+    if (!project || !this.projects[project]) return bad({ project: "valid project is required" });
+    if (!this.projects[project]!.includes(f.issuetype?.name)) return bad({ issuetype: "Specify a valid issue type" });
+    if (typeof f.summary !== "string" || !f.summary.trim()) return bad({ summary: "You must specify a summary of the issue." });
+    if (f.summary.length > 255) return bad({ summary: "Summary must be less than 255 characters." });
+    if (f.description !== undefined && (f.description?.type !== "doc" || f.description?.version !== 1)) return bad({ description: "Operation value must be an Atlassian Document (see the Atlassian Document Format)" });
+    const n = this.issues.filter((i) => i.project === project).length + 1;
+    const issue = { key: `${project}-${n}`, project, issueType: f.issuetype.name, summary: f.summary, labels: f.labels ?? [], description: f.description, status: "To Do" };
+    this.issues.push(issue);
+    return { status: 201, body: { id: String(10000 + this.issues.length), key: issue.key, self: `${this.url}/rest/api/3/issue/${10000 + this.issues.length}` } };
+  }
+
+  /** Only what the bot asks: project = "X" AND labels = "Y". */
+  private search(jql: string): FakeAnswer {
+    const project = /project\s*=\s*"?([A-Z][A-Z0-9_]*)"?/.exec(jql)?.[1];
+    const label = /labels\s*=\s*"([^"]+)"/.exec(jql)?.[1];
+    if (!project || !label) return bad({}, [`Error in the JQL Query: ${jql}`]);
+    return { status: 200, body: { issues: this.issues.filter((i) => i.project === project && i.labels.includes(label)).map((i) => ({ id: i.key, key: i.key })) } };
+  }
+
+  stop() {
+    return this.http.stop();
+  }
+}
