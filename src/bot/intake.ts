@@ -1,7 +1,7 @@
 // Where free text enters the bot: every text answer is redacted here, before it is validated, stored,
 // pre-triaged, posted or logged, and the conversation keeps a note of what kind was taken out where.
 import type { Question } from "../domain/flow.js";
-import { describeHits, redact, type RedactionHit, type RedactionHitNote } from "../domain/redact.js";
+import { MARKER, SecretKind, describeHits, redact, type RedactionHit, type RedactionHitNote } from "../domain/redact.js";
 import type { Conversation } from "../store/types.js";
 import { notice, type Reply } from "./reply.js";
 
@@ -17,7 +17,16 @@ export interface CleanText {
 export function cleanText(raw: string, maxLength?: number): CleanText {
   const r = redact(raw);
   const text = maxLength !== undefined && raw.length <= maxLength && r.text.length > maxLength ? r.text.slice(0, maxLength) : r.text;
-  return { text, hits: r.hits.filter((h) => h.offset < text.length) };
+  // A step that crossed Redis (src/turns) was redacted by the web process before it was queued: its
+  // markers are counted as found here too, so the person still hears what was removed.
+  const ours = new Set(r.hits.map((h) => h.offset));
+  const before: RedactionHit[] = [];
+  for (const m of text.matchAll(MARKER)) {
+    const kind = SecretKind.safeParse(m[1]);
+    if (kind.success && !ours.has(m.index)) before.push({ kind: kind.data, offset: m.index });
+  }
+  const hits = [...r.hits.filter((h) => h.offset < text.length), ...before].sort((a, b) => a.offset - b.offset);
+  return { text, hits };
 }
 
 export const textLimit = (q: Question | undefined) => (q?.kind === "text" ? q.maxLength : undefined);

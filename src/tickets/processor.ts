@@ -103,7 +103,19 @@ export class TicketProcessor {
       const service = job.service === "pagerduty" ? "PagerDuty" : "Opsgenie";
       const text = `${incident.classification.severity}, ${incident.routing.domain}: the ${service} page for ${incident.id} could not be sent (${String((err as Error).message).slice(0, 200)}). The on-call was paged here only. Once fixed: \`triage tickets replay ${ctx.jobId}\`.`;
       for (const to of this.channels(domainOfRoute(incident, job.route))) {
-        incident = await this.sendOnce(incident, `outside-failed:${ctx.jobId}:${destinationKey(to)}`, { kind: "update", incident, to, text });
+        // This runs once, as the job fails for good: a paced channel is waited for here (a minute at
+        // most), since no retry of the job will come back to say it.
+        for (let waited = 0; ; ) {
+          try {
+            incident = await this.sendOnce(incident, `outside-failed:${ctx.jobId}:${destinationKey(to)}`, { kind: "update", incident, to, text });
+            break;
+          } catch (e) {
+            const wait = e instanceof PacedError ? (e.retryAfterMs ?? 1000) : undefined;
+            if (wait === undefined || waited + wait > 60_000) throw e;
+            waited += wait;
+            await new Promise((r) => setTimeout(r, wait));
+          }
+        }
       }
     } catch (e) {
       this.d.log.error({ incidentId: job.incidentId, jobId: ctx.jobId, err: (e as Error).message }, "telling the channel of a failed outside page failed");

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Input } from "../bot/conversation.js";
 import { Actor, IncidentId } from "../domain/incident.js";
+import { redact } from "../domain/redact.js";
 
 const id = z.string().min(1).max(200);
 const rev = z.number().int().min(0).optional();
@@ -30,6 +31,22 @@ export type TurnInput = z.infer<typeof TurnInput>;
 // Compile-time check that every Input the bot takes can be carried (the reverse holds by construction).
 const _inputFits = (i: Exclude<TurnInput, { kind: "typed" }>): Input => i;
 void _inputFits;
+
+/** The input with every free text redacted (a chosen option's value has nothing to redact). */
+export function redactInput(input: TurnInput): TurnInput {
+  const clean = (t: string) => redact(t).text;
+  switch (input.kind) {
+    case "start":
+      return input.text === undefined ? input : { ...input, text: clean(input.text) };
+    case "text":
+    case "typed":
+      return { ...input, text: clean(input.text) };
+    case "answer":
+      return typeof input.value === "string" ? { ...input, value: clean(input.value) } : input;
+    default:
+      return input;
+  }
+}
 
 /** Where a private line goes: Slack's response URL of a click or command, or an ephemeral message. */
 export const Whisper = z.union([

@@ -6,7 +6,7 @@ import type { RedisClient } from "../redis.js";
 import type { Logger } from "../log.js";
 import { watchBull } from "../redis-log.js";
 import { queueTelemetry } from "../tracing.js";
-import { TURNS_QUEUE, TurnJob, turnJobId, type TurnQueue, type TurnRequestJob } from "./job.js";
+import { TURNS_QUEUE, TurnJob, redactInput, turnJobId, type TurnQueue, type TurnRequestJob } from "./job.js";
 import { TurnOrder } from "./order.js";
 
 /** A person is waiting: a few quick tries, then they are told it failed (src/turns/worker.ts). */
@@ -26,7 +26,9 @@ export class BullTurnQueue implements TurnQueue {
 
   async enqueue(request: TurnRequestJob): Promise<void> {
     const seq = await this.order.next(request.key);
-    const job = TurnJob.parse({ ...request, seq });
+    // Secrets never enter Redis, not even in a queued step: the text is redacted here, before the
+    // job is written (the bot counts the markers as found and tells the person, src/bot/intake.ts).
+    const job = TurnJob.parse({ ...request, input: redactInput(request.input), seq });
     await this.queue.add("turn", job, {
       jobId: turnJobId(job.key, seq),
       attempts: TURN_ATTEMPTS,

@@ -117,7 +117,7 @@ describe("outside services through the real composition (serve, inline workers)"
   beforeAll(async () => {
     clearFakes();
     const sink = new Writable({ write: (chunk, _enc, done) => void (logs.push(String(chunk)), done()) });
-    served = await serve(loadConfig({ ...outsideEnv(uniquePrefix()), WORKER_MODE: "inline" }), createLogger("info", sink));
+    served = await serve(loadConfig({ ...outsideEnv(uniquePrefix()), WORKER_MODE: "inline", STORM_THRESHOLD: "0" }), createLogger("info", sink));
     app = served.app;
     req = new SlackRequests(`http://127.0.0.1:${served.web.port}/slack/events`, SECRET, (id) => slack.responseUrl(id));
     hook = `http://127.0.0.1:${served.web.port}${PAGERDUTY_WEBHOOK_PATH}`;

@@ -17,6 +17,9 @@ import { startWeb, type WebHandle } from "../../src/http.js";
 import { createLogger } from "../../src/log.js";
 import { connect } from "../../src/redis.js";
 import { startWorkers } from "../../src/tickets/bullmq-queue.js";
+import { startTurnWorker, type TurnWorker } from "../../src/turns/worker.js";
+import { createSlackTurnHandler } from "../../adapters/slack/turn-worker.js";
+import { waitForAllSteps } from "../support/turns.js";
 import { defs } from "../support/defs.js";
 import { FakeSlack } from "../support/fake-slack.js";
 import { walkThrough } from "../support/guarded.js";
@@ -65,6 +68,8 @@ let slack: SlackAdapter;
 let web: WebHandle;
 let workers: Worker[] = [];
 let workerConn: RedisClient;
+let turns: TurnWorker | undefined;
+let prefix = "";
 let logged = "";
 
 beforeAll(async () => {
@@ -78,19 +83,21 @@ beforeAll(async () => {
   });
   const log = createLogger("debug", sink);
   const roster = testRoster({ destinations: { safety: { slack: { channel: "C0SAFETY" } }, security: { slack: { channel: "C0SECURITY" } } } });
-  const prefix = uniquePrefix();
+  prefix = uniquePrefix();
   const cfg = loadConfig({ REDIS_URL: redis.url, QUEUE_PREFIX: prefix });
   const notifier = createSlackNotifier({ botToken: TOKEN, apiUrl: fake.apiUrl, roster, log });
   app = createRedisApp({ ...cfg, REDIS_URL: redis.url }, { notifier, log, defs: { ...defs(), roster } });
   workerConn = connect(redis.url, log, "worker");
   workers = startWorkers(workerConn, prefix, (job) => app.processor.run(job), { concurrency: 2, lockMs: 5000 }, log);
+  // The DM's step runs in a worker, as in production (src/turns): its debug logs are checked too.
+  turns = startTurnWorker(workerConn, app.redis!, prefix, createSlackTurnHandler(adapterPort(app), { botToken: TOKEN, apiUrl: fake.apiUrl }), { concurrency: 1, lockMs: 5000, maxStalled: 1 }, log);
   slack = createSlackAdapter(adapterPort(app), { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });
   web = await startWeb(app, 0, log, [slack.route]);
 });
 
 afterAll(async () => {
   // Each step on its own: one that fails must not leave the others (and redis-server) running.
-  const steps = [() => slack?.idle(), () => web?.stop(), () => slack?.stop(), ...workers.map((w) => () => w.close()), () => workerConn?.quit(), () => app?.close(), () => fake?.stop(), () => redis?.stop()];
+  const steps = [() => slack?.idle(), () => web?.stop(), () => slack?.stop(), ...workers.map((w) => () => w.close()), () => turns?.close(), () => workerConn?.quit(), () => app?.close(), () => fake?.stop(), () => redis?.stop()];
   for (const step of steps) await Promise.resolve(step()).catch(() => {});
 });
 
@@ -130,6 +137,7 @@ describe("secrets pasted into a report", () => {
     expect(res.status).toBe(200);
     await slack.idle();
     const key = `slack:${TEAM.id}:${REPORTER.id}`;
+    await waitForAllSteps(redis.url, prefix, key);
     const last = await walkThrough(app.bot, { platform: "slack", userId: REPORTER.id }, key, ANSWERS, { kind: "start" });
     const filed = last.find((r) => r.kind === "triage-result");
     expect(filed?.kind).toBe("triage-result");

@@ -6,6 +6,8 @@ import type { App } from "../../src/app.js";
 import { testApp } from "../support/app.js";
 import { current, guardedBot, walkThrough } from "../support/guarded.js";
 import { SAFETY_ANSWERS as SAFETY } from "../support/answers.js";
+import { cleanText } from "../../src/bot/intake.js";
+import { redactInput } from "../../src/turns/job.js";
 
 let apps: App[] = [];
 afterEach(async () => {
@@ -59,6 +61,19 @@ describe("secrets in what responders type", () => {
     const out = await app.actions.act(id, { kind: "resolve", note: "rotated xoxb-537035914190-6116881741586-sOXFufXxbeIGZ4YLDJwZAGAj" }, { platform: "slack", userId: "U0ADA" });
     expect(out).toMatchObject({ ok: true, incident: { timeline: expect.arrayContaining([expect.objectContaining({ type: "resolved", note: "rotated [REDACTED:slack-token]" })]) } });
     expect(await app.actions.act(id, { kind: "reroute", reason: "x".repeat(2001) }, { platform: "slack", userId: "U0ADA" })).toMatchObject({ ok: false, code: "TOO_LONG" });
+  });
+});
+
+describe("secrets in a step queued for a worker", () => {
+  const KEY = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8";
+  it("are redacted before the step is queued, and the bot still counts them as removed", () => {
+    const queued = redactInput({ kind: "typed", text: `the bot printed ${KEY} in a reply` });
+    expect(JSON.stringify(queued)).not.toContain(KEY);
+    const clean = cleanText((queued as { text: string }).text);
+    expect(clean.hits.map((h) => h.kind)).toHaveLength(1);
+    expect(clean.text).not.toContain(KEY);
+    // A chosen option has nothing to redact and is left alone.
+    expect(redactInput({ kind: "answer", questionId: "ciaLost", value: ["confidentiality"] })).toEqual({ kind: "answer", questionId: "ciaLost", value: ["confidentiality"] });
   });
 });
 
