@@ -30,7 +30,8 @@ let req: SlackRequests;
 let base: string;
 
 beforeAll(async () => {
-  fake = await FakeSlack.start(TOKEN);
+  // Clicks come faster than a person's: the posting limit is tested in storm/delivery tests.
+  fake = await FakeSlack.start(TOKEN, { postLimit: false });
   connector = await startFakeConnector();
   app = createEmbeddedApp(loadConfig({}), { notifier: new RecordingNotifier(["console"]), log: silentLogger, clock: new ManualClock(), defs: { ...defs(), roster: testRoster() } });
   slack = createSlackAdapter(adapterPort(app), { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });

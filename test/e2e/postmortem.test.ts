@@ -31,7 +31,8 @@ describe("Slack: the Postmortem button", () => {
   let web: WebHandle;
   let req: SlackRequests;
   beforeAll(async () => {
-    fake = await FakeSlack.start(TOKEN);
+    // Clicks come faster than a person's: the posting limit is tested in storm/delivery tests.
+    fake = await FakeSlack.start(TOKEN, { postLimit: false });
     app = createEmbeddedApp(loadConfig({}), { notifier: new RecordingNotifier(["console"]), log: silentLogger, clock: new ManualClock(), defs: { ...defs(), roster } });
     slack = createSlackAdapter(adapterPort(app), { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });
     web = await startWeb(app, 0, silentLogger, [slack.route]);

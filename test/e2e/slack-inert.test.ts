@@ -33,7 +33,8 @@ let web: WebHandle;
 let req: SlackRequests;
 
 beforeEach(async () => {
-  fake = await FakeSlack.start(TOKEN);
+  // Clicks come faster than a person's: the posting limit is tested in storm/delivery tests.
+  fake = await FakeSlack.start(TOKEN, { postLimit: false });
   const roster = testRoster({ destinations: { safety: { slack: { channel: "C0SAFETY" } }, security: { slack: { channel: "C0SECURITY" } } } });
   const notifier = createSlackNotifier({ botToken: TOKEN, apiUrl: fake.apiUrl, roster });
   app = createEmbeddedApp(loadConfig({}), { notifier, log: silentLogger, clock: new ManualClock(), defs: { ...defs(), roster } });

@@ -44,10 +44,12 @@ let clock: ManualClock;
 const roster = testRoster({ destinations: { safety: { slack: { channel: "C0SAFETY" } }, security: { slack: { channel: "C0SECURITY" } } } });
 
 beforeEach(async () => {
-  fake = await FakeSlack.start(TOKEN);
+  // Clicks here come faster than any person's (several DM posts a second): Slack's per-channel posting
+  // limit and our pacing under it are tested in test/integration/storm.test.ts and delivery.test.ts.
+  fake = await FakeSlack.start(TOKEN, { postLimit: false });
   clock = new ManualClock();
   const notifier = createSlackNotifier({ botToken: TOKEN, apiUrl: fake.apiUrl, roster });
-  app = createEmbeddedApp(loadConfig({}), { notifier, log: silentLogger, clock, defs: { ...defs(), roster } });
+  app = createEmbeddedApp(loadConfig({ CHANNEL_POST_INTERVAL_MS: "0" }), { notifier, log: silentLogger, clock, defs: { ...defs(), roster } });
   slack = createSlackAdapter(adapterPort(app), { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });
   web = await startWeb(app, 0, silentLogger, [slack.route]);
   req = new SlackRequests(`http://127.0.0.1:${web.port}/slack/events`, SECRET, (id) => fake.responseUrl(id));

@@ -82,7 +82,8 @@ function outsideEnv(prefix: string): Record<string, string> {
 
 beforeAll(async () => {
   redis = await startRedis();
-  slack = await FakeSlack.start(TOKEN);
+  // Clicks come faster than a person's: the posting limit is tested in storm/delivery tests.
+  slack = await FakeSlack.start(TOKEN, { postLimit: false });
   pd = await FakePagerDuty.start([PD_KEY]);
   og = await FakeOpsgenie.start(OG_KEY);
   jira = await FakeJira.start(JIRA.email, JIRA.token, { AIS: ["Task", "Bug"] });

@@ -19,7 +19,8 @@ let fake: FakeSlack;
 let served: Served | undefined;
 beforeAll(async () => {
   redis = await startRedis();
-  fake = await FakeSlack.start(TOKEN);
+  // Clicks come faster than a person's: the posting limit is tested in storm/delivery tests.
+  fake = await FakeSlack.start(TOKEN, { postLimit: false });
 });
 afterAll(async () => {
   await served?.stop().catch(() => undefined);
