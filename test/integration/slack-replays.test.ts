@@ -27,8 +27,7 @@ afterAll(async () => {
   await redis.stop();
 });
 beforeEach(async () => {
-  // Clicks come faster than a person's: the posting limit is tested in storm/delivery tests.
-  fake = await FakeSlack.start(TOKEN, { postLimit: false });
+  fake = await FakeSlack.start(TOKEN);
   const stack = await serveSlack(slackEnv(redis.url, uniquePrefix(), fake.apiUrl, rosterFile));
   served = stack.served;
   req = stack.req(fake);

@@ -8,10 +8,14 @@ import { waitFor } from "./webhook.js";
 
 const NOW_PENDING = ["waiting", "active", "prioritized", "waiting-children"] as const;
 
+const PENDING_WITHIN_MS = 5_000;
+
 export async function waitForQueuesIdle(app: App, opts: { dueBefore?: Date; what?: string } = {}): Promise<void> {
   const q = app.queue as BullJobQueue;
   await waitFor(async () => {
-    const horizon = Math.max(Date.now(), opts.dueBefore?.getTime() ?? 0);
+    // A job put back for a few seconds (a paced post, a 429, a retry) is still pending; timers that
+    // fire minutes from now (escalations, reminders) are not.
+    const horizon = Math.max(Date.now() + PENDING_WITHIN_MS, opts.dueBefore?.getTime() ?? 0);
     for (const queue of Object.values(q.queues)) {
       const counts = await queue.getJobCounts(...NOW_PENDING);
       if (NOW_PENDING.some((k) => (counts[k] ?? 0) > 0)) return false;
