@@ -49,6 +49,13 @@ class LogNotifier implements Notifier {
  * `turnHandler`: the chat platform's part of conversation steps (src/platforms.ts); without one this
  * worker runs no steps (a deployment without Slack has none to run).
  */
+/**
+ * A person waits for each step: a step whose worker lost its lock (a Redis blip mid-step, a worker
+ * killed) is taken up again after this long, not after the ticket jobs' 30 s. Steps take well under a
+ * second and their lock is renewed while they run, so a short lock costs nothing.
+ */
+const TURN_LOCK_MS = 5_000;
+
 export async function startWorker(cfg: Config, log: Logger, notifier: Notifier = defaultNotifier([], log), metrics?: Metrics, turnHandler?: (app: App) => TurnHandler<unknown>): Promise<WorkerHandle> {
   if (!cfg.REDIS_URL) throw new ConfigError("REDIS_URL: required for `triage worker` (without it, `npm start` runs everything in one process)");
   await startTracing(cfg, "triage-worker", log);
@@ -63,7 +70,7 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
   );
   // Conversation steps: the bot's next question, filing and every reply to the person (src/turns).
   const turns = turnHandler
-    ? startTurnWorker(workerConn, app.redis!, cfg.QUEUE_PREFIX, turnHandler(app), { concurrency: cfg.WORKER_CONCURRENCY, lockMs: cfg.WORKER_LOCK_MS, maxStalled: cfg.WORKER_MAX_STALLED, ...(metrics ? { onFailed: () => metrics.failed("turn", "slack") } : {}) }, log)
+    ? startTurnWorker(workerConn, app.redis!, cfg.QUEUE_PREFIX, turnHandler(app), { concurrency: cfg.WORKER_CONCURRENCY, lockMs: Math.min(cfg.WORKER_LOCK_MS, TURN_LOCK_MS), maxStalled: cfg.WORKER_MAX_STALLED, ...(metrics ? { onFailed: () => metrics.failed("turn", "slack") } : {}) }, log)
     : undefined;
   const running = () => [...workers, ...(turns ? [turns.worker] : [])].filter((w) => w.isRunning()).length;
   if (metrics) {
