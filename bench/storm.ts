@@ -35,7 +35,7 @@ const WORDS = [
 const stormCase = (i: number): Case => ({
   kind: "security",
   description: `${WORDS[i % WORDS.length]} (seen by team ${i % 37}, ticket queue ${i % 11})`,
-  answers: { intent: "deliberate", attackKind: "prompt-injection", asset: "user-data", ciaLost: ["confidentiality"], harm: [], ongoing: "yes", scope: "many-users", seriousEffects: [], personalData: "no" },
+  answers: { intent: "deliberate", attackKind: "prompt-injection", asset: "user-data", ciaLost: ["confidentiality"], harm: [], ongoing: "yes", scope: "many-users", seriousEffects: [], personalData: "no", awareness: "at-report" },
 });
 
 const ID_ANSWER = /^(Filed|Already filed|Joined) (INC-\d{4}-\d{4,})/;

@@ -32,22 +32,22 @@ export const CASES: Array<(n: number) => Case> = [
   (n) => ({
     kind: "safety",
     description: `The support chatbot keeps making up refund rules after the last update; customers quote them to agents. ${details(n)}`,
-    answers: { intent: "none", failureKind: "hallucination", asset: "outputs", ciaLost: [], exploitable: "no", harm: ["financial"], ongoing: "yes", scope: "many-users", seriousEffects: [], personalData: "no" },
+    answers: { intent: "none", failureKind: "hallucination", asset: "outputs", ciaLost: [], exploitable: "no", harm: ["financial"], ongoing: "yes", scope: "many-users", seriousEffects: [], personalData: "no", awareness: "at-report" },
   }),
   (n) => ({
     kind: "security",
     description: `Prompt injection in a shared document made the assistant email out customer records. ${details(n)}`,
-    answers: { intent: "deliberate", attackKind: "prompt-injection", asset: "user-data", ciaLost: ["confidentiality"], harm: [], ongoing: "no", scope: "some-users", seriousEffects: [], personalData: "no" },
+    answers: { intent: "deliberate", attackKind: "prompt-injection", asset: "user-data", ciaLost: ["confidentiality"], harm: [], ongoing: "no", scope: "some-users", seriousEffects: [], personalData: "no", awareness: "at-report" },
   }),
   (n) => ({
     kind: "safety",
     description: `The loan model rejects applicants from one postcode far more often since the retrain. ${details(n)}`,
-    answers: { intent: "none", failureKind: "bias", asset: "model", ciaLost: [], exploitable: "unknown", harm: ["rights-or-fairness"], ongoing: "yes", scope: "some-users", seriousEffects: [], personalData: "no" },
+    answers: { intent: "none", failureKind: "bias", asset: "model", ciaLost: [], exploitable: "unknown", harm: ["rights-or-fairness"], ongoing: "yes", scope: "some-users", seriousEffects: [], personalData: "no", awareness: "at-report" },
   }),
   (n) => ({
     kind: "cross",
     description: `Someone made the shopping assistant quote fake prices to customers. ${details(n)}`,
-    answers: { intent: "suspected", attackKind: "prompt-injection", asset: "outputs", ciaLost: ["integrity"], harm: ["financial"], ongoing: "yes", scope: "some-users", seriousEffects: [], personalData: "no" },
+    answers: { intent: "suspected", attackKind: "prompt-injection", asset: "outputs", ciaLost: ["integrity"], harm: ["financial"], ongoing: "yes", scope: "some-users", seriousEffects: [], personalData: "no", awareness: "at-report" },
   }),
 ];
 export const caseFor = (i: number): Case => CASES[i % CASES.length]!(i);
