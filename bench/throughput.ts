@@ -61,7 +61,9 @@ async function measure(st: Stack, details: Record<string, unknown>): Promise<Row
   log(`raw BullMQ: ${N} jobs, ${PRODUCERS} producers, ${CONCURRENCY} concurrency per queue`);
   const raw1 = await runRaw(N);
   log(`ours: ${N} incidents`);
-  const delayedBefore = (await Promise.all(ours.map((q) => q.getDelayed(0, -1)))).flat().filter((j) => j.name === "escalate").length;
+  // Escalation timers only: reporting reminders (GDPR for the data-leak sample) are delayed jobs too.
+  const escalationTimers = async () => (await Promise.all(ours.map((q) => q.getDelayed(0, -1)))).flat().filter((j) => j.name === "escalate").length;
+  const delayedBefore = await escalationTimers();
   const postsBefore = (await st.fake.channelPosts()).length;
   const callsBefore = (await st.fake.stats()).calls;
   const o = await runOurs(N);
@@ -73,8 +75,6 @@ async function measure(st: Stack, details: Record<string, unknown>): Promise<Row
   const posts = (await st.fake.channelPosts()).slice(postsBefore);
   const tickets = posts.filter((p) => p.kind === "ticket");
   const distinct = new Set(tickets.map((p) => p.incidentId)).size;
-  // Escalation timers only: reporting reminders (GDPR for the data-leak sample) are delayed jobs too.
-  const escalationTimers = async () => (await Promise.all(ours.map((q) => q.getDelayed(0, -1)))).flat().filter((j) => j.name === "escalate").length;
   const timers = (await escalationTimers()) - delayedBefore;
   const failed = await counts("failed");
   const undelivered = (await app.incidents.undelivered(new Date(Date.now() + 3_600_000))).length;
