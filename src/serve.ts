@@ -41,7 +41,7 @@ export async function serve(cfg: Config, log: Logger): Promise<Served> {
     if (cfg.WORKER_MODE === "inline") worker = await startWorker(cfg, log, notifier, metrics, adapters.turnHandler);
   }
   const routes = adapters.routes(app);
-  // The turns queue is watched only where a platform has steps to run (Slack): elsewhere it has no worker on purpose.
+  // The turns queue is watched only where a platform has steps to run (Slack, Teams): elsewhere it has no worker on purpose.
   const source = queueSource(app.queue, adapters.turnHandler ? app.turns : undefined);
   if (source) metrics.watchQueues(source);
   // PagerDuty's signed webhook (acknowledge/resolve made there), mounted only with its secret.

@@ -1,6 +1,6 @@
 // The Bot Framework connector calls we make (the REST API at an activity's serviceUrl), typed by the
 // little we use, and how their failures become DeliveryErrors the ticket queue understands.
-import type { TurnContext } from "botbuilder";
+import type { CloudAdapter, TurnContext } from "botbuilder";
 import { DeliveryError } from "../../src/tickets/notifier.js";
 
 type Sent = Promise<{ id?: string }>;
@@ -22,6 +22,22 @@ export interface Connector {
 /** The connector client botbuilder made for this turn (authenticated for its serviceUrl). */
 export function connectorOf(ctx: TurnContext): Connector {
   return ctx.turnState.get(ctx.adapter.ConnectorClientKey) as Connector;
+}
+
+/**
+ * Runs `fn` with a connector client for `serviceUrl`, authenticated as the bot (no token when local):
+ * a proactive call, made by a worker that has no inbound turn. The client makes no retries of its own
+ * (withoutClientRetries): the job that called is retried durably instead.
+ */
+export async function proactively<T>(adapter: CloudAdapter, appId: string | undefined, serviceUrl: string, fn: (c: Connector) => Promise<T>): Promise<T> {
+  let out: { value: T } | undefined;
+  const reference = { channelId: "msteams", serviceUrl, conversation: { id: "proactive", isGroup: false, conversationType: "", name: "" } };
+  await adapter.continueConversationAsync(appId ?? "", reference, async (ctx) => {
+    const connector = withoutClientRetries(ctx.turnState.get(ctx.adapter.ConnectorClientKey) as Connector);
+    out = { value: await fn(connector) };
+  });
+  if (!out) throw new DeliveryError("the Teams turn ended without a result");
+  return out.value;
 }
 
 /**

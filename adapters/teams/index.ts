@@ -5,10 +5,12 @@ import type { Notifier } from "../../src/tickets/notifier.js";
 import type { Route } from "../../src/http.js";
 import { cloudAdapter, type TeamsConfig } from "./auth.js";
 import { TeamsTriageBot } from "./bot.js";
+import { NOT_SAVED } from "./failures.js";
 import { messagesRoute } from "./http.js";
 import { createTeamsNotifier } from "./notifier.js";
 
-export const NOT_SAVED = "That was not saved: I could not reach my storage just now. Please try again in a moment.";
+export { NOT_SAVED } from "./failures.js";
+export { createTeamsTurnHandler } from "./turn-worker.js";
 
 export function createTeamsAdapter(app: AdapterPort, cfg: TeamsConfig): { route: Route; notifier: Notifier } {
   const adapter = cloudAdapter(cfg);

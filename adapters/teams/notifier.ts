@@ -10,7 +10,7 @@ import { DeliveryError } from "../../src/tickets/notifier.js";
 import { botAccountId, cloudAdapter, type TeamsConfig } from "./auth.js";
 import { cardActivity, crossDomainCard, pageCard, renderTicket } from "./cards/index.js";
 import { messageText, preview } from "./cards/inert.js";
-import { channelPostLink, decodeRef, encodeRef, toDeliveryError, withoutClientRetries, type Connector } from "./connector.js";
+import { channelPostLink, decodeRef, encodeRef, proactively, toDeliveryError, type Connector } from "./connector.js";
 import { pagePosts, ticketLink, ticketPost } from "../../src/views/deliveries.js";
 import { ticketView } from "../../src/views/ticket.js";
 import { groupText } from "../../src/tickets/group.js";
@@ -150,15 +150,8 @@ export class TeamsNotifier implements Notifier {
   }
 
   /** Runs `fn` with a connector client for `place`, authenticated as the bot (none when local). */
-  private async call<T>(place: Place, fn: (c: Connector) => Promise<T>): Promise<T> {
-    let out: { value: T } | undefined;
-    const reference = { channelId: "msteams", serviceUrl: place.serviceUrl, conversation: { id: "proactive", isGroup: false, conversationType: "", name: "" } };
-    await this.adapter.continueConversationAsync(this.o.appId ?? "", reference, async (ctx) => {
-      const connector = withoutClientRetries(ctx.turnState.get(ctx.adapter.ConnectorClientKey) as Connector);
-      out = { value: await fn(connector) };
-    });
-    if (!out) throw new DeliveryError("the Teams turn ended without a result");
-    return out.value;
+  private call<T>(place: Place, fn: (c: Connector) => Promise<T>): Promise<T> {
+    return proactively(this.adapter, this.o.appId, place.serviceUrl, fn);
   }
 
   private channelPlace(conversationId: string): Place {

@@ -1,49 +1,37 @@
 // The triage walk-through in a personal chat: turns go to the platform-neutral TriageBot, replies come
-// back as cards, and a card whose button was accepted is edited in place to show the answer.
+// back as cards, and a card whose button was accepted is edited in place to show the answer. The step
+// itself is planned in turns.ts: in this request when embedded, in a worker with Redis.
 import type { TurnContext } from "botbuilder";
 import type { AdapterPort } from "../../src/port.js";
-import type { Input } from "../../src/bot/conversation.js";
 import { notice, type Reply } from "../../src/bot/reply.js";
-import { answeredView } from "../../src/views/answered.js";
 import { pickedChoices } from "../../src/views/choices.js";
 import type { TeamsConfig } from "./auth.js";
-import { answeredCard, cardActivity, renderReply } from "./cards/index.js";
+import { cardActivity, renderReply } from "./cards/index.js";
 import { messageText } from "./cards/inert.js";
 import type { Who } from "./identity.js";
 import { personalChat } from "./personal-chat.js";
 import type { Inputs, SubmitData } from "./submit.js";
+import { submitStep, type StepInput } from "./turns.js";
 
 type StepData = Exclude<SubmitData, { action: "ticket" } | { action: "start" } | { action: "draft-report" } | { action: "postmortem" }>;
 
 export class Walkthrough {
   constructor(private readonly app: AdapterPort, private readonly cfg: TeamsConfig) {}
 
-  /** Typed text or a command in the personal chat. */
-  async typed(ctx: TurnContext, who: Who, input: Input): Promise<void> {
-    await send(ctx, await this.app.bot.handle({ key: who.key, user: who.actor, input }));
+  /** Typed text or a command in the personal chat: a step, queued for a worker with Redis (turns.ts). */
+  async typed(ctx: TurnContext, who: Who, input: StepInput): Promise<void> {
+    await submitStep(this.app, ctx, who, input);
   }
 
-  /** A button of a walk-through card. Cards of another or an older triage change nothing. */
+  /**
+   * A button of a walk-through card: a step like typed text, with the card to mark answered. Cards of
+   * another or an older triage change nothing (judged when the step runs, after the ones before it).
+   */
   async submit(ctx: TurnContext, who: Who, data: StepData, inputs: Inputs): Promise<void> {
-    const conv = await this.app.step(who.key);
-    if (!conv || conv.conversationId !== data.conversationId) {
-      await send(ctx, [notice("That card belongs to a triage that has ended or been replaced; nothing was changed. Use the latest card.", "warning")]);
-      return;
-    }
     const input = this.toInput(data, inputs);
-    if ("error" in input) {
-      await send(ctx, [notice(input.error, "warning")]);
-      return;
-    }
-    const replies = await this.app.bot.handle({ key: who.key, user: who.actor, input });
-    // Accepted when the walk-through moved on (a warning may still lead, e.g. "I removed a secret").
-    const after = await this.app.step(who.key);
-    const moved = after?.rev !== conv.rev || after?.conversationId !== conv.conversationId;
-    if (moved && ctx.activity.replyToId) {
-      const { question, answer } = answeredView(this.app.defs.flow, input, "questionId" in data ? data.questionId : undefined);
-      await ctx.updateActivity({ ...cardActivity(answeredCard(question, answer)), id: ctx.activity.replyToId });
-    }
-    await send(ctx, replies);
+    // Bad input changes nothing and needs no step: said at once, in the turn.
+    if ("error" in input) return send(ctx, [notice(input.error, "warning")]);
+    await submitStep(this.app, ctx, who, input, { conversationId: data.conversationId, ...("questionId" in data ? { questionId: data.questionId } : {}) });
   }
 
   /** Asked in a channel or group chat: the questions go to a new personal chat with the reporter. */
@@ -64,7 +52,7 @@ export class Walkthrough {
     return true;
   }
 
-  private toInput(data: StepData, inputs: Inputs): Input | { error: string } {
+  private toInput(data: StepData, inputs: Inputs): StepInput | { error: string } {
     const { rev } = data;
     switch (data.action) {
       case "back":

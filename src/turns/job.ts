@@ -1,9 +1,11 @@
 // A conversation step as a job: what a web process enqueues after verifying and acknowledging a
 // request, and what a worker runs (the bot's step, then the messages to the person). Only plain data
-// travels: the conversation key, the input, and where the answer goes (a DM channel, the clicked
-// message, a response URL or an ephemeral target), never a client or a callback.
+// travels: the conversation key, the input, and where the answer goes (Slack: a DM channel, the clicked
+// message, a response URL or an ephemeral target; Teams: the connector, chat and clicked card), never a
+// client or a callback.
 import { z } from "zod";
 import type { Input } from "../bot/conversation.js";
+import { ConversationRef } from "../domain/ids.js";
 import { Actor, IncidentId } from "../domain/incident.js";
 import { redact } from "../domain/redact.js";
 
@@ -55,8 +57,21 @@ export const Whisper = z.union([
 ]);
 export type Whisper = z.infer<typeof Whisper>;
 
+/**
+ * Where a Teams step is answered: the connector of the activity (its serviceUrl, checked by botbuilder
+ * against the request's token), the personal chat, and the card whose button was pressed (edited to
+ * show the answer once the walk-through moves on).
+ */
+export const TeamsPlace = z.strictObject({
+  serviceUrl: z.url({ protocol: /^https?$/ }).max(2000),
+  conversationId: z.string().min(1).max(400),
+  tenantId: id,
+  card: z.strictObject({ conversationId: ConversationRef, activityId: z.string().min(1).max(400).optional(), questionId: id.optional() }).optional(),
+});
+export type TeamsPlace = z.infer<typeof TeamsPlace>;
+
 export const TurnJob = z.strictObject({
-  platform: z.literal("slack"),
+  platform: z.enum(["slack", "teams"]),
   /** the conversation key ("slack:<team>:<user>"): steps of one key run one at a time, in order. */
   key: id,
   /** this step's place among its key's steps, taken when enqueued (src/turns/order.ts). */
@@ -72,7 +87,9 @@ export const TurnJob = z.strictObject({
   linkTo: z.strictObject({ channel: id, ts: z.string().min(1).max(40) }).optional(),
   /** what the person is told if the step finally fails ("that was not saved" unless given). */
   failureText: z.string().max(1000).optional(),
-});
+  /** Teams: where the answer goes (required for a Teams step, refused on a Slack one). */
+  teams: TeamsPlace.optional(),
+}).refine((j) => (j.platform === "teams") === (j.teams !== undefined), { message: "a Teams step names its chat (teams), a Slack step does not", path: ["teams"] });
 export type TurnJob = z.infer<typeof TurnJob>;
 export type TurnRequestJob = Omit<TurnJob, "seq">;
 

@@ -1,10 +1,10 @@
 // Runs conversation steps from the "turns" queue: in order per conversation (src/turns/order.ts), the
 // bot's step then its messages recorded before they are sent (src/turns/outbox.ts), and a person whose
-// step finally failed is told so. The platform's part (what the bot answers, rendered; one Slack call)
-// is a TurnHandler from the adapter, wired by src/platforms.ts.
+// step finally failed is told so. The platform's part (what the bot answers, rendered; one Slack or
+// Teams call) is a TurnHandler from the adapter, wired by src/platforms.ts (byPlatform).
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { RedisClient } from "../redis.js";
-import type { z } from "zod";
+import { z } from "zod";
 import type { Logger } from "../log.js";
 import { watchBull } from "../redis-log.js";
 import { queueTelemetry } from "../tracing.js";
@@ -39,7 +39,7 @@ export interface TurnWorkerOptions {
   lockMs: number;
   maxStalled: number;
   /** called once per step that finally failed (metrics). */
-  onFailed?: () => void;
+  onFailed?: (platform: TurnJob["platform"]) => void;
 }
 
 /** How long a step waits before looking again whether its predecessor is done. */
@@ -142,8 +142,8 @@ export function startTurnWorker<Call>(connection: ConnectionOptions, redis: Redi
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError || /stalled/.test(err.message);
     if (!final) return log.warn({ jobId: job.id, attempt: job.attemptsMade, err: err.message }, "turn step failed; retrying");
     log.error({ jobId: job.id, err: err.message }, "turn step failed for good; telling the person");
-    opts.onFailed?.();
     const parsed = TurnJob.safeParse(job.data);
+    opts.onFailed?.(parsed.success ? parsed.data.platform : "slack");
     if (!parsed.success) return;
     const t = parsed.data;
     // The conversation goes on: the next step must not wait for this one forever.
@@ -157,5 +157,26 @@ export function startTurnWorker<Call>(connection: ConnectionOptions, redis: Redi
       await worker.close();
       await queue.close();
     },
+  };
+}
+
+/**
+ * One handler for every platform a deployment serves: each step goes to its own platform's handler.
+ * The outbox stores either platform's calls, so its schema accepts each (their shapes do not overlap).
+ */
+export function byPlatform(handlers: Partial<Record<TurnJob["platform"], TurnHandler<unknown>>>): TurnHandler<unknown> | undefined {
+  const present = Object.values(handlers).filter((h): h is TurnHandler<unknown> => h !== undefined);
+  if (present.length === 0) return undefined;
+  const of = (job: TurnJob) => {
+    const h = handlers[job.platform];
+    // A step of a platform this worker is not configured for fails at once, and its person is told nothing here.
+    if (!h) throw new UnrecoverableError(`no ${job.platform} configuration in this worker for step ${job.key}#${job.seq}`);
+    return h;
+  };
+  return {
+    schema: present.length === 1 ? present[0]!.schema : z.union(present.map((h) => h.schema) as [z.ZodType<unknown>, z.ZodType<unknown>, ...z.ZodType<unknown>[]]),
+    plan: (job, rerun) => of(job).plan(job, rerun),
+    send: (job, call, ctx) => of(job).send(job, call, ctx),
+    tellFailure: (job) => of(job).tellFailure(job),
   };
 }
