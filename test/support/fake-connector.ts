@@ -1,5 +1,8 @@
 // A Bot Framework connector on localhost, standing where an activity's serviceUrl points: records what
-// the bot posts, replies, updates and which chats it opens, and answers like the real service.
+// the bot posts, replies, updates and which chats it opens, and answers like the real service. Strict
+// (given `conversations`), it refuses as Teams does what a bot may not do: a call without the bot's
+// token when one is expected (401), and a post or edit in a conversation the bot is not part of (403
+// BotNotInConversationRoster); the chats it opens become known.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { deadButtons } from "./card-inputs.js";
 import { cardProblem } from "./card-rules.js";
@@ -29,14 +32,34 @@ export interface FakeConnector {
   failedUpdates: Array<{ conversationId: string; activityId: string; status: number }>;
   /** Cards refused: a button blocked by required inputs (card-inputs.ts) or a card Teams would not take (card-rules.ts). */
   refused: string[];
+  /** Calls refused by the strict checks (token, conversation), with why. */
+  denied: Array<{ status: number; path: string; why: string }>;
+  /**
+   * Holds the next matching call unanswered until the caller goes away (a worker killed mid-call).
+   * `afterStore`: the call is recorded first, as when Teams stored the message and its answer was lost.
+   */
+  hold(match: (c: Omit<ConnectorCall, "id">) => boolean, afterStore?: boolean): void;
+  /** Calls being held now. */
+  held(): number;
   close(): Promise<void>;
+}
+
+export interface FakeConnectorOptions {
+  /** Conversations the bot is part of (channels, personal chats); unset: any is accepted (the e2e files). */
+  conversations?: string[];
+  /** The bot's token: every call must carry "Authorization: Bearer <token>". Unset: none is checked (a bot without an app id sends none). */
+  token?: string;
 }
 
 /** The channel part of a conversation id (without the thread's ";messageid="). */
 export const channelOf = (conversationId: string) => conversationId.split(";")[0]!;
 
-export async function startFakeConnector(): Promise<FakeConnector> {
+export async function startFakeConnector(opts: FakeConnectorOptions = {}): Promise<FakeConnector> {
   const calls: ConnectorCall[] = [];
+  const known = opts.conversations ? new Set(opts.conversations.map(channelOf)) : undefined;
+  const denied: FakeConnector["denied"] = [];
+  const holds: Array<{ match: (c: Omit<ConnectorCall, "id">) => boolean; afterStore: boolean }> = [];
+  const parked = new Set<IncomingMessage>();
   let throttled = 0;
   let retryAfter = 1;
   let next = 1;
@@ -65,16 +88,35 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       const [, conv, act] = m;
       const conversationId = conv ? decodeURIComponent(conv) : "";
       const activityId = act ? decodeURIComponent(act) : undefined;
+      // Teams refuses a call without the bot's token before anything else.
+      if (opts.token && req.headers.authorization !== `Bearer ${opts.token}`) {
+        denied.push({ status: 401, path, why: req.headers.authorization ? "wrong token" : "no token" });
+        return reply(401, { message: "Authorization has been denied for this request." });
+      }
+      if (known && conv && !known.has(channelOf(conversationId))) {
+        denied.push({ status: 403, path, why: `not a member of ${conversationId}` });
+        return reply(403, { error: { code: "BotNotInConversationRoster", message: "The bot is not part of the conversation roster." } });
+      }
+      const kind = !conv ? "create" : req.method === "PUT" ? "update" : activityId ? "reply" : "send";
+      const hold = holds.findIndex((h) => h.match({ kind, conversationId, ...(activityId ? { activityId } : {}), body: json }));
+      const park = () => {
+        // Never answered: the caller waits here until it dies or the fake closes.
+        parked.add(req);
+        req.socket.once("close", () => parked.delete(req));
+      };
+      const heldHere = hold >= 0 ? holds.splice(hold, 1)[0]! : undefined;
+      if (heldHere && !heldHere.afterStore) return park();
       if (req.method === "POST" && !conv) {
         // Teams answers the same 1:1 chat for the same member, as here.
         const id = `a:chat-${json.members?.[0]?.id ?? "unknown"}`;
+        known?.add(id);
         calls.push({ kind: "create", conversationId: id, id, body: json });
-        return reply(201, { id });
+        return heldHere ? park() : reply(201, { id });
       }
       if (req.method === "POST") {
         const id = `act-${next++}`;
         calls.push({ kind: activityId ? "reply" : "send", conversationId, ...(activityId ? { activityId } : {}), id, body: json });
-        return reply(201, { id });
+        return heldHere ? park() : reply(201, { id });
       }
       if (req.method === "PUT" && activityId && failing > 0) {
         failing--;
@@ -83,7 +125,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       }
       if (req.method === "PUT" && activityId) {
         calls.push({ kind: "update", conversationId, activityId, id: activityId, body: json });
-        return reply(200, { id: activityId });
+        return heldHere ? park() : reply(200, { id: activityId });
       }
       return reply(405, { error: { code: "MethodNotAllowed", message: req.method } });
     });
@@ -103,7 +145,15 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     },
     failedUpdates,
     refused,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    denied,
+    hold(match, afterStore = false) {
+      holds.push({ match, afterStore });
+    },
+    held: () => parked.size,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
   };
 }
 
