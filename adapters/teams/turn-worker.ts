@@ -29,7 +29,7 @@ export function createTeamsTurnHandler(app: AdapterPort, cfg: TeamsConfig): Turn
       await proactively(adapter, cfg.appId, place.serviceUrl, async (c) => {
         if (call.op === "teams-update") return void (await c.conversations.updateActivity(place.conversationId, call.activityId, { ...call.activity, id: call.activityId }));
         // The one repeat the connector cannot prevent (see above): logged, so it can be told apart.
-        if (ctx.maybeSent) log.warn({ key: job.key, seq: job.seq, message: ctx.key }, "teams step re-run: a message an earlier run may have sent is sent again");
+        if (ctx.inFlight) log.warn({ key: job.key, seq: job.seq, message: ctx.key }, "teams step re-run: a message an earlier run may have sent is sent again");
         const sent = await c.conversations.sendToConversation(place.conversationId, call.activity);
         log.debug({ message: ctx.key, activityId: sent.id }, "teams step message sent");
       });

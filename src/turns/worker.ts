@@ -19,6 +19,11 @@ export interface SendContext {
   since: Date;
   /** an earlier run of this job may have sent this call already (it died before recording it). */
   maybeSent: boolean;
+  /**
+   * Narrower: this call is the one an earlier run was making when it died (the first not recorded as
+   * sent); the calls after it were never tried. A platform that cannot look a message up repeats only this one.
+   */
+  inFlight: boolean;
 }
 
 export interface TurnHandler<Call> {
@@ -107,13 +112,16 @@ export function startTurnWorker<Call>(connection: ConnectionOptions, redis: Redi
         return "skipped";
       }
       let out = await outbox.get(id);
+      // Nothing is sent before it is recorded: without a record, no earlier run sent anything.
+      const recorded = out !== undefined;
       if (!out) {
         const calls = await handler.plan(t, rerun);
         await outbox.put(id, calls);
         out = { calls, sent: 0 };
       }
-      for (let i = out.sent; i < out.calls.length; i++) {
-        await handler.send(t, out.calls[i]!, { key: `${id}.${i}`, since: new Date(job.timestamp), maybeSent: rerun });
+      const from = out.sent;
+      for (let i = from; i < out.calls.length; i++) {
+        await handler.send(t, out.calls[i]!, { key: `${id}.${i}`, since: new Date(job.timestamp), maybeSent: rerun, inFlight: rerun && recorded && i === from });
         await outbox.sent(id, i + 1);
       }
       await order.advance(t.key, t.seq);
