@@ -1,0 +1,54 @@
+// When the acknowledgement timer of an incident must fire after an edit (issue 16, item 7). Pure: the
+// caller bumps `escalationGen` (so the running timer finds itself stale) and schedules a new
+// "escalate" job due at the time returned.
+//
+// The rule an on-call expects:
+// - Raising the severity shortens the wait: the level that is waiting now is escalated at
+//   (when it started waiting) + (the new severity's minutes), or at once if that is already past.
+//   It started waiting when the incident was routed (or rerouted), escalated, or reopened: the
+//   timer running now was armed then.
+// - Lowering the severity never delays a page that was already due sooner: the running timer keeps
+//   its time; the next level waits the new (longer) time. Raising again after a lowering compares
+//   with the shortest wait in effect since the level started waiting, for the same reason.
+// - Reopening starts a fresh wait from now at the current severity's minutes.
+// - No timer runs for an acknowledged, resolved or over-limit incident, nor at the last level once
+//   escalated there (the same conditions as the processor's scheduleEscalation).
+import type { Incident } from "./incident.js";
+import type { Severity } from "./vocabulary.js";
+
+const MINUTE_MS = 60_000;
+
+/** Whether an acknowledgement timer runs for `i` (`levels`: how many escalation levels its domain has). */
+export function timerRuns(i: Pick<Incident, "status" | "limited" | "level">, levels: number): boolean {
+  if (i.status === "acknowledged" || i.status === "resolved" || i.limited) return false;
+  return !(i.status === "escalated" && i.level >= levels - 1);
+}
+
+/** When the level that is waiting now started waiting: the last routing, escalation or reopening. */
+export function waitingSince(i: Pick<Incident, "timeline" | "createdAt">): Date {
+  const e = i.timeline.findLast((x) => x.type === "routed" || x.type === "escalated" || x.type === "reopened");
+  return new Date(e?.at ?? i.createdAt);
+}
+
+/**
+ * The due time of the timer to arm after a severity change `from` → `to` (already applied to `i`, whose
+ * timeline ends with that edit), or undefined to keep the running timer as it is.
+ * `minutes`: the domain's acknowledgement minutes per severity.
+ */
+export function timerAfterSeverityChange(i: Incident, from: Severity, to: Severity, minutes: Record<Severity, number>, levels: number, now: Date): Date | undefined {
+  if (!timerRuns(i, levels)) return undefined;
+  const since = waitingSince(i);
+  // The shortest wait in effect since the level started waiting is what the running timer is armed for.
+  const earlier = i.timeline.slice(0, -1).flatMap((e) => (e.type === "edited" && e.field === "severity" && Date.parse(e.at) >= since.getTime() ? [e] : []));
+  const atStart = (earlier[0]?.from ?? from) as Severity;
+  const inEffect: Severity[] = [atStart, ...earlier.map((e) => e.to as Severity)];
+  const running = Math.min(...inEffect.map((s) => minutes[s] ?? Infinity));
+  const wanted = minutes[to];
+  if (!(wanted < running)) return undefined;
+  return new Date(Math.max(now.getTime(), since.getTime() + wanted * MINUTE_MS));
+}
+
+/** The due time of the timer a reopened incident starts: a full wait from now, or undefined when none runs. */
+export function timerAfterReopen(i: Incident, levels: number, now: Date): Date | undefined {
+  return timerRuns(i, levels) ? new Date(now.getTime() + i.routing.ackMinutes * MINUTE_MS) : undefined;
+}
