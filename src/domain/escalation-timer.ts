@@ -31,21 +31,29 @@ export function waitingSince(i: Pick<Incident, "timeline" | "createdAt">): Date 
 }
 
 /**
+ * The shortest acknowledgement wait in effect since the waiting level started waiting: the severity it
+ * had then and every severity set since. The running timer is armed for it (or sooner), so a timer armed
+ * now (a delivery after an edit) must not wait longer. `minutes`: the domain's minutes per severity.
+ */
+export function shortestWaitMinutes(i: Pick<Incident, "timeline" | "createdAt" | "classification">, minutes: Record<Severity, number>): number {
+  const since = waitingSince(i).getTime();
+  const edits = i.timeline.flatMap((e) => (e.type === "edited" && e.field === "severity" && Date.parse(e.at) >= since ? [e] : []));
+  const inEffect = [edits[0]?.from ?? i.classification.severity, ...edits.map((e) => e.to)] as Severity[];
+  return Math.min(...inEffect.map((s) => minutes[s] ?? Infinity));
+}
+
+/**
  * The due time of the timer to arm after a severity change `from` → `to` (already applied to `i`, whose
  * timeline ends with that edit), or undefined to keep the running timer as it is.
  * `minutes`: the domain's acknowledgement minutes per severity.
  */
 export function timerAfterSeverityChange(i: Incident, from: Severity, to: Severity, minutes: Record<Severity, number>, levels: number, now: Date): Date | undefined {
   if (!timerRuns(i, levels)) return undefined;
-  const since = waitingSince(i);
-  // The shortest wait in effect since the level started waiting is what the running timer is armed for.
-  const earlier = i.timeline.slice(0, -1).flatMap((e) => (e.type === "edited" && e.field === "severity" && Date.parse(e.at) >= since.getTime() ? [e] : []));
-  const atStart = (earlier[0]?.from ?? from) as Severity;
-  const inEffect: Severity[] = [atStart, ...earlier.map((e) => e.to as Severity)];
-  const running = Math.min(...inEffect.map((s) => minutes[s] ?? Infinity));
+  const before = { ...i, timeline: i.timeline.slice(0, -1), classification: { ...i.classification, severity: from } };
+  const running = shortestWaitMinutes(before, minutes);
   const wanted = minutes[to];
   if (!(wanted < running)) return undefined;
-  return new Date(Math.max(now.getTime(), since.getTime() + wanted * MINUTE_MS));
+  return new Date(Math.max(now.getTime(), waitingSince(i).getTime() + wanted * MINUTE_MS));
 }
 
 /** The due time of the timer a reopened incident starts: a full wait from now, or undefined when none runs. */

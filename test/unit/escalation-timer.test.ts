@@ -3,7 +3,7 @@
 // already due sooner; a reopen waits afresh from now; no timer where none runs.
 import { describe, expect, it } from "vitest";
 import { editIncident, type IncidentEdit } from "../../src/domain/edits.js";
-import { timerAfterSeverityChange, timerRuns, waitingSince } from "../../src/domain/escalation-timer.js";
+import { shortestWaitMinutes, timerAfterSeverityChange, timerRuns, waitingSince } from "../../src/domain/escalation-timer.js";
 import { acknowledge, draftIncident, escalate, resolve, type Actor, type Incident } from "../../src/domain/incident.js";
 import { testRoster } from "../support/roster.js";
 
@@ -68,6 +68,15 @@ describe("lowering the severity", () => {
     expect(severity(lowered.incident, "SEV3", at(4)).timerDueAt).toBeUndefined();
     // Raising above the running one does: SEV1 (5) from the routing.
     expect(severity(lowered.incident, "SEV1", at(4)).timerDueAt).toEqual(at(5));
+  });
+
+  it("a timer armed later at the same level (a delivery after the edit) waits the shortest wait since the level started waiting", () => {
+    const lowered = severity(incident("SEV2"), "SEV4", at(1)).incident;
+    expect(shortestWaitMinutes(lowered, minutes)).toBe(15);
+    // A new level starts a new wait: only what is in effect from its escalation on counts.
+    const escalated = escalate(lowered, roster, undefined, at(15), 3);
+    if (!escalated.ok) throw new Error("escalate");
+    expect(shortestWaitMinutes(escalated.incident, minutes)).toBe(240);
   });
 
   it("the pure rule agrees on its own", () => {

@@ -1,6 +1,7 @@
 // Jira Cloud REST API v3: one issue per incident (labelled with the incident id, so a create whose
 // answer was lost in a crash is found by search instead of made twice), and the move to the configured
-// done status when the incident is resolved in chat.
+// done status when the incident is resolved in chat (and back when it is reopened); edits after filing
+// become comments.
 import { z } from "zod";
 import { clip, type JiraTarget } from "../../domain/outside.js";
 import type { Incident } from "../../domain/incident.js";
@@ -21,6 +22,9 @@ const Created = z.object({ key: IssueKey });
 const Found = z.object({ issues: z.array(z.object({ key: IssueKey })) });
 const Transitions = z.object({ transitions: z.array(z.object({ id: z.string(), name: z.string(), to: z.object({ name: z.string() }) })) });
 const Status = z.object({ fields: z.object({ status: z.object({ name: z.string() }) }) });
+const Comments = z.object({ comments: z.array(z.object({ properties: z.array(z.object({ key: z.string(), value: z.unknown() })).optional() })) });
+/** The comment property naming the delivery a comment came from. */
+const COMMENT_PROPERTY = "ai-incident-triage";
 
 /** Atlassian Document Format: paragraphs of plain text (ADF has no raw markup to escape). */
 function adf(paragraphs: string[]) {
@@ -74,6 +78,20 @@ export class JiraClient {
     if (!t) throw new DeliveryError(`Jira has no transition from "${current}" to "${status}" for ${key} (found: ${transitions.map((x) => x.to.name).join(", ") || "none"}); set jira.doneStatus in the roster`, undefined, true);
     await (await this.req("POST", `${path}/transitions`, { transition: { id: t.id } })).text();
     return "moved";
+  }
+
+  /**
+   * Adds a comment to `key`, marked with `marker` in a comment property, so a retry after a crash finds
+   * the comment it already added (`retry`) instead of adding it twice.
+   */
+  async comment(key: string, text: string, marker: string, retry: boolean): Promise<"added" | "already"> {
+    const path = `/rest/api/3/issue/${encodeURIComponent(key)}/comment`;
+    if (retry) {
+      const { comments } = this.parse(Comments, await (await this.req("GET", `${path}?expand=properties&maxResults=100&orderBy=-created`)).json(), "comments");
+      if (comments.some((c) => c.properties?.some((p) => p.key === COMMENT_PROPERTY && (p.value as { delivery?: unknown } | null)?.delivery === marker))) return "already";
+    }
+    await (await this.req("POST", path, { body: adf([text]), properties: [{ key: COMMENT_PROPERTY, value: { delivery: marker } }] })).text();
+    return "added";
   }
 
   private root() {
