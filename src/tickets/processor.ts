@@ -242,7 +242,9 @@ export class TicketProcessor {
       const levels = levelCount(this.d.roster, incident.routing.domain);
       const updated = await this.d.incidents.update(id, (cur) => {
         if (cur.escalationGen !== timer) return undefined;
-        const r = escalate(cur, this.d.roster, undefined, this.d.clock.now(), levels);
+        // The wait this timer was armed for, which a severity lowered meanwhile did not lengthen.
+        const waited = Math.min(cur.routing.ackMinutes, shortestWaitMinutes(cur, this.d.roster.domains[cur.routing.domain].escalationMinutes));
+        const r = escalate(cur, this.d.roster, undefined, this.d.clock.now(), levels, waited);
         return r.ok && r.changed ? r.incident : undefined;
       });
       fired = updated?.timeline.findLast((e) => e.type === "escalated" && e.timer === timer);

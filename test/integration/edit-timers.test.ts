@@ -89,7 +89,8 @@ describe("the acknowledgement timer after an edit", () => {
     const r = await app.actions.edit(inc.id, { kind: "severity", severity: "SEV4", reason: "only one user after all" }, ada);
     expect(r).toMatchObject({ ok: true, changed: true, incident: { escalationGen: inc.escalationGen } });
     await waitFor(async () => (await escalations(app, inc.id)).length > 0, "the escalation on the SEV2 window");
-    expect((await escalations(app, inc.id))[0]).toMatchObject({ timer: inc.escalationGen, level: 1 });
+    // Said as it happened: the SEV2 wait, not the SEV4 target it has now.
+    expect((await escalations(app, inc.id))[0]).toMatchObject({ timer: inc.escalationGen, level: 1, reason: `not acknowledged within ${MINUTES.SEV2} minutes` });
   });
 
   it("a reopened incident waits a fresh window from the reopen, then escalates", async () => {

@@ -43,15 +43,14 @@ beforeEach(() => {
   jira.issues.length = 0;
 });
 
-function roster(): Roster {
+function roster(jiraExtra: Record<string, string> = {}): Roster {
   const doc = JSON.parse(JSON.stringify(testRoster())) as any;
-  Object.assign(doc.domains.security, { pagerduty: {}, opsgenie: {}, jira: { project: "SEC", issueType: "Bug" } });
+  Object.assign(doc.domains.security, { pagerduty: {}, opsgenie: {}, jira: { project: "SEC", issueType: "Bug", ...jiraExtra } });
   return parseRoster(doc, "r");
 }
 
 /** An incident (security, SEV2) opened in all three services, and the actions and runner around it. */
-async function opened() {
-  const r = roster();
+async function opened(r: Roster = roster()) {
   const env = {
     PAGERDUTY_ROUTING_KEY_SECURITY: "R0SEC",
     PAGERDUTY_EVENTS_URL: pd.url,
@@ -147,6 +146,17 @@ describe("a reopen", () => {
     expect(pd.incidents.map((i) => i.status)).toEqual(["resolved", "triggered"]);
     expect(og.alerts.map((a) => a.status)).toEqual(["closed", "open"]);
     expect(jira.issues[0]!.status).toBe("To Do");
+  });
+
+  it("a reopenStatus no transition reaches fails permanently and names the setting", async () => {
+    const t = await opened(roster({ reopenStatus: "Backlog" }));
+    await t.actions.act(t.id, { kind: "resolve", note: "blocked the account" }, alan);
+    await t.drain();
+    await t.actions.edit(t.id, { kind: "reopen", reason: "the same prompt works again" }, alan);
+    const reopen = t.jobs.find((j): j is OutsideJob => j.name === "outside" && j.service === "jira")!;
+    await expect(t.outside.run(reopen)).rejects.toMatchObject({ permanent: true, message: expect.stringContaining('no transition from "Done" to "Backlog"') });
+    await expect(t.outside.run(reopen)).rejects.toMatchObject({ message: expect.stringContaining("set jira.reopenStatus in the roster") });
+    expect(jira.issues[0]!.status).toBe("Done");
   });
 
   it("acknowledged before its page went out: not sent", async () => {

@@ -67,15 +67,15 @@ export class JiraClient {
     return this.parse(Found, await res.json(), "search").issues[0]?.key;
   }
 
-  /** Moves `key` to `status` by the transition that leads there; a no-op when it is there already. */
-  async moveTo(key: string, status: string): Promise<"moved" | "already"> {
+  /** Moves `key` to `status` by the transition that leads there; a no-op when it is there already. `setting`: the roster field naming it. */
+  async moveTo(key: string, status: string, setting = "jira.doneStatus"): Promise<"moved" | "already"> {
     const path = `/rest/api/3/issue/${encodeURIComponent(key)}`;
     const same = (s: string) => s.trim().toLowerCase() === status.trim().toLowerCase();
     const current = this.parse(Status, await (await this.req("GET", `${path}?fields=status`)).json(), "issue status").fields.status.name;
     if (same(current)) return "already";
     const { transitions } = this.parse(Transitions, await (await this.req("GET", `${path}/transitions`)).json(), "transitions");
     const t = transitions.find((x) => same(x.to.name));
-    if (!t) throw new DeliveryError(`Jira has no transition from "${current}" to "${status}" for ${key} (found: ${transitions.map((x) => x.to.name).join(", ") || "none"}); set jira.doneStatus in the roster`, undefined, true);
+    if (!t) throw new DeliveryError(`Jira has no transition from "${current}" to "${status}" for ${key} (found: ${transitions.map((x) => x.to.name).join(", ") || "none"}); set ${setting} in the roster`, undefined, true);
     await (await this.req("POST", `${path}/transitions`, { transition: { id: t.id } })).text();
     return "moved";
   }

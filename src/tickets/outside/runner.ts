@@ -172,7 +172,7 @@ export class OutsideDelivery {
         const route = Number(/^out:jira:r(\d+):/.exec(opened && "to" in opened ? opened.to : "")?.[1] ?? job.route);
         const jira = this.d.roster.domains[domainOfRoute(i, route)].jira ?? target.jira;
         const status = job.action === "reopen" ? (jira?.reopenStatus ?? "To Do") : (jira?.doneStatus ?? "Done");
-        await this.jira.moveTo(issue.key, status);
+        await this.jira.moveTo(issue.key, status, job.action === "reopen" ? "jira.reopenStatus" : "jira.doneStatus");
         return undefined;
       }
     }
