@@ -43,6 +43,17 @@ export function shortestWaitMinutes(i: Pick<Incident, "timeline" | "createdAt" |
 }
 
 /**
+ * How long a timer armed now for the waiting level waits (or waited, when it fires): the routing's
+ * target, or, when the severity was changed since the level started waiting, the shortest wait in
+ * effect since (a delivery after a lowered severity keeps the shorter wait, and says so).
+ */
+export function timerMinutes(i: Pick<Incident, "timeline" | "createdAt" | "classification" | "routing">, minutes: Record<Severity, number>): number {
+  const since = waitingSince(i).getTime();
+  const edited = i.timeline.some((e) => e.type === "edited" && e.field === "severity" && Date.parse(e.at) >= since);
+  return edited ? Math.min(i.routing.ackMinutes, shortestWaitMinutes(i, minutes)) : i.routing.ackMinutes;
+}
+
+/**
  * The due time of the timer to arm after a severity change `from` → `to` (already applied to `i`, whose
  * timeline ends with that edit), or undefined to keep the running timer as it is.
  * `minutes`: the domain's acknowledgement minutes per severity.

@@ -5,7 +5,7 @@
 import type { Clock } from "../clock.js";
 import { obligationClocks, obligationLines, staleReminder, timeLeftText, deadlineText } from "../domain/clocks.js";
 import { domainOfRoute, escalate, type Incident, type TimelineEvent } from "../domain/incident.js";
-import { shortestWaitMinutes } from "../domain/escalation-timer.js";
+import { timerMinutes } from "../domain/escalation-timer.js";
 import type { Obligations } from "../domain/obligations-file.js";
 import { HOUR_MS, limitReason, pageBuckets, type LimitPolicy } from "../domain/limits.js";
 import { levelCount, onCall, person, summaryTimeZone, type Destinations, type Person, type Roster } from "../domain/roster.js";
@@ -243,7 +243,7 @@ export class TicketProcessor {
       const updated = await this.d.incidents.update(id, (cur) => {
         if (cur.escalationGen !== timer) return undefined;
         // The wait this timer was armed for, which a severity lowered meanwhile did not lengthen.
-        const waited = Math.min(cur.routing.ackMinutes, shortestWaitMinutes(cur, this.d.roster.domains[cur.routing.domain].escalationMinutes));
+        const waited = timerMinutes(cur, this.d.roster.domains[cur.routing.domain].escalationMinutes);
         const r = escalate(cur, this.d.roster, undefined, this.d.clock.now(), levels, waited);
         return r.ok && r.changed ? r.incident : undefined;
       });
@@ -367,7 +367,7 @@ export class TicketProcessor {
     if (i.status === "escalated" && i.level >= levelCount(this.d.roster, i.routing.domain) - 1) return;
     const job: TicketJob = { name: "escalate", incidentId: i.id, gen: i.escalationGen };
     // A severity lowered since the level started waiting (before its delivery) never lengthens its wait.
-    const minutes = Math.min(i.routing.ackMinutes, shortestWaitMinutes(i, this.d.roster.domains[i.routing.domain].escalationMinutes));
+    const minutes = timerMinutes(i, this.d.roster.domains[i.routing.domain].escalationMinutes);
     await this.d.queue.add(i.routing.domain, job, minutes * 60_000);
   }
 

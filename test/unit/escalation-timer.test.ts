@@ -3,7 +3,7 @@
 // already due sooner; a reopen waits afresh from now; no timer where none runs.
 import { describe, expect, it } from "vitest";
 import { editIncident, type IncidentEdit } from "../../src/domain/edits.js";
-import { shortestWaitMinutes, timerAfterSeverityChange, timerRuns, waitingSince } from "../../src/domain/escalation-timer.js";
+import { shortestWaitMinutes, timerAfterSeverityChange, timerMinutes, timerRuns, waitingSince } from "../../src/domain/escalation-timer.js";
 import { acknowledge, draftIncident, escalate, resolve, type Actor, type Incident } from "../../src/domain/incident.js";
 import { testRoster } from "../support/roster.js";
 
@@ -77,6 +77,10 @@ describe("lowering the severity", () => {
     const escalated = escalate(lowered, roster, undefined, at(15), 3);
     if (!escalated.ok) throw new Error("escalate");
     expect(shortestWaitMinutes(escalated.incident, minutes)).toBe(240);
+    // What the processor arms: the shorter wait after an edit; the routing's own target without one.
+    expect(timerMinutes(lowered, minutes)).toBe(15);
+    const unedited = incident("SEV2");
+    expect(timerMinutes({ ...unedited, routing: { ...unedited.routing, ackMinutes: 42 } }, minutes)).toBe(42);
   });
 
   it("the pure rule agrees on its own", () => {
