@@ -25,8 +25,10 @@ export const IncidentEdit = z.discriminatedUnion("kind", [
 export type IncidentEdit = z.infer<typeof IncidentEdit>;
 
 /**
- * An edit's outcome; `timerDueAt`: the edit re-armed the acknowledgement timer (escalationGen bumped, so
- * the running one is stale): the caller schedules an "escalate" job for the new generation due then.
+ * An edit's outcome; `timerDueAt`: the edit needs an acknowledgement timer due then, for the incident's
+ * (stored) escalation generation: a sooner one beside the running one after a raised severity (whichever
+ * fires first escalates and moves the generation on, so the other does nothing), a fresh one after a
+ * reopen (whose generation bump made any older timer stale).
  */
 export type EditResult = ActionResult & { timerDueAt?: Date };
 
@@ -69,8 +71,9 @@ export function editIncident(i: Incident, roster: Roster, actor: Actor, e: Incid
       const r = edited("severity", c.severity, e.severity, e.reason, { classification, routing }, `${i.id} severity ${c.severity} → ${e.severity} (${nameOf(actor)}: ${e.reason})`);
       if (!r.ok) return r;
       // A raised severity shortens the running wait (src/domain/escalation-timer.ts); a lowered one keeps it.
+      // The generation stays: a page or timer of this escalation still pending must not find itself stale.
       const due = timerAfterSeverityChange(r.incident, c.severity, e.severity, minutes, levelCount(roster, i.routing.domain), now);
-      return due ? { ...r, incident: { ...r.incident, escalationGen: i.escalationGen + 1 }, timerDueAt: due } : r;
+      return due ? { ...r, timerDueAt: due } : r;
     }
     case "intent": {
       const from = String(i.answers.intent ?? "unknown");

@@ -1,6 +1,7 @@
 // When the acknowledgement timer of an incident must fire after an edit (issue 16, item 7). Pure: the
-// caller bumps `escalationGen` (so the running timer finds itself stale) and schedules a new
-// "escalate" job due at the time returned.
+// caller schedules an "escalate" job due at the time returned. After a raise it runs beside the longer
+// timer, for the same escalation generation: whichever fires first escalates and moves the generation
+// on, so the other does nothing (a bumped generation would instead cancel a page still pending).
 //
 // The rule an on-call expects:
 // - Raising the severity shortens the wait: the level that is waiting now is escalated at

@@ -154,11 +154,11 @@ export class TicketActions {
     // PagerDuty, Opsgenie, Jira hear of it too (src/tickets/outside/mirror.ts).
     const change = rerouted ? "reroute" : clean.kind === "severity" ? "severity" : clean.kind === "reopen" ? "reopen" : "note";
     for (const job of mirrorJobs(this.d.roster, stored, change, undefined, outcome.message)) await this.d.queue.add(stored.routing.domain, job);
-    // A raised severity or a reopen re-armed the acknowledgement timer (src/domain/escalation-timer.ts):
-    // the running one is stale by its generation, this one is keyed on the new generation.
+    // A raised severity or a reopen needs a timer (src/domain/escalation-timer.ts), keyed on this record
+    // version: after a raise it runs beside the longer one, and whichever fires first escalates.
     if (outcome.timerDueAt) {
       const delay = Math.max(0, outcome.timerDueAt.getTime() - this.d.clock.now().getTime());
-      await this.d.queue.add(stored.routing.domain, { name: "escalate", incidentId, gen: stored.escalationGen }, delay);
+      await this.d.queue.add(stored.routing.domain, { name: "escalate", incidentId, gen: stored.escalationGen, rearm: stored.rev }, delay);
     }
     if (rerouted) {
       await this.dispatch(stored);

@@ -64,7 +64,7 @@ describe("triage edit (logic, in-memory store)", () => {
     expect(t.out).toEqual([expect.stringContaining("severity SEV3 → SEV2")]);
     expect(t.jobs.some((j) => j.name === "update" && j.rev === i.rev)).toBe(true);
     // Raised while unacknowledged: the timer follows (src/domain/escalation-timer.ts).
-    expect(t.jobs.some((j) => j.name === "escalate" && j.gen === i.escalationGen)).toBe(true);
+    expect(t.jobs.some((j) => j.name === "escalate" && j.gen === i.escalationGen && j.rearm === i.rev)).toBe(true);
   });
 
   it("takes each verb of the chat parser, in either order; a note and a reopen too", async () => {

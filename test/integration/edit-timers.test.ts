@@ -16,6 +16,7 @@ import { WebhookNotifier } from "../../src/tickets/webhook-notifier.js";
 import { redisApp, rosterFrom, sampleDraft, webhookRosterDoc } from "../support/durable.js";
 import { startRedis, uniquePrefix, type RedisServer } from "../support/redis.js";
 import { startWebhook, waitFor, type FakeWebhook } from "../support/webhook.js";
+import { jobState } from "../support/slack-cluster.js";
 
 // SEV1 1.2 s, SEV2 1.8 s, SEV3 and SEV4 an hour: only an edit can make an hour-long wait fire here.
 const MINUTES: Record<Severity, number> = { SEV1: 0.02, SEV2: 0.03, SEV3: 60, SEV4: 60 };
@@ -74,12 +75,12 @@ describe("the acknowledgement timer after an edit", () => {
     const inc = await file(app, "raise", "SEV3");
     const r = await app.actions.edit(inc.id, { kind: "severity", severity: "SEV1", reason: "customers are affected now" }, ada);
     expect(r).toMatchObject({ ok: true, changed: true });
-    const gen = r.ok ? r.incident.escalationGen : -1;
-    expect(gen).toBe(inc.escalationGen + 1);
+    const rev = r.ok ? r.incident.rev : -1;
     await waitFor(async () => (await escalations(app, inc.id)).length > 0, "the escalation on the SEV1 window");
     const [e] = await escalations(app, inc.id);
-    // Fired by the timer of the new generation, not by the hour-long one it replaced.
-    expect(e).toMatchObject({ type: "escalated", timer: gen, level: 1 });
+    // Fired by the timer the edit armed (the hour-long one cannot have fired yet), once.
+    expect(e).toMatchObject({ type: "escalated", timer: inc.escalationGen, level: 1 });
+    expect(await jobState(app, `${inc.id}.e${inc.escalationGen}.v${rev}`)).toBe("completed");
     await waitFor(() => hook.received.some((x) => x.body.incidentId === inc.id && x.body.kind === "update" && String(x.body.text).includes("Escalated to level 2")), "the escalation notice");
   });
 
