@@ -45,6 +45,7 @@ export class FakeJira {
     if (r.headers.authorization !== expected) return { status: 401, body: { errorMessages: ["Client must be authenticated to access this resource."], errors: {} } };
     if (r.method === "POST" && r.path === "/rest/api/3/issue") return this.create(r.body?.fields ?? {});
     if (r.method === "POST" && r.path === "/rest/api/3/search/jql") return this.search(String(r.body?.jql ?? ""));
+    if (r.method === "POST" && r.path === "/rest/api/3/comment/list") return this.commentList(r);
     const c = /^\/rest\/api\/3\/issue\/([A-Z][A-Z0-9_]*-\d+)\/comment$/.exec(r.path);
     if (c) return this.comments(r, c[1]!);
     const m = /^\/rest\/api\/3\/issue\/([A-Z][A-Z0-9_]*-\d+)(\/transitions)?$/.exec(r.path);
@@ -62,14 +63,14 @@ export class FakeJira {
     return { status: 404, body: { errorMessages: ["Not found"], errors: {} } };
   }
 
-  /** Add comment (body in Atlassian Document Format, optional entity properties) and get comments (properties with expand=properties). */
+  /**
+   * Add comment (body in Atlassian Document Format, optional entity properties) and get comments, which
+   * (as in Jira: its expand takes only renderedBody) never carry properties: the comment list does.
+   */
   private comments(r: FakeRequest, key: string): FakeAnswer {
     const issue = this.issues.find((i) => i.key === key);
     if (!issue) return { status: 404, body: { errorMessages: ["Issue does not exist or you do not have permission to see it."], errors: {} } };
-    if (r.method === "GET") {
-      const expand = (r.query.get("expand") ?? "").split(",").includes("properties");
-      return { status: 200, body: { startAt: 0, maxResults: 100, total: issue.comments.length, comments: issue.comments.map((x) => ({ id: x.id, body: x.body, ...(expand ? { properties: x.properties } : {}) })) } };
-    }
+    if (r.method === "GET") return { status: 200, body: { startAt: 0, maxResults: 100, total: issue.comments.length, comments: issue.comments.map((x) => ({ id: x.id, body: x.body })) } };
     if (r.method !== "POST") return { status: 405, body: { errorMessages: ["Method not allowed"], errors: {} } };
     const b = r.body ?? {};
     if (b.body?.type !== "doc" || b.body?.version !== 1) return bad({ comment: "Comment body must be an Atlassian Document (see the Atlassian Document Format)" });
@@ -77,6 +78,15 @@ export class FakeJira {
     const comment = { id: String(20000 + issue.comments.length), body: b.body, properties: b.properties ?? [] };
     issue.comments.push(comment);
     return { status: 201, body: { id: comment.id, body: comment.body } };
+  }
+
+  /** Get comments by ids (at most 1000): properties with expand=properties. */
+  private commentList(r: FakeRequest): FakeAnswer {
+    const ids = r.body?.ids;
+    if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1000) return bad({ ids: "Provide between 1 and 1000 comment ids." });
+    const expand = (r.query.get("expand") ?? "").split(",").includes("properties");
+    const all = this.issues.flatMap((i) => i.comments).filter((c) => ids.map(String).includes(c.id));
+    return { status: 200, body: { isLast: true, maxResults: 1000, startAt: 0, total: all.length, values: all.map((x) => ({ id: x.id, body: x.body, ...(expand ? { properties: x.properties } : {}) })) } };
   }
 
   private create(f: any): FakeAnswer {

@@ -110,6 +110,8 @@ describe("a new severity", () => {
     expect(jira.issues[0]!.comments).toHaveLength(1);
     expect(await t.outside.run(jiraJob!)).toBe("note sent to Jira");
     expect(jira.issues[0]!.comments).toHaveLength(1);
+    // Found by its delivery property, read through the comment list (the issue's comments carry none).
+    expect(jira.http.requests.filter((r) => r.path === "/rest/api/3/comment/list").map((r) => r.query.get("expand"))).toEqual(["properties"]);
   });
 
   it("is not sent to PagerDuty once the incident was resolved meanwhile (a trigger would page again)", async () => {

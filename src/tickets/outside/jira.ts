@@ -22,7 +22,8 @@ const Created = z.object({ key: IssueKey });
 const Found = z.object({ issues: z.array(z.object({ key: IssueKey })) });
 const Transitions = z.object({ transitions: z.array(z.object({ id: z.string(), name: z.string(), to: z.object({ name: z.string() }) })) });
 const Status = z.object({ fields: z.object({ status: z.object({ name: z.string() }) }) });
-const Comments = z.object({ comments: z.array(z.object({ properties: z.array(z.object({ key: z.string(), value: z.unknown() })).optional() })) });
+const CommentIds = z.object({ comments: z.array(z.object({ id: z.string().regex(/^\d+$/) })) });
+const CommentList = z.object({ values: z.array(z.object({ properties: z.array(z.object({ key: z.string(), value: z.unknown() })).optional() })) });
 /** The comment property naming the delivery a comment came from. */
 const COMMENT_PROPERTY = "ai-incident-triage";
 
@@ -87,8 +88,12 @@ export class JiraClient {
   async comment(key: string, text: string, marker: string, retry: boolean): Promise<"added" | "already"> {
     const path = `/rest/api/3/issue/${encodeURIComponent(key)}/comment`;
     if (retry) {
-      const { comments } = this.parse(Comments, await (await this.req("GET", `${path}?expand=properties&maxResults=100&orderBy=-created`)).json(), "comments");
-      if (comments.some((c) => c.properties?.some((p) => p.key === COMMENT_PROPERTY && (p.value as { delivery?: unknown } | null)?.delivery === marker))) return "already";
+      // The issue's comments give ids; their properties come only from the comment list (expand=properties).
+      const { comments } = this.parse(CommentIds, await (await this.req("GET", `${path}?maxResults=100&orderBy=-created`)).json(), "comments");
+      if (comments.length) {
+        const { values } = this.parse(CommentList, await (await this.req("POST", "/rest/api/3/comment/list?expand=properties", { ids: comments.map((c) => Number(c.id)) })).json(), "comment list");
+        if (values.some((c) => c.properties?.some((p) => p.key === COMMENT_PROPERTY && (p.value as { delivery?: unknown } | null)?.delivery === marker))) return "already";
+      }
     }
     await (await this.req("POST", path, { body: adf([text]), properties: [{ key: COMMENT_PROPERTY, value: { delivery: marker } }] })).text();
     return "added";
