@@ -8,7 +8,8 @@ import { authorize } from "./authz.js";
 import { isCommander } from "./commander.js";
 import type { Classification } from "./classify.js";
 import { reroute, type ActionResult, type Actor, type Incident, type TimelineEvent } from "./incident.js";
-import type { Roster } from "./roster.js";
+import { timerAfterReopen, timerAfterSeverityChange } from "./escalation-timer.js";
+import { levelCount, type Roster } from "./roster.js";
 import { AttackKind, FailureKind, Severity } from "./vocabulary.js";
 
 const Reason = z.string().trim().min(3, "a reason of at least 3 characters (why the change?)").max(2000);
@@ -23,6 +24,14 @@ export const IncidentEdit = z.discriminatedUnion("kind", [
 ]);
 export type IncidentEdit = z.infer<typeof IncidentEdit>;
 
+/**
+ * An edit's outcome; `timerDueAt`: the edit needs an acknowledgement timer due then, for the incident's
+ * (stored) escalation generation: a sooner one beside the running one after a raised severity (whichever
+ * fires first escalates and moves the generation on, so the other does nothing), a fresh one after a
+ * reopen (whose generation bump made any older timer stale).
+ */
+export type EditResult = ActionResult & { timerDueAt?: Date };
+
 const refuse = (code: "NOT_ALLOWED" | "ALREADY_RESOLVED" | "REASON_REQUIRED", message: string): ActionResult => ({ ok: false, code, message });
 const nameOf = (a: Actor) => a.name ?? a.userId;
 
@@ -30,7 +39,7 @@ function touch(i: Incident, now: Date, event: TimelineEvent, patch: Partial<Inci
   return { ...i, ...patch, updatedAt: now.toISOString(), timeline: [...i.timeline, event] };
 }
 
-export function editIncident(i: Incident, roster: Roster, actor: Actor, e: IncidentEdit, now: Date): ActionResult {
+export function editIncident(i: Incident, roster: Roster, actor: Actor, e: IncidentEdit, now: Date): EditResult {
   const auth = authorize(roster, actor, "edit-incident", { domain: i.routing.domain });
   if (!auth.ok && !isCommander(roster, actor, i)) return refuse("NOT_ALLOWED", `Only the ${i.routing.domain} on-call roster, an incident manager or the commander can edit ${i.id}.`);
   if (i.status === "resolved" && e.kind !== "note" && e.kind !== "reopen") return refuse("ALREADY_RESOLVED", `${i.id} is resolved; reopen it first (reopen ${i.id} <why>).`);
@@ -50,13 +59,21 @@ export function editIncident(i: Incident, roster: Roster, actor: Actor, e: Incid
       if (i.status !== "resolved") return same(`${i.id} is not resolved; nothing to reopen.`);
       const incident = touch(i, now, { type: "reopened", at, by: actor, reason: e.reason }, { status: "open", escalationGen: i.escalationGen + 1 });
       delete incident.resolvedAt;
-      return { ok: true, changed: true, incident, message: `${nameOf(actor)} reopened ${i.id}: ${e.reason}` };
+      // Open again means someone must take it again: a full acknowledgement wait from now.
+      const due = timerAfterReopen(incident, levelCount(roster, i.routing.domain), now);
+      return { ok: true, changed: true, incident, message: `${nameOf(actor)} reopened ${i.id}: ${e.reason}`, ...(due ? { timerDueAt: due } : {}) };
     }
     case "severity": {
       if (c.severity === e.severity) return same(`${i.id} is already ${e.severity}.`);
       const classification: Classification = { ...c, severity: e.severity, rationale: [...c.rationale, `Severity changed from ${c.severity} to ${e.severity} by ${nameOf(actor)}: ${e.reason}`] };
-      const routing = { ...i.routing, ackMinutes: roster.domains[i.routing.domain].escalationMinutes[e.severity] };
-      return edited("severity", c.severity, e.severity, e.reason, { classification, routing }, `${i.id} severity ${c.severity} → ${e.severity} (${nameOf(actor)}: ${e.reason})`);
+      const minutes = roster.domains[i.routing.domain].escalationMinutes;
+      const routing = { ...i.routing, ackMinutes: minutes[e.severity] };
+      const r = edited("severity", c.severity, e.severity, e.reason, { classification, routing }, `${i.id} severity ${c.severity} → ${e.severity} (${nameOf(actor)}: ${e.reason})`);
+      if (!r.ok) return r;
+      // A raised severity shortens the running wait (src/domain/escalation-timer.ts); a lowered one keeps it.
+      // The generation stays: a page or timer of this escalation still pending must not find itself stale.
+      const due = timerAfterSeverityChange(r.incident, c.severity, e.severity, minutes, levelCount(roster, i.routing.domain), now);
+      return due ? { ...r, timerDueAt: due } : r;
     }
     case "intent": {
       const from = String(i.answers.intent ?? "unknown");

@@ -257,8 +257,12 @@ export function staleRoute(i: Incident, seenRoute: number | undefined): ActionRe
   return { ok: true, incident: i, changed: false, message: `${i.id} was already rerouted to ${i.routing.domain}${by} since you opened that dialog; nothing was changed.` };
 }
 
-/** Escalates to the next level; `actor` undefined means the acknowledgement timer ran out. */
-export function escalate(i: Incident, roster: Roster, actor: Actor | undefined, now: Date, levels: number): ActionResult {
+/**
+ * Escalates to the next level; `actor` undefined means the acknowledgement timer ran out, after
+ * `waitedMinutes` (the wait it was armed for: shorter than the current target when the severity was
+ * lowered meanwhile, src/domain/escalation-timer.ts).
+ */
+export function escalate(i: Incident, roster: Roster, actor: Actor | undefined, now: Date, levels: number, waitedMinutes = i.routing.ackMinutes): ActionResult {
   if (actor) {
     const p = guard(i, roster, actor, "escalate");
     if ("ok" in p) return p;
@@ -268,7 +272,7 @@ export function escalate(i: Incident, roster: Roster, actor: Actor | undefined, 
   const level = Math.min(i.level + 1, levels - 1);
   const reason = actor
     ? `escalated by ${actor.name ?? actor.userId}`
-    : `not acknowledged within ${i.routing.ackMinutes} minutes`;
+    : `not acknowledged within ${waitedMinutes} minutes`;
   const who = actor ? { by: actor } : { timer: i.escalationGen };
   const gen = i.escalationGen + 1;
   const incident = touch(i, now, { type: "escalated", at: now.toISOString(), ...who, level, reason, gen }, {

@@ -7,8 +7,13 @@ import type { Severity } from "./vocabulary.js";
 export const OutsideService = z.enum(["pagerduty", "opsgenie", "jira"]);
 export type OutsideService = z.infer<typeof OutsideService>;
 
-/** open: trigger the page / create the alert or issue; then mirrored from chat: acknowledge, resolve. */
-export const OutsideAction = z.enum(["open", "acknowledge", "resolve"]);
+/**
+ * open: trigger the page / create the alert or issue; then mirrored from chat: acknowledge, resolve;
+ * and the edits after filing (src/domain/edits.ts): update (a new severity: PagerDuty re-triggered on
+ * the same dedup_key, Opsgenie's priority), note (an Opsgenie note, a Jira comment), reopen (PagerDuty
+ * and Opsgenie opened again, the Jira issue moved back).
+ */
+export const OutsideAction = z.enum(["open", "acknowledge", "resolve", "update", "note", "reopen"]);
 export type OutsideAction = z.infer<typeof OutsideAction>;
 
 /** PagerDuty Events API v2; the routing key comes from PAGERDUTY_ROUTING_KEY_<DOMAIN>. */
@@ -27,6 +32,8 @@ export const JiraTarget = z.strictObject({
   issueType: z.string().min(1).max(60).default("Task"),
   /** the status a resolved incident's issue is moved to (the transition leading there is used). */
   doneStatus: z.string().min(1).max(60).default("Done"),
+  /** the status a reopened incident's issue is moved back to (default "To Do"). */
+  reopenStatus: z.string().min(1).max(60).optional(),
 });
 export type PagerDutyTarget = z.infer<typeof PagerDutyTarget>;
 export type OpsgenieTarget = z.infer<typeof OpsgenieTarget>;

@@ -9,7 +9,7 @@ import type { IncidentStore } from "../store/types.js";
 import { markReported, setAwareAt, type ClockChange } from "../domain/clocks.js";
 import type { Obligations } from "../domain/obligations-file.js";
 import type { JobQueue } from "./jobs.js";
-import { editIncident, type IncidentEdit } from "../domain/edits.js";
+import { editIncident, type EditResult, type IncidentEdit } from "../domain/edits.js";
 import { setCommander, type CommanderTarget } from "../domain/commander.js";
 import { personByIdentity } from "../domain/roster.js";
 import type { OutsideService } from "../domain/outside.js";
@@ -140,7 +140,7 @@ export class TicketActions {
    */
   async edit(incidentId: string, edit: IncidentEdit, actor: Actor): Promise<ActionOutcome> {
     const clean: IncidentEdit = edit.kind === "note" ? { ...edit, text: redact(edit.text).text } : { ...edit, reason: redact(edit.reason).text };
-    let outcome: ActionOutcome | undefined;
+    let outcome: EditResult | undefined;
     let routeBefore = 0;
     const stored = await this.d.incidents.update(incidentId, (cur) => {
       routeBefore = cur.routeCount;
@@ -150,7 +150,17 @@ export class TicketActions {
     });
     if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
     if (!outcome.ok || !outcome.changed) return outcome;
-    if (stored.routeCount > routeBefore) {
+    const rerouted = stored.routeCount > routeBefore;
+    // PagerDuty, Opsgenie, Jira hear of it too (src/tickets/outside/mirror.ts).
+    const change = rerouted ? "reroute" : clean.kind === "severity" ? "severity" : clean.kind === "reopen" ? "reopen" : "note";
+    for (const job of mirrorJobs(this.d.roster, stored, change, undefined, outcome.message)) await this.d.queue.add(stored.routing.domain, job);
+    // A raised severity or a reopen needs a timer (src/domain/escalation-timer.ts), keyed on this record
+    // version: after a raise it runs beside the longer one, and whichever fires first escalates.
+    if (outcome.timerDueAt) {
+      const delay = Math.max(0, outcome.timerDueAt.getTime() - this.d.clock.now().getTime());
+      await this.d.queue.add(stored.routing.domain, { name: "escalate", incidentId, gen: stored.escalationGen, rearm: stored.rev }, delay);
+    }
+    if (rerouted) {
       await this.dispatch(stored);
       const route = stored.routeCount - 1;
       await this.d.queue.add(domainOfRoute(stored, route), { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000), route });

@@ -7,8 +7,13 @@ import { OutsideJob, outsideJobId } from "./outside/job.js";
 
 export const TicketJob = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("deliver"), incidentId: IncidentId, routeCount: z.number().int().min(1) }),
-  /** an acknowledgement timer: escalates if generation `gen` is still current when it fires. */
-  z.strictObject({ name: z.literal("escalate"), incidentId: IncidentId, gen: z.number().int().min(0) }),
+  /**
+   * an acknowledgement timer: escalates if generation `gen` is still current when it fires. `rearm`: a
+   * sooner timer for the same generation, armed by the edit stored at that record version (a raised
+   * severity, src/domain/escalation-timer.ts): whichever of the two fires first escalates, the other
+   * finds the generation moved on.
+   */
+  z.strictObject({ name: z.literal("escalate"), incidentId: IncidentId, gen: z.number().int().min(0), rearm: z.number().int().min(1).optional() }),
   /** pages the level that the escalation starting generation `gen` reached. */
   z.strictObject({ name: z.literal("page"), incidentId: IncidentId, gen: z.number().int().min(1) }),
   /**
@@ -41,7 +46,7 @@ export function jobId(job: TicketJob): string {
     case "deliver":
       return `${job.incidentId}.r${job.routeCount}`;
     case "escalate":
-      return `${job.incidentId}.e${job.gen}`;
+      return `${job.incidentId}.e${job.gen}${job.rearm === undefined ? "" : `.v${job.rearm}`}`;
     case "page":
       return `${job.incidentId}.p${job.gen}`;
     case "update":

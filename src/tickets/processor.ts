@@ -5,6 +5,7 @@
 import type { Clock } from "../clock.js";
 import { obligationClocks, obligationLines, staleReminder, timeLeftText, deadlineText } from "../domain/clocks.js";
 import { domainOfRoute, escalate, type Incident, type TimelineEvent } from "../domain/incident.js";
+import { timerMinutes } from "../domain/escalation-timer.js";
 import type { Obligations } from "../domain/obligations-file.js";
 import { HOUR_MS, limitReason, pageBuckets, type LimitPolicy } from "../domain/limits.js";
 import { levelCount, onCall, person, summaryTimeZone, type Destinations, type Person, type Roster } from "../domain/roster.js";
@@ -63,7 +64,7 @@ export class TicketProcessor {
       return await this.runJob(job, ctx);
     } catch (err) {
       // A PagerDuty or Opsgenie page is a page too: its long failure is told to the fallback as well.
-      const outsidePage = job.name === "outside" && job.action === "open" && job.service !== "jira";
+      const outsidePage = job.name === "outside" && (job.action === "open" || job.action === "reopen") && job.service !== "jira";
       if (ctx && (job.name === "deliver" || job.name === "page" || outsidePage)) await this.alertIfLate(job, ctx, err);
       if (ctx && outsidePage && (err as { permanent?: boolean }).permanent) await this.tellOutsidePageFailed(job, ctx, err);
       throw err;
@@ -241,7 +242,9 @@ export class TicketProcessor {
       const levels = levelCount(this.d.roster, incident.routing.domain);
       const updated = await this.d.incidents.update(id, (cur) => {
         if (cur.escalationGen !== timer) return undefined;
-        const r = escalate(cur, this.d.roster, undefined, this.d.clock.now(), levels);
+        // The wait this timer was armed for, which a severity lowered meanwhile did not lengthen.
+        const waited = timerMinutes(cur, this.d.roster.domains[cur.routing.domain].escalationMinutes);
+        const r = escalate(cur, this.d.roster, undefined, this.d.clock.now(), levels, waited);
         return r.ok && r.changed ? r.incident : undefined;
       });
       fired = updated?.timeline.findLast((e) => e.type === "escalated" && e.timer === timer);
@@ -363,7 +366,9 @@ export class TicketProcessor {
     if (i.status === "acknowledged" || i.status === "resolved" || i.limited) return;
     if (i.status === "escalated" && i.level >= levelCount(this.d.roster, i.routing.domain) - 1) return;
     const job: TicketJob = { name: "escalate", incidentId: i.id, gen: i.escalationGen };
-    await this.d.queue.add(i.routing.domain, job, i.routing.ackMinutes * 60_000);
+    // A severity lowered since the level started waiting (before its delivery) never lengthens its wait.
+    const minutes = timerMinutes(i, this.d.roster.domains[i.routing.domain].escalationMinutes);
+    await this.d.queue.add(i.routing.domain, job, minutes * 60_000);
   }
 
   /**

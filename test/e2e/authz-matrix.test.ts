@@ -12,6 +12,7 @@ import type { Reply } from "../../src/bot/reply.js";
 import { ManualClock } from "../../src/clock.js";
 import { loadConfig } from "../../src/config.js";
 import { AuthzAction, authorize } from "../../src/domain/authz.js";
+import { runCommander, runEdit, type EditIO } from "../../src/commands/edit.js";
 import * as engine from "../../src/domain/engine.js";
 import { draftIncident, type Actor, type Incident } from "../../src/domain/incident.js";
 import { startWeb, type WebHandle } from "../../src/http.js";
@@ -318,5 +319,30 @@ describe.each([consoleDriver, slackDriver, teamsDriver])("authorization matrix o
     expect(before).toBeDefined();
     for (const other of ["radia", "maya", "ada"]) await d.meddle(other, "rita");
     expect(await app.conversations.get(d.key("rita"))).toEqual(before);
+  });
+});
+
+// The command line has no login: `--as ID` names a roster person, who acts on the console platform under
+// the same matrix (src/commands/acting-as.ts). The reporter, on no roster, cannot even be named.
+describe("authorization matrix at the command line (triage edit / command --as)", () => {
+  const io = (): EditIO => ({ tickets: app.actions, roster, out: () => {} });
+  it.each(Object.entries(ROLES) as Array<[Role, string]>)("%s (%s): edit-incident and the commander role exactly as the matrix says", async (_role, h) => {
+    const allowed = authorize(roster, { platform: "console", userId: h }, "edit-incident", { domain: "safety" }).ok;
+    const tries: Array<[string, (id: string) => Promise<number>, (i: Incident) => boolean]> = [
+      ["severity", (id) => runEdit({ as: h }, [id, "severity", "SEV2", "two customers now"], io()), (i) => i.classification.severity === "SEV2"],
+      ["note", (id) => runEdit({ as: h }, [id, "note", "checked the logs"], io()), (i) => i.timeline.some((e) => e.type === "note" && e.by.userId === h)],
+      ["command", (id) => runCommander("command", { as: h }, [id], io()), (i) => i.commander === h],
+    ];
+    for (const [what, run, changed] of tries) {
+      const incident = await openIncident();
+      const code = await run(incident.id).catch((e: Error) => e.message);
+      const after = (await app.incidents.get(incident.id))!;
+      expect([what, changed(after)]).toEqual([what, allowed]);
+      if (allowed) expect(code).toBe(0);
+      else {
+        expect(code).toMatch(h === "rita" ? /not a person in the on-call roster/ : /Only the safety on-call roster/);
+        expect(after.rev).toBe(incident.rev); // a refusal changes nothing
+      }
+    }
   });
 });

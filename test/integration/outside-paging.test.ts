@@ -2,7 +2,8 @@
 // Slack adapter, BullMQ workers) and, for the crash, the Procfile's worker process: a routed incident
 // triggers PagerDuty once, raises an Opsgenie alert and opens a Jira issue linked on the Slack card;
 // an acknowledgement in Slack reaches PagerDuty and Opsgenie; PagerDuty's signed webhook resolves it in
-// the bot (and the card) without being sent back; bad signatures, 429s, revoked credentials and a
+// the bot (and the card) without being sent back; edits after filing (severity, note, reopen) reach all
+// three; bad signatures, 429s, revoked credentials and a
 // worker killed between PagerDuty's answer and its record are each covered against local fakes.
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -178,6 +179,27 @@ describe("outside services through the real composition (serve, inline workers)"
     const replay = await sendPdWebhook(hook, body, [PD_SECRET]);
     expect(await replay.json()).toEqual({ outcome: "already resolved" });
     expect((await app.incidents.get(inc.id))!.timeline.filter((e) => e.type === "resolved")).toHaveLength(1);
+  });
+
+  it("edits after filing reach them: a new severity re-triggers PagerDuty (its severity follows), sets Opsgenie's priority, comments on Jira; a note; a reopen opens them again", async () => {
+    const inc = await file();
+    await waitFor(() => pd.incident(inc.id) !== undefined && og.alert(inc.id) !== undefined && textOf(cardOf("C0SAFETY", inc.id)).includes("AIS-"), "the page, the alert and the linked issue");
+    const to = inc.classification.severity === "SEV1" ? "SEV2" : "SEV1";
+    const ada = { platform: "slack" as const, userId: ADA.id, name: ADA.name };
+    expect(await app.actions.edit(inc.id, { kind: "severity", severity: to, reason: "a second customer is affected" }, ada)).toMatchObject({ ok: true, changed: true });
+    const issue = jira.issueFor(inc.id)[0]!;
+    const pdSeverity = { SEV1: "critical", SEV2: "error", SEV3: "warning", SEV4: "info" }[to];
+    await waitFor(() => pd.incident(inc.id)?.payload.severity === pdSeverity && og.alert(inc.id)?.priority === to.replace("SEV", "P") && issue.comments.length === 1, "the new severity in all three");
+    expect(pd.incidents.filter((i) => i.dedupKey === inc.id)).toHaveLength(1);
+    expect(JSON.stringify(issue.comments[0]!.body)).toContain("a second customer is affected");
+    expect(await app.actions.edit(inc.id, { kind: "note", text: "rolled back the prompt template" }, ada)).toMatchObject({ ok: true });
+    await waitFor(() => og.alert(inc.id)!.notes.length === 1 && issue.comments.length === 2, "the note in Opsgenie and Jira");
+    expect(await app.actions.act(inc.id, { kind: "resolve", note: "template fixed" }, ada)).toMatchObject({ ok: true });
+    await waitFor(() => pd.incident(inc.id)?.status === "resolved" && og.alert(inc.id)?.status === "closed" && issue.status === "Done", "resolved everywhere");
+    expect(await app.actions.edit(inc.id, { kind: "reopen", reason: "the strange answers are back" }, ada)).toMatchObject({ ok: true, changed: true });
+    const pages = () => pd.incidents.filter((i) => i.dedupKey === inc.id).map((i) => i.status);
+    await waitFor(() => pages().length === 2 && og.alerts.filter((a) => a.alias === inc.id && a.status === "open").length === 1 && issue.status === "To Do", "opened again everywhere");
+    expect(pages()).toEqual(["resolved", "triggered"]);
   });
 
   it("a bad or missing signature gets 401 and changes nothing", async () => {

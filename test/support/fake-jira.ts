@@ -1,6 +1,6 @@
 // A local Jira Cloud (REST API v3): basic auth (401 otherwise), issue create refusing an unknown
 // project or issue type and a description that is not Atlassian Document Format (400 with
-// errorMessages/errors, as Jira answers), search by JQL on project and label, and a small workflow
+// errorMessages/errors, as Jira answers), comments (ADF bodies, entity properties), search by JQL on project and label, and a small workflow
 // (To Do -> In Progress -> Done) whose transitions must be asked for and taken by id.
 import { FakeHttp, type FakeAnswer, type FakeRequest } from "./fake-http.js";
 
@@ -12,6 +12,7 @@ export interface JiraIssueRecord {
   labels: string[];
   description: any;
   status: string;
+  comments: Array<{ id: string; body: any; properties: Array<{ key: string; value: unknown }> }>;
 }
 
 const WORKFLOW: Record<string, Array<{ id: string; name: string; to: string }>> = {
@@ -44,6 +45,9 @@ export class FakeJira {
     if (r.headers.authorization !== expected) return { status: 401, body: { errorMessages: ["Client must be authenticated to access this resource."], errors: {} } };
     if (r.method === "POST" && r.path === "/rest/api/3/issue") return this.create(r.body?.fields ?? {});
     if (r.method === "POST" && r.path === "/rest/api/3/search/jql") return this.search(String(r.body?.jql ?? ""));
+    if (r.method === "POST" && r.path === "/rest/api/3/comment/list") return this.commentList(r);
+    const c = /^\/rest\/api\/3\/issue\/([A-Z][A-Z0-9_]*-\d+)\/comment$/.exec(r.path);
+    if (c) return this.comments(r, c[1]!);
     const m = /^\/rest\/api\/3\/issue\/([A-Z][A-Z0-9_]*-\d+)(\/transitions)?$/.exec(r.path);
     const issue = m ? this.issues.find((i) => i.key === m[1]) : undefined;
     if (m && !issue) return { status: 404, body: { errorMessages: ["Issue does not exist or you do not have permission to see it."], errors: {} } };
@@ -59,6 +63,32 @@ export class FakeJira {
     return { status: 404, body: { errorMessages: ["Not found"], errors: {} } };
   }
 
+  /**
+   * Add comment (body in Atlassian Document Format, optional entity properties) and get comments, which
+   * (as in Jira: its expand takes only renderedBody) never carry properties: the comment list does.
+   */
+  private comments(r: FakeRequest, key: string): FakeAnswer {
+    const issue = this.issues.find((i) => i.key === key);
+    if (!issue) return { status: 404, body: { errorMessages: ["Issue does not exist or you do not have permission to see it."], errors: {} } };
+    if (r.method === "GET") return { status: 200, body: { startAt: 0, maxResults: 100, total: issue.comments.length, comments: issue.comments.map((x) => ({ id: x.id, body: x.body })) } };
+    if (r.method !== "POST") return { status: 405, body: { errorMessages: ["Method not allowed"], errors: {} } };
+    const b = r.body ?? {};
+    if (b.body?.type !== "doc" || b.body?.version !== 1) return bad({ comment: "Comment body must be an Atlassian Document (see the Atlassian Document Format)" });
+    if (b.properties !== undefined && (!Array.isArray(b.properties) || b.properties.some((p: any) => typeof p?.key !== "string" || p.key.length > 255))) return bad({ properties: "Invalid entity properties" });
+    const comment = { id: String(20000 + issue.comments.length), body: b.body, properties: b.properties ?? [] };
+    issue.comments.push(comment);
+    return { status: 201, body: { id: comment.id, body: comment.body } };
+  }
+
+  /** Get comments by ids (at most 1000): properties with expand=properties. */
+  private commentList(r: FakeRequest): FakeAnswer {
+    const ids = r.body?.ids;
+    if (!Array.isArray(ids) || ids.length === 0 || ids.length > 1000) return bad({ ids: "Provide between 1 and 1000 comment ids." });
+    const expand = (r.query.get("expand") ?? "").split(",").includes("properties");
+    const all = this.issues.flatMap((i) => i.comments).filter((c) => ids.map(String).includes(c.id));
+    return { status: 200, body: { isLast: true, maxResults: 1000, startAt: 0, total: all.length, values: all.map((x) => ({ id: x.id, body: x.body, ...(expand ? { properties: x.properties } : {}) })) } };
+  }
+
   private create(f: any): FakeAnswer {
     const project = f.project?.key;
     if (!project || !this.projects[project]) return bad({ project: "valid project is required" });
@@ -67,7 +97,7 @@ export class FakeJira {
     if (f.summary.length > 255) return bad({ summary: "Summary must be less than 255 characters." });
     if (f.description !== undefined && (f.description?.type !== "doc" || f.description?.version !== 1)) return bad({ description: "Operation value must be an Atlassian Document (see the Atlassian Document Format)" });
     const n = this.issues.filter((i) => i.project === project).length + 1;
-    const issue = { key: `${project}-${n}`, project, issueType: f.issuetype.name, summary: f.summary, labels: f.labels ?? [], description: f.description, status: "To Do" };
+    const issue = { key: `${project}-${n}`, project, issueType: f.issuetype.name, summary: f.summary, labels: f.labels ?? [], description: f.description, status: "To Do", comments: [] };
     this.issues.push(issue);
     return { status: 201, body: { id: String(10000 + this.issues.length), key: issue.key, self: `${this.url}/rest/api/3/issue/${10000 + this.issues.length}` } };
   }

@@ -1,7 +1,7 @@
 // A local PagerDuty: the Events API v2 (POST /v2/enqueue) refusing what the real one refuses (a missing
 // or unknown routing_key, an invalid event_action, a summary over 1024 characters, a missing dedup_key
 // on acknowledge/resolve), folding a trigger for an open dedup_key into that incident as PagerDuty
-// does; and the sender of its V3 webhooks, signed like PagerDuty signs them.
+// does (taking its new severity and summary), a trigger after a resolve opening a new incident; and the sender of its V3 webhooks, signed like PagerDuty signs them.
 import { createHmac, randomUUID } from "node:crypto";
 import { FakeHttp, type FakeAnswer, type FakeRequest } from "./fake-http.js";
 
@@ -64,7 +64,12 @@ export class FakePagerDuty {
       if (typeof p.source !== "string" || !p.source) return invalid("'payload.source' is missing or blank");
       if (!SEVERITIES.includes(p.severity)) return invalid("'payload.severity' is invalid");
       const dedupKey = e.dedup_key ?? randomUUID().replaceAll("-", "");
-      if (open) open.triggers++;
+      // A trigger folded into the open alert brings its new severity and summary along (the dedup_key is
+      // what "allows you to acknowledge or change the severity of previous messages").
+      if (open) {
+        open.triggers++;
+        open.payload = p;
+      }
       else this.incidents.push({ routingKey: e.routing_key, dedupKey, status: "triggered", triggers: 1, payload: p, links: e.links });
       return { status: 202, body: { status: "success", message: "Event processed", dedup_key: dedupKey } };
     }

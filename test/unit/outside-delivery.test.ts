@@ -151,7 +151,7 @@ describe("outside jobs", () => {
     expect(await trigger({ event_action: "page" as never })).toMatchObject({ permanent: true, message: expect.stringContaining("'event_action' is invalid") });
     expect(await trigger({ payload: { summary: "s".repeat(1025), source: "x", severity: "info" } })).toMatchObject({ permanent: true, message: expect.stringContaining("1024 characters") });
     expect(await trigger({})).toBeUndefined();
-    const alert = (key: string, body: Record<string, unknown>) => t.failure(sendOpsgenie(og.url, key, { path: "/v2/alerts", body }, 5000));
+    const alert = (key: string, body: Record<string, unknown>) => t.failure(sendOpsgenie(og.url, key, { method: "POST", path: "/v2/alerts", body }, 5000));
     expect(await alert("", { message: "m", alias: t.id })).toMatchObject({ permanent: true, message: "Opsgenie refused the credentials (401): check OPSGENIE_API_KEY" });
     expect(await alert("og-key", { message: " ", alias: t.id })).toMatchObject({ permanent: true, message: expect.stringContaining("Opsgenie answered 422") });
     expect(pd.incidents).toHaveLength(1);

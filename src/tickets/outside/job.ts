@@ -14,6 +14,8 @@ export const OutsideJob = z.strictObject({
   route: z.number().int().min(1).max(1000),
   /** the record version the mirrored change was stored at (0 for open: one open per routing). */
   rev: z.number().int().min(0),
+  /** what an edit said (already redacted), for a note or comment: the record may have changed again by the time it runs. */
+  text: z.string().max(3000).optional(),
 });
 export type OutsideJob = z.infer<typeof OutsideJob>;
 

@@ -1,7 +1,7 @@
 // PagerDuty Events API v2: trigger, acknowledge and resolve, all keyed by dedup_key = the incident id,
 // which is what makes a resend after a crash safe (PagerDuty folds a repeated trigger into the open
 // incident) and what its webhooks give back as `incident_key`.
-import { clip, PAGERDUTY_SEVERITY, type OutsideAction, type PagerDutyTarget } from "../../domain/outside.js";
+import { clip, PAGERDUTY_SEVERITY, type PagerDutyTarget } from "../../domain/outside.js";
 import type { Incident } from "../../domain/incident.js";
 import { DeliveryError } from "../notifier.js";
 import { call, json } from "./http.js";
@@ -24,12 +24,17 @@ export interface PagerDutyEvent {
   links?: Array<{ href: string; text: string }>;
 }
 
-const ACTION = { open: "trigger", acknowledge: "acknowledge", resolve: "resolve" } as const;
+/**
+ * A new severity (update) is a trigger on the same dedup_key: PagerDuty folds it into the open alert and
+ * takes its severity and summary. A reopen is a trigger too: the old alert is resolved, so it opens a new one.
+ */
+const ACTION = { open: "trigger", update: "trigger", reopen: "trigger", acknowledge: "acknowledge", resolve: "resolve" } as const;
+export type PagerDutyAction = keyof typeof ACTION;
 
 /** The event for `action` on `incident`; `ticketLink` (the chat ticket or Jira issue) goes in links. */
-export function pagerDutyEvent(incident: Incident, action: OutsideAction, target: PagerDutyTarget, routingKey: string, links: Array<{ href: string; text: string }>): PagerDutyEvent {
+export function pagerDutyEvent(incident: Incident, action: PagerDutyAction, target: PagerDutyTarget, routingKey: string, links: Array<{ href: string; text: string }>): PagerDutyEvent {
   const event: PagerDutyEvent = { routing_key: routingKey, event_action: ACTION[action], dedup_key: incident.id };
-  if (action !== "open") return event;
+  if (event.event_action !== "trigger") return event;
   const c = incident.classification;
   return {
     ...event,

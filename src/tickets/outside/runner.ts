@@ -53,7 +53,10 @@ export class OutsideDelivery {
     if (incident.timeline.some((e) => finished(e, key))) return "already sent";
     if (job.action !== "open") {
       const waiting = this.openState(incident, job);
-      if (waiting === "never") return `nothing to ${job.action}: never opened in ${NAME[job.service]}`;
+      // A reopen opens again even what was never opened (acknowledged before its page went out): the
+      // incident needs someone now. Everything else needs the open it refers to.
+      const reopensPage = job.action === "reopen" && job.service !== "jira";
+      if (waiting === "never" && !reopensPage) return `nothing to ${job.action}: never opened in ${NAME[job.service]}`;
       // Both are queued at once: an acknowledgement must not overtake the trigger it acknowledges.
       if (waiting === "pending") throw new DeliveryError(`${NAME[job.service]}: waiting for the open to be sent first`);
     }
@@ -78,12 +81,21 @@ export class OutsideDelivery {
     return stopped ? "never" : "pending";
   }
 
-  /** Why an open must no longer go out (a page nobody needs any more), or undefined. */
+  /**
+   * Why a call must no longer go out, or undefined: an open or reopen is a page nobody needs once the
+   * incident is acknowledged, resolved or rerouted; a new severity re-triggers PagerDuty, which must not
+   * open a fresh page for an incident that was resolved or rerouted in the meantime.
+   */
   private refuse(cur: Incident, job: OutsideJob): string | undefined {
-    if (job.action !== "open") return undefined;
-    if (job.service === "jira") return jiraIssue(cur.timeline) ? "already linked" : undefined;
-    if (cur.routeCount !== job.route) return "rerouted before it was sent";
-    if (cur.status === "acknowledged" || cur.status === "resolved") return `${cur.status} before it was sent`;
+    if (job.service === "jira") return job.action === "open" && jiraIssue(cur.timeline) ? "already linked" : undefined;
+    if (job.action === "open" || job.action === "reopen") {
+      if (cur.routeCount !== job.route) return "rerouted before it was sent";
+      if (cur.status === "acknowledged" || cur.status === "resolved") return `${cur.status} before it was sent`;
+    }
+    if (job.action === "update") {
+      if (cur.routeCount !== job.route) return "rerouted before it was sent";
+      if (cur.status === "resolved") return "resolved before it was sent";
+    }
     return undefined;
   }
 
@@ -109,7 +121,7 @@ export class OutsideDelivery {
       this.d.log.info({ incidentId: incident.id, to: key, service: job.service, reason: refused }, "outside call not made: no longer wanted");
       return `not sent: ${refused}`;
     }
-    const ref = await this.call(claimed, job, domain, prior !== undefined);
+    const ref = await this.call(claimed, job, domain, key, prior !== undefined);
     const at = this.d.clock.now().toISOString();
     const event: TimelineEvent = { type: "delivered", at, to: key, level: claimed.level, ...(ref ?? {}) };
     const updated = await this.d.incidents.update(incident.id, (cur) =>
@@ -124,14 +136,16 @@ export class OutsideDelivery {
   }
 
   /** The call itself; `retry`: an earlier attempt may have reached the service. */
-  private async call(i: Incident, job: OutsideJob, domain: Domain, retry: boolean): Promise<{ ref: string; link?: string } | undefined> {
+  private async call(i: Incident, job: OutsideJob, domain: Domain, key: string, retry: boolean): Promise<{ ref: string; link?: string } | undefined> {
     const target = this.d.roster.domains[domain];
     const { settings } = this.d;
-    const note = job.action === "resolve" ? resolveNote(i) : job.action === "acknowledge" ? ackNote(i) : "";
+    const note = job.action === "resolve" ? resolveNote(i) : job.action === "acknowledge" ? ackNote(i) : (job.text ?? "");
     switch (job.service) {
       case "pagerduty": {
         const routingKey = settings.pagerduty.routingKeys[domain];
         if (!routingKey) throw new DeliveryError(`PagerDuty: ${credentialName("pagerduty", domain)} is not set`, undefined, true);
+        // The Events API has no notes: mirrorJobs never makes one for PagerDuty.
+        if (job.action === "note") throw new DeliveryError("PagerDuty takes no notes through the Events API", undefined, true);
         await sendPagerDuty(settings.pagerduty.eventsUrl, pagerDutyEvent(i, job.action, target.pagerduty!, routingKey, linksOf(i)), settings.timeoutMs, credentialName("pagerduty", domain));
         return undefined;
       }
@@ -150,10 +164,15 @@ export class OutsideDelivery {
           return { ref: key, link: this.jira.browse(key) };
         }
         const issue = jiraIssue(i.timeline)!;
+        if (job.action === "note" || job.action === "update") {
+          await this.jira.comment(issue.key, note || "Edited in chat.", key, retry);
+          return undefined;
+        }
         const opened = i.timeline.find((e) => e.type === "delivered" && e.ref === issue.key && e.to.startsWith("out:jira:"));
         const route = Number(/^out:jira:r(\d+):/.exec(opened && "to" in opened ? opened.to : "")?.[1] ?? job.route);
-        const status = (this.d.roster.domains[domainOfRoute(i, route)].jira ?? target.jira)?.doneStatus ?? "Done";
-        await this.jira.moveTo(issue.key, status);
+        const jira = this.d.roster.domains[domainOfRoute(i, route)].jira ?? target.jira;
+        const status = job.action === "reopen" ? (jira?.reopenStatus ?? "To Do") : (jira?.doneStatus ?? "Done");
+        await this.jira.moveTo(issue.key, status, job.action === "reopen" ? "jira.reopenStatus" : "jira.doneStatus");
         return undefined;
       }
     }
