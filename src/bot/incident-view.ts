@@ -72,6 +72,12 @@ export function timelineText(e: TimelineEvent): string | undefined {
       return `grouped under ${e.parent} (incident storm): ${e.reason}`;
     case "aware-at-set":
       return `awareness time set to ${e.awareAt} by ${who(e.by)}`;
+    case "status-update":
+      return `status update by ${who(e.by)}: ${e.text}`;
+    case "subscribed":
+      return `${who(e.by)} subscribed to status updates`;
+    case "unsubscribed":
+      return `${who(e.by)} unsubscribed from status updates`;
     case "sending":
       return undefined;
     default:
