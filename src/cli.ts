@@ -81,6 +81,7 @@ const GROUPS: Array<{ names: string[]; load: () => Promise<Record<string, Comman
   { names: ["show", "list"], load: async () => (await import("./commands/lookup.js")).lookupCommands },
   { names: ["postmortem"], load: async () => ({ postmortem: (await import("./commands/postmortem.js")).postmortemCommand }) },
   { names: ["report"], load: async () => ({ report: (await import("./commands/report.js")).reportCommand }) },
+  { names: ["update", "subscribe", "unsubscribe"], load: async () => (await import("./commands/status.js")).statusCommands },
 ];
 
 async function allCommands(): Promise<Record<string, Command>> {
