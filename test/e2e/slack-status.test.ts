@@ -159,4 +159,15 @@ describe("Slack: status updates and subscribers", () => {
     expect(cardNow(card).edits).toBe(edits);
     expect(fake.dmOf(MAYA.id).filter((m) => (m.text ?? "").includes("Mitigation deployed"))).toHaveLength(1);
   });
+
+  it("a subscriber's DM that Slack refuses once (500) is sent by the job's retry; the thread post is not repeated", async () => {
+    const { id, card } = await ticket();
+    await said(MAYA, `subscribe ${id}`);
+    fake.failNext("chat.postMessage", 1, { status: 500, error: "internal_error", when: (a) => String(a.channel).startsWith("D") });
+    await said(ADA, `update ${id} Filter redeployed`);
+    await app.idle(); // the first try met the 500; the retry went through
+    expect(fake.refused.filter((c) => c.method === "chat.postMessage")).toHaveLength(1);
+    expect(thread(card).filter((t) => t.includes("Filter redeployed"))).toHaveLength(1);
+    expect(fake.dmOf(MAYA.id).filter((m) => (m.text ?? "").includes("Filter redeployed"))).toHaveLength(1);
+  });
 });
