@@ -1,7 +1,7 @@
 // Issue 16, point 4 in Slack, end to end through the real Bolt HTTP receiver: signed requests in, the
 // fake Slack Web API out. A status update by command and by the card's "Post update" modal goes on the
 // card and in its thread, and to each subscriber's DM; "Subscribe" on the card subscribes the clicker;
-// people off the roster are refused and nothing changes; a status job run again sends nothing twice.
+// people off the roster are refused and nothing changes; a replayed request or a status job run again sends nothing twice.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { adapterPort } from "../../src/port.js";
 import { createSlackAdapter, createSlackNotifier, type SlackAdapter } from "../../adapters/slack/index.js";
@@ -14,7 +14,7 @@ import { defs } from "../support/defs.js";
 import { fileIncident } from "../support/durable.js";
 import { FakeSlack, type FakeMessage } from "../support/fake-slack.js";
 import { testRoster } from "../support/roster.js";
-import { SlackRequests, type User } from "../support/slack-sign.js";
+import { SlackRequests, commandFields, nowSeconds, type User } from "../support/slack-sign.js";
 
 const SECRET = "e2e-status-signing-secret-01234";
 const TOKEN = "xoxb-e2e-status-token";
@@ -142,10 +142,15 @@ describe("Slack: status updates and subscribers", () => {
     expect(thread(card)).toEqual([]);
   });
 
-  it("a status job run again (a retry or a replay) posts nothing twice", async () => {
+  it("a replayed request and a status job run again post nothing twice", async () => {
     const { id, card } = await ticket();
     await said(MAYA, `subscribe ${id}`);
-    await said(ADA, `update ${id} Mitigation deployed`);
+    // The signed /incident update, then the same bytes with the same headers again: worked on once.
+    const body = new URLSearchParams(commandFields(ADA, `update ${id} Mitigation deployed`, fake.responseUrl("cmd-status"))).toString();
+    const ts = nowSeconds();
+    await ok(req.send(body, "application/x-www-form-urlencoded", { ts }));
+    await ok(req.send(body, "application/x-www-form-urlencoded", { ts }));
+    expect((await app.incidents.get(id))!.timeline.filter((e) => e.type === "status-update")).toHaveLength(1);
     const stored = (await app.incidents.get(id))!;
     const posts = fake.callsOf("chat.postMessage").length;
     const edits = cardNow(card).edits;
