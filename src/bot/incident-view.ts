@@ -115,6 +115,8 @@ export function incidentDetail(i: Incident, flow: Flow): IncidentDetail {
     ["Severity", c.severity],
     ["Assignee", i.assignee ?? "none"],
     ["Commander", i.commander ?? ""],
+    ["Latest status", i.latestStatus ? `${i.latestStatus.text} (${minute(i.latestStatus.at)}, by ${who(i.latestStatus.by)})` : ""],
+    ["Subscribers", i.subscribers?.length ? String(i.subscribers.length) : ""],
     ["Reporter", who(i.reporter)],
     ["Reported", minute(i.createdAt)],
     ["Cross-domain", c.crossDomain.join(", ")],

@@ -8,6 +8,8 @@ import { draftIncident, resolve, type Actor, type Incident } from "../../src/dom
 import { postStatus, statusLine, subscribe, subscriberOf } from "../../src/domain/status.js";
 import { ticketView } from "../../src/views/ticket.js";
 import { testRoster } from "../support/roster.js";
+import { defs } from "../support/defs.js";
+import { incidentDetail } from "../../src/bot/incident-view.js";
 
 const roster = testRoster();
 const now = new Date("2026-11-24T10:05:00Z");
@@ -70,6 +72,13 @@ describe("posting a status update", () => {
     expect(statusLine(i.latestStatus!, "Europe/Berlin")).toBe("Status (11:05, by Ada): rolled back the prompt");
     expect(ticketView(i, { roster }).statusLine).toMatch(/^Status \(\d\d:05, by Ada\): rolled back the prompt$/);
     expect(ticketView(incident(), { roster }).statusLine).toBeUndefined();
+    // `show INC-…` lists it, with the subscribers' count, and the timeline in words.
+    const sub = subscribe(i, roster, maya, true, now);
+    if (!sub.ok) throw new Error(sub.message);
+    const detail = incidentDetail(sub.incident, defs().flow);
+    expect(detail.facts).toContainEqual(["Latest status", expect.stringContaining("rolled back the prompt")]);
+    expect(detail.facts).toContainEqual(["Subscribers", "1"]);
+    expect(detail.sections.find((x) => x.title === "Timeline")!.lines.join("\n")).toMatch(/status update by Ada: rolled back the prompt[\s\S]*Maya subscribed/);
   });
 });
 
