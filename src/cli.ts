@@ -82,6 +82,7 @@ const GROUPS: Array<{ names: string[]; load: () => Promise<Record<string, Comman
   { names: ["postmortem"], load: async () => ({ postmortem: (await import("./commands/postmortem.js")).postmortemCommand }) },
   { names: ["report"], load: async () => ({ report: (await import("./commands/report.js")).reportCommand }) },
   { names: ["edit", "command", "commander"], load: async () => (await import("./commands/edit.js")).editCommands },
+  { names: ["update", "subscribe", "unsubscribe"], load: async () => (await import("./commands/status.js")).statusCommands },
 ];
 
 async function allCommands(): Promise<Record<string, Command>> {

@@ -58,6 +58,12 @@ export interface AdapterPort {
     edit(incidentId: string, edit: IncidentEdit, actor: Actor): Promise<ActionOutcome>;
     /** takes (no `to`), assigns or hands over the commander role. */
     commander(incidentId: string, to: CommanderTarget | undefined, actor: Actor): Promise<ActionOutcome>;
+    /** a status update (src/domain/status.ts): card, thread and subscribers hear of it. */
+    status(incidentId: string, text: string, actor: Actor): Promise<ActionOutcome>;
+    /** may `actor` open the "Post update" dialog? */
+    mayPostStatus(incidentId: string, actor: Actor): Promise<DialogCheck>;
+    /** subscribes (`on`) or unsubscribes `actor` themselves to the incident's status updates. */
+    subscribe(incidentId: string, actor: Actor, on: boolean): Promise<ActionOutcome>;
   };
   /** look-up (show, list) and postmortem drafts, for who may view the incident. */
   lookup: {
@@ -96,6 +102,9 @@ export function adapterPort(app: App): AdapterPort {
       mayOpen: (id, op, actor, seenRoute) => app.actions.mayOpen(id, op, actor, seenRoute),
       edit: (id, edit, actor) => app.actions.edit(id, edit, actor),
       commander: (id, to, actor) => app.actions.commander(id, to, actor),
+      status: (id, text, actor) => app.actions.status(id, text, actor),
+      mayPostStatus: (id, actor) => app.actions.mayPostStatus(id, actor),
+      subscribe: (id, actor, on) => app.actions.subscribe(id, actor, on),
     },
     lookup: {
       run: (viewer, req) => app.lookup.run(viewer, req),

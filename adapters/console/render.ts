@@ -80,7 +80,7 @@ function outboundText(m: Outbound): string {
     case "update":
       return `[${m.to.address}] ${i.id}: ${m.text}${obligationText(m.obligations)}`;
     case "reminder":
-      return `[reminder ${m.to.address}] ${m.person.name}: ${m.text}`;
+      return `[${m.about === "status" ? "status" : "reminder"} ${m.to.address}] ${m.person.name}: ${m.text}`;
     case "group":
       return `[${m.to.address}] ${groupText(m.reporter, m.members)}`;
   }

@@ -32,9 +32,12 @@ export const ACTIONS = {
   ticketReport: "ticket_report",
   /** sends the clicker a postmortem draft (issue 16); on the ticket card of a resolved incident. */
   ticketPostmortem: "ticket_postmortem",
+  /** "Post update" (opens the status modal) and "Subscribe" (issue 16, point 4); their value is the incident id. */
+  ticketStatus: "ticket_status",
+  ticketSubscribe: "ticket_subscribe",
 } as const;
 
-export const VIEWS = { textAnswer: "triage_text_answer", reroute: "ticket_reroute_reason", resolve: "ticket_resolve_note" } as const;
+export const VIEWS = { textAnswer: "triage_text_answer", reroute: "ticket_reroute_reason", resolve: "ticket_resolve_note", status: "ticket_status_update" } as const;
 /** block and element ids of the single input in our modals. */
 export const INPUT = { block: "input", element: "value" } as const;
 

@@ -165,12 +165,12 @@ export class SlackNotifier implements Notifier {
     return { ref: `${channel}/${posted.ts}` };
   }
 
-  /** A reporting-deadline reminder in the person's DM, linking the ticket. */
+  /** A reporting-deadline reminder (or a subscriber's status update) in the person's DM, linking the ticket. */
   private async remind(m: Extract<Outbound, { kind: "reminder" }>): Promise<SentRef> {
     const link = postedTickets(m.incident).find((t) => t.link)?.link;
     const dm = await this.client.conversations.open({ users: m.to.address });
     const channel = dm.channel!.id!;
-    const text = `:alarm_clock: ${esc(m.text)}${link ? ` · <${link}|open the ticket>` : ""}`;
+    const text = `${m.about === "status" ? ":mega:" : ":alarm_clock:"} ${esc(m.text)}${link ? ` · <${link}|open the ticket>` : ""}`;
     const posted = await this.client.chat.postMessage({ channel, text, unfurl_links: false, metadata: deliveryMetadata(m.key) });
     return { ref: `${channel}/${posted.ts}` };
   }

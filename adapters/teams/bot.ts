@@ -13,11 +13,11 @@ import { isPersonal, whoIs, type Who } from "./identity.js";
 import { dialog, reportedMessage } from "./message-action.js";
 import { lookupInTeams } from "./lookup.js";
 import { postmortemInTeams } from "./postmortem.js";
-import { commanderInTeams, editInTeams } from "./edit.js";
+import { commanderInTeams, editInTeams, statusInTeams } from "./edit.js";
 import { isReplay } from "./replay.js";
 import { NO_PERSONAL_CHAT, personalChat } from "./personal-chat.js";
 import { parseSubmit } from "./submit.js";
-import { ticketAction } from "./ticket-actions.js";
+import { followAction, ticketAction } from "./ticket-actions.js";
 import { universalAction } from "./universal-action.js";
 import { Walkthrough, send } from "./walkthrough.js";
 
@@ -73,6 +73,8 @@ export class TeamsTriageBot extends TeamsActivityHandler {
         return editInTeams(this.app, ctx, who, cmd.request);
       case "commander":
         return commanderInTeams(this.app, ctx, who, cmd.request);
+      case "status":
+        return statusInTeams(this.app, ctx, who, cmd.request);
       case "back":
       case "cancel":
         if (personal) return this.walk.typed(ctx, who, { kind: cmd.kind });
@@ -113,6 +115,7 @@ export class TeamsTriageBot extends TeamsActivityHandler {
     if (!parsed) return send(ctx, [notice("I could not read that button press; nothing was changed.", "warning")]);
     const { data, inputs } = parsed;
     if (data.action === "ticket") return ticketAction(this.app, ctx, who, data, inputs);
+    if (data.action === "status" || data.action === "subscribe") return followAction(this.app, ctx, who, data, inputs);
     if (data.action === "draft-report") return this.draftReport(ctx, who, data.incidentId);
     if (data.action === "postmortem") return postmortemInTeams(this.app, this.cfg, ctx, who, data.incidentId);
     if (data.action === "start") {

@@ -3,6 +3,7 @@ import { parseLookup, type LookupRequest } from "../../src/bot/lookup.js";
 import { parseEdit } from "../../src/bot/edit-command.js";
 import type { IncidentEdit } from "../../src/domain/edits.js";
 import { parseCommander, type CommanderRequest } from "../../src/bot/commander-command.js";
+import { parseStatusCommand, type StatusRequest } from "../../src/bot/status-command.js";
 
 export type Command =
   | { kind: "start"; text: string }
@@ -13,6 +14,8 @@ export type Command =
   | { kind: "edit"; request: { id: string; edit: IncidentEdit } | { error: string } }
   /** `command INC-…`, `commander INC-… ada`. */
   | { kind: "commander"; request: CommanderRequest | { error: string } }
+  /** `update INC-… text`, `subscribe INC-…`, `unsubscribe INC-…` (src/bot/status-command.ts). */
+  | { kind: "status"; request: StatusRequest | { error: string } }
   | { kind: "help" }
   | { kind: "back" }
   | { kind: "cancel" }
@@ -25,6 +28,8 @@ export function parseCommand(raw: string): Command {
   if (lookup) return { kind: "lookup", request: lookup };
   const commander = parseCommander(text.replace(/^incident\s+/i, ""));
   if (commander) return { kind: "commander", request: commander };
+  const status = parseStatusCommand(text.replace(/^incident\s+/i, ""));
+  if (status) return { kind: "status", request: status };
   const edit = parseEdit(text.replace(/^incident\s+/i, ""));
   if (edit) return { kind: "edit", request: edit };
   const start = /^(?:report an ai incident|incident|report)\b[:\s]*(.*)$/is.exec(text);

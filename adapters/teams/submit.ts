@@ -27,24 +27,28 @@ export const SubmitData = z.discriminatedUnion("action", [
   z.strictObject({ action: z.literal("ticket"), op: TicketOp, incidentId: IncidentId, route: z.number().int().min(1).max(1000), gen: z.number().int().min(0).max(1_000_000).optional() }),
   /** "Draft report" under a ticket's reporting clocks: the drafts go to the presser's personal chat. */
   z.strictObject({ action: z.literal("draft-report"), incidentId: IncidentId }),
+  /** "Post update" (the status text comes in the `status` input) and "Subscribe" on a ticket card (issue 16, point 4). */
+  z.strictObject({ action: z.literal("status"), incidentId: IncidentId }),
+  z.strictObject({ action: z.literal("subscribe"), incidentId: IncidentId }),
 ]);
 export type SubmitData = z.infer<typeof SubmitData>;
 
 /** Input ids used by our cards; their values come back beside the data. */
-export const INPUT = { choices: "choices", text: "text", reason: "reason", note: "note" } as const;
+export const INPUT = { choices: "choices", text: "text", reason: "reason", note: "note", status: "status" } as const;
 const Inputs = z.object({
   choices: z.string().max(4000).optional(),
   text: z.string().max(8000).optional(),
   reason: z.string().max(2000).optional(),
   note: z.string().max(4000).optional(),
+  status: z.string().max(4000).optional(),
 });
 export type Inputs = z.infer<typeof Inputs>;
 
 /** Splits an activity's `value` into the button's data and the card's inputs; undefined if unreadable. */
 export function parseSubmit(value: unknown): { data: SubmitData; inputs: Inputs } | undefined {
   if (!value || typeof value !== "object" || Array.isArray(value)) return undefined;
-  const { choices, text, reason, note, ...rest } = value as Record<string, unknown>;
+  const { choices, text, reason, note, status, ...rest } = value as Record<string, unknown>;
   const data = SubmitData.safeParse(rest);
-  const inputs = Inputs.safeParse({ choices, text, reason, note });
+  const inputs = Inputs.safeParse({ choices, text, reason, note, status });
   return data.success && inputs.success ? { data: data.data, inputs: inputs.data } : undefined;
 }

@@ -11,6 +11,22 @@ import type { Who } from "./identity.js";
 import type { Inputs, SubmitData } from "./submit.js";
 
 export type TicketData = Extract<SubmitData, { action: "ticket" }>;
+export type FollowData = Extract<SubmitData, { action: "status" | "subscribe" }>;
+
+/**
+ * "Post update" (with the card's `status` input) or "Subscribe" (issue 16, point 4): the ticket actions
+ * decide; the status job updates the card, its thread and the subscribers.
+ */
+export async function applyFollowAction(app: AdapterPort, who: Who, data: FollowData, inputs: Inputs): Promise<{ outcome: ActionOutcome; said: OutcomeView }> {
+  const outcome = data.action === "status" ? await app.actions.status(data.incidentId, (inputs.status ?? "").trim(), who.actor) : await app.actions.subscribe(data.incidentId, who.actor, true);
+  const said: OutcomeView = !outcome.ok ? { level: "refused", text: `${outcome.message} Nothing was changed.` } : !outcome.changed ? { level: "unchanged", text: outcome.message } : { level: "done", text: data.action === "status" ? `Status update posted on ${outcome.incident.id}. The card will show it in a moment.` : outcome.message };
+  return { outcome, said };
+}
+
+export async function followAction(app: AdapterPort, ctx: TurnContext, who: Who, data: FollowData, inputs: Inputs): Promise<void> {
+  const { said } = await applyFollowAction(app, who, data, inputs);
+  await ctx.sendActivity(said.text).catch((err: Error) => app.log.warn({ incidentId: data.incidentId, err: err.message }, "teams: the answer to a status action was not delivered"));
+}
 
 /** Applies the press; what the presser is told (and the outcome, for a card to answer with). */
 export async function applyTicketAction(app: AdapterPort, who: Who, data: TicketData, inputs: Inputs): Promise<{ outcome: ActionOutcome; said: OutcomeView }> {

@@ -15,7 +15,7 @@ import { plain } from "./cards/inert.js";
 import { renderTicket, type Audience } from "./cards/ticket.js";
 import { whoIs, type Who } from "./identity.js";
 import { parseSubmit } from "./submit.js";
-import { applyTicketAction } from "./ticket-actions.js";
+import { applyFollowAction, applyTicketAction } from "./ticket-actions.js";
 
 export const VERBS = { refresh: "refresh", ticket: "ticket" } as const;
 
@@ -41,10 +41,12 @@ export async function universalAction(app: AdapterPort, ctx: TurnContext, invoke
     return cardResponse(renderTicket(view, audienceOf(view, who)));
   }
   const parsed = verb === VERBS.ticket ? parseSubmit(data) : undefined;
-  if (!parsed || parsed.data.action !== "ticket") return messageResponse(UNREADABLE_BUTTON);
-  const { outcome, said } = await applyTicketAction(app, who, parsed.data, parsed.inputs);
-  app.log.info({ incidentId: parsed.data.incidentId, action: parsed.data.op, ok: outcome.ok, via: "Action.Execute" }, "teams ticket action");
-  const view = await app.views.ticket(parsed.data.incidentId, parsed.data.route);
+  const press = parsed?.data.action === "ticket" || parsed?.data.action === "status" || parsed?.data.action === "subscribe" ? parsed.data : undefined;
+  if (!parsed || !press) return messageResponse(UNREADABLE_BUTTON);
+  // Post update and Subscribe (issue 16, point 4) belong to the card too: answered with it as it stands.
+  const { outcome, said } = press.action === "ticket" ? await applyTicketAction(app, who, press, parsed.inputs) : await applyFollowAction(app, who, press, parsed.inputs);
+  app.log.info({ incidentId: press.incidentId, action: press.action === "ticket" ? press.op : press.action, ok: outcome.ok, via: "Action.Execute" }, "teams ticket action");
+  const view = await app.views.ticket(press.incidentId, press.action === "ticket" ? press.route : undefined);
   if (!view) return messageResponse(said.text);
   const card = renderTicket(view, audienceOf(view, who));
   // The card shows the new state at once: what happened goes on top (the refusal, or the action saved).

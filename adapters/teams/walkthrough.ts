@@ -13,7 +13,7 @@ import { personalChat } from "./personal-chat.js";
 import type { Inputs, SubmitData } from "./submit.js";
 import { submitStep, type StepInput } from "./turns.js";
 
-type StepData = Exclude<SubmitData, { action: "ticket" } | { action: "start" } | { action: "draft-report" } | { action: "postmortem" }>;
+type StepData = Exclude<SubmitData, { action: "ticket" } | { action: "start" } | { action: "draft-report" } | { action: "postmortem" } | { action: "status" } | { action: "subscribe" }>;
 
 export class Walkthrough {
   constructor(private readonly app: AdapterPort, private readonly cfg: TeamsConfig) {}

@@ -72,6 +72,12 @@ export function timelineText(e: TimelineEvent): string | undefined {
       return `grouped under ${e.parent} (incident storm): ${e.reason}`;
     case "aware-at-set":
       return `awareness time set to ${e.awareAt} by ${who(e.by)}`;
+    case "status-update":
+      return `status update by ${who(e.by)}: ${e.text}`;
+    case "subscribed":
+      return `${who(e.by)} subscribed to status updates`;
+    case "unsubscribed":
+      return `${who(e.by)} unsubscribed from status updates`;
     case "sending":
       return undefined;
     default:
@@ -109,6 +115,8 @@ export function incidentDetail(i: Incident, flow: Flow): IncidentDetail {
     ["Severity", c.severity],
     ["Assignee", i.assignee ?? "none"],
     ["Commander", i.commander ?? ""],
+    ["Latest status", i.latestStatus ? `${i.latestStatus.text} (${minute(i.latestStatus.at)}, by ${who(i.latestStatus.by)})` : ""],
+    ["Subscribers", i.subscribers?.length ? String(i.subscribers.length) : ""],
     ["Reporter", who(i.reporter)],
     ["Reported", minute(i.createdAt)],
     ["Cross-domain", c.crossDomain.join(", ")],

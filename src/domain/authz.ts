@@ -9,7 +9,7 @@ import type { Domain } from "./vocabulary.js";
 export const Role = z.enum(["reporter", "oncall", "incident-manager", "manager"]);
 export type Role = z.infer<typeof Role>;
 
-export const AuthzAction = z.enum(["start-triage", "answer-own-triage", "join-duplicate", "acknowledge", "escalate", "reroute", "resolve", "view-summary", "view-incident", "edit-incident"]);
+export const AuthzAction = z.enum(["start-triage", "answer-own-triage", "join-duplicate", "acknowledge", "escalate", "reroute", "resolve", "view-summary", "view-incident", "edit-incident", "post-status", "subscribe"]);
 export type AuthzAction = z.infer<typeof AuthzAction>;
 export type TicketActionName = Extract<AuthzAction, "acknowledge" | "escalate" | "reroute" | "resolve">;
 
@@ -34,13 +34,17 @@ export const MATRIX: Readonly<Record<AuthzAction, readonly Role[]>> = {
   "view-incident": ["oncall", "incident-manager", "manager"],
   /** severity, intent, kinds, notes, reopening (src/domain/edits.ts). */
   "edit-incident": RESPONDERS,
+  /** a status update (src/domain/status.ts); the commander may too, as for edits. */
+  "post-status": RESPONDERS,
+  /** following an incident's status updates: whoever may see it (also its own reporter, OWN_OR_ROLE). */
+  subscribe: ["oncall", "incident-manager", "manager"],
 };
 
 /** Actions on a walk-through that need its owner: nobody answers, joins or restarts for someone else. */
 const OWN: ReadonlySet<AuthzAction> = new Set(["start-triage", "answer-own-triage", "join-duplicate"]);
 
 /** Actions the owner may take whatever their role: a reporter reads back their own incident. */
-const OWN_OR_ROLE: ReadonlySet<AuthzAction> = new Set(["view-incident"]);
+const OWN_OR_ROLE: ReadonlySet<AuthzAction> = new Set(["view-incident", "subscribe"]);
 
 export interface AuthzContext {
   /** the incident's domain, for ticket actions. */
@@ -75,6 +79,7 @@ export function authorize(roster: Roster, actor: Actor, action: AuthzAction, ctx
 function refusal(action: AuthzAction, domain?: Domain): string {
   if (action === "view-summary") return "Summaries are for the managers listed in the on-call roster.";
   if (action === "edit-incident") return `Only the ${domain ?? "domain's"} on-call roster or an incident manager can edit this incident.`;
-  if (action === "view-incident") return `Only its reporter, the ${domain ?? "domain's"} on-call roster, incident managers and managers can see this incident.`;
+  if (action === "post-status") return `Only the ${domain ?? "domain's"} on-call roster, an incident manager or the commander can post a status update on this incident.`;
+  if (action === "view-incident" || action === "subscribe") return `Only its reporter, the ${domain ?? "domain's"} on-call roster, incident managers and managers can see this incident.`;
   return `Only the ${domain ?? "domain's"} on-call roster or an incident manager can ${action} this incident.`;
 }

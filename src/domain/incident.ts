@@ -11,6 +11,7 @@ import { RedactionNote } from "./redact.js";
 import type { Person, Roster } from "./roster.js";
 import { RoutingDecision, queueFor } from "./route.js";
 import { StormSummary } from "./storm-summary.js";
+import { LatestStatus, STATUS_MAX, Subscriber } from "./status-record.js";
 import { Answers, DESCRIPTION_MAX, Domain, Severity, otherDomain } from "./vocabulary.js";
 
 export const INCIDENT_ID = /^INC-\d{4}-\d{4,}$/;
@@ -88,6 +89,11 @@ export const TimelineEvent = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("aware-at-set"), at, by: Actor, awareAt: at }),
   /** one report of an incident storm (src/domain/storm.ts): no card or page of its own, listed under `parent`. */
   z.strictObject({ type: z.literal("storm-grouped"), at, parent: IncidentId, reason: z.string().max(300) }),
+  /** a status update posted by a responder (src/domain/status.ts): the card shows the latest, subscribers hear of each. */
+  z.strictObject({ type: z.literal("status-update"), at, by: Actor, text: z.string().max(STATUS_MAX) }),
+  /** someone who may see the incident subscribed themselves to its status updates, or stopped. */
+  z.strictObject({ type: z.literal("subscribed"), at, by: Actor }),
+  z.strictObject({ type: z.literal("unsubscribed"), at, by: Actor }),
 ]);
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 
@@ -133,6 +139,10 @@ export const Incident = z.strictObject({
   commander: z.string().max(64).optional(),
   /** every attack or failure kind, when responders set more than one after filing (answers keep the first). */
   kinds: z.array(z.string().max(64)).min(1).max(5).optional(),
+  /** the last status update (src/domain/status.ts), shown on the ticket card. */
+  latestStatus: LatestStatus.optional(),
+  /** who gets each status update in their personal chat (src/domain/status.ts). */
+  subscribers: z.array(Subscriber).max(500).optional(),
   timeline: z.array(TimelineEvent),
 });
 export type Incident = z.infer<typeof Incident>;

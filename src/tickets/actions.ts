@@ -15,6 +15,8 @@ import { personByIdentity } from "../domain/roster.js";
 import type { OutsideService } from "../domain/outside.js";
 import { mirrorJobs } from "./outside/mirror.js";
 import { scheduleReminders } from "./reminders.js";
+import { mayPostStatus, postStatus, subscribe } from "../domain/status.js";
+import { STATUS_MAX } from "../domain/status-record.js";
 
 /**
  * `seenRoute`: the routing the pressed card (or the opened dialog) showed; a card of an older routing
@@ -180,6 +182,50 @@ export class TicketActions {
     if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
     if (!outcome.ok || !outcome.changed) return outcome;
     await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
+    return { ...outcome, incident: stored };
+  }
+
+  /**
+   * A status update (src/domain/status.ts), redacted first: stored with its timeline event, then one
+   * durable "status" job re-renders the card, posts the text in the ticket's thread and tells each
+   * subscriber. A refusal changes nothing and enqueues nothing.
+   */
+  async status(incidentId: string, text: string, actor: Actor): Promise<ActionOutcome> {
+    if (text.length > STATUS_MAX) return { ok: false, code: "TOO_LONG", message: `That is ${text.length} characters; a status update holds at most ${STATUS_MAX}.` };
+    const clean = redact(text).text;
+    let outcome: ActionOutcome | undefined;
+    const stored = await this.d.incidents.update(incidentId, (cur) => {
+      const r = postStatus(cur, this.d.roster, actor, clean, this.d.clock.now());
+      outcome = r;
+      return r.ok && r.changed ? r.incident : undefined;
+    });
+    if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
+    if (!outcome.ok || !outcome.changed) return outcome;
+    const posted = stored.latestStatus!;
+    await this.d.queue.add(stored.routing.domain, { name: "status", incidentId, rev: stored.rev, text: posted.text, by: actor });
+    return { ...outcome, incident: stored };
+  }
+
+  /** Whether `actor` may open the "Post update" dialog: asked before they type, with the action's own answer. */
+  async mayPostStatus(incidentId: string, actor: Actor): Promise<{ ok: true; incident: Incident } | { ok: false; message: string }> {
+    const i = await this.d.incidents.get(incidentId);
+    if (!i) return { ok: false, message: `There is no incident ${incidentId}.` };
+    if (!mayPostStatus(this.d.roster, actor, i)) return { ok: false, message: `Only the ${i.routing.domain} on-call roster, an incident manager or the commander can post a status update on ${i.id}.` };
+    if (i.status === "resolved") return { ok: false, message: `${i.id} is resolved; reopen it first to post a status update.` };
+    return { ok: true, incident: i };
+  }
+
+  /** Subscribes (`on`) or unsubscribes `actor` themselves; nothing is sent, so no job. */
+  async subscribe(incidentId: string, actor: Actor, on: boolean): Promise<ActionOutcome> {
+    let outcome: ActionOutcome | undefined;
+    const stored = await this.d.incidents.update(incidentId, (cur) => {
+      const r = subscribe(cur, this.d.roster, actor, on, this.d.clock.now());
+      outcome = r;
+      return r.ok && r.changed ? r.incident : undefined;
+    });
+    // Not found and not visible read the same: the answer does not say whether the id exists.
+    if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId} you can see.` };
+    if (!outcome.ok || !outcome.changed) return outcome;
     return { ...outcome, incident: stored };
   }
 

@@ -1,7 +1,8 @@
 // Ticket jobs and the queue port they travel through (BullMQ in production, in-process when embedded).
 // Job ids derive from the incident, so enqueueing the same work twice is a no-op.
 import { z } from "zod";
-import { IncidentId } from "../domain/incident.js";
+import { Actor, IncidentId } from "../domain/incident.js";
+import { STATUS_MAX } from "../domain/status-record.js";
 import type { Domain } from "../domain/vocabulary.js";
 import { OutsideJob, outsideJobId } from "./outside/job.js";
 
@@ -38,6 +39,11 @@ export const TicketJob = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("joined"), incidentId: IncidentId, rev: z.number().int().min(1), text: z.string().max(3000) }),
   /** brings storm parent `incidentId`'s card and thread up to date after refresh period `tick` (src/domain/storm.ts). */
   z.strictObject({ name: z.literal("storm"), incidentId: IncidentId, tick: z.number().int().min(0) }),
+  /**
+   * a status update stored at record version `rev` (src/domain/status.ts): the card re-rendered and the
+   * text posted in the ticket's thread, then each subscriber told in their personal chat, every send once.
+   */
+  z.strictObject({ name: z.literal("status"), incidentId: IncidentId, rev: z.number().int().min(1), text: z.string().min(1).max(STATUS_MAX), by: Actor }),
 ]);
 export type TicketJob = z.infer<typeof TicketJob>;
 
@@ -60,6 +66,8 @@ export function jobId(job: TicketJob): string {
       return `${job.incidentId}.j${job.rev}`;
     case "storm":
       return `${job.incidentId}.s${job.tick}`;
+    case "status":
+      return `${job.incidentId}.st${job.rev}`;
   }
 }
 

@@ -25,8 +25,12 @@ export type Outbound = (
    * With `ref` the message exists and is edited in place; without, it is posted.
    */
   | { kind: "group"; incident: Incident; to: Destination; reporter: Incident["reporter"]; members: GroupMember[]; ref?: string }
-  /** a reporting deadline coming up, to one person (the on-call, a manager) in their personal chat. */
-  | { kind: "reminder"; incident: Incident; to: Destination; person: Person; text: string }
+  /**
+   * to one person in their personal chat: a reporting deadline coming up (the on-call, a manager), or
+   * (`about: "status"`) a status update of an incident they subscribed to; a subscriber the roster does
+   * not list is a Person of their chat id and name.
+   */
+  | { kind: "reminder"; incident: Incident; to: Destination; person: Person; text: string; about?: "deadline" | "status" }
 ) & {
   /** unique per message and destination, stable across retries: receivers may dedupe on it. */
   key: string;

@@ -22,6 +22,8 @@ import type { OutsideDelivery } from "./outside/runner.js";
 import { DeliveryError, destinationKey, type Destination, type Message, type Notifier, type Outbound } from "./notifier.js";
 import type { ChannelPacer } from "../store/channel-pacer.js";
 import { StormGrouping, type StormDeps } from "./storm.js";
+import { sameSubscriber, subscriberOf } from "../domain/status.js";
+import type { Subscriber } from "../domain/status-record.js";
 
 export interface ProcessorDeps {
   incidents: IncidentStore;
@@ -144,6 +146,8 @@ export class TicketProcessor {
       case "storm":
         if (!this.storms) return "storm grouping is off";
         return this.storms.refresh(job.incidentId, ctx);
+      case "status":
+        return this.statusUpdate(job);
     }
   }
 
@@ -278,6 +282,51 @@ export class TicketProcessor {
     }
     await this.scheduleEscalation(incident);
     return `paged level ${level + 1}`;
+  }
+
+  /**
+   * A status update (src/domain/status.ts): posted where the incident is discussed, then to each
+   * subscriber. Every send is recorded before it is made (sendOnce), under a key of the update's record
+   * version and the destination, so a retried or replayed job sends nothing twice and loses nothing.
+   */
+  private async statusUpdate(job: Extract<TicketJob, { name: "status" }>): Promise<string> {
+    let incident = await this.load(job.incidentId);
+    const by = job.by.name ?? job.by.userId;
+    incident = await this.postStatusText(incident, job.rev, `Status update by ${by}: ${job.text}`);
+    const text = `${incident.id} (${incident.classification.severity}, ${incident.routing.domain}) status update by ${by}: ${job.text}`;
+    const author = subscriberOf(this.d.roster, job.by);
+    let told = 0;
+    for (const s of incident.subscribers ?? []) {
+      // The author knows what they wrote.
+      if (sameSubscriber(s, author)) continue;
+      const { person: p, to } = this.subscriberReach(s, incident.routing.domain);
+      for (const d of to) incident = await this.sendOnce(incident, `st${job.rev}:notify:${destinationKey(d)}`, { kind: "reminder", about: "status", incident, to: d, person: p, text });
+      told += to.length ? 1 : 0;
+    }
+    return `status update posted; ${told} subscriber${told === 1 ? "" : "s"} told`;
+  }
+
+  /**
+   * Posts a status update's text where the incident is discussed: in each ticket thread of its domain's
+   * channels, as an update (which also re-renders the card with the new status line). The one place
+   * to add the incident's own room (the channel branch's incidentRooms) once it exists.
+   */
+  private async postStatusText(incident: Incident, rev: number, text: string): Promise<Incident> {
+    for (const to of this.channels(incident.routing.domain)) {
+      incident = await this.sendOnce(incident, `st${rev}:update:${destinationKey(to)}`, { kind: "update", incident, to, text });
+    }
+    return incident;
+  }
+
+  /** Where a subscriber is told: a roster person where they are paged, anyone else on the platform they subscribed from. */
+  private subscriberReach(s: Subscriber, domain: Domain): { person: Person; to: Destination[] } {
+    if ("person" in s) {
+      const p = person(this.d.roster, s.person);
+      return p ? { person: p, to: this.personal(p, domain) } : { person: { id: s.person, name: s.person }, to: [] };
+    }
+    const address = s.platform === "console" ? `@${s.userId}` : s.userId;
+    const to: Destination[] = s.platform === "webhook" ? [] : [{ platform: s.platform, address }];
+    return { person: { id: s.userId, name: s.name ?? s.userId }, to: to.filter((d) => this.d.notifier.platforms.includes(d.platform)) };
   }
 
   /** `route`: an earlier routing's card, told in the channels of the domain it was in (a reroute). */

@@ -24,7 +24,7 @@ export class WebhookNotifier implements Notifier {
       ...(m.kind === "page" ? { person: m.person.id, level: m.level, reason: m.reason } : {}),
       ...(m.kind === "cross-domain" ? { crossDomain: m.incident.classification.crossDomain, for: m.domain } : {}),
       ...(m.kind === "update" ? { text: m.text } : {}),
-      ...(m.kind === "reminder" ? { person: m.person.id, text: m.text } : {}),
+      ...(m.kind === "reminder" ? { person: m.person.id, text: m.text, about: m.about ?? "deadline" } : {}),
       ...(m.kind === "group" ? { reporter: m.reporter.userId, count: m.members.length, incidents: m.members.map((x) => x.id) } : {}),
     };
     await this.post(m.to.address, m.key, body);

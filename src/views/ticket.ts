@@ -4,7 +4,9 @@
 // Others add lines to tickets (obligations, incident work): append a section to `sections`.
 import { redactedCount, type Actor, type Incident } from "../domain/incident.js";
 import type { Ref } from "../domain/refs.js";
-import { person, type Person, type Roster } from "../domain/roster.js";
+import { person, summaryTimeZone, type Person, type Roster } from "../domain/roster.js";
+import { statusLine } from "../domain/status.js";
+import { STATUS_MAX } from "../domain/status-record.js";
 import { otherDomain, type Domain } from "../domain/vocabulary.js";
 import { lastPage } from "./deliveries.js";
 import { fullReport, type FullReport } from "../bot/full-report.js";
@@ -32,6 +34,18 @@ export interface TicketActionView {
   /** Escalate: the escalation generation the card shows, so a double click escalates once. */
   gen?: number;
   /** Reroute and Resolve need words first: what to ask, and what to say when it is left empty. */
+  ask?: { label: string; missing: string; maxLength: number };
+}
+
+/**
+ * Status updates (issue 16, point 4), beside the lifecycle buttons: "Post update" (words first, for the
+ * responders and the commander: the action refuses anyone else) and "Subscribe" (for whoever may see the
+ * incident). They carry the incident id only: a status update is no less true on an older card.
+ */
+export interface FollowActionView {
+  op: "post-status" | "subscribe";
+  label: string;
+  incidentId: string;
   ask?: { label: string; missing: string; maxLength: number };
 }
 
@@ -83,6 +97,10 @@ export interface TicketView {
   postmortem: boolean;
   history: TicketHistory[];
   actions: TicketActionView[];
+  /** the latest status update, "Status (14:05, by Ada): …" (src/domain/status.ts). */
+  statusLine?: string;
+  /** Post update and Subscribe, on the current card of an unresolved incident. */
+  follow: FollowActionView[];
   /**
    * Who may press them (the domain's roster at any level and the incident managers, src/domain/authz.ts):
    * a platform that shows cards per viewer offers the buttons to them and the status to everyone else.
@@ -147,6 +165,8 @@ export function ticketView(i: Incident, o: TicketViewOptions = {}): TicketView {
     ],
     history: history(i, superseded),
     actions: live ? ticketActions(i) : [],
+    ...(i.latestStatus ? { statusLine: statusLine(i.latestStatus, o.roster ? summaryTimeZone(o.roster) : "UTC") } : {}),
+    follow: live ? followActions(i) : [],
     responders: live && o.roster ? responders(o.roster, i.routing.domain) : [],
     route,
   };
@@ -189,6 +209,13 @@ function ticketActions(i: Incident): TicketActionView[] {
     { op: "escalate", label: "Escalate", primary: false, ...ref, gen: i.escalationGen },
     { op: "reroute", label: "Reroute", primary: false, ...ref, ask: { label: `Why is it ${otherDomain(i.routing.domain)}'s?`, missing: "A reroute needs a reason.", maxLength: 500 } },
     { op: "resolve", label: "Resolve", primary: false, ...ref, ask: { label: "What was done (or why no action is needed)?", missing: "Resolving needs a note.", maxLength: 1000 } },
+  ];
+}
+
+function followActions(i: Incident): FollowActionView[] {
+  return [
+    { op: "post-status", label: "Post update", incidentId: i.id, ask: { label: "Status update (what is known, what is being done, what is next)", missing: "A status update needs some text.", maxLength: STATUS_MAX } },
+    { op: "subscribe", label: "Subscribe", incidentId: i.id },
   ];
 }
 

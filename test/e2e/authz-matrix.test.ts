@@ -132,6 +132,10 @@ interface Driver {
   view(handle: string, incidentId: string): Promise<boolean>;
   /** adds a note to the incident (an edit after filing). */
   note(handle: string, incidentId: string): Promise<void>;
+  /** posts a status update on the incident (issue 16, point 4). */
+  status(handle: string, incidentId: string): Promise<void>;
+  /** subscribes themselves to the incident's status updates. */
+  subscribe(handle: string, incidentId: string): Promise<void>;
   /** `other` presses a button of `owner`'s walk-through. */
   meddle(other: string, owner: string): Promise<void>;
 }
@@ -166,6 +170,12 @@ const consoleDriver: Driver = {
   },
   async note(h, id) {
     await app.actions.edit(id, { kind: "note", text: "checked the logs" }, this.actor(h));
+  },
+  async status(h, id) {
+    await app.actions.status(id, "prompt rolled back", this.actor(h));
+  },
+  async subscribe(h, id) {
+    await app.actions.subscribe(id, this.actor(h), true);
   },
   async meddle(other, owner) {
     // Same key, someone else's identity: the bot itself refuses (keys normally make this impossible).
@@ -217,6 +227,12 @@ const slackDriver: Driver = {
     return body?.blocks?.[0]?.type === "header" && JSON.stringify(body).includes("*Timeline*");
   },
   note: (h, id) => slackOk(req.command(slackUser(h), `note ${id} checked the logs`)),
+  status: (h, id) => slackOk(req.command(slackUser(h), `update ${id} prompt rolled back`)),
+  async subscribe(h, id) {
+    // The card's Subscribe button, as Slack sends its press.
+    const card = { channel: "C0SAFETY", ts: "1700000000.999998", blocks: [{ type: "actions", block_id: "ticket_more", elements: [{ type: "button", action_id: "ticket_subscribe", value: id, text: { type: "plain_text", text: "Subscribe" } }] }] };
+    await slackOk(req.click(slackUser(h), card, buttonIn(card, "ticket_subscribe")));
+  },
   async meddle(other, owner) {
     const m = lastDm(owner);
     const cancel = buttonIn(m, "triage_cancel");
@@ -263,6 +279,9 @@ const teamsDriver: Driver = {
     return JSON.stringify(postsTo(personal(h).conversationId).at(-1)?.body ?? {}).includes("**Timeline**");
   },
   note: (h, id) => teamsPost(message(personal(h), tUser(h), `note ${id} checked the logs`)),
+  status: (h, id) => teamsPost(message(personal(h), tUser(h), `update ${id} prompt rolled back`)),
+  // The card's Subscribe (its Action.Submit fallback, as an older client sends it).
+  subscribe: (h, id) => teamsPost(submit(channel(connector.url, "19:safety@thread.tacv2"), tUser(h), { action: "subscribe", incidentId: id }, "card-1")),
   async meddle(other, owner) {
     const posted = postsTo(personal(owner).conversationId).findLast((c) => cardOf(c)?.actions?.some((a: any) => a.data?.action === "cancel"));
     const cancel = cardOf(posted)!.actions!.find((a: any) => a.data?.action === "cancel");
@@ -274,7 +293,7 @@ const teamsDriver: Driver = {
 
 // Viewing is tried on an incident someone else (the seed reporter) filed: its owner is not the viewer.
 const SEED: Actor = { platform: "console", userId: "seed" };
-const expected = (d: Driver, h: string, action: AuthzAction) => authorize(roster, d.actor(h), action, { domain: "safety", owner: action === "view-incident" ? SEED : d.actor(h) }).ok;
+const expected = (d: Driver, h: string, action: AuthzAction) => authorize(roster, d.actor(h), action, { domain: "safety", owner: action === "view-incident" || action === "subscribe" ? SEED : d.actor(h) }).ok;
 
 describe.each([consoleDriver, slackDriver, teamsDriver])("authorization matrix on $name", (d) => {
   it.each(Object.entries(ROLES) as Array<[Role, string]>)("%s (%s) may do exactly what the matrix says", async (_role, h) => {
@@ -307,6 +326,17 @@ describe.each([consoleDriver, slackDriver, teamsDriver])("authorization matrix o
       const after = (await app.incidents.get(incident.id))!;
       seen["edit-incident"] = after.timeline.some((e) => e.type === "note" && e.by.userId === d.actor(h).userId);
       if (!seen["edit-incident"]) expect(after.rev).toBe(incident.rev); // a refusal changes nothing
+    }
+
+    for (const [action, run, event] of [
+      ["post-status", d.status, "status-update"],
+      ["subscribe", d.subscribe, "subscribed"],
+    ] as const) {
+      const incident = await openIncident();
+      await run.call(d, h, incident.id);
+      const after = (await app.incidents.get(incident.id))!;
+      seen[action] = after.timeline.some((e) => e.type === event && e.by.userId === d.actor(h).userId);
+      if (!seen[action]) expect(after.rev).toBe(incident.rev); // a refusal changes nothing
     }
 
     const want = Object.fromEntries(AuthzAction.options.map((a) => [a, expected(d, h, a)]));

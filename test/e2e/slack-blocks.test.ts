@@ -156,8 +156,9 @@ describe("Slack Block Kit renderers", () => {
     const closed = ok(resolve(acked, roster, alan, "patched", new Date()));
     const ids = (i: Incident, routeCount = i.routeCount) =>
       ticketCard(i, { routeCount, roster }).flatMap((b: any) => (b.type === "actions" ? b.elements.map((e: any) => e.action_id) : []));
-    expect(ids(open)).toEqual(["ticket_acknowledge", "ticket_escalate", "ticket_reroute", "ticket_resolve"]);
-    expect(ids(acked)).toEqual(["ticket_escalate", "ticket_reroute", "ticket_resolve"]);
+    // Post update and Subscribe (issue 16, point 4) while it is open, after the lifecycle buttons.
+    expect(ids(open)).toEqual(["ticket_acknowledge", "ticket_escalate", "ticket_reroute", "ticket_resolve", "ticket_status", "ticket_subscribe"]);
+    expect(ids(acked)).toEqual(["ticket_escalate", "ticket_reroute", "ticket_resolve", "ticket_status", "ticket_subscribe"]);
     expect(ids(moved, 1)).toEqual([]);
     expect(ids(closed)).toEqual(["ticket_postmortem"]);
     expect(JSON.stringify(ticketCard(acked, { routeCount: 1, roster }))).toContain("<@U0ALAN>");

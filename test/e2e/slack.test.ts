@@ -157,6 +157,9 @@ describe("Slack: reporting an incident", () => {
       ["ticket_escalate", "INC-2026-0001@0#1"], // with the escalation generation the card shows,
       ["ticket_reroute", "INC-2026-0001#1"],
       ["ticket_resolve", "INC-2026-0001#1"],
+      // Status updates and subscribing (issue 16, point 4): the incident id alone.
+      ["ticket_status", "INC-2026-0001"],
+      ["ticket_subscribe", "INC-2026-0001"],
     ]);
     expect(fake.channel("C0SECURITY")).toHaveLength(0);
     const oncall = onCall(roster, "safety", 0, clock.now());

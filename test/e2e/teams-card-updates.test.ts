@@ -5,7 +5,7 @@
 // Action.Submit fallback and gets a receipt in the chat.
 import { describe, expect, it } from "vitest";
 import { channel, personalChat } from "../support/teams-activity.js";
-import { ANSWERS, SAFETY, SECURITY, ada, cardOf, chatWith, click, hedy, lastAnswer, postsTo, rita, setup, submits, textOf, ticketIn, triage, updatesOf } from "../support/teams-env.js";
+import { ANSWERS, SAFETY, SECURITY, ada, cardOf, chatWith, click, hedy, lastAnswer, postsTo, rita, setup, lifecycle, submits, textOf, ticketIn, triage, updatesOf } from "../support/teams-env.js";
 
 const FAILED = /went wrong|try again|not saved/i;
 
@@ -22,7 +22,7 @@ describe("Teams: card edits after a ticket action are durable", () => {
     const answer = lastAnswer.get(env)!;
     expect(answer.type).toBe("application/vnd.microsoft.card.adaptive");
     expect(answer.value.body[0].text).toContain(`acknowledged ${incident.id}`);
-    expect(submits(answer.value).map((b) => b.title)).toEqual(["Escalate", "Reroute", "Resolve"]);
+    expect(lifecycle(answer.value).map((b) => b.title)).toEqual(["Escalate", "Reroute", "Resolve"]);
     expect((await env.app.incidents.get(incident.id))!.status).toBe("acknowledged");
 
     await env.app.idle(); // the job's first try met the 500; its retry (about 1 s later) went through

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { REPORT_MESSAGE_COMMAND } from "../../adapters/teams/message-action.js";
 import { channel, messageAction, personalChat, user } from "../support/teams-activity.js";
-import { ANSWERS, SAFETY, ada, cardOf, chatWith, postsTo, rita, seenBy, setup, submits, textOf, ticketIn, walk } from "../support/teams-env.js";
+import { ANSWERS, SAFETY, ada, cardOf, chatWith, postsTo, rita, seenBy, setup, lifecycle, textOf, ticketIn, walk } from "../support/teams-env.js";
 
 const GENERAL = "19:general@thread.tacv2";
 const LINK = "https://teams.microsoft.com/l/message/19%3Ageneral%40thread.tacv2/1700000000000?tenantId=tenant-0001";
@@ -47,7 +47,7 @@ describe("Teams: Report as AI incident (message action)", () => {
     const ticket = cardOf(posted)!;
     expect(ticket.actions).toContainEqual({ type: "Action.OpenUrl", title: "Open the reported message", url: LINK });
     // The safety roster's own view of the card (Teams refreshes it for them) has the four actions.
-    expect(submits(await seenBy(env, channel(env.fake.url, SAFETY), ada, posted)).map((b) => b.title)).toEqual(["Acknowledge", "Escalate", "Reroute", "Resolve"]);
+    expect(lifecycle(await seenBy(env, channel(env.fake.url, SAFETY), ada, posted)).map((b) => b.title)).toEqual(["Acknowledge", "Escalate", "Reroute", "Resolve"]);
     expect(textOf(ticket)).toContain("their own fault");
   });
 

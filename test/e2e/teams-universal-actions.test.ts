@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { cardProblem, invokeResponseProblem } from "../support/card-rules.js";
 import { channel, execute } from "../support/teams-activity.js";
-import { ANSWERS, SAFETY, SECURITY, ada, cardOf, click, hedy, lastAnswer, postsTo, rita, seenBy, setup, submits, textOf, ticketIn, triage, updatesOf } from "../support/teams-env.js";
+import { ANSWERS, SAFETY, SECURITY, ada, cardOf, click, hedy, lastAnswer, postsTo, rita, seenBy, setup, lifecycle, textOf, ticketIn, triage, updatesOf } from "../support/teams-env.js";
 
 const CARD = "application/vnd.microsoft.card.adaptive";
 
@@ -20,12 +20,12 @@ describe("Teams: Universal Actions on ticket cards", () => {
     expect(base).toMatchObject({ version: "1.5", refresh: { action: { type: "Action.Execute", verb: "refresh", data: { action: "refresh", incidentId: incident.id, route: 1 } } } });
     // The safety roster (ada, grace; radia at level 2) and the incident manager: their MRIs, nobody else's.
     expect([...base.refresh!.userIds].sort()).toEqual(["8:orgid:aad-ada", "8:orgid:aad-grace", "8:orgid:aad-radia"]);
-    expect(submits(base)).toEqual([]);
+    expect(lifecycle(base)).toEqual([]);
     expect(textOf(base)).toContain("on-call roster sees the actions");
 
     const where = channel(env.fake.url, SAFETY);
     const mine = await seenBy(env, where, ada, posted);
-    const buttons = submits(mine);
+    const buttons = lifecycle(mine);
     expect(buttons.map((b) => [b.type, b.title])).toEqual([
       ["Action.Execute", "Acknowledge"],
       ["Action.Execute", "Escalate"],
@@ -34,7 +34,7 @@ describe("Teams: Universal Actions on ticket cards", () => {
     ]);
     // Each carries the same data in its Action.Submit fallback, for clients without Universal Actions.
     for (const b of buttons as Array<{ data: object; fallback?: { type: string; data: object } }>) expect(b.fallback).toEqual(expect.objectContaining({ type: "Action.Submit", data: b.data }));
-    expect(submits(await seenBy(env, where, rita, posted))).toEqual([]);
+    expect(lifecycle(await seenBy(env, where, rita, posted))).toEqual([]);
   });
 
   it("a press is answered with the card as it now stands; the channel's card follows through the update job", async () => {
@@ -46,14 +46,14 @@ describe("Teams: Universal Actions on ticket cards", () => {
     expect(answer.type).toBe(CARD);
     expect(answer.value.body[0]).toMatchObject({ color: "good", text: expect.stringContaining(`acknowledged ${incident.id}`) });
     expect(textOf(answer.value)).toContain("Acknowledged");
-    expect(submits(answer.value).map((b) => b.title)).toEqual(["Escalate", "Reroute", "Resolve"]);
+    expect(lifecycle(answer.value).map((b) => b.title)).toEqual(["Escalate", "Reroute", "Resolve"]);
     expect((await env.app.incidents.get(incident.id))!.status).toBe("acknowledged");
 
     await env.app.idle();
     // The edit of the base card makes Teams refresh it for the roster: status only, and a refresh still.
     const edited = cardOf(updatesOf(env.fake, posted.id).at(-1)!)!;
     expect(textOf(edited)).toContain("Acknowledged");
-    expect(submits(edited)).toEqual([]);
+    expect(lifecycle(edited)).toEqual([]);
     expect(edited.refresh).toBeDefined();
     expect(postsTo(env.fake, SAFETY).filter((c) => c.body.text === `Ada acknowledged ${incident.id}.`)).toHaveLength(1);
   });
@@ -71,7 +71,7 @@ describe("Teams: Universal Actions on ticket cards", () => {
     const r = await env.invoke(execute(where, hedy, "ticket", { action: "ticket", op: "acknowledge", incidentId: incident.id, route: 1 }, posted.id));
     expect(invokeResponseProblem(r.status, r.body)).toBeUndefined();
     expect(r.body.value.body[0]).toMatchObject({ color: "attention", text: expect.stringContaining("from before") });
-    expect(submits(r.body.value)).toEqual([]);
+    expect(lifecycle(r.body.value)).toEqual([]);
     expect(textOf(r.body.value)).toContain("Rerouted to safety");
     expect(await env.app.incidents.get(incident.id)).toEqual(moved);
   });

@@ -5,7 +5,7 @@ import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { createTeamsNotifier } from "../../adapters/teams/index.js";
 import { DeliveryError } from "../../src/tickets/notifier.js";
 import { TENANT_ID, channel, installed, message, personalChat, submit } from "../support/teams-activity.js";
-import { ANSWERS, SAFETY, SECURITY, ada, cardOf, chatWith, click, hedy, lastAnswer, lastCard, maya, postsTo, rita, seenBy, setup, submits, textOf, ticketIn, triage, updatesOf, walk } from "../support/teams-env.js";
+import { ANSWERS, SAFETY, SECURITY, ada, cardOf, chatWith, click, hedy, lastAnswer, lastCard, maya, postsTo, rita, seenBy, setup, lifecycle, submits, textOf, ticketIn, triage, updatesOf, walk } from "../support/teams-env.js";
 
 describe("Teams: reporting an incident", () => {
   it("walks a safety incident card by card and pages the safety on-call in a personal chat", async () => {
@@ -22,10 +22,10 @@ describe("Teams: reporting an incident", () => {
 
     const ticket = ticketIn(env, SAFETY, incident.id)!;
     // Everyone sees the status; Teams refreshes the card for the safety roster, who get the four actions.
-    expect(submits(cardOf(ticket)!)).toEqual([]);
+    expect(lifecycle(cardOf(ticket)!)).toEqual([]);
     expect(cardOf(ticket)!.refresh!.userIds).toContain("8:orgid:aad-ada");
-    expect(submits(await seenBy(env, channel(env.fake.url, SAFETY), ada, ticket)).map((b) => b.title)).toEqual(["Acknowledge", "Escalate", "Reroute", "Resolve"]);
-    expect(submits(await seenBy(env, channel(env.fake.url, SAFETY), rita, ticket))).toEqual([]);
+    expect(lifecycle(await seenBy(env, channel(env.fake.url, SAFETY), ada, ticket)).map((b) => b.title)).toEqual(["Acknowledge", "Escalate", "Reroute", "Resolve"]);
+    expect(lifecycle(await seenBy(env, channel(env.fake.url, SAFETY), rita, ticket))).toEqual([]);
     expect(postsTo(env.fake, SECURITY)).toEqual([]);
     const chat = chatWith(env, "aad-ada")!;
     expect(chat.body).toMatchObject({ isGroup: false, tenantId: TENANT_ID, members: [{ id: "aad-ada" }], channelData: { tenant: { id: TENANT_ID } } });
@@ -185,7 +185,7 @@ describe("Teams: on-call ticket actions", () => {
     const moved = (await env.app.incidents.get(incident.id))!;
     expect(moved).toMatchObject({ routing: { domain: "safety" }, routeCount: 2 });
     const fresh = ticketIn(env, SAFETY, incident.id)!;
-    const freshButtons = submits(await seenBy(env, channel(env.fake.url, SAFETY), ada, fresh));
+    const freshButtons = lifecycle(await seenBy(env, channel(env.fake.url, SAFETY), ada, fresh));
     expect(freshButtons.length).toBeGreaterThan(0);
     expect(freshButtons.every((b) => b.data.route === 2)).toBe(true);
     expect(chatWith(env, "aad-ada")).toBeDefined();

@@ -356,8 +356,12 @@ export class FakeSlack {
       case "conversations.replies":
         if (!this.messages.has(`${a.channel}/${a.ts}`)) return { ok: false, error: "thread_not_found" };
         return this.read(a, String(a.ts));
-      case "views.open":
+      case "views.open": {
+        // As docs.slack.dev/reference/views/modal-views says a modal must be: refused otherwise.
+        const problem = modalProblem(a);
+        if (problem) return { ok: false, error: "invalid_arguments", response_metadata: { messages: [problem] } };
         return { ok: true, view: { id: `V${this.seq++}`, ...(a.view ?? {}) } };
+      }
       case "files.getUploadURLExternal": {
         const id = `F${String(++this.seq).padStart(8, "0")}`;
         this.pendingFiles.set(id, { filename: a.filename, length: a.length === undefined ? undefined : Number(a.length) });
@@ -378,6 +382,27 @@ export class FakeSlack {
         return { ok: true };
     }
   }
+}
+
+/**
+ * Why Slack would refuse views.open (docs.slack.dev/reference/views/modal-views): no trigger id, a
+ * title, submit or close over 24 characters, more than 100 blocks, private_metadata over 3000, a
+ * callback_id over 255, or an input block without a submit button. Undefined when it would open.
+ */
+function modalProblem(a: Record<string, any>): string | undefined {
+  const v = a.view;
+  if (!a.trigger_id) return "[ERROR] missing required field: trigger_id";
+  if (!v || v.type !== "modal") return "[ERROR] view type must be modal";
+  for (const k of ["title", "submit", "close"] as const) {
+    const t = v[k]?.text;
+    if (k === "title" && typeof t !== "string") return "[ERROR] missing required field: title";
+    if (typeof t === "string" && t.length > 24) return `[ERROR] must be less than 25 characters [json-pointer:/view/${k}/text]`;
+  }
+  if (!Array.isArray(v.blocks) || v.blocks.length > 100) return "[ERROR] blocks: at most 100";
+  if (typeof v.private_metadata === "string" && v.private_metadata.length > 3000) return "[ERROR] private_metadata: at most 3000 characters";
+  if (typeof v.callback_id === "string" && v.callback_id.length > 255) return "[ERROR] callback_id: at most 255 characters";
+  if (v.blocks.some((b: any) => b.type === "input") && !v.submit) return "[ERROR] submit is required when an input block is present";
+  return undefined;
 }
 
 /** The uploaded file's size: the file part of a multipart/form-data body, else the whole body. */

@@ -93,6 +93,9 @@ export function submits(card: Card): Array<{ type?: string; verb?: string; title
   return out;
 }
 
+/** The lifecycle buttons of a card (Acknowledge … Resolve), without Post update / Subscribe (issue 16, point 4). */
+export const lifecycle = (card: Card) => submits(card).filter((b) => b.data.action === "ticket");
+
 /**
  * The card `who` sees of a posted card: Teams refreshes a card with a `refresh` clause for each viewer
  * (automatically in channels of up to 60 members, as here) and shows what the bot answers.

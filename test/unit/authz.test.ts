@@ -23,10 +23,11 @@ describe("authorization matrix", () => {
   it("gives every action to exactly the roles of the table", () => {
     const expected: Record<keyof typeof people, AuthzAction[]> = {
       stranger: ["start-triage", "answer-own-triage", "join-duplicate"],
-      ada: ["start-triage", "answer-own-triage", "join-duplicate", "acknowledge", "escalate", "reroute", "resolve", "view-incident", "edit-incident"],
+      ada: ["start-triage", "answer-own-triage", "join-duplicate", "acknowledge", "escalate", "reroute", "resolve", "view-incident", "edit-incident", "post-status", "subscribe"],
       hedy: ["start-triage", "answer-own-triage", "join-duplicate"],
-      radia: ["start-triage", "answer-own-triage", "join-duplicate", "acknowledge", "escalate", "reroute", "resolve", "view-incident", "edit-incident"],
-      maya: ["start-triage", "answer-own-triage", "join-duplicate", "view-summary", "view-incident"],
+      radia: ["start-triage", "answer-own-triage", "join-duplicate", "acknowledge", "escalate", "reroute", "resolve", "view-incident", "edit-incident", "post-status", "subscribe"],
+      // Managers see every incident, so they may follow one; they post no status (not on a roster).
+      maya: ["start-triage", "answer-own-triage", "join-duplicate", "view-summary", "view-incident", "subscribe"],
     };
     for (const [who, actor] of Object.entries(people)) {
       const allowed = AuthzAction.options.filter((a) => authorize(roster, actor, a, { domain: "safety" }).ok);

@@ -15,6 +15,7 @@ import { answeredView } from "../../src/views/answered.js";
 import { NONE_VALUE, pickedChoices } from "../../src/views/choices.js";
 import { deliveries, pagePosts, ticketLink, ticketPost, ticketPosts } from "../../src/views/deliveries.js";
 import { ticketView, type TicketView } from "../../src/views/ticket.js";
+import { postStatus } from "../../src/domain/status.js";
 import { defs } from "../support/defs.js";
 import { testRoster } from "../support/roster.js";
 
@@ -103,6 +104,7 @@ function facts(v: TicketView): string[] {
     ...v.sections.flatMap((s) => [s.title, ...s.lines]),
     ...v.history.map((h) => (h.kind === "rerouted" ? h.reason : h.note)),
     ...(v.oncall ? [`level ${v.oncall.level + 1}`] : []),
+    ...(v.statusLine ? [v.statusLine] : []),
   ];
 }
 
@@ -111,7 +113,10 @@ const acked = ok(acknowledge(incident(), roster, ada, new Date("2026-12-01T10:05
 const closed = ok(resolve(acked, roster, ada, "Patched the <prompt> & reviewed", new Date("2026-12-01T11:00:00Z")));
 const moved = ok(reroute(incident(), roster, ada, "An attacker crafted it after all", new Date("2026-12-01T10:10:00Z")));
 
+const updated = ok(postStatus(incident(), roster, ada, "Rolled back the <prompt> & watching", new Date("2026-12-01T10:20:00Z")));
+
 const cases: Array<[string, TicketView]> = [
+  ["with a status update", ticketView(updated, { roster })],
   ["open, redacted and over the limit", ticketView(open, { roster })],
   ["acknowledged", ticketView(acked, { roster })],
   ["resolved", ticketView(closed, { roster })],
@@ -147,6 +152,16 @@ describe("one ticket view, rendered for Slack and for Teams", () => {
     expect(teams.map((a: any) => a.data.incidentId)).toEqual(v.postmortem ? [v.id] : []);
   });
 
+  it.each(cases)("%s: Post update and Subscribe on both exactly when the view offers them, carrying the incident", (_, v) => {
+    const SLACK_FOLLOW: Record<string, string> = { ticket_status: "post-status", ticket_subscribe: "subscribe" };
+    const slack = (slackTicket(v) as any[]).filter((b) => b.type === "actions").flatMap((b) => b.elements).filter((e: any) => SLACK_FOLLOW[e.action_id]).map((e: any) => ({ op: SLACK_FOLLOW[e.action_id], incidentId: e.value }));
+    const teams = JSON.stringify(teamsTicket(v)).match(/"action":"(status|subscribe)","incidentId":"[^"]+"/g) ?? [];
+    const want = v.follow.map((f) => ({ op: f.op, incidentId: f.incidentId }));
+    expect(slack).toEqual(want);
+    expect(teams.map((t) => JSON.parse(`{${t}}`)).map((d: any) => ({ op: d.action === "status" ? "post-status" : "subscribe", incidentId: d.incidentId }))).toEqual(want.flatMap((w) => [w, w])); // each an Action.Execute and its Action.Submit fallback
+    expect(v.follow.length > 0).toBe(v.status !== "resolved" && !v.superseded);
+  });
+
   it("the reporting clocks, the storm and the full report: the same words and a Draft report button on both", () => {
     const obligations = [{ regimeId: "eu-ai-act", state: "open" as const, text: "EU AI Act Art. 73: report by 2026-12-16 10:00 UTC (15 d left)", warnings: ["Do not alter the AI system"] }];
     const stormy = incident({ storm: { reports: 12, incidents: 7, listed: 0, since: "2026-12-01T09:58:00.000Z" } });
@@ -171,31 +186,32 @@ describe("one ticket view, rendered for Slack and for Teams", () => {
 
   it("offers what each state allows: four live, no Acknowledge once acknowledged, none when resolved or moved", () => {
     const ops = (v: TicketView) => v.actions.map((a) => a.op);
-    expect(ops(cases[0]![1])).toEqual(["acknowledge", "escalate", "reroute", "resolve"]);
-    expect(ops(cases[1]![1])).toEqual(["escalate", "reroute", "resolve"]);
-    expect(ops(cases[2]![1])).toEqual([]);
+    expect(ops(cases[1]![1])).toEqual(["acknowledge", "escalate", "reroute", "resolve"]);
+    expect(ops(cases[2]![1])).toEqual(["escalate", "reroute", "resolve"]);
     expect(ops(cases[3]![1])).toEqual([]);
-    expect(cases[3]![1]).toMatchObject({ superseded: true, statusText: "Rerouted to security" });
-    expect(ops(cases[4]![1])).toEqual(["acknowledge", "escalate", "reroute", "resolve"]);
-    expect(cases[4]![1].actions.every((a) => a.route === 2)).toBe(true);
+    expect(ops(cases[4]![1])).toEqual([]);
+    expect(cases[4]![1]).toMatchObject({ superseded: true, statusText: "Rerouted to security" });
+    expect(ops(cases[5]![1])).toEqual(["acknowledge", "escalate", "reroute", "resolve"]);
+    expect(cases[5]![1].actions.every((a) => a.route === 2)).toBe(true);
   });
 
   it("names who may press the buttons (the domain's roster and the incident managers), and nobody once nothing can be pressed", () => {
     const names = (v: TicketView) => v.responders.map((p) => p.name).sort();
     const safetyIds = new Set([...roster.domains.safety.levels.flat(), ...roster.incidentManagers]);
-    expect(names(cases[0]![1])).toEqual(roster.people.filter((p) => safetyIds.has(p.id)).map((p) => p.name).sort());
-    expect(names(cases[0]![1])).toContain("Radia");
-    expect(names(cases[0]![1])).not.toContain("Maya");
-    expect(cases[2]![1].responders).toEqual([]);
+    expect(names(cases[1]![1])).toEqual(roster.people.filter((p) => safetyIds.has(p.id)).map((p) => p.name).sort());
+    expect(names(cases[1]![1])).toContain("Radia");
+    expect(names(cases[1]![1])).not.toContain("Maya");
+    expect(cases[3]![1].responders).toEqual([]);
   });
 
   it("notes on the report: redactions and the report limit, in the same words", () => {
-    expect(cases[0]![1].notes.map((n) => n.text)).toEqual(["2 secrets redacted from the report", "Filed over the report limit: nobody was paged"]);
+    expect(cases[1]![1].notes.map((n) => n.text)).toEqual(["2 secrets redacted from the report", "Filed over the report limit: nobody was paged"]);
   });
 
   it("people's text stays inert on both: no mention, link or markup of theirs", () => {
-    const v = cases[2]![1];
+    const v = cases[3]![1];
     expect(JSON.stringify(slackTicket(v))).not.toMatch(/<prompt>/);
+    expect(JSON.stringify(slackTicket(cases[0]![1]))).not.toMatch(/<prompt>/);
     expect(JSON.stringify(teamsTicket(v))).not.toMatch(/\[see\]\(https/);
   });
 });

@@ -2,6 +2,7 @@
 import type { types } from "@slack/bolt";
 import { NOTE_MIN, type Incident } from "../../../src/domain/incident.js";
 import { otherDomain } from "../../../src/domain/vocabulary.js";
+import { STATUS_MAX } from "../../../src/domain/status-record.js";
 import { INPUT, VIEWS, encode, type TextModalMeta, type TicketModalMeta } from "../ids.js";
 import { clip, context, esc, section } from "./kit.js";
 
@@ -53,6 +54,22 @@ export function ticketModal(kind: "reroute" | "resolve", i: Incident, meta: Tick
     blocks: [
       section(reroute ? `Move *${i.id}* from *${i.routing.domain}* to *${to}*. The ${to} on-call gets a new ticket.` : `Close *${i.id}*: ${esc(i.title)}`),
       input(reroute ? `Why is it ${to}'s?` : "What was done (or why no action is needed)?", { maxLength: INPUT_MAX, minLength: NOTE_MIN }),
+    ],
+  };
+}
+
+/** "Post update" on a ticket card: the status text, posted to the thread and to the subscribers on submit. */
+export function statusModal(i: Incident, meta: TicketModalMeta): types.ModalView {
+  return {
+    type: "modal",
+    callback_id: VIEWS.status,
+    private_metadata: encode(meta),
+    title: plain("Status update"),
+    submit: plain("Post update"),
+    close: plain("Cancel"),
+    blocks: [
+      section(`A status update on *${i.id}*: ${esc(i.title)}. It goes on the card, in its thread, and to everyone subscribed.`),
+      input("What is known, what is being done, what is next?", { maxLength: STATUS_MAX, minLength: 1 }),
     ],
   };
 }

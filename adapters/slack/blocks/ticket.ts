@@ -49,6 +49,7 @@ export function renderTicket(v: TicketView): Block[] {
       `*Reporter*\n${actor(v.reporter)}`,
     ]),
   ];
+  if (v.statusLine) blocks.push(section(`:mega: ${esc(v.statusLine)}`));
   blocks.push(...fullReportBlocks(v.report));
   if (v.crossDomain.length) blocks.push(section(`*Cross-domain impact:* ${v.crossDomain.join(", ")}${v.cc.length ? ` (copied to ${v.cc.join(", ")})` : ""}`));
   for (const s of v.sections) blocks.push(...sections([`*${esc(s.title)}*`, ...s.lines.map((x) => `• ${esc(x)}`)], 4));

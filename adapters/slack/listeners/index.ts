@@ -11,6 +11,8 @@ import { ticketAction } from "./actions/ticket-action.js";
 import { ticketModalOpenAction } from "./actions/ticket-modal-open.js";
 import { ticketReportAction } from "./actions/ticket-report.js";
 import { ticketPostmortemAction } from "./actions/ticket-postmortem.js";
+import { ticketFollowAction } from "./actions/ticket-follow.js";
+import { ticketStatusView } from "./views/ticket-status.js";
 import { triageStepAction } from "./actions/triage-step.js";
 import { triageTextOpenAction } from "./actions/triage-text-open.js";
 import { COMMAND_FAILED, incidentCommand } from "./commands/incident.js";
@@ -59,9 +61,11 @@ export function registerListeners(bolt: Bolt, d: SlackDeps, dedupe: EventDedupe,
   bolt.action<Button>({ type: "block_actions", action_id: any(ACTIONS.ticketReroute, ACTIONS.ticketResolve) }, told(ticketModalOpenAction(d))); // opens a modal
   bolt.action<Button>({ type: "block_actions", action_id: ACTIONS.ticketReport }, g(ticketReportAction(d)));
   bolt.action<Button>({ type: "block_actions", action_id: ACTIONS.ticketPostmortem }, g(ticketPostmortemAction(d)));
+  bolt.action<Button>({ type: "block_actions", action_id: any(ACTIONS.ticketStatus, ACTIONS.ticketSubscribe) }, told(ticketFollowAction(d))); // may open a modal
 
   bolt.view({ type: "view_submission", callback_id: VIEWS.textAnswer }, g(triageTextView(d)));
   bolt.view({ type: "view_submission", callback_id: any(VIEWS.reroute, VIEWS.resolve) }, g(ticketNoteView(d)));
+  bolt.view({ type: "view_submission", callback_id: VIEWS.status }, g(ticketStatusView(d)));
 
   bolt.event("message", told(directMessageEvent(d)));
 }

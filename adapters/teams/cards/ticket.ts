@@ -10,7 +10,7 @@ import { rationale } from "./incident-facts.js";
 import { plain } from "./inert.js";
 import { obligationElements } from "./obligations.js";
 import type { ObligationLine } from "../../../src/domain/clocks.js";
-import { ticketMoreActions } from "./ticket-more.js";
+import { followActions, ticketMoreActions } from "./ticket-more.js";
 import { fullReportElements } from "./full-report.js";
 
 /** The older way to ask for a ticket card (tests, callers without a roster): the incident and its routing. */
@@ -48,6 +48,7 @@ export function renderTicket(v: TicketView, audience: Audience = "responder"): A
   const body: Element[] = [
     heading(`${v.id} · ${v.severity} · ${v.primary}`),
     text(plain(clip(v.title, LIMIT.title)), { weight: "bolder" }),
+    ...(v.statusLine ? [text(plain(v.statusLine), { color: "accent" })] : []),
     ...fullReportElements(v.report),
     facts([
       ["Status", v.statusText],
@@ -74,6 +75,8 @@ export function renderTicket(v: TicketView, audience: Audience = "responder"): A
   const userIds = v.responders.flatMap((p) => (p.teams ? [userMri(p.teams)] : [])).slice(0, REFRESH_MAX_USERS);
   const buttons = audience === "responder" || userIds.length === 0;
   if (!buttons && v.actions.length) body.push(subtle(`The ${v.domain} on-call roster sees the actions on this card.`));
+  const follow = followActions(v, buttons);
+  if (follow.length) body.push({ type: "ActionSet", actions: follow });
   const c = card(body, [...(buttons ? v.actions.map(ticketAction) : []), ...reportedFrom(v), ...jiraLink(v), ...ticketMoreActions(v)]);
   if (!v.actions.length || !userIds.length) return c;
   const refresh = { type: "Action.Execute" as const, title: "Refresh", verb: "refresh", data: { action: "refresh" as const, incidentId: v.id, route: v.route } };

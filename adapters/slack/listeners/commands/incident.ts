@@ -1,7 +1,8 @@
 // `/incident [what happened]` starts a private triage; `/incident summary [7d|30d|90d] [safety|security]`
 // gives managers a summary; `/incident help` explains. Acknowledged first, worked on after.
 // `/incident show INC-…` and `/incident list [filter]` look incidents up (./lookup.ts); `severity`,
-// `intent`, `kind`, `note` and `reopen` edit one after filing (./edit.ts).
+// `intent`, `kind`, `note` and `reopen` edit one after filing (./edit.ts); `update`, `subscribe` and
+// `unsubscribe` post a status update or follow one (./status.ts).
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { parseLookup } from "../../../../src/bot/lookup.js";
 import { parseSummaryArgs } from "../../../../src/bot/summaries.js";
@@ -12,6 +13,8 @@ import { lookupAnswer } from "./lookup.js";
 import { parseEdit } from "../../../../src/bot/edit-command.js";
 import { commanderAnswer, editAnswer } from "./edit.js";
 import { parseCommander } from "../../../../src/bot/commander-command.js";
+import { parseStatusCommand } from "../../../../src/bot/status-command.js";
+import { statusAnswer } from "./status.js";
 
 export const HELP = [
   "*Report an AI incident*",
@@ -20,6 +23,7 @@ export const HELP = [
   "• `/incident summary [7d|30d|90d] [safety|security]`: incident summary (managers only).",
   "• `/incident show INC-…` or `/incident list [open|mine|safety|security]`: look up incidents you may see.",
   "• On-call: `/incident severity INC-… SEV2 why`, `intent INC-… deliberate|suspected|none why`, `kind INC-… kind[,kind] why`, `note INC-… text`, `reopen INC-… why`; `command INC-…` to lead it, `commander INC-… @who` to hand it over.",
+  "• `/incident update INC-… text`: a status update (on-call, incident managers, the commander): on the card, in its thread, to subscribers. `/incident subscribe INC-…` (or `unsubscribe`) to get them in a DM.",
   "Safety means an unintentional failure under normal use; security means someone did it on purpose. Not sure? Say so: it goes to security until ruled out.",
 ].join("\n");
 
@@ -53,6 +57,11 @@ export const incidentCommand =
     if (lead) {
       await ack();
       return void (await respond({ response_type: "ephemeral", ...(await commanderAnswer(d, user, lead)) }));
+    }
+    const status = parseStatusCommand(text);
+    if (status) {
+      await ack();
+      return void (await respond({ response_type: "ephemeral", ...(await statusAnswer(d, user, status)) }));
     }
     const edit = parseEdit(text);
     if (edit) {
