@@ -72,7 +72,10 @@ export function timelineText(e: TimelineEvent): string | undefined {
       return `grouped under ${e.parent} (incident storm): ${e.reason}`;
     case "aware-at-set":
       return `awareness time set to ${e.awareAt} by ${who(e.by)}`;
+    case "channel-opened":
+      return `incident channel opened in ${e.platform}${e.name ? `: #${e.name}` : ""}`;
     case "sending":
+    case "channel-opening":
       return undefined;
     default:
       return unnamed(e);
