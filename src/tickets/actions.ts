@@ -15,6 +15,7 @@ import { personByIdentity } from "../domain/roster.js";
 import type { OutsideService } from "../domain/outside.js";
 import { mirrorJobs } from "./outside/mirror.js";
 import { scheduleReminders } from "./reminders.js";
+import { roomsWanted } from "../domain/incident-room.js";
 
 /**
  * `seenRoute`: the routing the pressed card (or the opened dialog) showed; a card of an older routing
@@ -154,7 +155,11 @@ export class TicketActions {
       await this.dispatch(stored);
       const route = stored.routeCount - 1;
       await this.d.queue.add(domainOfRoute(stored, route), { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000), route });
-    } else await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
+    } else {
+      await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
+      // Raised into a severity whose domain opens an incident channel: opened now (a reroute's delivery does it).
+      if (roomsWanted(stored, this.d.roster).length) await this.d.queue.add(stored.routing.domain, { name: "channel", incidentId, rev: stored.rev });
+    }
     return { ...outcome, incident: stored };
   }
 

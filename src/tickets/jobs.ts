@@ -33,6 +33,11 @@ export const TicketJob = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("joined"), incidentId: IncidentId, rev: z.number().int().min(1), text: z.string().max(3000) }),
   /** brings storm parent `incidentId`'s card and thread up to date after refresh period `tick` (src/domain/storm.ts). */
   z.strictObject({ name: z.literal("storm"), incidentId: IncidentId, tick: z.number().int().min(0) }),
+  /**
+   * opens the incident's channels (src/tickets/rooms.ts) as record version `rev` asked for them (filed,
+   * or edited into a severity that has one); does nothing where one is open already.
+   */
+  z.strictObject({ name: z.literal("channel"), incidentId: IncidentId, rev: z.number().int().min(1) }),
 ]);
 export type TicketJob = z.infer<typeof TicketJob>;
 
@@ -55,6 +60,8 @@ export function jobId(job: TicketJob): string {
       return `${job.incidentId}.j${job.rev}`;
     case "storm":
       return `${job.incidentId}.s${job.tick}`;
+    case "channel":
+      return `${job.incidentId}.c${job.rev}`;
   }
 }
 

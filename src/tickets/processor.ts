@@ -21,6 +21,8 @@ import type { OutsideDelivery } from "./outside/runner.js";
 import { DeliveryError, destinationKey, type Destination, type Message, type Notifier, type Outbound } from "./notifier.js";
 import type { ChannelPacer } from "../store/channel-pacer.js";
 import { StormGrouping, type StormDeps } from "./storm.js";
+import { RoomOpener } from "./rooms.js";
+import { incidentRooms, roomsWanted } from "../domain/incident-room.js";
 
 export interface ProcessorDeps {
   incidents: IncidentStore;
@@ -54,7 +56,9 @@ export class PacedError extends DeliveryError {
 
 export class TicketProcessor {
   private readonly storms?: StormGrouping;
+  private readonly rooms: RoomOpener;
   constructor(private readonly d: ProcessorDeps) {
+    this.rooms = new RoomOpener(d, (i, key, m) => this.sendOnce(i, key, m), (domain) => this.channels(domain), (i) => this.obligationLinesOf(i));
     if (d.storms) this.storms = new StormGrouping(d.storms, d, (i, key, m) => this.sendOnce(i, key, m), (domain) => this.channels(domain));
   }
 
@@ -143,6 +147,8 @@ export class TicketProcessor {
       case "storm":
         if (!this.storms) return "storm grouping is off";
         return this.storms.refresh(job.incidentId, ctx);
+      case "channel":
+        return this.rooms.open(job.incidentId);
     }
   }
 
@@ -193,6 +199,8 @@ export class TicketProcessor {
     for (const job of outside.filter((j) => j.service === "jira")) await this.d.queue.add(domain, job);
     await this.scheduleEscalation(incident);
     await scheduleReminders(this.d.queue, this.d.obligations, incident, this.d.clock.now());
+    // SEV1/SEV2 (as configured): a channel of its own, opened by a job of its own after the ticket is out.
+    if (roomsWanted(incident, this.d.roster).length) await this.d.queue.add(domain, { name: "channel", incidentId: id, rev: incident.rev });
     await this.d.incidents.markDelivered(id);
     return "delivered";
   }
@@ -283,6 +291,13 @@ export class TicketProcessor {
     const domain = route === undefined ? incident.routing.domain : domainOfRoute(incident, route);
     for (const to of this.channels(domain)) {
       incident = await this.sendOnce(incident, `u${rev}:update:${destinationKey(to)}`, { kind: "update", incident, to, text, ...(route === undefined ? {} : { route }) });
+    }
+    // The incident channels' pinned cards are kept current and hear the news too (once their card is up).
+    if (route === undefined) {
+      for (const room of incidentRooms(incident).filter((r) => r.ref && this.d.notifier.platforms.includes(r.platform))) {
+        const to: Destination = { platform: room.platform, address: room.address };
+        incident = await this.sendOnce(incident, `u${rev}:room:${destinationKey(to)}`, { kind: "update", incident, to, text });
+      }
     }
     return "updated";
   }
