@@ -129,6 +129,7 @@ export class FakeSlack {
   /** channel ids the bot is in: BOT_CHANNELS or those passed to start() (DMs with the bot always). */
   readonly members: Set<string>;
   private holds: Array<{ method: string; left: number; when?: (args: Record<string, any>) => boolean }> = [];
+  private lostAnswers = new Map<string, number>();
   private heldAnswers: Array<() => void> = [];
   private outages: Outage[] = [];
   private seq = 0;
@@ -187,6 +188,15 @@ export class FakeSlack {
   holdAfterStore(method: string, n: number, when?: (args: Record<string, any>) => boolean) {
     this.holds.push({ method, left: n, ...(when ? { when } : {}) });
   }
+  /**
+   * The next `n` calls of `method` are carried out but answered `internal_error` (HTTP 500), as Slack
+   * documents it may ("some aspect of the operation succeeded before the error was raised"): the
+   * caller cannot tell it happened, like a worker that died before reading the answer.
+   */
+  loseAnswer(method: string, n: number) {
+    this.lostAnswers.set(method, (this.lostAnswers.get(method) ?? 0) + n);
+  }
+
   /** Answers held back by holdAfterStore so far (still waiting, or whose caller went away). */
   get held() {
     return this.heldAnswers.length;
@@ -232,6 +242,7 @@ export class FakeSlack {
     this.clearFailures();
     this.release();
     this.holds = [];
+    this.lostAnswers.clear();
     this.messages.clear();
     for (const list of [this.calls, this.refused, this.responses, this.uploads]) list.length = 0;
     for (const map of [this.buckets, this.perSecond, this.rateLimited, this.channels]) map.clear();
@@ -331,6 +342,11 @@ export class FakeSlack {
     }
     this.calls.push(call);
     const answer = this.answer(method, args);
+    const lost = this.lostAnswers.get(method) ?? 0;
+    if (lost > 0 && answer.ok) {
+      this.lostAnswers.set(method, lost - 1);
+      return json(500, { ok: false, error: "internal_error" });
+    }
     const hold = this.holds.find((h) => h.method === method && h.left > 0 && (!h.when || h.when(args)));
     if (hold) {
       hold.left--;
