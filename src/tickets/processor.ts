@@ -56,9 +56,9 @@ export class PacedError extends DeliveryError {
 
 export class TicketProcessor {
   private readonly storms?: StormGrouping;
-  private readonly rooms: RoomOpener;
+  private readonly opener: RoomOpener;
   constructor(private readonly d: ProcessorDeps) {
-    this.rooms = new RoomOpener(d, (i, key, m) => this.sendOnce(i, key, m), (domain) => this.channels(domain), (i) => this.obligationLinesOf(i));
+    this.opener = new RoomOpener(d, (i, key, m) => this.sendOnce(i, key, m), (domain) => this.channels(domain), (i) => this.obligationLinesOf(i));
     if (d.storms) this.storms = new StormGrouping(d.storms, d, (i, key, m) => this.sendOnce(i, key, m), (domain) => this.channels(domain));
   }
 
@@ -148,7 +148,7 @@ export class TicketProcessor {
         if (!this.storms) return "storm grouping is off";
         return this.storms.refresh(job.incidentId, ctx);
       case "channel":
-        return this.rooms.open(job.incidentId);
+        return this.opener.open(job.incidentId);
     }
   }
 
@@ -277,10 +277,11 @@ export class TicketProcessor {
     for (const to of pages) {
       incident = await this.sendOnce(incident, `p${gen}:page:${destinationKey(to)}`, { kind: "page", incident, to, level, person, reason: event.reason }, active);
     }
+    const text = `Escalated to level ${level + 1} (${person.name}): ${event.reason}.`;
     for (const to of this.channels(incident.routing.domain)) {
-      const text = `Escalated to level ${level + 1} (${person.name}): ${event.reason}.`;
       incident = await this.sendOnce(incident, `p${gen}:update:${destinationKey(to)}`, { kind: "update", incident, to, text }, active);
     }
+    for (const to of this.rooms(incident)) incident = await this.sendOnce(incident, `p${gen}:room:${destinationKey(to)}`, { kind: "update", incident, to, text }, active);
     await this.scheduleEscalation(incident);
     return `paged level ${level + 1}`;
   }
@@ -292,12 +293,9 @@ export class TicketProcessor {
     for (const to of this.channels(domain)) {
       incident = await this.sendOnce(incident, `u${rev}:update:${destinationKey(to)}`, { kind: "update", incident, to, text, ...(route === undefined ? {} : { route }) });
     }
-    // The incident channels' pinned cards are kept current and hear the news too (once their card is up).
+    // The incident channels' pinned cards are kept current and hear the news too.
     if (route === undefined) {
-      for (const room of incidentRooms(incident).filter((r) => r.ref && this.d.notifier.platforms.includes(r.platform))) {
-        const to: Destination = { platform: room.platform, address: room.address };
-        incident = await this.sendOnce(incident, `u${rev}:room:${destinationKey(to)}`, { kind: "update", incident, to, text });
-      }
+      for (const to of this.rooms(incident)) incident = await this.sendOnce(incident, `u${rev}:room:${destinationKey(to)}`, { kind: "update", incident, to, text });
     }
     return "updated";
   }
@@ -451,6 +449,13 @@ export class TicketProcessor {
 
   private channels(domain: Domain): Destination[] {
     return destinationsOf(this.d.roster.domains[domain].destinations).filter((d) => this.d.notifier.platforms.includes(d.platform));
+  }
+
+  /** The incident's channels (src/domain/incident-room.ts) whose pinned card is up, on platforms served here. */
+  private rooms(i: Incident): Destination[] {
+    return incidentRooms(i)
+      .filter((r) => r.ref && this.d.notifier.platforms.includes(r.platform))
+      .map((r) => ({ platform: r.platform, address: r.address }));
   }
 
   /** Where a person is paged: their chat ids, and the console where the domain uses it. */

@@ -143,6 +143,20 @@ describe("Slack: an incident channel for SEV1 and SEV2", () => {
     expect(textOf(now(ticketCard(i.id)))).toContain("Acknowledged");
   });
 
+  it("an escalation pressed on the pinned card is said in the channel, and the card shows the new level", async () => {
+    const i = await file(SEV1);
+    const channel = i.rooms![0]!.address;
+    const card = fake.channel(channel)[0]!;
+    const oncall = { id: onCall(roster, "safety", 0, new Date("2026-11-24T09:00:00Z")).slack!, name: "oncall" };
+    expect((await req.click(oncall, card, buttonsOf(card).find((b: any) => b.action_id === "ticket_escalate"))).status).toBe(200);
+    await slack.idle();
+    await app.idle();
+    expect(fake.channel(channel).filter((m) => m.text?.includes("Escalated to level 2 (Radia)"))).toHaveLength(1);
+    expect(textOf(now(card))).toContain("Escalated (level 2)");
+    const after = (await app.incidents.get(i.id))!;
+    expect(after.timeline.filter((e) => e.type === "delivered" && e.to.startsWith("p1:room:slack:"))).toHaveLength(1);
+  });
+
   it("a person Slack will not invite (user_not_found) is left out; the others are invited and the card pinned", async () => {
     fake.unknownUsers.add(REPORTER.id);
     const i = await file(SEV1);
