@@ -179,6 +179,18 @@ describe("Slack: an incident channel for SEV1 and SEV2", () => {
     expect(fake.channel(fake.channelNamed(name)!.id).filter((m) => textOf(m).includes(i.id) && buttonsOf(m).length)).toHaveLength(1);
   });
 
+  it("the fake refuses what Slack refuses: bad names, blocks past Block Kit's limits, an unknown method", async () => {
+    const call = async (method: string, body: object) => (await fetch(`${fake.apiUrl}${method}`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) })).json();
+    expect(await call("conversations.create", { name: "Inc 42" })).toMatchObject({ ok: false, error: "invalid_name_specials" });
+    expect(await call("conversations.create", { name: "x".repeat(81) })).toMatchObject({ ok: false, error: "invalid_name_maxlength" });
+    expect(await call("conversations.create", { name: "" })).toMatchObject({ ok: false, error: "invalid_name_required" });
+    expect(await call("chat.postMessage", { channel: "C0SAFETY", text: "x", blocks: [{ type: "header", text: { type: "plain_text", text: "h".repeat(151) } }] })).toMatchObject({ ok: false, error: "invalid_blocks" });
+    expect(await call("conversations.archive", { channel: "C0SAFETY" })).toMatchObject({ ok: false, error: "unknown_method" });
+    const room = (await call("conversations.create", { name: "inc-2026-0099-ok" })) as any;
+    expect(await call("pins.add", { channel: room.channel.id, timestamp: "1.000001" })).toMatchObject({ ok: false, error: "message_not_found" });
+    expect(await call("conversations.invite", { channel: room.channel.id, users: "U0BOT" })).toMatchObject({ ok: false, error: "cant_invite_self" });
+  });
+
   it("an edit raising a SEV4 to SEV1 opens the channel then", async () => {
     const i = await file(MILD);
     expect(fake.callsOf("conversations.create")).toEqual([]);

@@ -16,6 +16,7 @@
 // conversations.create refuses names Slack refuses (invalid_name_*, name_taken; takeName() plays
 // someone else's channel), conversations.invite refuses per Slack's rules, pins.add refuses a message
 // that is not there or already pinned, and conversations.list finds the channels with their creator.
+// chat.postMessage and chat.update refuse blocks past Block Kit's limits (invalid_blocks, blocksProblem).
 import { createServer, type IncomingMessage, type Server } from "node:http";
 
 export interface FakeCall {
@@ -417,6 +418,7 @@ export class FakeSlack {
   private answer(method: string, a: Record<string, any>): Record<string, unknown> {
     switch (method) {
       case "chat.postMessage": {
+        if (blocksProblem(a.blocks)) return { ok: false, error: "invalid_blocks", errors: [blocksProblem(a.blocks)] };
         const ts = this.nextTs();
         if (a.thread_ts && !this.messages.has(`${a.channel}/${a.thread_ts}`)) return { ok: false, error: "thread_not_found" };
         const metadata = typeof a.metadata === "string" ? tryJson(a.metadata) : a.metadata;
@@ -424,6 +426,7 @@ export class FakeSlack {
         return { ok: true, channel: a.channel, ts, message: { text: a.text, ts } };
       }
       case "chat.update": {
+        if (blocksProblem(a.blocks)) return { ok: false, error: "invalid_blocks", errors: [blocksProblem(a.blocks)] };
         const m = this.messages.get(`${a.channel}/${a.ts}`);
         if (!m) return { ok: false, error: "message_not_found" };
         Object.assign(m, { text: a.text, blocks: a.blocks, edits: m.edits + 1 });
@@ -484,6 +487,36 @@ export class FakeSlack {
         return { ok: true };
     }
   }
+}
+
+const BLOCK_TYPES = new Set(["section", "actions", "context", "header", "divider", "input", "image", "rich_text", "file", "video"]);
+
+/**
+ * Why Slack would answer invalid_blocks (Block Kit's published limits, the ones our messages come
+ * near): more than 50 blocks, an unknown block type, a repeated block_id, a section over 3,000
+ * characters, a header over 150 or not plain text, a context with 0 or over 10 elements, an actions
+ * block with 0 or over 25, a button text over 75. Undefined: Slack takes them.
+ */
+export function blocksProblem(blocks: unknown): string | undefined {
+  if (blocks === undefined) return undefined;
+  if (!Array.isArray(blocks)) return "blocks is not an array";
+  if (blocks.length > 50) return `${blocks.length} blocks (max 50)`;
+  const ids = new Set<string>();
+  for (const [i, b] of blocks.entries()) {
+    const at = `block ${i} (${b?.type})`;
+    if (!BLOCK_TYPES.has(b?.type)) return `${at}: unknown type`;
+    if (b.block_id !== undefined) {
+      if (ids.has(b.block_id)) return `${at}: duplicate block_id`;
+      ids.add(b.block_id);
+    }
+    if (b.type === "section" && typeof b.text?.text === "string" && b.text.text.length > 3000) return `${at}: text over 3000`;
+    if (b.type === "section" && !b.text && !b.fields) return `${at}: neither text nor fields`;
+    if (b.type === "header" && (b.text?.type !== "plain_text" || String(b.text?.text ?? "").length > 150)) return `${at}: header text`;
+    if (b.type === "context" && (!Array.isArray(b.elements) || b.elements.length < 1 || b.elements.length > 10)) return `${at}: elements`;
+    if (b.type === "actions" && (!Array.isArray(b.elements) || b.elements.length < 1 || b.elements.length > 25)) return `${at}: elements`;
+    if (b.type === "actions" && b.elements.some((e: any) => e.type === "button" && String(e.text?.text ?? "").length > 75)) return `${at}: button text over 75`;
+  }
+  return undefined;
 }
 
 /** The name rules conversations.create enforces, with the errors Slack answers (methods/conversations.create). */
