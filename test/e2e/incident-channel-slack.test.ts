@@ -143,6 +143,18 @@ describe("Slack: an incident channel for SEV1 and SEV2", () => {
     expect(textOf(now(ticketCard(i.id)))).toContain("Acknowledged");
   });
 
+  it("a button on the pinned card is authorised like the ticket's: the reporter (not on the roster) changes nothing", async () => {
+    const i = await file(SEV1);
+    const card = fake.channel(i.rooms![0]!.address)[0]!;
+    const edits = now(card).edits;
+    expect((await req.click(REPORTER, card, buttonsOf(card).find((b: any) => b.action_id === "ticket_acknowledge"))).status).toBe(200);
+    await slack.idle();
+    await app.idle();
+    expect((await app.incidents.get(i.id))!.status).toBe("open");
+    expect(now(card).edits).toBe(edits);
+    expect(JSON.stringify(fake.responses.at(-1)?.body)).toContain("Only the safety on-call roster or an incident manager");
+  });
+
   it("an escalation pressed on the pinned card is said in the channel, and the card shows the new level", async () => {
     const i = await file(SEV1);
     const channel = i.rooms![0]!.address;
