@@ -15,7 +15,7 @@ import { personByIdentity } from "../domain/roster.js";
 import type { OutsideService } from "../domain/outside.js";
 import { mirrorJobs } from "./outside/mirror.js";
 import { scheduleReminders } from "./reminders.js";
-import { roomsWanted } from "../domain/incident-room.js";
+import { incidentRooms, roomsWanted } from "../domain/incident-room.js";
 
 /**
  * `seenRoute`: the routing the pressed card (or the opened dialog) showed; a card of an older routing
@@ -175,6 +175,8 @@ export class TicketActions {
     if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
     if (!outcome.ok || !outcome.changed) return outcome;
     await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
+    // The new commander is invited to the incident channels.
+    if (incidentRooms(stored).length) await this.d.queue.add(stored.routing.domain, { name: "channel", incidentId, rev: stored.rev });
     return { ...outcome, incident: stored };
   }
 

@@ -282,6 +282,8 @@ export class TicketProcessor {
       incident = await this.sendOnce(incident, `p${gen}:update:${destinationKey(to)}`, { kind: "update", incident, to, text }, active);
     }
     for (const to of this.rooms(incident)) incident = await this.sendOnce(incident, `p${gen}:room:${destinationKey(to)}`, { kind: "update", incident, to, text }, active);
+    // The level now on call joins the incident channels.
+    if (incidentRooms(incident).length) await this.d.queue.add(incident.routing.domain, { name: "channel", incidentId: id, rev: incident.rev });
     await this.scheduleEscalation(incident);
     return `paged level ${level + 1}`;
   }

@@ -3,7 +3,8 @@
 //   1. the intent (`channel-opening`, with the name) is recorded before the platform is called;
 //   2. a retry that finds an intent asks the platform for that channel before creating one (Slack:
 //      conversations.list by name, created by this bot), then records it (`channel-opened`, rooms[]);
-//   3. Slack: the people are invited (repeatable), the card is posted once (sendOnce, found by its key
+//   3. Slack: the people are invited (repeatable; the job runs again when the commander changes or the
+//      incident is escalated, so they join too), the card is posted once (sendOnce, found by its key
 //      after a crash) and pinned (already pinned is fine), then the card's ref is recorded on the room;
 //   4. the ticket's channels are told where it is, once each (sendOnce), and their cards show its link.
 // A name someone else took (name_taken) moves the intent to the next suffix (-2, -3 ...).
@@ -56,7 +57,8 @@ export class RoomOpener {
     let i = incident;
     let room = roomOn(i, platform);
     if (!room) ({ incident: i, room } = await this.create(i, platform));
-    if (platform === "slack" && !room.ref) i = await this.furnish(i, room);
+    // Invited on every run: the job runs again when the commander changes or the incident is escalated.
+    if (platform === "slack") i = await this.furnish(i, room);
     // The ticket's channels hear where to go, once each; the update re-renders their cards with its link.
     const where = room.name ? `#${room.name}` : `a ${platform === "teams" ? "Teams channel thread" : "channel"}`;
     for (const to of this.channels(i.routing.domain)) {
@@ -124,12 +126,13 @@ export class RoomOpener {
     }
   }
 
-  /** Step 3 (Slack): invite, post the card once, pin it, record its ref on the room. */
+  /** Step 3 (Slack): invite (repeatable), then once: post the card, pin it, record its ref on the room. */
   private async furnish(incident: Incident, room: Room): Promise<Incident> {
     let i = incident;
     const now = this.d.clock.now();
     const invited = await this.d.notifier.inviteToRoom?.(room, roomInvitees(i, this.d.roster, now));
     for (const x of invited ?? []) if (x.outcome === "skipped") this.d.log.warn({ incidentId: i.id, user: x.user, reason: x.reason }, "not invited to the incident channel");
+    if (room.ref) return i;
     const to: Destination = { platform: room.platform, address: room.address };
     const key = roomCardKey(room);
     const oncall = onCall(this.d.roster, i.routing.domain, i.level, now);

@@ -167,6 +167,21 @@ describe("Slack: an incident channel for SEV1 and SEV2", () => {
     expect(textOf(now(card))).toContain("Escalated (level 2)");
     const after = (await app.incidents.get(i.id))!;
     expect(after.timeline.filter((e) => e.type === "delivered" && e.to.startsWith("p1:room:slack:"))).toHaveLength(1);
+    // Radia, on call at level 2 now, joined the channel.
+    expect(fake.channelNamed(after.rooms![0]!.name!)!.invited).toContain("U0RADIA");
+  });
+
+  it("a commander chosen later is invited; nobody is invited twice and the card is not posted again", async () => {
+    const i = await file(SEV1);
+    const room = fake.channelNamed(i.rooms![0]!.name!)!;
+    expect(room.invited).not.toContain("U0HEDY");
+    const r = await app.actions.commander(i.id, { personId: "hedy" }, { platform: "slack", userId: "U0RADIA" });
+    expect(r.ok).toBe(true);
+    await app.idle();
+    expect(room.invited).toContain("U0HEDY");
+    expect(new Set(room.invited).size).toBe(room.invited.length);
+    expect(fake.channel(room.id).filter((m) => buttonsOf(m).length)).toHaveLength(1);
+    expect(room.pins).toHaveLength(1);
   });
 
   it("a person Slack will not invite (user_not_found) is left out; the others are invited and the card pinned", async () => {
