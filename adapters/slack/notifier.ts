@@ -121,7 +121,9 @@ export class SlackNotifier implements Notifier {
   /**
    * A public channel named `o.name` (conversations.create, is_private false). On a retry the channel
    * may exist already, created by a worker that died before recording it: it is looked up by name
-   * first and taken when this bot created it. name_taken for a name not ours: `taken`, try the next.
+   * first and taken when this bot created it. name_taken is looked up the same way (another worker's
+   * run of the job for this incident may have created it a moment ago: the name carries the incident
+   * id); a channel that is not this bot's is `taken`: try the next name.
    */
   async openRoom(o: RoomOpening): Promise<RoomOpened> {
     try {
@@ -133,8 +135,9 @@ export class SlackNotifier implements Notifier {
         const r = await this.client.conversations.create({ name: o.name, is_private: false });
         return { room: roomOf(r.channel!.id!, r.channel!.name ?? o.name) };
       } catch (err) {
-        if (platformError(err) === "name_taken") return { taken: true };
-        throw err;
+        if (platformError(err) !== "name_taken") throw err;
+        const own = await this.ownChannel(o.name);
+        return own ? { room: own } : { taken: true };
       }
     } catch (err) {
       throw toDeliveryError(err, `creating the incident channel #${o.name} for ${o.incident.id}`);

@@ -18,6 +18,7 @@ import { FakeSlack, type FakeMessage } from "../support/fake-slack.js";
 import { testRoster } from "../support/roster.js";
 import { SlackRequests, type User } from "../support/slack-sign.js";
 import { walk, buttonsOf, textOf } from "../support/slack-stack.js";
+import { waitFor } from "../support/webhook.js";
 import { HALLUCINATION_REPORT, SAFETY_ANSWERS } from "../support/answers.js";
 
 const SECRET = "e2e-signing-secret-0123456789";
@@ -182,6 +183,35 @@ describe("Slack: an incident channel for SEV1 and SEV2", () => {
     expect(new Set(room.invited).size).toBe(room.invited.length);
     expect(fake.channel(room.id).filter((m) => buttonsOf(m).length)).toHaveLength(1);
     expect(room.pins).toHaveLength(1);
+  });
+
+  it("two runs of the job at once: the second finds the first's channel while the first waits for Slack's answer; one channel", async () => {
+    const i = await file(MILD); // SEV4: no channel yet
+    fake.holdAfterStore("conversations.create", 1);
+    await app.actions.edit(i.id, { kind: "severity", severity: "SEV1", reason: "a patient was hurt" }, { platform: "slack", userId: "U0RADIA" });
+    await waitFor(() => fake.held === 1, "Slack to create the channel and hold its answer");
+    // Another run (a later record version's job) while the first still waits: it finds the intent.
+    await app.queue.add("safety", { name: "channel", incidentId: i.id, rev: (await app.incidents.get(i.id))!.rev + 1 });
+    await waitFor(async () => (await app.incidents.get(i.id))!.rooms?.[0]?.ref !== undefined, "the second run to finish the channel");
+    fake.release();
+    await app.idle();
+    const after = (await app.incidents.get(i.id))!;
+    expect([...fake.channels.values()].map((c) => c.name)).toEqual([roomName(i)]);
+    expect(fake.callsOf("conversations.create")).toHaveLength(1);
+    expect(after.rooms).toHaveLength(1);
+    expect(after.timeline.filter((e) => e.type === "channel-opened")).toHaveLength(1);
+    expect(fake.channel(after.rooms![0]!.address).filter((m) => buttonsOf(m).length)).toHaveLength(1);
+  });
+
+  it("name_taken for a channel this bot created is this incident's (a concurrent run made it); someone else's is taken", async () => {
+    const notifier = createSlackNotifier({ botToken: TOKEN, apiUrl: fake.apiUrl, roster });
+    const i = (await file(MILD))!;
+    const base = { incident: i, platform: "slack" as const, retry: false, oncall: roster.people[0]!, level: 0 };
+    const ours = (await notifier.openRoom({ ...base, name: "inc-2026-0001-ours" })) as { room: { address: string } };
+    expect(await notifier.openRoom({ ...base, name: "inc-2026-0001-ours" })).toEqual({ room: expect.objectContaining({ address: ours.room.address }) });
+    fake.takeName("inc-2026-0001-theirs");
+    expect(await notifier.openRoom({ ...base, name: "inc-2026-0001-theirs" })).toEqual({ taken: true });
+    expect(fake.channels.size).toBe(2);
   });
 
   it("a person Slack will not invite (user_not_found) is left out; the others are invited and the card pinned", async () => {
