@@ -295,10 +295,9 @@ export class TicketProcessor {
     for (const to of this.channels(domain)) {
       incident = await this.sendOnce(incident, `u${rev}:update:${destinationKey(to)}`, { kind: "update", incident, to, text, ...(route === undefined ? {} : { route }) });
     }
-    // The incident channels' pinned cards are kept current and hear the news too.
-    if (route === undefined) {
-      for (const to of this.rooms(incident)) incident = await this.sendOnce(incident, `u${rev}:room:${destinationKey(to)}`, { kind: "update", incident, to, text });
-    }
+    // The incident channels' pinned cards are kept current (showing the current routing, also when this
+    // update retires an older routing's card after a reroute) and hear the news too.
+    for (const to of this.rooms(incident)) incident = await this.sendOnce(incident, `u${rev}:room:${destinationKey(to)}`, { kind: "update", incident, to, text });
     return "updated";
   }
 

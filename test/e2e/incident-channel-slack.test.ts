@@ -214,6 +214,19 @@ describe("Slack: an incident channel for SEV1 and SEV2", () => {
     expect(fake.channels.size).toBe(2);
   });
 
+  it("a reroute is said in the incident channel and its pinned card shows the new domain", async () => {
+    const i = await file(SEV1);
+    const channel = i.rooms![0]!.address;
+    const card = fake.channel(channel)[0]!;
+    const r = await app.actions.act(i.id, { kind: "reroute", reason: "a jailbreak after all" }, { platform: "slack", userId: "U0RADIA" });
+    expect(r.ok).toBe(true);
+    await app.idle();
+    expect(fake.channel(channel).filter((m) => m.text?.includes("rerouted from safety to security"))).toHaveLength(1);
+    expect(textOf(now(card))).toContain("AI security");
+    // Its buttons act on the current routing.
+    expect(buttonsOf(now(card)).find((b: any) => b.action_id === "ticket_acknowledge")?.value).toBe(`${i.id}#2`);
+  });
+
   it("a person Slack will not invite (user_not_found) is left out; the others are invited and the card pinned", async () => {
     fake.unknownUsers.add(REPORTER.id);
     const i = await file(SEV1);
