@@ -17,6 +17,15 @@ const PERMANENT = new Set([
   "cannot_dm_bot",
   "invalid_blocks",
   "msg_too_long",
+  // conversations.create: a name we built wrong, or a workspace that will not let the app create channels
+  "invalid_name",
+  "invalid_name_specials",
+  "invalid_name_maxlength",
+  "invalid_name_required",
+  "invalid_name_punctuation",
+  "restricted_action",
+  "too_many_convos_for_team",
+  "too_many_convos_for_app_on_team",
 ]);
 
 export function toDeliveryError(err: unknown, what: string): DeliveryError {

@@ -7,7 +7,8 @@ import type { ObligationLine } from "../../src/domain/clocks.js";
 import type { Roster } from "../../src/domain/roster.js";
 import type { Logger } from "../../src/log.js";
 import { silentLogger } from "../../src/log.js";
-import type { Notifier, Outbound, SentRef } from "../../src/tickets/notifier.js";
+import type { Invited, Notifier, Outbound, RoomOpened, RoomOpening, SentRef } from "../../src/tickets/notifier.js";
+import { incidentRooms, type Room } from "../../src/domain/incident-room.js";
 import { actions, button, esc, section } from "./blocks/kit.js";
 import { ACTIONS, ticketValue } from "./ids.js";
 import { ticketCard, ticketText } from "./blocks/ticket.js";
@@ -29,6 +30,13 @@ export interface SlackNotifierConfig {
   log?: Logger;
 }
 
+/** conversations.invite refusals about one person: they are left out, the others are still invited. */
+const NOT_INVITABLE = new Set(["cant_invite_self", "user_not_found", "cant_invite", "user_is_restricted", "user_is_ultra_restricted"]);
+/** How many pages of conversations.list (1000 channels each) are searched for a channel by name. */
+const LIST_PAGES = 20;
+
+const platformError = (err: unknown) => (err as { code?: string; data?: { error?: string } }).code === webApi.ErrorCode.PlatformError ? (err as { data?: { error?: string } }).data?.error : undefined;
+
 /** Upload refusals that mean the token cannot upload files at all (no files:write): warned about once. */
 const NO_FILES_WRITE = new Set(["missing_scope", "not_allowed_token_type"]);
 
@@ -45,6 +53,7 @@ export class SlackNotifier implements Notifier {
   readonly client: webApi.WebClient;
   private readonly log: Logger;
   private warnedNoFilesWrite = false;
+  private botUserId?: string;
 
   constructor(private readonly cfg: SlackNotifierConfig) {
     this.log = cfg.log ?? silentLogger;
@@ -106,6 +115,73 @@ export class SlackNotifier implements Notifier {
       }
     } catch (err) {
       throw toDeliveryError(err, `${m.kind} of ${m.incident.id} to ${m.to.address}`);
+    }
+  }
+
+  /**
+   * A public channel named `o.name` (conversations.create, is_private false). On a retry the channel
+   * may exist already, created by a worker that died before recording it: it is looked up by name
+   * first and taken when this bot created it. name_taken is looked up the same way (another worker's
+   * run of the job for this incident may have created it a moment ago: the name carries the incident
+   * id); a channel that is not this bot's is `taken`: try the next name.
+   */
+  async openRoom(o: RoomOpening): Promise<RoomOpened> {
+    try {
+      if (o.retry) {
+        const own = await this.ownChannel(o.name);
+        if (own) return { room: own };
+      }
+      try {
+        const r = await this.client.conversations.create({ name: o.name, is_private: false });
+        return { room: roomOf(r.channel!.id!, r.channel!.name ?? o.name) };
+      } catch (err) {
+        if (platformError(err) !== "name_taken") throw err;
+        const own = await this.ownChannel(o.name);
+        return own ? { room: own } : { taken: true };
+      }
+    } catch (err) {
+      throw toDeliveryError(err, `creating the incident channel #${o.name} for ${o.incident.id}`);
+    }
+  }
+
+  /** This bot's unarchived public channel called `name`, if there is one. */
+  private async ownChannel(name: string): Promise<Room | undefined> {
+    this.botUserId ??= (await this.client.auth.test()).user_id;
+    let cursor: string | undefined;
+    for (let page = 0; page < LIST_PAGES; page++) {
+      const r = await this.client.conversations.list({ types: "public_channel", exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) });
+      const found = r.channels?.find((c) => c.name === name && c.creator === this.botUserId);
+      if (found?.id) return roomOf(found.id, name);
+      cursor = r.response_metadata?.next_cursor || undefined;
+      if (!cursor) return undefined;
+    }
+    return undefined;
+  }
+
+  /** One conversations.invite per person, so one who cannot be invited never keeps the others out. */
+  async inviteToRoom(room: Room, users: string[]): Promise<Invited[]> {
+    const out: Invited[] = [];
+    for (const user of users) {
+      try {
+        await this.client.conversations.invite({ channel: room.address, users: user });
+        out.push({ user, outcome: "invited" });
+      } catch (err) {
+        const code = platformError(err);
+        if (code === "already_in_channel") out.push({ user, outcome: "already-in-channel" });
+        else if (code && NOT_INVITABLE.has(code)) out.push({ user, outcome: "skipped", reason: code });
+        else throw toDeliveryError(err, `inviting ${user} to ${room.address}`);
+      }
+    }
+    return out;
+  }
+
+  /** Pins the card; already pinned (a retry) is done. */
+  async pinInRoom(room: Room, ref: string): Promise<void> {
+    const [channel, ts] = ref.split("/");
+    try {
+      await this.client.pins.add({ channel: channel!, timestamp: ts! });
+    } catch (err) {
+      if (platformError(err) !== "already_pinned") throw toDeliveryError(err, `pinning the card in ${room.address}`);
     }
   }
 
@@ -189,6 +265,14 @@ export class SlackNotifier implements Notifier {
   private async update(i: Incident, channel: string, text: string, key: string, route = i.routeCount, obligations?: ObligationLine[]): Promise<SentRef> {
     const card = postedTickets(i, route, channel)[0];
     const metadata = deliveryMetadata(key);
+    const room = incidentRooms(i).find((r) => r.platform === "slack" && r.address === channel && r.ref);
+    if (room && !card) {
+      // The incident channel: its pinned card is edited, and the news is said in the channel itself.
+      const [ch, ts] = room.ref!.split("/");
+      await this.client.chat.update({ channel: ch!, ts: ts!, text: ticketText(i), blocks: await this.card(i, i.routeCount, undefined, obligations) });
+      const posted = await this.client.chat.postMessage({ channel, text: `${i.id}: ${esc(text)}`, unfurl_links: false, metadata });
+      return { ref: `${channel}/${posted.ts}` };
+    }
     if (!card) {
       // The card was never posted here (delivery still pending): say it in the channel instead.
       const posted = await this.client.chat.postMessage({ channel, text: `${i.id}: ${esc(text)}`, metadata });
@@ -222,6 +306,11 @@ export class SlackNotifier implements Notifier {
       }
     }
   }
+}
+
+/** A Slack channel as an incident channel; the link opens it in Slack (Slack's documented deep link). */
+function roomOf(id: string, name: string): Room {
+  return { platform: "slack", address: id, name, link: `https://slack.com/app_redirect?channel=${id}` };
 }
 
 /** The notifier alone, for the worker process: it needs only the bot token and the API URL. */

@@ -6,13 +6,15 @@ import { DeliveryError } from "../../src/tickets/notifier.js";
 type Sent = Promise<{ id?: string }>;
 export interface Connector {
   conversations: {
+    /** a personal chat (members), or a new thread in a team channel (isGroup, channelData.channel, activity). */
     createConversation(p: {
       isGroup: boolean;
       bot: { id: string; name?: string };
-      members: Array<{ id: string; name?: string }>;
+      members?: Array<{ id: string; name?: string }>;
       tenantId?: string;
       channelData?: unknown;
-    }): Sent;
+      activity?: object;
+    }): Promise<{ id?: string; activityId?: string }>;
     sendToConversation(conversationId: string, activity: object): Sent;
     replyToActivity(conversationId: string, activityId: string, activity: object): Sent;
     updateActivity(conversationId: string, activityId: string, activity: object): Sent;

@@ -5,7 +5,8 @@ import type { CloudAdapter } from "botbuilder";
 import type { Incident } from "../../src/domain/incident.js";
 import type { Destinations, Roster } from "../../src/domain/roster.js";
 import type { Digest } from "../../src/digest/post.js";
-import type { Notifier, Outbound, SentRef } from "../../src/tickets/notifier.js";
+import type { Notifier, Outbound, RoomOpened, RoomOpening, SentRef } from "../../src/tickets/notifier.js";
+import { incidentRooms } from "../../src/domain/incident-room.js";
 import { DeliveryError } from "../../src/tickets/notifier.js";
 import { botAccountId, cloudAdapter, type TeamsConfig } from "./auth.js";
 import { cardActivity, crossDomainCard, pageCard, renderTicket } from "./cards/index.js";
@@ -65,6 +66,38 @@ export class TeamsNotifier implements Notifier {
         return this.remind(m);
       case "group":
         return this.group(m);
+    }
+  }
+
+  /**
+   * The incident channel in Teams: a new conversation in the configured team channel (Bot Framework
+   * POST /v3/conversations, isGroup, channelData.channel.id) whose first message is the ticket card, so
+   * the thread is the incident's room and its card is the thread's head. Teams offers no lookup of a
+   * thread by content, so a worker killed after Teams answered and before it was recorded opens a
+   * second thread on retry (at least once; Slack's is exactly once).
+   */
+  async openRoom(o: RoomOpening): Promise<RoomOpened> {
+    const i = o.incident;
+    if (!o.channelId) throw new DeliveryError(`no Teams channel for ${i.routing.domain}'s incident channels: set incidentChannel.teams.channelId in the roster`, undefined, true);
+    const place = this.domainPlace(i.routing.domain);
+    const view = ticketView(i, { roster: this.o.roster, oncall: { person: o.oncall, level: o.level }, ...(o.obligations ? { obligations: o.obligations } : {}) });
+    const activity = cardActivity(renderTicket(view, "everyone"), preview(`${i.id} ${i.classification.severity} ${i.routing.domain}: ${i.title}`));
+    const channelId = o.channelId;
+    try {
+      return await this.call(place, async (c) => {
+        const thread = await c.conversations.createConversation({
+          isGroup: true,
+          bot: { id: botAccountId(this.o) },
+          ...(place.tenantId ? { tenantId: place.tenantId } : {}),
+          channelData: { channel: { id: channelId }, ...(place.tenantId ? { tenant: { id: place.tenantId } } : {}) },
+          activity,
+        });
+        if (!thread.id || !thread.activityId) throw new DeliveryError("Teams returned no id for the channel thread");
+        const link = channelPostLink(channelId, thread.activityId, place.tenantId);
+        return { room: { platform: "teams" as const, address: thread.id, ref: encodeRef(thread.id, thread.activityId), ...(link ? { link } : {}) } };
+      });
+    } catch (err) {
+      throw toDeliveryError(err);
     }
   }
 
@@ -133,6 +166,8 @@ export class TeamsNotifier implements Notifier {
    * the reply comes last, once every edit went through.
    */
   private async update(channel: string, i: Incident, text: string, route: number, obligations?: ObligationLine[]): Promise<SentRef> {
+    const room = incidentRooms(i).find((r) => r.platform === "teams" && r.address === channel && r.ref);
+    if (room) return this.updateRoom(room.ref!, i, text, obligations);
     const posted = ticketRef(i, channel, route);
     const place = this.channelPlace(channel);
     const view = ticketView(i, { route, roster: this.o.roster, ...(obligations ? { obligations } : {}) });
@@ -146,6 +181,19 @@ export class TeamsNotifier implements Notifier {
       await c.conversations.updateActivity(posted.conversationId, posted.activityId, { ...card, id: posted.activityId });
       const reply = await c.conversations.replyToActivity(posted.conversationId, posted.activityId, { type: "message", text: messageText(text) });
       return { ref: encodeRef(posted.conversationId, required(reply.id)) };
+    });
+  }
+
+  /** The incident channel's thread: its head card edited in place, the news replied in the thread. */
+  private async updateRoom(ref: string, i: Incident, text: string, obligations?: ObligationLine[]): Promise<SentRef> {
+    const head = decodeRef(ref);
+    if (!head) throw new DeliveryError(`the incident channel of ${i.id} has an unreadable card reference`, undefined, true);
+    const view = ticketView(i, { roster: this.o.roster, ...(obligations ? { obligations } : {}) });
+    const card = cardActivity(renderTicket(view, "everyone"));
+    return this.call(this.domainPlace(i.routing.domain), async (c) => {
+      await c.conversations.updateActivity(head.conversationId, head.activityId, { ...card, id: head.activityId });
+      const reply = await c.conversations.replyToActivity(head.conversationId, head.activityId, { type: "message", text: messageText(text) });
+      return { ref: encodeRef(head.conversationId, required(reply.id)) };
     });
   }
 

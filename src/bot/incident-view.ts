@@ -78,7 +78,10 @@ export function timelineText(e: TimelineEvent): string | undefined {
       return `${who(e.by)} subscribed to status updates`;
     case "unsubscribed":
       return `${who(e.by)} unsubscribed from status updates`;
+    case "channel-opened":
+      return `incident channel opened in ${e.platform}${e.name ? `: #${e.name}` : ""}`;
     case "sending":
+    case "channel-opening":
       return undefined;
     default:
       return unnamed(e);

@@ -8,6 +8,7 @@ import { LimitName } from "./limits.js";
 import { OutsideService } from "./outside.js";
 import { PreTriageRecord } from "./proposals.js";
 import { RedactionNote } from "./redact.js";
+import { Room, RoomPlatform } from "./room.js";
 import type { Person, Roster } from "./roster.js";
 import { RoutingDecision, queueFor } from "./route.js";
 import { StormSummary } from "./storm-summary.js";
@@ -94,6 +95,14 @@ export const TimelineEvent = z.discriminatedUnion("type", [
   /** someone who may see the incident subscribed themselves to its status updates, or stopped. */
   z.strictObject({ type: z.literal("subscribed"), at, by: Actor }),
   z.strictObject({ type: z.literal("unsubscribed"), at, by: Actor }),
+  /**
+   * the intent to create the incident channel `name` on `platform`, written before the platform is
+   * called: a retry that finds it looks for that channel before creating one (src/tickets/rooms.ts).
+   * Replaced by `channel-opened` once it exists.
+   */
+  z.strictObject({ type: z.literal("channel-opening"), at, platform: RoomPlatform, name: z.string().min(1).max(80), attempt: z.number().int().min(1).max(50) }),
+  /** the incident channel exists (see Incident.rooms): where, and a link. */
+  z.strictObject({ type: z.literal("channel-opened"), at, platform: RoomPlatform, address: z.string().min(1).max(300), name: z.string().max(80).optional(), link: z.string().max(2000).optional() }),
 ]);
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 
@@ -143,6 +152,8 @@ export const Incident = z.strictObject({
   latestStatus: LatestStatus.optional(),
   /** who gets each status update in their personal chat (src/domain/status.ts). */
   subscribers: z.array(Subscriber).max(500).optional(),
+  /** its incident channels, one per platform (src/domain/incident-room.ts): read them with incidentRooms(). */
+  rooms: z.array(Room).max(2).optional(),
   timeline: z.array(TimelineEvent),
 });
 export type Incident = z.infer<typeof Incident>;

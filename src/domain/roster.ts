@@ -55,6 +55,22 @@ export const EscalationMinutes = z.strictObject({
 });
 export type EscalationMinutes = z.infer<typeof EscalationMinutes>;
 
+/**
+ * An incident channel per incident (src/domain/incident-room.ts): a Slack channel and/or a Teams channel
+ * thread where responders work it, with the ticket card pinned and kept current. Absent: none are opened.
+ */
+export const IncidentChannel = z
+  .strictObject({
+    /** the severities that get one (SEV1 and SEV2 unless said). */
+    severities: z.array(Severity).min(1).max(4).default(["SEV1", "SEV2"]),
+    /** a public Slack channel `inc-<year>-<number>-<title>`; `invite`: roster ids invited besides the on-call, commander and reporter. */
+    slack: z.strictObject({ invite: z.array(z.string()).max(20).default([]) }).optional(),
+    /** a new thread in this Teams channel (the team channel's id, e.g. 19:abc@thread.tacv2) starting with the card. */
+    teams: z.strictObject({ channelId: z.string().regex(/^19:[^;\s]{1,250}$/, "a Teams channel id such as 19:abc123@thread.tacv2") }).optional(),
+  })
+  .refine((c) => c.slack || c.teams, "name where to open it: slack, teams or both");
+export type IncidentChannel = z.infer<typeof IncidentChannel>;
+
 export const DomainRoster = z.strictObject({
   destinations: Destinations,
   rotation: Rotation,
@@ -68,6 +84,8 @@ export const DomainRoster = z.strictObject({
   fallback: Destinations.optional(),
   /** paging and ticketing beyond chat (src/domain/outside.ts): pagerduty, opsgenie, jira. */
   ...OutsideTargets,
+  /** a channel of its own for the incidents of these severities; absent: none. */
+  incidentChannel: IncidentChannel.optional(),
 });
 
 export const DIGEST_DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "daily"] as const;
@@ -109,6 +127,7 @@ export const Roster = z
     r.incidentManagers.forEach((id, i) => check(id, ["incidentManagers", i]));
     for (const d of Domain.options) {
       r.domains[d].levels.forEach((lvl, li) => lvl.forEach((id, pi) => check(id, ["domains", d, "levels", li, pi])));
+      r.domains[d].incidentChannel?.slack?.invite.forEach((id, i) => check(id, ["domains", d, "incidentChannel", "slack", "invite", i]));
     }
   });
 export type Roster = z.infer<typeof Roster>;

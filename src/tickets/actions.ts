@@ -17,6 +17,7 @@ import { mirrorJobs } from "./outside/mirror.js";
 import { scheduleReminders } from "./reminders.js";
 import { mayPostStatus, postStatus, subscribe } from "../domain/status.js";
 import { STATUS_MAX } from "../domain/status-record.js";
+import { incidentRooms, roomsWanted } from "../domain/incident-room.js";
 
 /**
  * `seenRoute`: the routing the pressed card (or the opened dialog) showed; a card of an older routing
@@ -166,7 +167,11 @@ export class TicketActions {
       await this.dispatch(stored);
       const route = stored.routeCount - 1;
       await this.d.queue.add(domainOfRoute(stored, route), { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000), route });
-    } else await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
+    } else {
+      await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
+      // Raised into a severity whose domain opens an incident channel: opened now (a reroute's delivery does it).
+      if (roomsWanted(stored, this.d.roster).length) await this.d.queue.add(stored.routing.domain, { name: "channel", incidentId, rev: stored.rev });
+    }
     return { ...outcome, incident: stored };
   }
 
@@ -182,6 +187,8 @@ export class TicketActions {
     if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
     if (!outcome.ok || !outcome.changed) return outcome;
     await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
+    // The new commander is invited to the incident channels.
+    if (incidentRooms(stored).length) await this.d.queue.add(stored.routing.domain, { name: "channel", incidentId, rev: stored.rev });
     return { ...outcome, incident: stored };
   }
 

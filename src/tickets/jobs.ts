@@ -44,6 +44,11 @@ export const TicketJob = z.discriminatedUnion("name", [
    * text posted in the ticket's thread, then each subscriber told in their personal chat, every send once.
    */
   z.strictObject({ name: z.literal("status"), incidentId: IncidentId, rev: z.number().int().min(1), text: z.string().min(1).max(STATUS_MAX), by: Actor }),
+  /**
+   * opens the incident's channels (src/tickets/rooms.ts) as record version `rev` asked for them (filed,
+   * or edited into a severity that has one); does nothing where one is open already.
+   */
+  z.strictObject({ name: z.literal("channel"), incidentId: IncidentId, rev: z.number().int().min(1) }),
 ]);
 export type TicketJob = z.infer<typeof TicketJob>;
 
@@ -68,6 +73,8 @@ export function jobId(job: TicketJob): string {
       return `${job.incidentId}.s${job.tick}`;
     case "status":
       return `${job.incidentId}.st${job.rev}`;
+    case "channel":
+      return `${job.incidentId}.c${job.rev}`;
   }
 }
 

@@ -3,6 +3,7 @@
 import type { ObligationLine } from "../domain/clocks.js";
 import type { Incident } from "../domain/incident.js";
 import type { Person, Platform } from "../domain/roster.js";
+import type { Room, RoomPlatform } from "../domain/room.js";
 import type { Domain } from "../domain/vocabulary.js";
 import type { Digest } from "../digest/digest.js";
 
@@ -56,6 +57,30 @@ export interface SentRef {
   link?: string;
 }
 
+/** What it takes to open an incident channel (src/tickets/rooms.ts decides and records; a platform acts). */
+export interface RoomOpening {
+  incident: Incident;
+  platform: RoomPlatform;
+  /** the Slack channel name to create (src/domain/incident-room.ts). */
+  name: string;
+  /** an earlier attempt recorded this name and may have created it before dying: look for it first. */
+  retry: boolean;
+  /** Teams: the team channel the thread starts in. */
+  channelId?: string;
+  /** for the card a Teams thread starts with. */
+  oncall: Person;
+  level: number;
+  obligations?: ObligationLine[];
+}
+/** The channel, or `taken`: the name belongs to a channel that is not this incident's (try the next). */
+export type RoomOpened = { room: Room } | { taken: true };
+/** One invitee's outcome; a refusal for one person never fails the others. */
+export interface Invited {
+  user: string;
+  outcome: "invited" | "already-in-channel" | "skipped";
+  reason?: string;
+}
+
 export interface Notifier {
   /** Platforms this notifier can deliver to. */
   readonly platforms: readonly Platform[];
@@ -68,6 +93,12 @@ export interface Notifier {
   find?(message: Outbound, since: Date): Promise<SentRef | undefined>;
   /** Posts the managers' digest (text, with the chart image where the platform takes one). */
   postDigest?(digest: Digest): Promise<void>;
+  /** Creates (or, on `retry`, finds) an incident channel; platforms without it get none. */
+  openRoom?(o: RoomOpening): Promise<RoomOpened>;
+  /** Invites people to the channel (repeatable: someone already in it is fine). */
+  inviteToRoom?(room: Room, users: string[]): Promise<Invited[]>;
+  /** Pins the message `ref` in the channel (repeatable: already pinned is fine). */
+  pinInRoom?(room: Room, ref: string): Promise<void>;
 }
 
 /** A delivery failure; `retryAfterMs` is honoured when the platform said when to come back (429). */
@@ -92,13 +123,27 @@ export class NotifierRouter implements Notifier {
     return n.find ? n.find(m, since) : undefined;
   }
 
+  async openRoom(o: RoomOpening): Promise<RoomOpened> {
+    const n = this.for({ platform: o.platform });
+    if (!n.openRoom) throw new DeliveryError(`the ${o.platform} notifier cannot open an incident channel`, undefined, true);
+    return n.openRoom(o);
+  }
+  async inviteToRoom(room: Room, users: string[]): Promise<Invited[]> {
+    const n = this.for(room);
+    return n.inviteToRoom ? n.inviteToRoom(room, users) : [];
+  }
+  async pinInRoom(room: Room, ref: string): Promise<void> {
+    const n = this.for(room);
+    if (n.pinInRoom) await n.pinInRoom(room, ref);
+  }
+
   async postDigest(d: Digest): Promise<void> {
     const n = this.for(d.to);
     if (!n.postDigest) throw new DeliveryError(`the ${d.to.platform} notifier cannot post a digest`, undefined, true);
     await n.postDigest(d);
   }
 
-  private for(to: Destination): Notifier {
+  private for(to: Pick<Destination, "platform">): Notifier {
     const n = this.byPlatform.find((x) => x.platforms.includes(to.platform));
     if (!n) throw new DeliveryError(`no notifier for platform ${to.platform}`, undefined, true);
     return n;

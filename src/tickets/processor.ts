@@ -24,6 +24,8 @@ import type { ChannelPacer } from "../store/channel-pacer.js";
 import { StormGrouping, type StormDeps } from "./storm.js";
 import { sameSubscriber, subscriberOf } from "../domain/status.js";
 import type { Subscriber } from "../domain/status-record.js";
+import { RoomOpener } from "./rooms.js";
+import { incidentRooms, roomsWanted } from "../domain/incident-room.js";
 
 export interface ProcessorDeps {
   incidents: IncidentStore;
@@ -57,7 +59,9 @@ export class PacedError extends DeliveryError {
 
 export class TicketProcessor {
   private readonly storms?: StormGrouping;
+  private readonly opener: RoomOpener;
   constructor(private readonly d: ProcessorDeps) {
+    this.opener = new RoomOpener(d, (i, key, m) => this.sendOnce(i, key, m), (domain) => this.channels(domain), (i) => this.obligationLinesOf(i));
     if (d.storms) this.storms = new StormGrouping(d.storms, d, (i, key, m) => this.sendOnce(i, key, m), (domain) => this.channels(domain));
   }
 
@@ -148,6 +152,8 @@ export class TicketProcessor {
         return this.storms.refresh(job.incidentId, ctx);
       case "status":
         return this.statusUpdate(job);
+      case "channel":
+        return this.opener.open(job.incidentId);
     }
   }
 
@@ -198,6 +204,8 @@ export class TicketProcessor {
     for (const job of outside.filter((j) => j.service === "jira")) await this.d.queue.add(domain, job);
     await this.scheduleEscalation(incident);
     await scheduleReminders(this.d.queue, this.d.obligations, incident, this.d.clock.now());
+    // SEV1/SEV2 (as configured): a channel of its own, opened by a job of its own after the ticket is out.
+    if (roomsWanted(incident, this.d.roster).length) await this.d.queue.add(domain, { name: "channel", incidentId: id, rev: incident.rev });
     await this.d.incidents.markDelivered(id);
     return "delivered";
   }
@@ -276,10 +284,13 @@ export class TicketProcessor {
     for (const to of pages) {
       incident = await this.sendOnce(incident, `p${gen}:page:${destinationKey(to)}`, { kind: "page", incident, to, level, person, reason: event.reason }, active);
     }
+    const text = `Escalated to level ${level + 1} (${person.name}): ${event.reason}.`;
     for (const to of this.channels(incident.routing.domain)) {
-      const text = `Escalated to level ${level + 1} (${person.name}): ${event.reason}.`;
       incident = await this.sendOnce(incident, `p${gen}:update:${destinationKey(to)}`, { kind: "update", incident, to, text }, active);
     }
+    for (const to of this.rooms(incident)) incident = await this.sendOnce(incident, `p${gen}:room:${destinationKey(to)}`, { kind: "update", incident, to, text }, active);
+    // The level now on call joins the incident channels.
+    if (incidentRooms(incident).length) await this.d.queue.add(incident.routing.domain, { name: "channel", incidentId: id, rev: incident.rev });
     await this.scheduleEscalation(incident);
     return `paged level ${level + 1}`;
   }
@@ -308,13 +319,14 @@ export class TicketProcessor {
 
   /**
    * Posts a status update's text where the incident is discussed: in each ticket thread of its domain's
-   * channels, as an update (which also re-renders the card with the new status line). The one place
-   * to add the incident's own room (the channel branch's incidentRooms) once it exists.
+   * channels and in its incident channels, as an update (which also re-renders each card, the pinned one
+   * included, with the new status line).
    */
   private async postStatusText(incident: Incident, rev: number, text: string): Promise<Incident> {
     for (const to of this.channels(incident.routing.domain)) {
       incident = await this.sendOnce(incident, `st${rev}:update:${destinationKey(to)}`, { kind: "update", incident, to, text });
     }
+    for (const to of this.rooms(incident)) incident = await this.sendOnce(incident, `st${rev}:room:${destinationKey(to)}`, { kind: "update", incident, to, text });
     return incident;
   }
 
@@ -336,6 +348,9 @@ export class TicketProcessor {
     for (const to of this.channels(domain)) {
       incident = await this.sendOnce(incident, `u${rev}:update:${destinationKey(to)}`, { kind: "update", incident, to, text, ...(route === undefined ? {} : { route }) });
     }
+    // The incident channels' pinned cards are kept current (showing the current routing, also when this
+    // update retires an older routing's card after a reroute) and hear the news too.
+    for (const to of this.rooms(incident)) incident = await this.sendOnce(incident, `u${rev}:room:${destinationKey(to)}`, { kind: "update", incident, to, text });
     return "updated";
   }
 
@@ -490,6 +505,13 @@ export class TicketProcessor {
 
   private channels(domain: Domain): Destination[] {
     return destinationsOf(this.d.roster.domains[domain].destinations).filter((d) => this.d.notifier.platforms.includes(d.platform));
+  }
+
+  /** The incident's channels (src/domain/incident-room.ts) whose pinned card is up, on platforms served here. */
+  private rooms(i: Incident): Destination[] {
+    return incidentRooms(i)
+      .filter((r) => r.ref && this.d.notifier.platforms.includes(r.platform))
+      .map((r) => ({ platform: r.platform, address: r.address }));
   }
 
   /** Where a person is paged: their chat ids, and the console where the domain uses it. */

@@ -13,6 +13,7 @@ import { fullReport, type FullReport } from "../bot/full-report.js";
 import type { ObligationLine } from "../domain/clocks.js";
 import { jiraIssue } from "../domain/outside.js";
 import { stormNote } from "../domain/storm.js";
+import { incidentRooms } from "../domain/incident-room.js";
 
 /** Someone the card names: a roster person (with their platform ids) or a chat user we only know as an actor. */
 export interface PersonView {
@@ -50,10 +51,10 @@ export interface FollowActionView {
 }
 
 export interface TicketNote {
-  kind: "jira" | "redacted" | "limited" | "joined" | "storm";
+  kind: "jira" | "redacted" | "limited" | "joined" | "storm" | "room";
   label: string;
   text: string;
-  /** where the note points (the Jira issue), when known. */
+  /** where the note points (the Jira issue, the incident channel), when known. */
   link?: string;
 }
 
@@ -172,7 +173,7 @@ export function ticketView(i: Incident, o: TicketViewOptions = {}): TicketView {
   };
 }
 
-/** The Jira issue, redactions, abuse limits, joined reports, the storm: what the on-call should know about the report itself. */
+/** The Jira issue, redactions, abuse limits, joined reports, the storm, the incident channels: what the on-call should know about the report itself. */
 export function ticketNotes(i: Incident): TicketNote[] {
   const n = redactedCount(i);
   const joined = i.timeline.filter((e) => e.type === "joined").length;
@@ -184,6 +185,8 @@ export function ticketNotes(i: Incident): TicketNote[] {
     ...(i.limited ? [{ kind: "limited" as const, label: "Paging", text: "Filed over the report limit: nobody was paged" }] : []),
     ...(joined ? [{ kind: "joined" as const, label: "Also reported by", text: `${joined} more ${joined === 1 ? "person" : "people"} reported the same` }] : []),
     ...(storm ? [{ kind: "storm" as const, label: "Storm", text: storm }] : []),
+    // Its incident channels (src/domain/incident-room.ts), where the responders work it.
+    ...incidentRooms(i).map((r) => ({ kind: "room" as const, label: "Incident channel", text: r.name ? `#${r.name}` : `${r.platform === "teams" ? "Teams" : "Slack"} incident thread`, ...(r.link ? { link: r.link } : {}) })),
   ];
 }
 

@@ -49,12 +49,18 @@ export interface FakeConnectorOptions {
   conversations?: string[];
   /** The bot's token: every call must carry "Authorization: Bearer <token>". Unset: none is checked (a bot without an app id sends none). */
   token?: string;
+  /** The team channels a new channel thread may start in; default TEAM_CHANNELS. */
+  teamChannels?: string[];
 }
 
 /** The channel part of a conversation id (without the thread's ";messageid="). */
 export const channelOf = (conversationId: string) => conversationId.split(";")[0]!;
 
+/** The team channels the fake knows: a new channel thread (POST /v3/conversations) goes only to one of these. */
+export const TEAM_CHANNELS = ["19:incidents@thread.tacv2"];
+
 export async function startFakeConnector(opts: FakeConnectorOptions = {}): Promise<FakeConnector> {
+  const teamChannels = new Set(opts.teamChannels ?? TEAM_CHANNELS);
   const calls: ConnectorCall[] = [];
   const known = opts.conversations ? new Set(opts.conversations.map(channelOf)) : undefined;
   const denied: FakeConnector["denied"] = [];
@@ -77,7 +83,7 @@ export async function startFakeConnector(opts: FakeConnectorOptions = {}): Promi
       }
       // A card with a button Teams would never send (blocked by required inputs) is a bug: refused loudly.
       // So is a card Teams would not render or act on (version rules, refresh, Action.Execute: card-rules.ts).
-      const dead = (json.attachments ?? []).map((a: any) => (a?.contentType === "application/vnd.microsoft.card.adaptive" ? (cardProblem(a.content) ?? deadButtons(a.content)) : undefined)).find(Boolean);
+      const dead = (json.attachments ?? json.activity?.attachments ?? []).map((a: any) => (a?.contentType === "application/vnd.microsoft.card.adaptive" ? (cardProblem(a.content) ?? deadButtons(a.content)) : undefined)).find(Boolean);
       if (dead) {
         refused.push(dead);
         return reply(400, { error: { code: "BadArgument", message: `card refused by the fake: ${dead}` } });
@@ -106,6 +112,19 @@ export async function startFakeConnector(opts: FakeConnectorOptions = {}): Promi
       };
       const heldHere = hold >= 0 ? holds.splice(hold, 1)[0]! : undefined;
       if (heldHere && !heldHere.afterStore) return park();
+      if (req.method === "POST" && !conv && json.isGroup === true) {
+        // A new thread in a team channel: the channel must be named and exist, and the thread starts
+        // with the activity; Teams answers the thread's id ("<channel>;messageid=<activity>") and the activity's.
+        const channelId = json.channelData?.channel?.id;
+        if (typeof channelId !== "string" || !channelId) return reply(400, { error: { code: "BadArgument", message: "channelData.channel.id is required for a channel conversation" } });
+        if (!teamChannels.has(channelId)) return reply(404, { error: { code: "ConversationNotFound", message: `no channel ${channelId}` } });
+        if (!json.activity) return reply(400, { error: { code: "BadArgument", message: "a channel conversation starts with an activity" } });
+        const activityId = `act-${next++}`;
+        const id = `${channelId};messageid=${activityId}`;
+        known?.add(channelId);
+        calls.push({ kind: "create", conversationId: id, id: activityId, body: json });
+        return reply(201, { id, activityId });
+      }
       if (req.method === "POST" && !conv) {
         // Teams answers the same 1:1 chat for the same member, as here.
         const id = `a:chat-${json.members?.[0]?.id ?? "unknown"}`;

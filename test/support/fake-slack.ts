@@ -12,7 +12,11 @@
 // message per second per channel", short bursts tolerated), it refuses chat.postMessage past one a
 // second per channel with a burst of 3: HTTP 429, `ratelimited`, Retry-After. On by default; a test
 // that posts in bursts on purpose turns it off with `postLimit: false`. It counts what it accepted
-// per channel and second (`maxPostsPerSecond`) and what it refused (`rateLimited`).
+// per channel and second (`maxPostsPerSecond`) and what it refused (`rateLimited`). Incident channels:
+// conversations.create refuses names Slack refuses (invalid_name_*, name_taken; takeName() plays
+// someone else's channel), conversations.invite refuses per Slack's rules, pins.add refuses a message
+// that is not there or already pinned, and conversations.list finds the channels with their creator.
+// chat.postMessage and chat.update refuse blocks past Block Kit's limits (invalid_blocks, blocksProblem).
 import { createServer, type IncomingMessage, type Server } from "node:http";
 
 export interface FakeCall {
@@ -66,6 +70,10 @@ const METHODS = new Set([
   "views.publish",
   "files.getUploadURLExternal",
   "files.completeUploadExternal",
+  "conversations.create",
+  "conversations.invite",
+  "conversations.list",
+  "pins.add",
 ]);
 /** Methods that act in a channel, and the argument naming it: refused where the bot is not a member. */
 const IN_CHANNEL: Record<string, string> = {
@@ -74,7 +82,24 @@ const IN_CHANNEL: Record<string, string> = {
   "conversations.history": "channel",
   "conversations.replies": "channel",
   "files.completeUploadExternal": "channel_id",
+  "conversations.invite": "channel",
+  "pins.add": "channel",
 };
+
+/** The bot's own user id, as auth.test answers it: the creator of the channels it creates. */
+export const BOT_USER = "U0BOT";
+/** Slack's channel name rules (docs.slack.dev conversations.create): at most 80, lower case, letters, digits, - and _. */
+const NAME_MAX = 80;
+
+export interface FakeChannel {
+  id: string;
+  name: string;
+  creator: string;
+  is_private: boolean;
+  /** members besides the bot, invited with conversations.invite. */
+  invited: string[];
+  pins: string[];
+}
 
 /** Slack's posting limit per channel: `perSecond` on average, `burst` back to back. */
 export interface PostLimit {
@@ -105,6 +130,7 @@ export class FakeSlack {
   /** channel ids the bot is in: BOT_CHANNELS or those passed to start() (DMs with the bot always). */
   readonly members: Set<string>;
   private holds: Array<{ method: string; left: number; when?: (args: Record<string, any>) => boolean }> = [];
+  private lostAnswers = new Map<string, number>();
   private heldAnswers: Array<() => void> = [];
   private outages: Outage[] = [];
   private seq = 0;
@@ -115,6 +141,10 @@ export class FakeSlack {
   private perSecond = new Map<string, Map<number, number>>();
   /** chat.postMessage calls refused by the posting limit, per channel. */
   readonly rateLimited = new Map<string, number>();
+  /** channels created with conversations.create or by takeName(), by id. */
+  readonly channels = new Map<string, FakeChannel>();
+  /** user ids Slack does not know (conversations.invite answers user_not_found). */
+  readonly unknownUsers = new Set<string>();
   private constructor(private readonly server: Server, readonly url: string, private readonly token: string, channels: string[], readonly postLimit: PostLimit | false) {
     this.members = new Set(channels);
   }
@@ -159,6 +189,15 @@ export class FakeSlack {
   holdAfterStore(method: string, n: number, when?: (args: Record<string, any>) => boolean) {
     this.holds.push({ method, left: n, ...(when ? { when } : {}) });
   }
+  /**
+   * The next `n` calls of `method` are carried out but answered `internal_error` (HTTP 500), as Slack
+   * documents it may ("some aspect of the operation succeeded before the error was raised"): the
+   * caller cannot tell it happened, like a worker that died before reading the answer.
+   */
+  loseAnswer(method: string, n: number) {
+    this.lostAnswers.set(method, (this.lostAnswers.get(method) ?? 0) + n);
+  }
+
   /** Answers held back by holdAfterStore so far (still waiting, or whose caller went away). */
   get held() {
     return this.heldAnswers.length;
@@ -188,14 +227,27 @@ export class FakeSlack {
     this.failures.set(method, [...(this.failures.get(method) ?? []), { left: n, ...f }]);
   }
 
+  /** A channel someone else created with this name: conversations.create answers name_taken for it. */
+  takeName(name: string, creator = "U0SOMEONE"): FakeChannel {
+    const c: FakeChannel = { id: `C0TAKEN${++this.seq}`, name, creator, is_private: false, invited: [], pins: [] };
+    this.channels.set(c.id, c);
+    return c;
+  }
+  /** The channel named `name`, if one was created. */
+  channelNamed(name: string): FakeChannel | undefined {
+    return [...this.channels.values()].find((c) => c.name === name);
+  }
+
   /** Forgets messages, calls and failures: a fresh workspace for the next test. */
   reset() {
     this.clearFailures();
     this.release();
     this.holds = [];
+    this.lostAnswers.clear();
     this.messages.clear();
     for (const list of [this.calls, this.refused, this.responses, this.uploads]) list.length = 0;
-    for (const map of [this.buckets, this.perSecond, this.rateLimited]) map.clear();
+    for (const map of [this.buckets, this.perSecond, this.rateLimited, this.channels]) map.clear();
+    this.unknownUsers.clear();
   }
 
   /** Forgets every pending failNext and outage: Slack is healthy again. */
@@ -291,6 +343,11 @@ export class FakeSlack {
     }
     this.calls.push(call);
     const answer = this.answer(method, args);
+    const lost = this.lostAnswers.get(method) ?? 0;
+    if (lost > 0 && answer.ok) {
+      this.lostAnswers.set(method, lost - 1);
+      return json(500, { ok: false, error: "internal_error" });
+    }
     const hold = this.holds.find((h) => h.method === method && h.left > 0 && (!h.when || h.when(args)));
     if (hold) {
       hold.left--;
@@ -298,6 +355,35 @@ export class FakeSlack {
       return void this.heldAnswers.push(() => void (gone() ? undefined : json(200, answer)));
     }
     json(200, answer);
+  }
+
+  /** conversations.create: a public or private channel the bot created and is in, or Slack's refusal. */
+  private create(a: Record<string, any>): Record<string, unknown> {
+    const problem = nameProblem(a.name);
+    if (problem) return { ok: false, error: problem };
+    if (this.channelNamed(a.name)) return { ok: false, error: "name_taken" };
+    const c: FakeChannel = { id: `C0ROOM${String(++this.seq).padStart(4, "0")}`, name: a.name, creator: BOT_USER, is_private: a.is_private === true || a.is_private === "true", invited: [], pins: [] };
+    this.channels.set(c.id, c);
+    this.members.add(c.id);
+    return { ok: true, channel: { id: c.id, name: c.name, is_channel: true, is_private: c.is_private, creator: c.creator, is_member: true, is_archived: false } };
+  }
+
+  /**
+   * conversations.invite: like Slack, one refused user fails the whole call (without `force`):
+   * the bot itself (cant_invite_self), an unknown id (user_not_found), a member (already_in_channel).
+   */
+  private invite(a: Record<string, any>): Record<string, unknown> {
+    const c = this.channels.get(String(a.channel));
+    if (!c) return { ok: false, error: "channel_not_found" };
+    const users = String(a.users ?? "").split(",").filter(Boolean);
+    if (!users.length) return { ok: false, error: "no_user" };
+    for (const u of users) {
+      if (u === BOT_USER) return { ok: false, error: "cant_invite_self" };
+      if (!/^[UW][A-Z0-9]{2,20}$/.test(u) || this.unknownUsers.has(u)) return { ok: false, error: "user_not_found" };
+      if (c.invited.includes(u)) return { ok: false, error: "already_in_channel" };
+    }
+    c.invited.push(...users);
+    return { ok: true, channel: { id: c.id, name: c.name } };
   }
 
   /** Real time, like Slack's ts, so `oldest` means what it says; the sequence keeps them unique. */
@@ -332,6 +418,7 @@ export class FakeSlack {
   private answer(method: string, a: Record<string, any>): Record<string, unknown> {
     switch (method) {
       case "chat.postMessage": {
+        if (blocksProblem(a.blocks)) return { ok: false, error: "invalid_blocks", errors: [blocksProblem(a.blocks)] };
         const ts = this.nextTs();
         if (a.thread_ts && !this.messages.has(`${a.channel}/${a.thread_ts}`)) return { ok: false, error: "thread_not_found" };
         const metadata = typeof a.metadata === "string" ? tryJson(a.metadata) : a.metadata;
@@ -339,6 +426,7 @@ export class FakeSlack {
         return { ok: true, channel: a.channel, ts, message: { text: a.text, ts } };
       }
       case "chat.update": {
+        if (blocksProblem(a.blocks)) return { ok: false, error: "invalid_blocks", errors: [blocksProblem(a.blocks)] };
         const m = this.messages.get(`${a.channel}/${a.ts}`);
         if (!m) return { ok: false, error: "message_not_found" };
         Object.assign(m, { text: a.text, blocks: a.blocks, edits: m.edits + 1 });
@@ -377,7 +465,28 @@ export class FakeSlack {
         return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title ?? this.pendingFiles.get(f.id)?.filename })) };
       }
       case "auth.test":
-        return { ok: true, user_id: "U0BOT", bot_id: "B0BOT", team_id: "T0TEST" };
+        return { ok: true, user_id: BOT_USER, bot_id: "B0BOT", team_id: "T0TEST" };
+      case "conversations.create":
+        return this.create(a);
+      case "conversations.invite":
+        return this.invite(a);
+      case "conversations.list": {
+        const limit = Math.min(Math.max(Number(a.limit ?? 100), 1), 1000);
+        const start = Number(a.cursor ?? 0);
+        const all = [...this.channels.values()].filter((c) => !c.is_private);
+        const page = all.slice(start, start + limit).map((c) => ({ id: c.id, name: c.name, is_channel: true, is_private: false, is_archived: false, creator: c.creator, is_member: this.members.has(c.id) }));
+        const more = start + limit < all.length;
+        return { ok: true, channels: page, response_metadata: { next_cursor: more ? String(start + limit) : "" } };
+      }
+      case "pins.add": {
+        if (!a.timestamp) return { ok: false, error: "no_item_specified" };
+        if (!this.messages.has(`${a.channel}/${a.timestamp}`)) return { ok: false, error: "message_not_found" };
+        const c = this.channels.get(String(a.channel));
+        if (!c) return { ok: true }; // a BOT_CHANNELS channel: pins are not tracked there
+        if (c.pins.includes(String(a.timestamp))) return { ok: false, error: "already_pinned" };
+        c.pins.push(String(a.timestamp));
+        return { ok: true };
+      }
       default:
         return { ok: true };
     }
@@ -402,6 +511,45 @@ function modalProblem(a: Record<string, any>): string | undefined {
   if (typeof v.private_metadata === "string" && v.private_metadata.length > 3000) return "[ERROR] private_metadata: at most 3000 characters";
   if (typeof v.callback_id === "string" && v.callback_id.length > 255) return "[ERROR] callback_id: at most 255 characters";
   if (v.blocks.some((b: any) => b.type === "input") && !v.submit) return "[ERROR] submit is required when an input block is present";
+  return undefined;
+}
+
+const BLOCK_TYPES = new Set(["section", "actions", "context", "header", "divider", "input", "image", "rich_text", "file", "video"]);
+
+/**
+ * Why Slack would answer invalid_blocks (Block Kit's published limits, the ones our messages come
+ * near): more than 50 blocks, an unknown block type, a repeated block_id, a section over 3,000
+ * characters, a header over 150 or not plain text, a context with 0 or over 10 elements, an actions
+ * block with 0 or over 25, a button text over 75. Undefined: Slack takes them.
+ */
+export function blocksProblem(blocks: unknown): string | undefined {
+  if (blocks === undefined) return undefined;
+  if (!Array.isArray(blocks)) return "blocks is not an array";
+  if (blocks.length > 50) return `${blocks.length} blocks (max 50)`;
+  const ids = new Set<string>();
+  for (const [i, b] of blocks.entries()) {
+    const at = `block ${i} (${b?.type})`;
+    if (!BLOCK_TYPES.has(b?.type)) return `${at}: unknown type`;
+    if (b.block_id !== undefined) {
+      if (ids.has(b.block_id)) return `${at}: duplicate block_id`;
+      ids.add(b.block_id);
+    }
+    if (b.type === "section" && typeof b.text?.text === "string" && b.text.text.length > 3000) return `${at}: text over 3000`;
+    if (b.type === "section" && !b.text && !b.fields) return `${at}: neither text nor fields`;
+    if (b.type === "header" && (b.text?.type !== "plain_text" || String(b.text?.text ?? "").length > 150)) return `${at}: header text`;
+    if (b.type === "context" && (!Array.isArray(b.elements) || b.elements.length < 1 || b.elements.length > 10)) return `${at}: elements`;
+    if (b.type === "actions" && (!Array.isArray(b.elements) || b.elements.length < 1 || b.elements.length > 25)) return `${at}: elements`;
+    if (b.type === "actions" && b.elements.some((e: any) => e.type === "button" && String(e.text?.text ?? "").length > 75)) return `${at}: button text over 75`;
+  }
+  return undefined;
+}
+
+/** The name rules conversations.create enforces, with the errors Slack answers (methods/conversations.create). */
+function nameProblem(name: unknown): string | undefined {
+  if (typeof name !== "string" || name === "") return "invalid_name_required";
+  if (name.length > NAME_MAX) return "invalid_name_maxlength";
+  if (/[^a-z0-9_-]/.test(name)) return "invalid_name_specials";
+  if (/^[-_]+$/.test(name)) return "invalid_name_punctuation";
   return undefined;
 }
 

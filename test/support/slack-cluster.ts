@@ -33,9 +33,9 @@ export interface SlackCluster {
 /**
  * One "web" app (files incidents, acts on tickets) and `n` worker processes on a fresh prefix; `extra`
  * environment goes to both, as in a deployment (a job's attempts are set by whoever enqueues it).
+ * `doc`: the roster both use (slackRosterDoc() unless a test adds to it).
  */
-export function slackCluster(redisUrl: string, slack: FakeSlack, n: number, extra: Record<string, string> = {}): SlackCluster {
-  const doc = slackRosterDoc();
+export function slackCluster(redisUrl: string, slack: FakeSlack, n: number, extra: Record<string, string> = {}, doc: ReturnType<typeof slackRosterDoc> = slackRosterDoc()): SlackCluster {
   const prefix = uniquePrefix();
   const cfg = loadConfig({ REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, ...extra });
   const app = createRedisApp({ ...cfg, REDIS_URL: redisUrl }, { notifier: new NotifierRouter([]), log: silentLogger, defs: { ...defs(), roster: rosterFrom(doc) } });

@@ -37,7 +37,8 @@ export interface Env {
 }
 
 
-export async function setup(teamsCfg: Parameters<typeof createTeamsAdapter>[1] = {}): Promise<Env> {
+/** `incidentChannel`: per domain, the roster's incident channel block (off by default). */
+export async function setup(teamsCfg: Parameters<typeof createTeamsAdapter>[1] = {}, opts: { incidentChannel?: Record<string, unknown> } = {}): Promise<Env> {
   const fake = await startFakeConnector();
   // Registered as each server starts, so a failure half-way still closes what was started.
   onTestFinished(async () => {
@@ -50,6 +51,7 @@ export async function setup(teamsCfg: Parameters<typeof createTeamsAdapter>[1] =
       safety: { teams: { conversationId: SAFETY, serviceUrl: fake.url, tenantId: TENANT_ID } },
       security: { teams: { conversationId: SECURITY, serviceUrl: fake.url, tenantId: TENANT_ID } },
     },
+    ...(opts.incidentChannel ? { incidentChannel: opts.incidentChannel } : {}),
   });
   const clock = new ManualClock();
   const notifier = createTeamsNotifier({ roster });

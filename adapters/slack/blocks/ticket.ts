@@ -24,7 +24,7 @@ export interface CardContext {
 }
 
 const STATUS_ICON = { open: ":red_circle:", acknowledged: ":large_orange_circle:", escalated: ":rotating_light:", resolved: ":white_check_mark:" } as const;
-const NOTE_ICON: Record<TicketNote["kind"], string> = { jira: ":ticket:", redacted: ":lock:", limited: ":hourglass:", joined: ":busts_in_silhouette:", storm: ":thunder_cloud_and_rain:" };
+const NOTE_ICON: Record<TicketNote["kind"], string> = { jira: ":ticket:", redacted: ":lock:", limited: ":hourglass:", joined: ":busts_in_silhouette:", storm: ":thunder_cloud_and_rain:", room: ":speech_balloon:" };
 const OP_ID = { acknowledge: ACTIONS.ticketAck, escalate: ACTIONS.ticketEscalate, reroute: ACTIONS.ticketReroute, resolve: ACTIONS.ticketResolve } as const;
 
 /** A Slack mention where we know their Slack id, else their name (escaped). */
@@ -67,6 +67,8 @@ export function renderTicket(v: TicketView): Block[] {
 function noteLine(n: TicketNote): string {
   // "Jira <link|KEY>": the issue key is the link's text.
   if (n.kind === "jira" && n.link) return `${NOTE_ICON.jira} Jira <${n.link}|${esc(n.text.replace(/^Jira /, ""))}>`;
+  // "Incident channel <link|#inc-...>": the channel's name is the link's text.
+  if (n.link) return `${NOTE_ICON[n.kind]} ${esc(n.label)} <${n.link}|${esc(n.text)}>`;
   return `${NOTE_ICON[n.kind]} ${esc(n.text)}`;
 }
 

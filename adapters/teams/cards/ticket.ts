@@ -55,8 +55,8 @@ export function renderTicket(v: TicketView, audience: Audience = "responder"): A
       ["Assigned to", plain(v.assignee?.name ?? "")],
       ["On call", v.oncall ? `${plain(v.oncall.name)} (level ${v.oncall.level + 1})` : ""],
       ["Reported by", plain(v.reporter.name ?? v.reporter.userId)],
-      // A Jira issue with an address is a button (below); without one, a fact.
-      ...v.notes.filter((n) => !(n.kind === "jira" && n.link)).map((n): [string, string] => [n.label, n.text]),
+      // A note with an address (the Jira issue, the incident channel) is a button (below); without one, a fact.
+      ...v.notes.filter((n) => !n.link).map((n): [string, string] => [n.label, n.text]),
     ]),
     facts([
       ["Owner", ownerText(v.primary, v.provisional)],
@@ -88,9 +88,9 @@ function reportedFrom(v: TicketView): Action[] {
   return v.link ? [{ type: "Action.OpenUrl", title: "Open the reported message", url: v.link }] : [];
 }
 
-/** The Jira issue linked to the incident (src/tickets/outside), as a button when its address is known. */
+/** The Jira issue linked to the incident (src/tickets/outside) and its incident channels, as buttons when their address is known. */
 function jiraLink(v: TicketView): Action[] {
-  return v.notes.flatMap((n): Action[] => (n.kind === "jira" && n.link ? [{ type: "Action.OpenUrl", title: n.text, url: n.link }] : []));
+  return v.notes.flatMap((n): Action[] => (n.link ? [{ type: "Action.OpenUrl", title: n.kind === "room" ? `${n.label} ${n.text}` : n.text, url: n.link }] : []));
 }
 
 /** The page, in the on-call person's personal chat: the ticket with its buttons. */
