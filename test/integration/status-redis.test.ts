@@ -52,8 +52,10 @@ describe("status updates through BullMQ", () => {
     await waitFor(() => textOf(fake.messages.get(`${card.channel}/${card.ts}`)!).includes("Rolled back the prompt template"), "the card's status line");
     const thread = fake.thread(card.channel, card.ts).filter((m) => (m.text ?? "").includes("Status update by"));
     expect(thread).toHaveLength(1);
-    const keys = (await served.app.incidents.get(incident.id))!.timeline.flatMap((e) => (e.type === "delivered" && e.to.startsWith("st") ? [e.to.replace(/^st\d+:/, "")] : []));
-    expect(keys).toEqual(["update:slack:C0SAFETY", "notify:slack:U0MAYA"]);
+    // Slack has the DM before the worker records it: wait for the record, then check it holds each send once.
+    const keys = async () => (await served.app.incidents.get(incident.id))!.timeline.flatMap((e) => (e.type === "delivered" && e.to.startsWith("st") ? [e.to.replace(/^st\d+:/, "")] : []));
+    await waitFor(async () => (await keys()).length >= 2, "both sends recorded");
+    expect(await keys()).toEqual(["update:slack:C0SAFETY", "notify:slack:U0MAYA"]);
     expect(dms()).toHaveLength(1);
   });
 });
