@@ -86,7 +86,7 @@ export class TicketProcessor {
       const what = job.name === "outside" ? `the ${job.service === "pagerduty" ? "PagerDuty" : "Opsgenie"} page` : job.name === "page" ? "the page to the on-call" : `the ticket to the ${incident.routing.domain} channel`;
       const minutes = Math.round((this.d.clock.now().getTime() - ctx.dueAt) / 60_000);
       const text = `${incident.classification.severity}, ${incident.routing.domain}: ${what} has failed for ${minutes} min (${String((err as Error).message ?? err).slice(0, 200)}). Still retrying; reach the on-call another way if it cannot wait.`;
-      for (const d of to) incident = await this.sendOnce(incident, `late:${ctx.jobId}:${destinationKey(d)}`, { kind: "update", incident, to: d, text });
+      await this.sendAll(incident, to.map((d): Send => ({ key: `late:${ctx.jobId}:${destinationKey(d)}`, message: { kind: "update", incident, to: d, text } })));
     } catch (e) {
       this.d.log.error({ incidentId: job.incidentId, jobId: ctx.jobId, err: (e as Error).message }, "late-delivery alert to the fallback destination failed");
     }
@@ -174,21 +174,18 @@ export class TicketProcessor {
     const current: Guard = (cur) => (cur.routeCount !== routeCount ? "rerouted before it was sent" : undefined);
     // A page that waited (rate limit, outage) must not go out once someone has acknowledged.
     const unanswered: Guard = (cur) => current(cur) ?? (cur.status === "acknowledged" || cur.status === "resolved" ? `${cur.status} before it was sent` : undefined);
-    for (const to of this.channels(domain)) {
-      incident = await this.sendOnce(incident, `${r}:ticket:${destinationKey(to)}`, { kind: "ticket", incident, to, level: incident.level, oncall }, current);
-    }
+    // Ticket cards, pages, cross-domain notes: their intents in one write, their outcomes in one more.
+    const sends: Send[] = this.channels(domain).map((to) => ({ key: `${r}:ticket:${destinationKey(to)}`, message: { kind: "ticket", incident, to, level: incident.level, oncall }, guard: current }));
     // A report filed over an abuse limit is posted but pages nobody (src/domain/limits.ts).
     const pages = incident.limited ? [] : this.personal(oncall, domain);
-    if (pages.length) incident = await this.mayPage(incident, pages.map((to) => `${r}:page:${destinationKey(to)}`));
-    for (const to of pages) {
-      const reason = `you are on call (level ${incident.level + 1}) for ${domain}`;
-      incident = await this.sendOnce(incident, `${r}:page:${destinationKey(to)}`, { kind: "page", incident, to, level: incident.level, person: oncall, reason }, unanswered);
-    }
+    const pageKeys = pages.map((to) => `${r}:page:${destinationKey(to)}`);
+    const reason = `you are on call (level ${incident.level + 1}) for ${domain}`;
+    pages.forEach((to, n) => sends.push({ key: pageKeys[n]!, message: { kind: "page", incident, to, level: incident.level, person: oncall, reason }, guard: unanswered }));
     for (const other of incident.routing.cc) {
-      for (const to of this.channels(other)) {
-        incident = await this.sendOnce(incident, `${r}:cc:${destinationKey(to)}`, { kind: "cross-domain", incident, to, domain: other });
-      }
+      for (const to of this.channels(other)) sends.push({ key: `${r}:cc:${destinationKey(to)}`, message: { kind: "cross-domain", incident, to, domain: other } });
     }
+    const decided = sends.map((x) => x.key);
+    incident = await this.sendAll(incident, sends, pages.length ? (i) => this.mayPage(i, pageKeys, decided) : undefined);
     // The Jira issue after the ticket: it links the ticket, and the card is there to show its link.
     for (const job of outside.filter((j) => j.service === "jira")) await this.d.queue.add(domain, job);
     await this.scheduleEscalation(incident);
@@ -261,18 +258,16 @@ export class TicketProcessor {
     const level = event.level;
     // An escalation someone chose to make is always paged; timer escalations count against the limit.
     const pages = this.personal(person, incident.routing.domain);
-    if (!event.by && pages.length) incident = await this.mayPage(incident, pages.map((to) => `p${gen}:page:${destinationKey(to)}`));
+    const pageKeys = pages.map((to) => `p${gen}:page:${destinationKey(to)}`);
     // Grafana OnCall's rule: a page goes out only while its escalation is the active one. Checked in
-    // the same compare-and-set that records the intent, so an acknowledgement stored first stops it.
+    // the same compare-and-set that records the intents, so an acknowledgement stored first stops it.
     const active: Guard = (cur) =>
       cur.status === "acknowledged" || cur.status === "resolved" ? `${cur.status} before it was sent` : cur.escalationGen !== gen ? "a newer escalation superseded it" : undefined;
-    for (const to of pages) {
-      incident = await this.sendOnce(incident, `p${gen}:page:${destinationKey(to)}`, { kind: "page", incident, to, level, person, reason: event.reason }, active);
-    }
-    for (const to of this.channels(incident.routing.domain)) {
-      const text = `Escalated to level ${level + 1} (${person.name}): ${event.reason}.`;
-      incident = await this.sendOnce(incident, `p${gen}:update:${destinationKey(to)}`, { kind: "update", incident, to, text }, active);
-    }
+    const sends: Send[] = pages.map((to, n) => ({ key: pageKeys[n]!, message: { kind: "page", incident, to, level, person, reason: event.reason }, guard: active }));
+    const text = `Escalated to level ${level + 1} (${person.name}): ${event.reason}.`;
+    for (const to of this.channels(incident.routing.domain)) sends.push({ key: `p${gen}:update:${destinationKey(to)}`, message: { kind: "update", incident, to, text }, guard: active });
+    const decided = sends.map((x) => x.key);
+    incident = await this.sendAll(incident, sends, !event.by && pages.length ? (i) => this.mayPage(i, pageKeys, decided) : undefined);
     await this.scheduleEscalation(incident);
     return `paged level ${level + 1}`;
   }
@@ -281,9 +276,8 @@ export class TicketProcessor {
   private async update(id: string, rev: number, text: string, route?: number): Promise<string> {
     let incident = await this.load(id);
     const domain = route === undefined ? incident.routing.domain : domainOfRoute(incident, route);
-    for (const to of this.channels(domain)) {
-      incident = await this.sendOnce(incident, `u${rev}:update:${destinationKey(to)}`, { kind: "update", incident, to, text, ...(route === undefined ? {} : { route }) });
-    }
+    const sends = this.channels(domain).map((to): Send => ({ key: `u${rev}:update:${destinationKey(to)}`, message: { kind: "update", incident, to, text, ...(route === undefined ? {} : { route }) } }));
+    await this.sendAll(incident, sends);
     return "updated";
   }
 
@@ -311,15 +305,13 @@ export class TicketProcessor {
     const text = `${incident.id} (${incident.classification.severity}, ${domain}): ${clock.name} is due by ${deadlineText(clock.deadline.at, tz)} (${timeLeftText(clock.msLeft)}). Report to ${clock.reportTo}${clock.initialReportAllowed ? "; an incomplete initial report is allowed" : ""}. Mark it reported when sent: triage report ${incident.id} --regime ${clock.regimeId} --mark-sent.`;
     const guard: Guard = (cur) => staleReminder(cur, file.regimes, { regimeId: job.regime, deadlineAt: job.deadlineAt }, this.d.clock.now());
     const tag = `o.${job.regime}.${job.point}.${Date.parse(job.deadlineAt) / 1000}`;
+    const sends: Send[] = [];
     for (const p of people) {
-      for (const to of this.personal(p, domain)) {
-        incident = await this.sendOnce(incident, `${tag}:remind:${destinationKey(to)}`, { kind: "reminder", incident, to, person: p, text }, guard);
-      }
+      for (const to of this.personal(p, domain)) sends.push({ key: `${tag}:remind:${destinationKey(to)}`, message: { kind: "reminder", incident, to, person: p, text }, guard });
     }
     // The ticket's channels hear it too, as an update: the card is re-rendered with the time left now.
-    for (const to of this.channels(domain)) {
-      incident = await this.sendOnce(incident, `${tag}:remind:${destinationKey(to)}`, { kind: "update", incident, to, text }, guard);
-    }
+    for (const to of this.channels(domain)) sends.push({ key: `${tag}:remind:${destinationKey(to)}`, message: { kind: "update", incident, to, text }, guard });
+    await this.sendAll(incident, sends);
     return `reminded ${people.length} of ${job.regime}`;
   }
 
@@ -333,12 +325,13 @@ export class TicketProcessor {
 
   /**
    * Counts one page against the domain's paging limit, once per page (not per destination, and not
-   * again when a retried job finds it decided). Over the limit, each of its keys is recorded as
-   * skipped, so sendOnce passes it by and the ticket in the channel still tells the on-call.
+   * again when a retried job finds it decided: any record under `decidedBy`, the keys of the job's
+   * sends, since sendAll decides before it records its intents). Over the limit, each of its keys is
+   * recorded as skipped, so sendAll passes it by and the ticket in the channel still tells the on-call.
    */
-  private async mayPage(incident: Incident, keys: string[]): Promise<Incident> {
+  private async mayPage(incident: Incident, keys: string[], decidedBy: string[] = keys): Promise<Incident> {
     if (!this.d.limiter || !this.d.limits) return incident;
-    if (incident.timeline.some((e) => "to" in e && keys.includes(e.to))) return incident;
+    if (incident.timeline.some((e) => "to" in e && decidedBy.includes(e.to))) return incident;
     let decision;
     try {
       decision = await this.d.limiter.take(pageBuckets(this.d.limits, incident.routing.domain), this.d.clock.now());
@@ -353,7 +346,7 @@ export class TicketProcessor {
     const updated = await this.d.incidents.update(incident.id, (cur) => {
       const fresh = keys.filter((k) => !cur.timeline.some((e) => "to" in e && e.to === k));
       return fresh.length ? { ...cur, timeline: [...cur.timeline, ...fresh.map((to) => ({ type: "page-skipped" as const, at, to, reason }))] } : undefined;
-    });
+    }, incident);
     return updated ?? incident;
   }
 
@@ -366,36 +359,94 @@ export class TicketProcessor {
     await this.d.queue.add(i.routing.domain, job, i.routing.ackMinutes * 60_000);
   }
 
+  /** Sends `message` once: sendAll with one message. */
+  private sendOnce(incident: Incident, key: string, message: Message, guard?: Guard): Promise<Incident> {
+    return this.sendAll(incident, [{ key, message, ...(guard ? { guard } : {}) }]);
+  }
+
   /**
-   * Sends `message` once. The intent is recorded first, in a compare-and-set on the incident that also
-   * checks `guard` (a message that is no longer wanted is recorded as cancelled instead). A previous
-   * intent without an outcome means a worker died mid-send: the platform is asked whether the message
-   * arrived (by its key) before sending again. The outcome replaces the intent.
+   * Sends each of `sends` once, in order, and returns the incident as stored after them. Every intent
+   * is recorded before anything is sent, in ONE compare-and-set on the incident that also checks each
+   * send's `guard` (a message that is no longer wanted is recorded as cancelled instead); the outcomes
+   * are recorded in ONE more after the last send. A previous intent without an outcome means a worker
+   * died mid-send: the platform is asked whether the message arrived (by its key) before sending
+   * again. A later message sees the earlier ones' outcomes (the page links the ticket) in memory.
+   *
+   * The first destination's post slot is taken before anything is recorded, so a paced channel leaves
+   * the timeline as it was. `decide` runs after that and before the intents (the paging limit): a job
+   * that recorded intents has decided, so a retry must not decide again (see mayPage).
+   * If a send fails, what was sent is recorded, the failed one keeps its intent (it may have arrived)
+   * and those never tried get theirs back as they were: nothing is lost, nothing looked up needlessly.
    */
-  private async sendOnce(incident: Incident, key: string, message: Message, guard?: Guard): Promise<Incident> {
-    if (incident.timeline.some((e) => finished(e, key))) return incident;
-    await this.pace(incident, message.to);
-    const now = this.d.clock.now().toISOString();
-    let prior: Sending | undefined;
-    let refused: string | undefined;
-    let done = false;
-    const claimed = await this.d.incidents.update(incident.id, (cur) => {
-      [prior, refused, done] = [undefined, undefined, false];
-      if (cur.timeline.some((e) => finished(e, key))) return void (done = true);
-      refused = guard?.(cur);
-      if (refused) return { ...cur, timeline: [...cur.timeline, { type: "cancelled", at: now, to: key, reason: refused }] };
-      prior = cur.timeline.findLast((e): e is Sending => e.type === "sending" && e.to === key);
-      const intent: Sending = { type: "sending", at: prior?.at ?? now, to: key, attempt: (prior?.attempt ?? 0) + 1 };
-      return { ...cur, timeline: [...cur.timeline.filter((e) => !(e.type === "sending" && e.to === key)), intent] };
-    });
-    if (!claimed) throw new DeliveryError(`incident ${incident.id} not found`, undefined, true);
-    if (done) return claimed;
-    if (refused) {
-      this.d.log.info({ incidentId: incident.id, to: key, kind: message.kind, reason: refused }, "not sent: no longer wanted");
-      return claimed;
+  private async sendAll(incident: Incident, sends: Send[], decide?: (i: Incident) => Promise<Incident>): Promise<Incident> {
+    let open = sends.filter((s) => !incident.timeline.some((e) => finished(e, s.key)));
+    if (!open.length) return incident;
+    const first = open[0]!;
+    await this.pace(incident, first.message.to);
+    if (decide) {
+      incident = await decide(incident);
+      open = open.filter((s) => !incident.timeline.some((e) => finished(e, s.key)));
     }
-    const lines = message.kind === "ticket" || message.kind === "page" || message.kind === "update" ? this.obligationLinesOf(claimed) : undefined;
-    const out = { ...message, incident: claimed, key: `${incident.id}.${key}`, ...(lines ? { obligations: lines } : {}) } as Outbound;
+    const now = this.d.clock.now().toISOString();
+    let claims: Claim[] = [];
+    let refused: Array<{ send: Send; reason: string }> = [];
+    const claimed = await this.d.incidents.update(
+      incident.id,
+      (cur) => {
+        [claims, refused] = [[], []];
+        const added: TimelineEvent[] = [];
+        for (const send of open) {
+          const { key } = send;
+          if (cur.timeline.some((e) => finished(e, key))) continue;
+          const reason = send.guard?.(cur);
+          if (reason) {
+            refused.push({ send, reason });
+            added.push({ type: "cancelled", at: now, to: key, reason });
+            continue;
+          }
+          const prior = cur.timeline.findLast((e): e is Sending => e.type === "sending" && e.to === key);
+          const intent: Sending = { type: "sending", at: prior?.at ?? now, to: key, attempt: (prior?.attempt ?? 0) + 1 };
+          claims.push({ send, prior, intent });
+          added.push(intent);
+        }
+        if (!added.length) return undefined;
+        const replaced = new Set(claims.map((c) => c.send.key));
+        return { ...cur, timeline: [...cur.timeline.filter((e) => !(e.type === "sending" && replaced.has(e.to))), ...added] };
+      },
+      incident,
+    );
+    if (!claimed) throw new DeliveryError(`incident ${incident.id} not found`, undefined, true);
+    for (const { send, reason } of refused) this.d.log.info({ incidentId: incident.id, to: send.key, kind: send.message.kind, reason }, "not sent: no longer wanted");
+    if (!claims.length) return claimed;
+
+    // What each send sees: the claimed record with the outcomes so far (not yet stored).
+    let view = claimed;
+    const outcomes: TimelineEvent[] = [];
+    let tried = 0;
+    try {
+      for (const c of claims) {
+        if (c.send !== first) await this.pace(view, c.send.message.to);
+        tried++;
+        const event = await this.sendClaimed(view, c);
+        outcomes.push(event);
+        view = { ...view, timeline: [...view.timeline.filter((e) => !(e.type === "sending" && e.to === c.send.key)), event] };
+      }
+    } catch (err) {
+      // `tried` counts the claims that reached sendClaimed: a PacedError comes before it.
+      const untried = claims.slice(tried);
+      await this.settle(claimed, outcomes, untried).catch((e: Error) =>
+        this.d.log.warn({ incidentId: incident.id, err: e.message }, "recording the sends before a failure failed; a retry looks on the platform first"),
+      );
+      throw err;
+    }
+    return (await this.settle(claimed, outcomes, [])) ?? view;
+  }
+
+  /** One claimed message to its platform (or found there after a crash); its outcome, not yet stored. */
+  private async sendClaimed(incident: Incident, { send, prior }: Claim): Promise<TimelineEvent> {
+    const { key, message } = send;
+    const lines = message.kind === "ticket" || message.kind === "page" || message.kind === "update" ? this.obligationLinesOf(incident) : undefined;
+    const out = { ...message, incident, key: `${incident.id}.${key}`, ...(lines ? { obligations: lines } : {}) } as Outbound;
     const found = prior ? await this.d.notifier.find?.(out, new Date(prior.at)) : undefined;
     if (found) this.d.log.warn({ incidentId: incident.id, to: key, kind: message.kind }, "found on the platform after a crash: not sent again");
     // The platform goes with a failure, so the queue's metrics can say which one is failing.
@@ -406,15 +457,31 @@ export class TicketProcessor {
       ));
     const at = this.d.clock.now().toISOString();
     const ref = sent ? { ref: sent.ref, ...(sent.link ? { link: sent.link } : {}) } : {};
-    const event: TimelineEvent =
-      message.kind === "cross-domain"
-        ? { type: "cross-domain-noted", at, domain: message.domain, to: key, ...ref }
-        : { type: "delivered", at, to: key, level: "level" in message ? message.level : claimed.level, ...(message.kind === "page" ? { person: message.person.id } : {}), ...ref };
     if (!found) this.d.log.info({ incidentId: incident.id, to: key, kind: message.kind }, "sent");
-    const updated = await this.d.incidents.update(incident.id, (cur) =>
-      cur.timeline.some((e) => finished(e, key)) ? undefined : { ...cur, timeline: [...cur.timeline.filter((e) => !(e.type === "sending" && e.to === key)), event] },
+    return message.kind === "cross-domain"
+      ? { type: "cross-domain-noted", at, domain: message.domain, to: key, ...ref }
+      : { type: "delivered", at, to: key, level: "level" in message ? message.level : incident.level, ...(message.kind === "page" ? { person: message.person.id } : {}), ...ref };
+  }
+
+  /**
+   * One compare-and-set after the sends: each outcome replaces its intent, and each claim never tried
+   * gets back the intent it had before (none, or an earlier attempt's). Undefined when nothing changed.
+   */
+  private async settle(claimed: Incident, outcomes: TimelineEvent[], untried: Claim[]): Promise<Incident | undefined> {
+    if (!outcomes.length && !untried.length) return undefined;
+    return this.d.incidents.update(
+      claimed.id,
+      (cur) => {
+        const done = outcomes.filter((o) => "to" in o && !cur.timeline.some((e) => finished(e, o.to)));
+        // Only our own intent is given back: another worker's later attempt stays.
+        const back = untried.filter((c) => cur.timeline.some((e) => e.type === "sending" && e.to === c.send.key && e.attempt === c.intent.attempt));
+        if (!done.length && !back.length) return undefined;
+        const keys = new Set([...done.map((o) => ("to" in o ? o.to : "")), ...back.map((c) => c.send.key)]);
+        const restored = back.flatMap((c) => (c.prior ? [c.prior] : []));
+        return { ...cur, timeline: [...cur.timeline.filter((e) => !(e.type === "sending" && keys.has(e.to))), ...restored, ...done] };
+      },
+      claimed,
     );
-    return updated ?? claimed;
   }
 
   /**
@@ -450,6 +517,18 @@ export class TicketProcessor {
 }
 
 type Sending = Extract<TimelineEvent, { type: "sending" }>;
+/** A message of a job, sent once under its delivery key unless `guard` says it is no longer wanted. */
+interface Send {
+  key: string;
+  message: Message;
+  guard?: Guard;
+}
+/** A send whose intent this run recorded: the intent, and the one it replaced (a crashed attempt's). */
+interface Claim {
+  send: Send;
+  prior: Sending | undefined;
+  intent: Sending;
+}
 /** Why a message must no longer go out, or undefined while it is still wanted. */
 type Guard = (current: Incident) => string | undefined;
 
