@@ -423,15 +423,20 @@ export class TicketProcessor {
     let view = claimed;
     const outcomes: TimelineEvent[] = [];
     let tried = 0;
+    // One log line for the job's sends, not one per message (found ones are logged as found).
+    const sent: string[] = [];
+    const logSent = () => sent.length && this.d.log.info({ incidentId: incident.id, to: sent }, "sent");
     try {
       for (const c of claims) {
         if (c.send !== first) await this.pace(view, c.send.message.to);
         tried++;
-        const event = await this.sendClaimed(view, c);
+        const { event, found } = await this.sendClaimed(view, c);
+        if (!found) sent.push(`${c.send.message.kind} ${c.send.key}`);
         outcomes.push(event);
         view = { ...view, timeline: [...view.timeline.filter((e) => !(e.type === "sending" && e.to === c.send.key)), event] };
       }
     } catch (err) {
+      logSent();
       // `tried` counts the claims that reached sendClaimed: a PacedError comes before it.
       const untried = claims.slice(tried);
       await this.settle(claimed, outcomes, untried).catch((e: Error) =>
@@ -439,11 +444,12 @@ export class TicketProcessor {
       );
       throw err;
     }
+    logSent();
     return (await this.settle(claimed, outcomes, [])) ?? view;
   }
 
   /** One claimed message to its platform (or found there after a crash); its outcome, not yet stored. */
-  private async sendClaimed(incident: Incident, { send, prior }: Claim): Promise<TimelineEvent> {
+  private async sendClaimed(incident: Incident, { send, prior }: Claim): Promise<{ event: TimelineEvent; found: boolean }> {
     const { key, message } = send;
     const lines = message.kind === "ticket" || message.kind === "page" || message.kind === "update" ? this.obligationLinesOf(incident) : undefined;
     const out = { ...message, incident, key: `${incident.id}.${key}`, ...(lines ? { obligations: lines } : {}) } as Outbound;
@@ -457,10 +463,11 @@ export class TicketProcessor {
       ));
     const at = this.d.clock.now().toISOString();
     const ref = sent ? { ref: sent.ref, ...(sent.link ? { link: sent.link } : {}) } : {};
-    if (!found) this.d.log.info({ incidentId: incident.id, to: key, kind: message.kind }, "sent");
-    return message.kind === "cross-domain"
-      ? { type: "cross-domain-noted", at, domain: message.domain, to: key, ...ref }
-      : { type: "delivered", at, to: key, level: "level" in message ? message.level : incident.level, ...(message.kind === "page" ? { person: message.person.id } : {}), ...ref };
+    const event: TimelineEvent =
+      message.kind === "cross-domain"
+        ? { type: "cross-domain-noted", at, domain: message.domain, to: key, ...ref }
+        : { type: "delivered", at, to: key, level: "level" in message ? message.level : incident.level, ...(message.kind === "page" ? { person: message.person.id } : {}), ...ref };
+    return { event, found: found !== undefined };
   }
 
   /**
