@@ -20,13 +20,15 @@ const RATE = opt("rate", 50);
 const SECONDS = opt("seconds", flag("short") ? 15 : 30);
 const RAW_SECONDS = opt("raw-seconds", 5);
 const CONCURRENCY = opt("worker-concurrency", 10);
+/** TURN_CONCURRENCY of the worker (conversation steps at once); 0: unset, as WORKER_CONCURRENCY. */
+const TURN_CONCURRENCY = opt("turn-concurrency", 0);
 /** how long to wait for the last tickets after the last final answer was sent. */
 const GRACE_S = opt("grace-seconds", 60);
 /** diagnostic: the web process without the duplicate check before filing (bench/lib/what-if-no-duplicate-scan.ts). */
 const NO_DUP = flag("what-if-no-duplicate-scan");
 
 async function main(details: Record<string, unknown>): Promise<Row[]> {
-  return withStack({ web: true, worker: true, workerConcurrency: CONCURRENCY, ...(NO_DUP ? { webPreload: ["./bench/lib/what-if-no-duplicate-scan.ts"] } : {}), rawWorker: { concurrency: CONCURRENCY } }, (st) => measure(st, details));
+  return withStack({ web: true, worker: true, workerConcurrency: CONCURRENCY, ...(TURN_CONCURRENCY ? { env: { TURN_CONCURRENCY: String(TURN_CONCURRENCY) } } : {}), ...(NO_DUP ? { webPreload: ["./bench/lib/what-if-no-duplicate-scan.ts"] } : {}), rawWorker: { concurrency: CONCURRENCY } }, (st) => measure(st, details));
 }
 
 async function measure(st: Stack, details: Record<string, unknown>): Promise<Row[]> {

@@ -69,6 +69,11 @@ const Env = z.object({
   /** the worker process serves GET /metrics on this port (9464 is Prometheus's custom); unset: none. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   WORKER_CONCURRENCY: int(10, 1, 500),
+  /**
+   * conversation steps a worker process runs at once (the "turns" queue); unset: WORKER_CONCURRENCY.
+   * A step mostly waits on Redis and Slack, and one waiting step must not hold up the next person's.
+   */
+  TURN_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
   /** how long a job's lock lives; a worker that dies mid-job has its job taken over after about this. */
   WORKER_LOCK_MS: int(30_000, 1_000, 600_000),
   /** how often one job may be taken over from a dead worker before BullMQ fails it (BullMQ's own default is 1). */

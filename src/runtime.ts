@@ -70,7 +70,7 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
   );
   // Conversation steps: the bot's next question, filing and every reply to the person (src/turns).
   const turns = turnHandler
-    ? startTurnWorker(workerConn, app.redis!, cfg.QUEUE_PREFIX, turnHandler(app), { concurrency: cfg.WORKER_CONCURRENCY, lockMs: Math.min(cfg.WORKER_LOCK_MS, TURN_LOCK_MS), maxStalled: cfg.WORKER_MAX_STALLED, ...(metrics ? { onFailed: (platform) => metrics.failed("turn", platform) } : {}) }, log)
+    ? startTurnWorker(workerConn, app.redis!, cfg.QUEUE_PREFIX, turnHandler(app), { concurrency: cfg.TURN_CONCURRENCY ?? cfg.WORKER_CONCURRENCY, lockMs: Math.min(cfg.WORKER_LOCK_MS, TURN_LOCK_MS), maxStalled: cfg.WORKER_MAX_STALLED, ...(metrics ? { onFailed: (platform) => metrics.failed("turn", platform) } : {}) }, log)
     : undefined;
   const running = () => [...workers, ...(turns ? [turns.worker] : [])].filter((w) => w.isRunning()).length;
   if (metrics) {
@@ -105,7 +105,7 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
   await alive.first;
   const heartbeat = setInterval(() => log.info({ workers: workers.length, running: workers.filter((w) => w.isRunning()).length }, "heartbeat"), 30_000);
   void sweep();
-  log.info({ queues: ["oncall-safety", "oncall-security", ...(turns ? ["turns"] : [])], prefix: cfg.QUEUE_PREFIX, shards: cfg.REDIS_SHARDS, concurrency: cfg.WORKER_CONCURRENCY }, "worker started");
+  log.info({ queues: ["oncall-safety", "oncall-security", ...(turns ? ["turns"] : [])], prefix: cfg.QUEUE_PREFIX, shards: cfg.REDIS_SHARDS, concurrency: cfg.WORKER_CONCURRENCY, ...(turns ? { turnConcurrency: cfg.TURN_CONCURRENCY ?? cfg.WORKER_CONCURRENCY } : {}) }, "worker started");
 
   return {
     app,

@@ -147,12 +147,23 @@ export function timeLeftText(ms: number): string {
  */
 export function deadlineText(iso: string, timeZone = "UTC"): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "shortOffset" })
+    deadlineFormat(timeZone)
       .formatToParts(new Date(iso))
       .map((p) => [p.type, p.value]),
   );
   const zone = timeZone === "UTC" ? "UTC" : `${timeZone} (${parts.timeZoneName})`;
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${zone}`;
+}
+
+/** One formatter per time zone: constructing Intl.DateTimeFormat costs more than formatting (every ticket card and page shows deadlines). */
+const deadlineFormats = new Map<string, Intl.DateTimeFormat>();
+function deadlineFormat(timeZone: string): Intl.DateTimeFormat {
+  let fmt = deadlineFormats.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "shortOffset" });
+    deadlineFormats.set(timeZone, fmt);
+  }
+  return fmt;
 }
 
 /** What a ticket card shows of one obligation: platform-neutral lines each adapter renders its own way. */

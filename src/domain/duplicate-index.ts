@@ -35,15 +35,32 @@ export interface IndexEntry {
   sketch: Uint32Array;
 }
 
-/** What a store indexes for a report, or undefined when it cannot be a duplicate. */
+/**
+ * What a store indexes for a report, or undefined when it cannot be a duplicate. Filing asks twice for
+ * the same report (the duplicate check, then the create that indexes it), and its MinHash signature is
+ * most of the check's CPU: the last few entries are kept (shared, never to be modified).
+ */
 export function indexEntry(answers: Answers): IndexEntry | undefined {
   const kind = kindOf(answers);
   const description = typeof answers.description === "string" ? answers.description : "";
   if (!kind || typeof answers.asset !== "string" || !description) return undefined;
+  const scope = `${answers.asset}|${kind}`;
+  const cacheKey = `${scope}|${description}`;
+  const kept = recent.get(cacheKey);
+  if (kept) return kept;
   const sk = sketch(description);
   const sig = signature(sk);
-  return sig ? { buckets: bands(sig, `${answers.asset}|${kind}`), sketch: sk } : undefined;
+  const entry = sig ? { buckets: bands(sig, scope), sketch: sk } : undefined;
+  if (entry) {
+    // Oldest first out: a Map iterates in insertion order.
+    if (recent.size >= RECENT_ENTRIES) recent.delete(recent.keys().next().value!);
+    recent.set(cacheKey, entry);
+  }
+  return entry;
 }
+/** About one per filing in flight in a process (worker concurrency), so a report's second ask finds it. */
+const RECENT_ENTRIES = 64;
+const recent = new Map<string, IndexEntry>();
 
 /**
  * How many candidates' sketches a lookup reads at most. The ids found in the report's buckets are

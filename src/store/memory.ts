@@ -143,7 +143,8 @@ export class MemoryIncidentStore implements IncidentStore {
     return id ? this.get(id) : undefined;
   }
 
-  async update(id: string, change: (current: Incident) => Incident | undefined) {
+  /** `_basis` saves a Redis store a read; here the current record is at hand anyway. */
+  async update(id: string, change: (current: Incident) => Incident | undefined, _basis?: Incident) {
     const current = this.byId.get(id);
     if (!current) return undefined;
     const next = change(copy(current));

@@ -366,12 +366,18 @@ export class RedisIncidentStore implements IncidentStore {
     return id === null ? undefined : this.get(id);
   }
 
-  async update(id: string, change: (current: Incident) => Incident | undefined) {
+  async update(id: string, change: (current: Incident) => Incident | undefined, basis?: Incident) {
     for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
-      const found = await this.locate(id);
+      // The first try may take the caller's copy for the current record: the script's rev check makes
+      // a stale one a conflict like any other, and the next try reads. Only on the incident's home
+      // shard: one filed under another number of shards is found by reading.
+      const found = attempt === 1 && basis?.id === id ? { p: this.ks.forIncident(id), incident: basis } : await this.locate(id);
       if (!found) return undefined;
       const { p, incident: current } = found;
+      const fromBasis = current === basis;
       const next = change(current);
+      // "Nothing to change" is only believed of the stored record: the next try reads it.
+      if (!next && fromBasis) continue;
       if (!next) return current;
       const stored = Incident.parse({ ...next, id, rev: current.rev + 1 });
       const k = keysOf(p);
@@ -382,7 +388,9 @@ export class RedisIncidentStore implements IncidentStore {
         await this.replicated(k.incident(id));
         return stored;
       }
-      if (result === -1) return undefined;
+      // Gone, unless the basis pointed at the wrong shard: then the next try reads where it is.
+      if (result === -1 && !fromBasis) return undefined;
+      if (result === -1 || fromBasis) continue;
       // Someone wrote in between: back off a random, growing while so contenders spread out.
       await sleep(Math.random() * Math.min(100, 2 ** attempt));
     }

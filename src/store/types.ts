@@ -70,8 +70,11 @@ export interface IncidentStore {
   /**
    * Applies `change` to the current record and stores the result if nobody wrote in between
    * (retrying on conflict). `change` returns undefined to leave the record untouched.
+   * `basis`: the record as the caller last read or stored it. The first try applies `change` to it and
+   * stores only if the stored rev is still the basis's (a worker that just wrote the record saves a
+   * read); otherwise, as without it, the current record is read and `change` applied to that.
    */
-  update(id: string, change: (current: Incident) => Incident | undefined): Promise<Incident | undefined>;
+  update(id: string, change: (current: Incident) => Incident | undefined, basis?: Incident): Promise<Incident | undefined>;
   /** Incidents created in [from, to), newest last; reads only that window. */
   list(window: IncidentWindow): Promise<Incident[]>;
   /**

@@ -93,7 +93,7 @@ export class TicketProcessor {
       const what = job.name === "outside" ? `the ${job.service === "pagerduty" ? "PagerDuty" : "Opsgenie"} page` : job.name === "page" ? "the page to the on-call" : `the ticket to the ${incident.routing.domain} channel`;
       const minutes = Math.round((this.d.clock.now().getTime() - ctx.dueAt) / 60_000);
       const text = `${incident.classification.severity}, ${incident.routing.domain}: ${what} has failed for ${minutes} min (${String((err as Error).message ?? err).slice(0, 200)}). Still retrying; reach the on-call another way if it cannot wait.`;
-      for (const d of to) incident = await this.sendOnce(incident, `late:${ctx.jobId}:${destinationKey(d)}`, { kind: "update", incident, to: d, text });
+      await this.sendAll(incident, to.map((d): Send => ({ key: `late:${ctx.jobId}:${destinationKey(d)}`, message: { kind: "update", incident, to: d, text } })));
     } catch (e) {
       this.d.log.error({ incidentId: job.incidentId, jobId: ctx.jobId, err: (e as Error).message }, "late-delivery alert to the fallback destination failed");
     }
@@ -185,21 +185,18 @@ export class TicketProcessor {
     const current: Guard = (cur) => (cur.routeCount !== routeCount ? "rerouted before it was sent" : undefined);
     // A page that waited (rate limit, outage) must not go out once someone has acknowledged.
     const unanswered: Guard = (cur) => current(cur) ?? (cur.status === "acknowledged" || cur.status === "resolved" ? `${cur.status} before it was sent` : undefined);
-    for (const to of this.channels(domain)) {
-      incident = await this.sendOnce(incident, `${r}:ticket:${destinationKey(to)}`, { kind: "ticket", incident, to, level: incident.level, oncall }, current);
-    }
+    // Ticket cards, pages, cross-domain notes: their intents in one write, their outcomes in one more.
+    const sends: Send[] = this.channels(domain).map((to) => ({ key: `${r}:ticket:${destinationKey(to)}`, message: { kind: "ticket", incident, to, level: incident.level, oncall }, guard: current }));
     // A report filed over an abuse limit is posted but pages nobody (src/domain/limits.ts).
     const pages = incident.limited ? [] : this.personal(oncall, domain);
-    if (pages.length) incident = await this.mayPage(incident, pages.map((to) => `${r}:page:${destinationKey(to)}`));
-    for (const to of pages) {
-      const reason = `you are on call (level ${incident.level + 1}) for ${domain}`;
-      incident = await this.sendOnce(incident, `${r}:page:${destinationKey(to)}`, { kind: "page", incident, to, level: incident.level, person: oncall, reason }, unanswered);
-    }
+    const pageKeys = pages.map((to) => `${r}:page:${destinationKey(to)}`);
+    const reason = `you are on call (level ${incident.level + 1}) for ${domain}`;
+    pages.forEach((to, n) => sends.push({ key: pageKeys[n]!, message: { kind: "page", incident, to, level: incident.level, person: oncall, reason }, guard: unanswered }));
     for (const other of incident.routing.cc) {
-      for (const to of this.channels(other)) {
-        incident = await this.sendOnce(incident, `${r}:cc:${destinationKey(to)}`, { kind: "cross-domain", incident, to, domain: other });
-      }
+      for (const to of this.channels(other)) sends.push({ key: `${r}:cc:${destinationKey(to)}`, message: { kind: "cross-domain", incident, to, domain: other } });
     }
+    const decided = sends.map((x) => x.key);
+    incident = await this.sendAll(incident, sends, pages.length ? (i) => this.mayPage(i, pageKeys, decided) : undefined);
     // The Jira issue after the ticket: it links the ticket, and the card is there to show its link.
     for (const job of outside.filter((j) => j.service === "jira")) await this.d.queue.add(domain, job);
     await this.scheduleEscalation(incident);
@@ -276,19 +273,17 @@ export class TicketProcessor {
     const level = event.level;
     // An escalation someone chose to make is always paged; timer escalations count against the limit.
     const pages = this.personal(person, incident.routing.domain);
-    if (!event.by && pages.length) incident = await this.mayPage(incident, pages.map((to) => `p${gen}:page:${destinationKey(to)}`));
+    const pageKeys = pages.map((to) => `p${gen}:page:${destinationKey(to)}`);
     // Grafana OnCall's rule: a page goes out only while its escalation is the active one. Checked in
-    // the same compare-and-set that records the intent, so an acknowledgement stored first stops it.
+    // the same compare-and-set that records the intents, so an acknowledgement stored first stops it.
     const active: Guard = (cur) =>
       cur.status === "acknowledged" || cur.status === "resolved" ? `${cur.status} before it was sent` : cur.escalationGen !== gen ? "a newer escalation superseded it" : undefined;
-    for (const to of pages) {
-      incident = await this.sendOnce(incident, `p${gen}:page:${destinationKey(to)}`, { kind: "page", incident, to, level, person, reason: event.reason }, active);
-    }
+    const sends: Send[] = pages.map((to, n) => ({ key: pageKeys[n]!, message: { kind: "page", incident, to, level, person, reason: event.reason }, guard: active }));
     const text = `Escalated to level ${level + 1} (${person.name}): ${event.reason}.`;
-    for (const to of this.channels(incident.routing.domain)) {
-      incident = await this.sendOnce(incident, `p${gen}:update:${destinationKey(to)}`, { kind: "update", incident, to, text }, active);
-    }
-    for (const to of this.rooms(incident)) incident = await this.sendOnce(incident, `p${gen}:room:${destinationKey(to)}`, { kind: "update", incident, to, text }, active);
+    for (const to of this.channels(incident.routing.domain)) sends.push({ key: `p${gen}:update:${destinationKey(to)}`, message: { kind: "update", incident, to, text }, guard: active });
+    for (const to of this.rooms(incident)) sends.push({ key: `p${gen}:room:${destinationKey(to)}`, message: { kind: "update", incident, to, text }, guard: active });
+    const decided = sends.map((x) => x.key);
+    incident = await this.sendAll(incident, sends, !event.by && pages.length ? (i) => this.mayPage(i, pageKeys, decided) : undefined);
     // The level now on call joins the incident channels.
     if (incidentRooms(incident).length) await this.d.queue.add(incident.routing.domain, { name: "channel", incidentId: id, rev: incident.rev });
     await this.scheduleEscalation(incident);
@@ -301,9 +296,9 @@ export class TicketProcessor {
    * version and the destination, so a retried or replayed job sends nothing twice and loses nothing.
    */
   private async statusUpdate(job: Extract<TicketJob, { name: "status" }>): Promise<string> {
-    let incident = await this.load(job.incidentId);
+    const incident = await this.load(job.incidentId);
     const by = job.by.name ?? job.by.userId;
-    incident = await this.postStatusText(incident, job.rev, `Status update by ${by}: ${job.text}`);
+    const sends = this.statusTextSends(incident, job.rev, `Status update by ${by}: ${job.text}`);
     const text = `${incident.id} (${incident.classification.severity}, ${incident.routing.domain}) status update by ${by}: ${job.text}`;
     const author = subscriberOf(this.d.roster, job.by);
     let told = 0;
@@ -311,23 +306,24 @@ export class TicketProcessor {
       // The author knows what they wrote.
       if (sameSubscriber(s, author)) continue;
       const { person: p, to } = this.subscriberReach(s, incident.routing.domain);
-      for (const d of to) incident = await this.sendOnce(incident, `st${job.rev}:notify:${destinationKey(d)}`, { kind: "reminder", about: "status", incident, to: d, person: p, text });
+      for (const d of to) sends.push({ key: `st${job.rev}:notify:${destinationKey(d)}`, message: { kind: "reminder", about: "status", incident, to: d, person: p, text } });
       told += to.length ? 1 : 0;
     }
+    // Card, threads, rooms and subscribers: one timeline write before the sends, one after.
+    await this.sendAll(incident, sends);
     return `status update posted; ${told} subscriber${told === 1 ? "" : "s"} told`;
   }
 
   /**
-   * Posts a status update's text where the incident is discussed: in each ticket thread of its domain's
-   * channels and in its incident channels, as an update (which also re-renders each card, the pinned one
-   * included, with the new status line).
+   * Where a status update's text is posted: in each ticket thread of its domain's channels and in its
+   * incident channels, as an update (which also re-renders each card, the pinned one included, with the
+   * new status line).
    */
-  private async postStatusText(incident: Incident, rev: number, text: string): Promise<Incident> {
-    for (const to of this.channels(incident.routing.domain)) {
-      incident = await this.sendOnce(incident, `st${rev}:update:${destinationKey(to)}`, { kind: "update", incident, to, text });
-    }
-    for (const to of this.rooms(incident)) incident = await this.sendOnce(incident, `st${rev}:room:${destinationKey(to)}`, { kind: "update", incident, to, text });
-    return incident;
+  private statusTextSends(incident: Incident, rev: number, text: string): Send[] {
+    return [
+      ...this.channels(incident.routing.domain).map((to): Send => ({ key: `st${rev}:update:${destinationKey(to)}`, message: { kind: "update", incident, to, text } })),
+      ...this.rooms(incident).map((to): Send => ({ key: `st${rev}:room:${destinationKey(to)}`, message: { kind: "update", incident, to, text } })),
+    ];
   }
 
   /** Where a subscriber is told: a roster person where they are paged, anyone else on the platform they subscribed from. */
@@ -345,12 +341,11 @@ export class TicketProcessor {
   private async update(id: string, rev: number, text: string, route?: number): Promise<string> {
     let incident = await this.load(id);
     const domain = route === undefined ? incident.routing.domain : domainOfRoute(incident, route);
-    for (const to of this.channels(domain)) {
-      incident = await this.sendOnce(incident, `u${rev}:update:${destinationKey(to)}`, { kind: "update", incident, to, text, ...(route === undefined ? {} : { route }) });
-    }
+    const sends = this.channels(domain).map((to): Send => ({ key: `u${rev}:update:${destinationKey(to)}`, message: { kind: "update", incident, to, text, ...(route === undefined ? {} : { route }) } }));
     // The incident channels' pinned cards are kept current (showing the current routing, also when this
     // update retires an older routing's card after a reroute) and hear the news too.
-    for (const to of this.rooms(incident)) incident = await this.sendOnce(incident, `u${rev}:room:${destinationKey(to)}`, { kind: "update", incident, to, text });
+    for (const to of this.rooms(incident)) sends.push({ key: `u${rev}:room:${destinationKey(to)}`, message: { kind: "update", incident, to, text } });
+    await this.sendAll(incident, sends);
     return "updated";
   }
 
@@ -378,15 +373,13 @@ export class TicketProcessor {
     const text = `${incident.id} (${incident.classification.severity}, ${domain}): ${clock.name} is due by ${deadlineText(clock.deadline.at, tz)} (${timeLeftText(clock.msLeft)}). Report to ${clock.reportTo}${clock.initialReportAllowed ? "; an incomplete initial report is allowed" : ""}. Mark it reported when sent: triage report ${incident.id} --regime ${clock.regimeId} --mark-sent.`;
     const guard: Guard = (cur) => staleReminder(cur, file.regimes, { regimeId: job.regime, deadlineAt: job.deadlineAt }, this.d.clock.now());
     const tag = `o.${job.regime}.${job.point}.${Date.parse(job.deadlineAt) / 1000}`;
+    const sends: Send[] = [];
     for (const p of people) {
-      for (const to of this.personal(p, domain)) {
-        incident = await this.sendOnce(incident, `${tag}:remind:${destinationKey(to)}`, { kind: "reminder", incident, to, person: p, text }, guard);
-      }
+      for (const to of this.personal(p, domain)) sends.push({ key: `${tag}:remind:${destinationKey(to)}`, message: { kind: "reminder", incident, to, person: p, text }, guard });
     }
     // The ticket's channels hear it too, as an update: the card is re-rendered with the time left now.
-    for (const to of this.channels(domain)) {
-      incident = await this.sendOnce(incident, `${tag}:remind:${destinationKey(to)}`, { kind: "update", incident, to, text }, guard);
-    }
+    for (const to of this.channels(domain)) sends.push({ key: `${tag}:remind:${destinationKey(to)}`, message: { kind: "update", incident, to, text }, guard });
+    await this.sendAll(incident, sends);
     return `reminded ${people.length} of ${job.regime}`;
   }
 
@@ -400,12 +393,13 @@ export class TicketProcessor {
 
   /**
    * Counts one page against the domain's paging limit, once per page (not per destination, and not
-   * again when a retried job finds it decided). Over the limit, each of its keys is recorded as
-   * skipped, so sendOnce passes it by and the ticket in the channel still tells the on-call.
+   * again when a retried job finds it decided: any record under `decidedBy`, the keys of the job's
+   * sends, since sendAll decides before it records its intents). Over the limit, each of its keys is
+   * recorded as skipped, so sendAll passes it by and the ticket in the channel still tells the on-call.
    */
-  private async mayPage(incident: Incident, keys: string[]): Promise<Incident> {
+  private async mayPage(incident: Incident, keys: string[], decidedBy: string[] = keys): Promise<Incident> {
     if (!this.d.limiter || !this.d.limits) return incident;
-    if (incident.timeline.some((e) => "to" in e && keys.includes(e.to))) return incident;
+    if (incident.timeline.some((e) => "to" in e && decidedBy.includes(e.to))) return incident;
     let decision;
     try {
       decision = await this.d.limiter.take(pageBuckets(this.d.limits, incident.routing.domain), this.d.clock.now());
@@ -420,7 +414,7 @@ export class TicketProcessor {
     const updated = await this.d.incidents.update(incident.id, (cur) => {
       const fresh = keys.filter((k) => !cur.timeline.some((e) => "to" in e && e.to === k));
       return fresh.length ? { ...cur, timeline: [...cur.timeline, ...fresh.map((to) => ({ type: "page-skipped" as const, at, to, reason }))] } : undefined;
-    });
+    }, incident);
     return updated ?? incident;
   }
 
@@ -435,36 +429,113 @@ export class TicketProcessor {
     await this.d.queue.add(i.routing.domain, job, minutes * 60_000);
   }
 
+  /** Sends `message` once: sendAll with one message. */
+  private sendOnce(incident: Incident, key: string, message: Message, guard?: Guard): Promise<Incident> {
+    return this.sendAll(incident, [{ key, message, ...(guard ? { guard } : {}) }]);
+  }
+
   /**
-   * Sends `message` once. The intent is recorded first, in a compare-and-set on the incident that also
-   * checks `guard` (a message that is no longer wanted is recorded as cancelled instead). A previous
-   * intent without an outcome means a worker died mid-send: the platform is asked whether the message
-   * arrived (by its key) before sending again. The outcome replaces the intent.
+   * Sends each of `sends` once, in order, and returns the incident as stored after them. Every intent
+   * is recorded before anything is sent, in ONE compare-and-set on the incident that also checks each
+   * send's `guard` (a message that is no longer wanted is recorded as cancelled instead); the outcomes
+   * are recorded in ONE more after the last send. A previous intent without an outcome means a worker
+   * died mid-send: the platform is asked whether the message arrived (by its key) before sending
+   * again. A later message sees the earlier ones' outcomes (the page links the ticket) in memory.
+   *
+   * The first destination's post slot is taken before anything is recorded, so a paced channel leaves
+   * the timeline as it was. `decide` runs after that and before the intents (the paging limit): a job
+   * that recorded intents has decided, so a retry must not decide again (see mayPage).
+   * If a send fails, what was sent is recorded, the failed one keeps its intent (it may have arrived)
+   * and those never tried get theirs back as they were: nothing is lost, nothing looked up needlessly.
    */
-  private async sendOnce(incident: Incident, key: string, message: Message, guard?: Guard): Promise<Incident> {
-    if (incident.timeline.some((e) => finished(e, key))) return incident;
-    await this.pace(incident, message.to);
-    const now = this.d.clock.now().toISOString();
-    let prior: Sending | undefined;
-    let refused: string | undefined;
-    let done = false;
-    const claimed = await this.d.incidents.update(incident.id, (cur) => {
-      [prior, refused, done] = [undefined, undefined, false];
-      if (cur.timeline.some((e) => finished(e, key))) return void (done = true);
-      refused = guard?.(cur);
-      if (refused) return { ...cur, timeline: [...cur.timeline, { type: "cancelled", at: now, to: key, reason: refused }] };
-      prior = cur.timeline.findLast((e): e is Sending => e.type === "sending" && e.to === key);
-      const intent: Sending = { type: "sending", at: prior?.at ?? now, to: key, attempt: (prior?.attempt ?? 0) + 1 };
-      return { ...cur, timeline: [...cur.timeline.filter((e) => !(e.type === "sending" && e.to === key)), intent] };
-    });
-    if (!claimed) throw new DeliveryError(`incident ${incident.id} not found`, undefined, true);
-    if (done) return claimed;
-    if (refused) {
-      this.d.log.info({ incidentId: incident.id, to: key, kind: message.kind, reason: refused }, "not sent: no longer wanted");
-      return claimed;
+  private async sendAll(incident: Incident, sends: Send[], decide?: (i: Incident) => Promise<Incident>): Promise<Incident> {
+    let open = sends.filter((s) => !incident.timeline.some((e) => finished(e, s.key)));
+    if (!open.length) return incident;
+    const first = open[0]!;
+    await this.pace(incident, first.message.to);
+    if (decide) {
+      incident = await decide(incident);
+      open = open.filter((s) => !incident.timeline.some((e) => finished(e, s.key)));
     }
-    const lines = message.kind === "ticket" || message.kind === "page" || message.kind === "update" ? this.obligationLinesOf(claimed) : undefined;
-    const out = { ...message, incident: claimed, key: `${incident.id}.${key}`, ...(lines ? { obligations: lines } : {}) } as Outbound;
+    const now = this.d.clock.now().toISOString();
+    let claims: Claim[] = [];
+    let refused: Array<{ send: Send; reason: string }> = [];
+    const claimed = await this.d.incidents.update(
+      incident.id,
+      (cur) => {
+        [claims, refused] = [[], []];
+        const added: TimelineEvent[] = [];
+        for (const send of open) {
+          const { key } = send;
+          if (cur.timeline.some((e) => finished(e, key))) continue;
+          const reason = send.guard?.(cur);
+          if (reason) {
+            refused.push({ send, reason });
+            added.push({ type: "cancelled", at: now, to: key, reason });
+            continue;
+          }
+          const prior = cur.timeline.findLast((e): e is Sending => e.type === "sending" && e.to === key);
+          const intent: Sending = { type: "sending", at: prior?.at ?? now, to: key, attempt: (prior?.attempt ?? 0) + 1 };
+          claims.push({ send, prior, intent });
+          added.push(intent);
+        }
+        if (!added.length) return undefined;
+        const replaced = new Set(claims.map((c) => c.send.key));
+        return { ...cur, timeline: [...cur.timeline.filter((e) => !(e.type === "sending" && replaced.has(e.to))), ...added] };
+      },
+      incident,
+    );
+    if (!claimed) throw new DeliveryError(`incident ${incident.id} not found`, undefined, true);
+    for (const { send, reason } of refused) this.d.log.info({ incidentId: incident.id, to: send.key, kind: send.message.kind, reason }, "not sent: no longer wanted");
+    if (!claims.length) return claimed;
+
+    // What each send sees: the claimed record with the outcomes so far (not yet stored).
+    let view = claimed;
+    const outcomes: TimelineEvent[] = [];
+    let tried = 0;
+    // One log line for the job's sends, not one per message (found ones are logged as found).
+    const sent: string[] = [];
+    const logSent = () => sent.length && this.d.log.info({ incidentId: incident.id, to: sent }, "sent");
+    try {
+      for (const c of claims) {
+        if (c.send !== first) await this.pace(view, c.send.message.to);
+        tried++;
+        // A page after other sends of this job: an acknowledgement may have landed while they were out
+        // (the on-call pressed the card it just received). One read, no write: never page after an ack.
+        if (c.send.message.kind === "page" && c.send.guard && c !== claims[0]) {
+          const fresh = await this.d.incidents.get(incident.id);
+          const reason = fresh ? c.send.guard(fresh) : "the incident is gone";
+          if (reason) {
+            this.d.log.info({ incidentId: incident.id, to: c.send.key, kind: "page", reason }, "not sent: no longer wanted");
+            const event: TimelineEvent = { type: "cancelled", at: this.d.clock.now().toISOString(), to: c.send.key, reason };
+            outcomes.push(event);
+            view = { ...view, timeline: [...view.timeline.filter((e) => !(e.type === "sending" && e.to === c.send.key)), event] };
+            continue;
+          }
+        }
+        const { event, found } = await this.sendClaimed(view, c);
+        if (!found) sent.push(`${c.send.message.kind} ${c.send.key}`);
+        outcomes.push(event);
+        view = { ...view, timeline: [...view.timeline.filter((e) => !(e.type === "sending" && e.to === c.send.key)), event] };
+      }
+    } catch (err) {
+      logSent();
+      // `tried` counts the claims that reached sendClaimed: a PacedError comes before it.
+      const untried = claims.slice(tried);
+      await this.settle(claimed, outcomes, untried).catch((e: Error) =>
+        this.d.log.warn({ incidentId: incident.id, err: e.message }, "recording the sends before a failure failed; a retry looks on the platform first"),
+      );
+      throw err;
+    }
+    logSent();
+    return (await this.settle(claimed, outcomes, [])) ?? view;
+  }
+
+  /** One claimed message to its platform (or found there after a crash); its outcome, not yet stored. */
+  private async sendClaimed(incident: Incident, { send, prior }: Claim): Promise<{ event: TimelineEvent; found: boolean }> {
+    const { key, message } = send;
+    const lines = message.kind === "ticket" || message.kind === "page" || message.kind === "update" ? this.obligationLinesOf(incident) : undefined;
+    const out = { ...message, incident, key: `${incident.id}.${key}`, ...(lines ? { obligations: lines } : {}) } as Outbound;
     const found = prior ? await this.d.notifier.find?.(out, new Date(prior.at)) : undefined;
     if (found) this.d.log.warn({ incidentId: incident.id, to: key, kind: message.kind }, "found on the platform after a crash: not sent again");
     // The platform goes with a failure, so the queue's metrics can say which one is failing.
@@ -478,12 +549,29 @@ export class TicketProcessor {
     const event: TimelineEvent =
       message.kind === "cross-domain"
         ? { type: "cross-domain-noted", at, domain: message.domain, to: key, ...ref }
-        : { type: "delivered", at, to: key, level: "level" in message ? message.level : claimed.level, ...(message.kind === "page" ? { person: message.person.id } : {}), ...ref };
-    if (!found) this.d.log.info({ incidentId: incident.id, to: key, kind: message.kind }, "sent");
-    const updated = await this.d.incidents.update(incident.id, (cur) =>
-      cur.timeline.some((e) => finished(e, key)) ? undefined : { ...cur, timeline: [...cur.timeline.filter((e) => !(e.type === "sending" && e.to === key)), event] },
+        : { type: "delivered", at, to: key, level: "level" in message ? message.level : incident.level, ...(message.kind === "page" ? { person: message.person.id } : {}), ...ref };
+    return { event, found: found !== undefined };
+  }
+
+  /**
+   * One compare-and-set after the sends: each outcome replaces its intent, and each claim never tried
+   * gets back the intent it had before (none, or an earlier attempt's). Undefined when nothing changed.
+   */
+  private async settle(claimed: Incident, outcomes: TimelineEvent[], untried: Claim[]): Promise<Incident | undefined> {
+    if (!outcomes.length && !untried.length) return undefined;
+    return this.d.incidents.update(
+      claimed.id,
+      (cur) => {
+        const done = outcomes.filter((o) => "to" in o && !cur.timeline.some((e) => finished(e, o.to)));
+        // Only our own intent is given back: another worker's later attempt stays.
+        const back = untried.filter((c) => cur.timeline.some((e) => e.type === "sending" && e.to === c.send.key && e.attempt === c.intent.attempt));
+        if (!done.length && !back.length) return undefined;
+        const keys = new Set([...done.map((o) => ("to" in o ? o.to : "")), ...back.map((c) => c.send.key)]);
+        const restored = back.flatMap((c) => (c.prior ? [c.prior] : []));
+        return { ...cur, timeline: [...cur.timeline.filter((e) => !(e.type === "sending" && keys.has(e.to))), ...restored, ...done] };
+      },
+      claimed,
     );
-    return updated ?? claimed;
   }
 
   /**
@@ -526,6 +614,18 @@ export class TicketProcessor {
 }
 
 type Sending = Extract<TimelineEvent, { type: "sending" }>;
+/** A message of a job, sent once under its delivery key unless `guard` says it is no longer wanted. */
+interface Send {
+  key: string;
+  message: Message;
+  guard?: Guard;
+}
+/** A send whose intent this run recorded: the intent, and the one it replaced (a crashed attempt's). */
+interface Claim {
+  send: Send;
+  prior: Sending | undefined;
+  intent: Sending;
+}
 /** Why a message must no longer go out, or undefined while it is still wanted. */
 type Guard = (current: Incident) => string | undefined;
 

@@ -20,6 +20,16 @@ if done == tonumber(ARGV[1]) - 1 then
 end
 return done`);
 
+// ADVANCE, also answering how many steps were enqueued: whether a next step may be waiting.
+const FINISH = new Script(`
+local done = tonumber(redis.call('HGET', KEYS[1], 'done') or '0')
+if done == tonumber(ARGV[1]) - 1 then
+  redis.call('HSET', KEYS[1], 'done', ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  done = tonumber(ARGV[1])
+end
+return {done, tonumber(redis.call('HGET', KEYS[1], 'n') or '0')}`);
+
 export class TurnOrder {
   constructor(private readonly redis: RedisClient, private readonly prefix: string) {}
 
@@ -44,6 +54,12 @@ export class TurnOrder {
   /** The highest step finished with all before it. */
   async done(key: string): Promise<number> {
     return Number((await this.redis.hget(this.keyOf(key), "done")) ?? 0);
+  }
+
+  /** advance(), in the same round trip telling how many steps were enqueued (a later one may wait). */
+  async finish(key: string, seq: number): Promise<{ done: number; enqueued: number }> {
+    const [done, enqueued] = (await FINISH.run(this.redis, [this.keyOf(key)], [seq, TTL_MS])) as [number, number];
+    return { done: Number(done), enqueued: Number(enqueued) };
   }
 
   /** Marks step `seq` finished if `seq - 1` was the last one; returns `done` afterwards. */

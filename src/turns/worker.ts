@@ -111,7 +111,8 @@ export function startTurnWorker<Call>(connection: ConnectionOptions, redis: Redi
         }
         return "skipped";
       }
-      let out = await outbox.get(id);
+      // Only an earlier run of this job can have stored its messages: a first run does not look.
+      let out = rerun ? await outbox.get(id) : undefined;
       // Nothing is sent before it is recorded: without a record, no earlier run sent anything.
       const recorded = out !== undefined;
       if (!out) {
@@ -124,12 +125,15 @@ export function startTurnWorker<Call>(connection: ConnectionOptions, redis: Redi
         await handler.send(t, out.calls[i]!, { key: `${id}.${i}`, since: new Date(job.timestamp), maybeSent: rerun, inFlight: rerun && recorded && i === from });
         await outbox.sent(id, i + 1);
       }
-      await order.advance(t.key, t.seq);
-      // The next step of this conversation may be waiting out its delay: let it run now.
-      await queue
-        .getJob(turnJobId(t.key, t.seq + 1))
-        .then(async (next) => (next && (await next.isDelayed()) ? next.promote() : undefined))
-        .catch(() => undefined);
+      const { enqueued } = await order.finish(t.key, t.seq);
+      // The next step of this conversation may be waiting out its delay: let it run now. Usually the
+      // person has not answered yet (none enqueued), and there is nothing to look up.
+      if (enqueued > t.seq) {
+        await queue
+          .getJob(turnJobId(t.key, t.seq + 1))
+          .then(async (next) => (next && (await next.isDelayed()) ? next.promote() : undefined))
+          .catch(() => undefined);
+      }
       log.info({ jobId: id, key: t.key, seq: t.seq, calls: out.calls.length }, "turn done");
       return "done";
     },

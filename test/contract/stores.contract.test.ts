@@ -301,6 +301,21 @@ describe.each(backends)("$name stores", (backend) => {
       expect(targets.sort()).toEqual(Array.from({ length: 20 }, (_, n) => `q${n}`).sort());
     });
 
+    it("an update given a stale basis applies the change to the stored record, not to the basis", async () => {
+      const s = backend.incidents();
+      const { incident } = await s.create(makeDraft());
+      const fresh = await s.update(incident.id, (i) => delivered(i, "first"), incident);
+      expect(fresh).toMatchObject({ rev: 2 });
+      // `incident` is rev 1 now: the change must see "first" delivered, and its own "nothing to do" stands only of the stored record.
+      const seen: string[][] = [];
+      const second = await s.update(incident.id, (i) => (seen.push(i.timeline.map((e) => ("to" in e ? e.to : e.type))), i.timeline.some((e) => "to" in e && e.to === "first") ? delivered(i, "second") : undefined), incident);
+      expect(second).toMatchObject({ rev: 3 });
+      expect(second!.timeline.filter((e) => e.type === "delivered").map((e) => (e as { to: string }).to)).toEqual(["first", "second"]);
+      expect(await s.update(incident.id, () => undefined, incident)).toEqual(second);
+      expect(await s.get(incident.id)).toEqual(second);
+      expect(seen.at(-1)).toContain("first");
+    });
+
     it("writes nothing when the change returns undefined", async () => {
       const s = backend.incidents();
       const { incident } = await s.create(makeDraft());
