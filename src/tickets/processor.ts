@@ -292,7 +292,7 @@ export class TicketProcessor {
 
   /**
    * A status update (src/domain/status.ts): posted where the incident is discussed, then to each
-   * subscriber. Every send is recorded before it is made (sendOnce), under a key of the update's record
+   * subscriber. Every send is recorded before it is made (sendAll), under a key of the update's record
    * version and the destination, so a retried or replayed job sends nothing twice and loses nothing.
    */
   private async statusUpdate(job: Extract<TicketJob, { name: "status" }>): Promise<string> {
