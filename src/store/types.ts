@@ -71,7 +71,7 @@ export interface IncidentStore {
    * Applies `change` to the current record and stores the result if nobody wrote in between
    * (retrying on conflict). `change` returns undefined to leave the record untouched.
    */
-  update(id: string, change: (current: Incident) => Incident | undefined): Promise<Incident | undefined>;
+  update(id: string, change: (current: Incident) => Incident | undefined, opts?: UpdateOptions): Promise<Incident | undefined>;
   /** Incidents created in [from, to), newest last; reads only that window. */
   list(window: IncidentWindow): Promise<Incident[]>;
   /**
@@ -85,7 +85,31 @@ export interface IncidentStore {
   /** Ids created but not yet confirmed delivered, older than `before`: the outbox sweeper's input. */
   undelivered(before: Date): Promise<string[]>;
   markDelivered(id: string): Promise<void>;
+  /**
+   * Removes the outbox entry an update wrote at record version `rev` (its follow-ups are queued);
+   * unknown entries are no error.
+   */
+  outboxDone(id: string, rev: number): Promise<void>;
+  /** Outbox entries written before `before`, oldest first, across every shard: the sweep replays them. */
+  outboxDue(before: Date): Promise<OutboxEntry[]>;
   close(): Promise<void>;
+}
+
+/**
+ * `outbox`: called with the record about to be stored (the last attempt's, after a conflict); what it
+ * returns is written in the same atomic step as the record, as the outbox entry of `{id}:{rev}`, so
+ * the follow-ups of a change can never be lost between storing it and queuing them. undefined: none.
+ * The store does not interpret the payload. `at`: the entry's time for outboxDue (default: now).
+ */
+export interface UpdateOptions {
+  outbox?: (stored: Incident) => string | undefined;
+  at?: Date;
+}
+
+export interface OutboxEntry {
+  id: string;
+  rev: number;
+  payload: string;
 }
 
 /** Abuse-limit counters, shared by every web and worker process (see src/domain/limits.ts). */
