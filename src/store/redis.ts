@@ -270,6 +270,8 @@ const keysOf = (p: string) => ({
 /**
  * Incidents as JSON strings under `{p}:inc:<id>`, with ZSET indexes scored by createdAt (ms):
  * `{p}:idx:created`, `{p}:idx:domain:<domain>`, `{p}:idx:status:<status>` and the outbox `{p}:undelivered`;
+ * the follow-up outbox of updates, `{p}:outbox` (field `<id>:<rev>` -> payload) with `{p}:idx:outbox`
+ * (the same fields scored by when they were written);
  * `{p}:conv2inc:<conversationId>` makes create idempotent and `{p}:seq:<year>` numbers the ids.
  * `{p}:dup:<epoch>:<band>` hashes map an LSH bucket of the description to the ids in it, and
  * `{p}:dupsk:<id>` holds an incident's trigram sketch; both expire a little after the duplicate window
