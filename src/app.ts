@@ -19,6 +19,7 @@ import { MemoryJobQueue } from "./tickets/memory-queue.js";
 import type { Notifier } from "./tickets/notifier.js";
 import { TicketProcessor } from "./tickets/processor.js";
 import { TicketActions } from "./tickets/actions.js";
+import { crashAfterActionStore } from "./tickets/crash-hook.js";
 import { Summaries } from "./bot/summaries.js";
 import { ReportDrafts } from "./bot/report-drafts.js";
 import { Lookup } from "./bot/lookup.js";
@@ -137,7 +138,8 @@ export function createRedisApp(cfg: Config & { REDIS_URL: string }, opts: AppOpt
 
 export function assemble(parts: Omit<App, "bot" | "actions" | "summaries" | "reports" | "lookup" | "close">, readDescription?: ReadDescription): App {
   const { defs, clock, incidents, queue, limiter, limits, log } = parts;
-  const actions = new TicketActions({ incidents, queue, roster: defs.roster, clock, ...(defs.obligations ? { obligations: defs.obligations } : {}) });
+  const crash = crashAfterActionStore();
+  const actions = new TicketActions({ incidents, queue, roster: defs.roster, clock, ...(defs.obligations ? { obligations: defs.obligations } : {}), ...(crash ? { afterStore: crash } : {}) });
   const bot = new TriageBot({ ...defs, conversations: parts.conversations, incidents, tickets: actions, clock, limiter, limits, log, workersAlive: parts.workersAlive, ...(readDescription ? { readDescription } : {}) });
   const summaries = new Summaries({ incidents, roster: defs.roster, clock, ...(defs.obligations ? { obligations: defs.obligations } : {}) });
   const reports = new ReportDrafts({ incidents, roster: defs.roster, clock, ...(defs.obligations ? { obligations: defs.obligations } : {}) });

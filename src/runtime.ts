@@ -1,5 +1,6 @@
 // The worker runtime: runs the ticket jobs (delivery, escalation timers, pages, updates) from BullMQ and
-// sweeps the outbox for incidents whose delivery was never enqueued (a web process died mid-way).
+// sweeps the outbox for incidents whose delivery was never enqueued and for stored changes whose
+// follow-up jobs were never enqueued (a web process died mid-way, src/tickets/follow-ups.ts).
 import { createRedisApp, type App } from "./app.js";
 import { ConfigError, type Config } from "./config.js";
 import type { Logger } from "./log.js";
@@ -7,6 +8,7 @@ import { connect } from "./redis.js";
 import { startWorkers } from "./tickets/bullmq-queue.js";
 import { startHeartbeat } from "./tickets/heartbeat.js";
 import { retryPolicy } from "./tickets/retry.js";
+import { replayOutbox } from "./tickets/follow-ups.js";
 import type { Digest } from "./digest/post.js";
 import { startDigest } from "./digest/runner.js";
 import { NotifierRouter, type Notifier, type Outbound } from "./tickets/notifier.js";
@@ -94,6 +96,11 @@ export async function startWorker(cfg: Config, log: Logger, notifier: Notifier =
         put[r]?.push(id);
       }
       if (put.added!.length || put.revived!.length) log.warn({ added: put.added, revived: put.revived }, "outbox sweep: re-enqueued undelivered incidents");
+      // Follow-ups of stored changes (an acknowledgement's card update, a status update, a re-armed
+      // timer ...) whose writer died before queuing them: queued again (their ids make a repeat a no-op).
+      const { replayed, unreadable } = await replayOutbox(app, new Date(app.clock.now().getTime() - cfg.SWEEP_GRACE_MS));
+      if (replayed.length) log.warn({ replayed }, "outbox sweep: queued the follow-ups of stored changes again");
+      if (unreadable.length) log.error({ entries: unreadable }, "outbox sweep: outbox entries that do not decode were left in place");
     } catch (err) {
       log.warn({ err: (err as Error).message }, "outbox sweep failed; will retry");
     }

@@ -14,14 +14,14 @@ export function observeIncidents(inner: IncidentStore, metrics: Metrics): Incide
       if (r.created) metrics.incidentFiled(r.incident);
       return r;
     },
-    async update(id, change, basis) {
+    async update(id, change, opts) {
       // The store may call `change` again after a conflict: the last call is the one it stored.
       let seen: { before: Incident; after: Incident | undefined } | undefined;
       const stored = await inner.update(id, (cur) => {
         const after = change(cur);
         seen = { before: cur, after };
         return after;
-      }, basis);
+      }, opts);
       if (stored && seen?.after) transitions(seen.before, stored, metrics);
       return stored;
     },
@@ -31,6 +31,8 @@ export function observeIncidents(inner: IncidentStore, metrics: Metrics): Incide
     duplicateCandidates: (answers, now) => inner.duplicateCandidates(answers, now),
     undelivered: (before) => inner.undelivered(before),
     markDelivered: (id) => inner.markDelivered(id),
+    outboxDone: (id, rev) => inner.outboxDone(id, rev),
+    outboxDue: (before) => inner.outboxDue(before),
     close: () => inner.close(),
   };
 }

@@ -5,7 +5,7 @@ import { BUCKET_CAP, closest, epochOf, epochsFor, indexEntry, indexTiming, rankB
 import { Incident, type IncidentDraft } from "../domain/incident.js";
 import type { Answers } from "../domain/vocabulary.js";
 import type { Clock } from "../clock.js";
-import { formatIncidentId, type Conversation, type ConversationStore, type IncidentStore, type IncidentWindow } from "./types.js";
+import { formatIncidentId, type Conversation, type ConversationStore, type IncidentStore, type IncidentWindow, type OutboxEntry, type UpdateOptions } from "./types.js";
 
 const copy = <T>(v: T): T => structuredClone(v);
 const byCreation = (a: Incident, b: Incident) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id);
@@ -48,6 +48,8 @@ export class MemoryIncidentStore implements IncidentStore {
   private readonly convToId = new Map<string, string>();
   private readonly counters = new Map<number, number>();
   private readonly pending = new Map<string, number>();
+  /** `{id}:{rev}` -> the entry and its time (ms): written with the record, as in Redis. */
+  private readonly outbox = new Map<string, OutboxEntry & { at: number }>();
   /** epoch -> LSH bucket -> incident ids, and each indexed incident's sketch: as in Redis. */
   private readonly buckets = new Map<number, Map<string, Set<string>>>();
   private readonly sketches = new Map<string, { epoch: number; sketch: Uint32Array }>();
@@ -143,15 +145,28 @@ export class MemoryIncidentStore implements IncidentStore {
     return id ? this.get(id) : undefined;
   }
 
-  /** `_basis` saves a Redis store a read; here the current record is at hand anyway. */
-  async update(id: string, change: (current: Incident) => Incident | undefined, _basis?: Incident) {
+  async update(id: string, change: (current: Incident) => Incident | undefined, opts: UpdateOptions = {}) {
     const current = this.byId.get(id);
     if (!current) return undefined;
     const next = change(copy(current));
     if (!next) return copy(current);
     const stored = Incident.parse({ ...next, id, rev: current.rev + 1 });
+    // Both or neither: nothing can run between these lines in one process.
+    const payload = opts.outbox?.(copy(stored));
     this.byId.set(id, stored);
+    if (payload !== undefined) this.outbox.set(`${id}:${stored.rev}`, { id, rev: stored.rev, payload, at: (opts.at ?? new Date()).getTime() });
     return copy(stored);
+  }
+
+  async outboxDone(id: string, rev: number) {
+    this.outbox.delete(`${id}:${rev}`);
+  }
+
+  async outboxDue(before: Date) {
+    return [...this.outbox.values()]
+      .filter((e) => e.at < before.getTime())
+      .sort((a, b) => a.at - b.at)
+      .map(({ id, rev, payload }) => ({ id, rev, payload }));
   }
 
   async list(w: IncidentWindow) {

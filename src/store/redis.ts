@@ -14,7 +14,7 @@ import { BUCKET_CAP, closest, epochOf, epochsFor, indexEntry, indexTiming, rankB
 import { decodeSketch, encodeSketch } from "../domain/trigram-sketch.js";
 import { Incident, type IncidentDraft } from "../domain/incident.js";
 import type { Answers } from "../domain/vocabulary.js";
-import { Conversation, formatIncidentId, type ConversationStore, type IncidentStore, type IncidentWindow } from "./types.js";
+import { Conversation, formatIncidentId, type ConversationStore, type IncidentStore, type IncidentWindow, type OutboxEntry, type UpdateOptions } from "./types.js";
 
 export interface RedisStoreOptions {
   /** key prefix holding a hash tag, e.g. `{triage}`; one prefix per deployment (or per test). */
@@ -156,8 +156,10 @@ for i = 1, #KEYS do
 end
 return out`);
 
-// KEYS: incident, idx:created, old domain idx, new domain idx, old status idx, new status idx.
-// ARGV: expected rev, new record, id, createdAt ms. Returns 1 written, 0 conflict, -1 gone.
+// KEYS: incident, idx:created, old domain idx, new domain idx, old status idx, new status idx, outbox
+// hash, outbox index (all on the incident's shard). ARGV: expected rev, new record, id, createdAt ms,
+// outbox field `{id}:{rev}` ('' = no entry), its payload, its time ms. Returns 1 written, 0 conflict,
+// -1 gone. The outbox entry is written with the record or not at all (src/tickets/follow-ups.ts).
 const UPDATE_INCIDENT = new Script(`${LUA_REV_OF}
 local cur = redis.call('GET', KEYS[1])
 if not cur then return -1 end
@@ -170,6 +172,10 @@ redis.call('ZREM', KEYS[5], ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
 redis.call('ZADD', KEYS[4], ARGV[4], ARGV[3])
 redis.call('ZADD', KEYS[6], ARGV[4], ARGV[3])
+if ARGV[5] ~= '' then
+  redis.call('HSET', KEYS[7], ARGV[5], ARGV[6])
+  redis.call('ZADD', KEYS[8], ARGV[7], ARGV[5])
+end
 return 1`);
 
 export function checkPrefix(prefix: string): string {
@@ -233,6 +239,8 @@ export class RedisConversationStore implements ConversationStore {
 }
 
 const MGET_BATCH = 500;
+/** The most outbox entries one sweep reads per shard. */
+const OUTBOX_BATCH = 500;
 /** `<band>.<bucket>` (minhash.ts) into the hash's band and the field. */
 const splitBucket = (b: string): [string, string] => {
   const dot = b.indexOf(".");
@@ -252,6 +260,9 @@ const keysOf = (p: string) => ({
   domain: (d: string) => `${p}:idx:domain:${d}`,
   status: (s: string) => `${p}:idx:status:${s}`,
   undelivered: () => `${p}:undelivered`,
+  /** `{id}:{rev}` -> follow-up payload, and the same fields scored by when they were written. */
+  outbox: () => `${p}:outbox`,
+  outboxIndex: () => `${p}:idx:outbox`,
   bucketHash: (epoch: number, band: string) => `${p}:dup:${epoch}:${band}`,
   sketch: (id: string) => `${p}:dupsk:${id}`,
 });
@@ -259,6 +270,8 @@ const keysOf = (p: string) => ({
 /**
  * Incidents as JSON strings under `{p}:inc:<id>`, with ZSET indexes scored by createdAt (ms):
  * `{p}:idx:created`, `{p}:idx:domain:<domain>`, `{p}:idx:status:<status>` and the outbox `{p}:undelivered`;
+ * the follow-up outbox of updates, `{p}:outbox` (field `<id>:<rev>` -> payload) with `{p}:idx:outbox`
+ * (the same fields scored by when they were written);
  * `{p}:conv2inc:<conversationId>` makes create idempotent and `{p}:seq:<year>` numbers the ids.
  * `{p}:dup:<epoch>:<band>` hashes map an LSH bucket of the description to the ids in it, and
  * `{p}:dupsk:<id>` holds an incident's trigram sketch; both expire a little after the duplicate window
@@ -366,7 +379,8 @@ export class RedisIncidentStore implements IncidentStore {
     return id === null ? undefined : this.get(id);
   }
 
-  async update(id: string, change: (current: Incident) => Incident | undefined, basis?: Incident) {
+  async update(id: string, change: (current: Incident) => Incident | undefined, opts: UpdateOptions = {}) {
+    const basis = opts.basis;
     for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
       // The first try may take the caller's copy for the current record: the script's rev check makes
       // a stale one a conflict like any other, and the next try reads. Only on the incident's home
@@ -381,8 +395,11 @@ export class RedisIncidentStore implements IncidentStore {
       if (!next) return current;
       const stored = Incident.parse({ ...next, id, rev: current.rev + 1 });
       const k = keysOf(p);
-      const keys = [k.incident(id), k.created(), k.domain(current.routing.domain), k.domain(stored.routing.domain), k.status(current.status), k.status(stored.status)];
-      const args = [current.rev, JSON.stringify(stored), id, Date.parse(stored.createdAt)];
+      const keys = [k.incident(id), k.created(), k.domain(current.routing.domain), k.domain(stored.routing.domain), k.status(current.status), k.status(stored.status), k.outbox(), k.outboxIndex()];
+      // Asked on every attempt: the payload written is the one of the record written.
+      const payload = opts.outbox?.(structuredClone(stored));
+      const field = payload === undefined ? "" : `${id}:${stored.rev}`;
+      const args = [current.rev, JSON.stringify(stored), id, Date.parse(stored.createdAt), field, payload ?? "", (opts.at ?? new Date()).getTime()];
       const result = await UPDATE_INCIDENT.run(this.redis, keys, args);
       if (result === 1) {
         await this.replicated(k.incident(id));
@@ -496,6 +513,46 @@ export class RedisIncidentStore implements IncidentStore {
     // Its own shard's outbox; with several shards every outbox, as it may predate a change of REDIS_SHARDS.
     const shards = this.ks.shards === 1 ? [this.ks.global] : this.ks.all();
     await Promise.all(shards.map((p) => this.redis.zrem(keysOf(p).undelivered(), id)));
+  }
+
+  async outboxDone(id: string, rev: number) {
+    // Its shard's outbox; with several shards every one, as the incident may predate a change of REDIS_SHARDS.
+    const field = `${id}:${rev}`;
+    await Promise.all(
+      this.ks.all().map(async (p) => {
+        const k = keysOf(p);
+        // One tag per pipeline, so a cluster sends it to one node.
+        await this.redis.pipeline().hdel(k.outbox(), field).zrem(k.outboxIndex(), field).exec();
+      }),
+    );
+  }
+
+  async outboxDue(before: Date): Promise<OutboxEntry[]> {
+    const perShard = await Promise.all(
+      this.ks.all().map(async (p) => {
+        const k = keysOf(p);
+        // Bounded per sweep: a backlog is worked off over the next sweeps, oldest first.
+        const scored = await this.redis.zrangebyscore(k.outboxIndex(), "-inf", `(${before.getTime()}`, "WITHSCORES", "LIMIT", 0, OUTBOX_BATCH);
+        const fields: string[] = [];
+        const at: number[] = [];
+        for (let i = 0; i < scored.length; i += 2) {
+          fields.push(scored[i]!);
+          at.push(Number(scored[i + 1]));
+        }
+        if (!fields.length) return [];
+        const payloads = await this.redis.hmget(k.outbox(), ...fields);
+        return fields.flatMap((field, i) => {
+          const payload = payloads[i];
+          const cut = field.lastIndexOf(":");
+          // Done between the two reads: nothing left to replay.
+          return payload == null ? [] : [{ id: field.slice(0, cut), rev: Number(field.slice(cut + 1)), payload, at: at[i]! }];
+        });
+      }),
+    );
+    return perShard
+      .flat()
+      .sort((a, b) => a.at - b.at)
+      .map(({ id, rev, payload }) => ({ id, rev, payload }));
   }
 
   /** Does nothing: the Redis client belongs to the caller, who may share it with other stores. */

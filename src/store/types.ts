@@ -70,11 +70,9 @@ export interface IncidentStore {
   /**
    * Applies `change` to the current record and stores the result if nobody wrote in between
    * (retrying on conflict). `change` returns undefined to leave the record untouched.
-   * `basis`: the record as the caller last read or stored it. The first try applies `change` to it and
-   * stores only if the stored rev is still the basis's (a worker that just wrote the record saves a
-   * read); otherwise, as without it, the current record is read and `change` applied to that.
+   * See UpdateOptions for the outbox entry written with it and the caller's `basis`.
    */
-  update(id: string, change: (current: Incident) => Incident | undefined, basis?: Incident): Promise<Incident | undefined>;
+  update(id: string, change: (current: Incident) => Incident | undefined, opts?: UpdateOptions): Promise<Incident | undefined>;
   /** Incidents created in [from, to), newest last; reads only that window. */
   list(window: IncidentWindow): Promise<Incident[]>;
   /**
@@ -88,7 +86,35 @@ export interface IncidentStore {
   /** Ids created but not yet confirmed delivered, older than `before`: the outbox sweeper's input. */
   undelivered(before: Date): Promise<string[]>;
   markDelivered(id: string): Promise<void>;
+  /**
+   * Removes the outbox entry an update wrote at record version `rev` (its follow-ups are queued);
+   * unknown entries are no error.
+   */
+  outboxDone(id: string, rev: number): Promise<void>;
+  /** Outbox entries written before `before`, oldest first, across every shard: the sweep replays them. */
+  outboxDue(before: Date): Promise<OutboxEntry[]>;
   close(): Promise<void>;
+}
+
+/**
+ * `outbox`: called with the record about to be stored (the last attempt's, after a conflict); what it
+ * returns is written in the same atomic step as the record, as the outbox entry of `{id}:{rev}`, so
+ * the follow-ups of a change can never be lost between storing it and queuing them. undefined: none.
+ * The store does not interpret the payload. `at`: the entry's time for outboxDue (default: now).
+ * `basis`: the record as the caller last read or stored it. The first try applies `change` to it and
+ * stores only if the stored rev is still the basis's (a worker that just wrote the record saves a
+ * read); otherwise, as without it, the current record is read and `change` applied to that.
+ */
+export interface UpdateOptions {
+  outbox?: (stored: Incident) => string | undefined;
+  at?: Date;
+  basis?: Incident;
+}
+
+export interface OutboxEntry {
+  id: string;
+  rev: number;
+  payload: string;
 }
 
 /** Abuse-limit counters, shared by every web and worker process (see src/domain/limits.ts). */

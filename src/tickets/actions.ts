@@ -1,8 +1,11 @@
 // Ticket actions from chat (acknowledge, escalate, reroute, resolve): the domain decides, the store
 // records, and the queue carries what must happen next (new delivery after a reroute, channel update).
+// What happens next (the follow-ups, src/tickets/action-follow-ups.ts) is written as an outbox entry in
+// the same atomic step as the change, then queued, then the entry removed: a process that dies between
+// the store and the queue loses nothing, since the worker's sweep queues the entry again.
 import type { Clock } from "../clock.js";
 import * as lifecycle from "../domain/incident.js";
-import { domainOfRoute, type Actor, type Incident } from "../domain/incident.js";
+import type { Actor, Incident } from "../domain/incident.js";
 import { redact } from "../domain/redact.js";
 import { levelCount, type Roster } from "../domain/roster.js";
 import type { IncidentStore } from "../store/types.js";
@@ -13,11 +16,11 @@ import { editIncident, type EditResult, type IncidentEdit } from "../domain/edit
 import { setCommander, type CommanderTarget } from "../domain/commander.js";
 import { personByIdentity } from "../domain/roster.js";
 import type { OutsideService } from "../domain/outside.js";
-import { mirrorJobs } from "./outside/mirror.js";
-import { scheduleReminders } from "./reminders.js";
+import { reminderFollowUps } from "./reminders.js";
 import { mayPostStatus, postStatus, subscribe } from "../domain/status.js";
 import { STATUS_MAX } from "../domain/status-record.js";
-import { incidentRooms, roomsWanted } from "../domain/incident-room.js";
+import { encodeFollowUps, enqueueFollowUps, type FollowUp } from "./follow-ups.js";
+import { actionFollowUps, clockFollowUps, commanderFollowUps, editFollowUps, statusFollowUps } from "./action-follow-ups.js";
 
 /**
  * `seenRoute`: the routing the pressed card (or the opened dialog) showed; a card of an older routing
@@ -46,7 +49,36 @@ export const NOTE_MAX = 2000;
 export type ClockOutcome = { ok: true; incident: Incident; changed: boolean; message: string } | { ok: false; code: "NOT_FOUND" | "NO_OBLIGATIONS" | Extract<ClockChange, { ok: false }>["code"]; message: string };
 
 export class TicketActions {
-  constructor(private readonly d: { incidents: IncidentStore; queue: JobQueue; roster: Roster; clock: Clock; obligations?: Obligations }) {}
+  /**
+   * `afterStore`: a test's fault injection only (src/tickets/crash-hook.ts), run between storing a
+   * change with its outbox entry and queuing its follow-ups.
+   */
+  constructor(private readonly d: { incidents: IncidentStore; queue: JobQueue; roster: Roster; clock: Clock; obligations?: Obligations; afterStore?: () => Promise<void> }) {}
+
+  /**
+   * Stores `change` (undefined: leave the record) with the follow-ups `plan` computes from the stored
+   * record as its outbox entry, then queues them and removes the entry. `plan` runs after `change` in
+   * the same attempt, so closures `change` set describe the record stored.
+   */
+  private async store(incidentId: string, change: (cur: Incident) => Incident | undefined, plan: (stored: Incident) => FollowUp[]): Promise<Incident | undefined> {
+    let planned: FollowUp[] = [];
+    const stored = await this.d.incidents.update(
+      incidentId,
+      (cur) => {
+        planned = []; // a retried attempt that changes nothing queues nothing
+        return change(cur);
+      },
+      {
+        outbox: (s) => encodeFollowUps((planned = plan(s))),
+        at: this.d.clock.now(),
+      },
+    );
+    if (!stored || !planned.length) return stored;
+    await this.d.afterStore?.();
+    await enqueueFollowUps(this.d.queue, planned, this.d.clock.now());
+    await this.d.incidents.outboxDone(incidentId, stored.rev);
+    return stored;
+  }
 
   /**
    * Marks a reporting obligation reported (initial or complete), with who and when, on the timeline:
@@ -55,7 +87,7 @@ export class TicketActions {
   async markReported(incidentId: string, regimeId: string, report: "initial" | "complete", actor: Actor): Promise<ClockOutcome> {
     const file = this.d.obligations;
     if (!file) return { ok: false, code: "NO_OBLIGATIONS", message: "no obligations file is loaded (OBLIGATIONS_FILE)" };
-    return this.changeClock(incidentId, (cur) => markReported(cur, file.regimes, regimeId, report, actor, this.d.clock.now()));
+    return this.changeClock(incidentId, (cur) => markReported(cur, file.regimes, regimeId, report, actor, this.d.clock.now()), false);
   }
 
   /**
@@ -63,20 +95,22 @@ export class TicketActions {
    * added (the old ones are stale by their deadline), and the card shows the new clocks.
    */
   async setAwareAt(incidentId: string, awareAt: string, actor: Actor): Promise<ClockOutcome> {
-    const r = await this.changeClock(incidentId, (cur) => setAwareAt(cur, awareAt, actor, this.d.clock.now()));
-    if (r.ok && r.changed) await scheduleReminders(this.d.queue, this.d.obligations, r.incident, this.d.clock.now());
-    return r;
+    return this.changeClock(incidentId, (cur) => setAwareAt(cur, awareAt, actor, this.d.clock.now()), true);
   }
 
-  private async changeClock(incidentId: string, change: (cur: Incident) => ClockChange): Promise<ClockOutcome> {
+  /** `reminders`: the change moved the deadlines, so reminders for the new ones follow (the old are stale). */
+  private async changeClock(incidentId: string, change: (cur: Incident) => ClockChange, reminders: boolean): Promise<ClockOutcome> {
     let outcome: ClockChange | undefined;
-    const stored = await this.d.incidents.update(incidentId, (cur) => {
-      outcome = change(cur);
-      return outcome.ok && outcome.changed ? outcome.incident : undefined;
-    });
+    const stored = await this.store(
+      incidentId,
+      (cur) => {
+        outcome = change(cur);
+        return outcome.ok && outcome.changed ? outcome.incident : undefined;
+      },
+      (s) => clockFollowUps(s, outcome!.ok ? outcome!.message : "", reminders ? reminderFollowUps(this.d.obligations, s, this.d.clock.now()) : []),
+    );
     if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
     if (!outcome.ok || !outcome.changed) return outcome;
-    await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
     return { ...outcome, incident: stored };
   }
 
@@ -114,26 +148,17 @@ export class TicketActions {
     if (words.length > NOTE_MAX) return { ok: false, code: "TOO_LONG", message: `That is ${words.length} characters; please keep it under ${NOTE_MAX}.` };
     // Reasons and notes are free text that ends up on the card and in the channel: redacted first.
     const clean = action.kind === "reroute" ? { ...action, reason: redact(action.reason).text } : action.kind === "resolve" ? { ...action, note: redact(action.note).text } : action;
-    const stored = await this.d.incidents.update(incidentId, (cur) => {
-      const r = this.apply(cur, clean, actor);
-      outcome = r;
-      return r.ok && r.changed ? r.incident : undefined;
-    });
+    const stored = await this.store(
+      incidentId,
+      (cur) => {
+        const r = this.apply(cur, clean, actor);
+        outcome = r;
+        return r.ok && r.changed ? r.incident : undefined;
+      },
+      (s) => actionFollowUps(this.d.roster, s, action.kind, outcome!.message, origin),
+    );
     if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
     if (!outcome.ok || !outcome.changed) return outcome;
-    const domain = stored.routing.domain;
-    // PagerDuty, Opsgenie, Jira hear of it too (src/tickets/outside/mirror.ts).
-    for (const job of mirrorJobs(this.d.roster, stored, action.kind, origin)) await this.d.queue.add(domain, job);
-    // The page job also posts the update to the channel, so an escalation is announced once.
-    if (action.kind === "reroute") {
-      await this.dispatch(stored);
-      // The old card, in the old domain's channels, is retired (no buttons, "moved to ...") by a job
-      // that retries like a ticket, not by a best-effort edit in the request.
-      const route = stored.routeCount - 1;
-      await this.d.queue.add(domainOfRoute(stored, route), { name: "update", incidentId, rev: stored.rev, text: outcome.message, route });
-    }
-    else if (action.kind === "escalate") await this.d.queue.add(domain, { name: "page", incidentId, gen: stored.escalationGen });
-    else await this.d.queue.add(domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message });
     return { ...outcome, incident: stored };
   }
 
@@ -145,33 +170,21 @@ export class TicketActions {
     const clean: IncidentEdit = edit.kind === "note" ? { ...edit, text: redact(edit.text).text } : { ...edit, reason: redact(edit.reason).text };
     let outcome: EditResult | undefined;
     let routeBefore = 0;
-    const stored = await this.d.incidents.update(incidentId, (cur) => {
-      routeBefore = cur.routeCount;
-      const r = editIncident(cur, this.d.roster, actor, clean, this.d.clock.now());
-      outcome = r;
-      return r.ok && r.changed ? r.incident : undefined;
-    });
+    const stored = await this.store(
+      incidentId,
+      (cur) => {
+        routeBefore = cur.routeCount;
+        const r = editIncident(cur, this.d.roster, actor, clean, this.d.clock.now());
+        outcome = r;
+        return r.ok && r.changed ? r.incident : undefined;
+      },
+      (s) => {
+        const o = outcome as Extract<EditResult, { ok: true }>;
+        return editFollowUps(this.d.roster, s, { kind: clean.kind, routeBefore, message: o.message, ...(o.timerDueAt ? { timerDueAt: o.timerDueAt } : {}) });
+      },
+    );
     if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
     if (!outcome.ok || !outcome.changed) return outcome;
-    const rerouted = stored.routeCount > routeBefore;
-    // PagerDuty, Opsgenie, Jira hear of it too (src/tickets/outside/mirror.ts).
-    const change = rerouted ? "reroute" : clean.kind === "severity" ? "severity" : clean.kind === "reopen" ? "reopen" : "note";
-    for (const job of mirrorJobs(this.d.roster, stored, change, undefined, outcome.message)) await this.d.queue.add(stored.routing.domain, job);
-    // A raised severity or a reopen needs a timer (src/domain/escalation-timer.ts), keyed on this record
-    // version: after a raise it runs beside the longer one, and whichever fires first escalates.
-    if (outcome.timerDueAt) {
-      const delay = Math.max(0, outcome.timerDueAt.getTime() - this.d.clock.now().getTime());
-      await this.d.queue.add(stored.routing.domain, { name: "escalate", incidentId, gen: stored.escalationGen, rearm: stored.rev }, delay);
-    }
-    if (rerouted) {
-      await this.dispatch(stored);
-      const route = stored.routeCount - 1;
-      await this.d.queue.add(domainOfRoute(stored, route), { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000), route });
-    } else {
-      await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
-      // Raised into a severity whose domain opens an incident channel: opened now (a reroute's delivery does it).
-      if (roomsWanted(stored, this.d.roster).length) await this.d.queue.add(stored.routing.domain, { name: "channel", incidentId, rev: stored.rev });
-    }
     return { ...outcome, incident: stored };
   }
 
@@ -179,16 +192,18 @@ export class TicketActions {
   async commander(incidentId: string, to: CommanderTarget | undefined, actor: Actor): Promise<ActionOutcome> {
     const personId = to === undefined ? undefined : "personId" in to ? to.personId : (personByIdentity(this.d.roster, "slack", to.slackUser)?.id ?? `<${to.slackUser}>`);
     let outcome: ActionOutcome | undefined;
-    const stored = await this.d.incidents.update(incidentId, (cur) => {
-      const r = setCommander(cur, this.d.roster, actor, personId, this.d.clock.now());
-      outcome = r;
-      return r.ok && r.changed ? r.incident : undefined;
-    });
+    const stored = await this.store(
+      incidentId,
+      (cur) => {
+        const r = setCommander(cur, this.d.roster, actor, personId, this.d.clock.now());
+        outcome = r;
+        return r.ok && r.changed ? r.incident : undefined;
+      },
+      // The card hears of it; the new commander is invited to the incident channels.
+      (s) => commanderFollowUps(s, outcome!.message),
+    );
     if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
     if (!outcome.ok || !outcome.changed) return outcome;
-    await this.d.queue.add(stored.routing.domain, { name: "update", incidentId, rev: stored.rev, text: outcome.message.slice(0, 3000) });
-    // The new commander is invited to the incident channels.
-    if (incidentRooms(stored).length) await this.d.queue.add(stored.routing.domain, { name: "channel", incidentId, rev: stored.rev });
     return { ...outcome, incident: stored };
   }
 
@@ -201,15 +216,17 @@ export class TicketActions {
     if (text.length > STATUS_MAX) return { ok: false, code: "TOO_LONG", message: `That is ${text.length} characters; a status update holds at most ${STATUS_MAX}.` };
     const clean = redact(text).text;
     let outcome: ActionOutcome | undefined;
-    const stored = await this.d.incidents.update(incidentId, (cur) => {
-      const r = postStatus(cur, this.d.roster, actor, clean, this.d.clock.now());
-      outcome = r;
-      return r.ok && r.changed ? r.incident : undefined;
-    });
+    const stored = await this.store(
+      incidentId,
+      (cur) => {
+        const r = postStatus(cur, this.d.roster, actor, clean, this.d.clock.now());
+        outcome = r;
+        return r.ok && r.changed ? r.incident : undefined;
+      },
+      (s) => statusFollowUps(s, actor),
+    );
     if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
     if (!outcome.ok || !outcome.changed) return outcome;
-    const posted = stored.latestStatus!;
-    await this.d.queue.add(stored.routing.domain, { name: "status", incidentId, rev: stored.rev, text: posted.text, by: actor });
     return { ...outcome, incident: stored };
   }
 

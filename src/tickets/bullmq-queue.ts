@@ -75,10 +75,10 @@ export class BullJobQueue implements JobQueue {
     return false;
   }
 
-  async ensure(domain: Domain, job: TicketJob): Promise<"added" | "revived" | "exists"> {
+  async ensure(domain: Domain, job: TicketJob, delayMs = 0): Promise<"added" | "revived" | "exists"> {
     const existing = await this.queueOf(domain, job.incidentId).getJob(jobId(job));
     if (!existing) {
-      await this.add(domain, job);
+      await this.add(domain, job, delayMs);
       return "added";
     }
     // A failed job blocks its id: re-adding is a no-op, so put it back (unless it can never succeed).

@@ -98,9 +98,10 @@ export interface JobQueue {
   replay(id: string): Promise<boolean>;
   /**
    * For the outbox sweep: makes sure `job` is queued. A job with its id that failed (other than
-   * permanently) is put back, since add() alone is a no-op while it exists. Optional for test doubles.
+   * permanently) is put back, since add() alone is a no-op while it exists. `delayMs`: for a job not
+   * there yet (a replayed timer). Optional for test doubles.
    */
-  ensure?(domain: Domain, job: TicketJob): Promise<"added" | "revived" | "exists">;
+  ensure?(domain: Domain, job: TicketJob, delayMs?: number): Promise<"added" | "revived" | "exists">;
   /** When the oldest job still waiting for a worker was queued (for /readyz); undefined when none waits. */
   oldestWaiting?(): Promise<Date | undefined>;
   /** Resolves when the queues can take jobs (for /healthz); rejects otherwise. */

@@ -38,12 +38,12 @@ export class MemoryJobQueue implements JobQueue {
     this.schedule(`oncall-${domain}`, id, job, delayMs, 0, Date.now() + delayMs);
   }
 
-  async ensure(domain: Domain, job: TicketJob): Promise<"added" | "revived" | "exists"> {
+  async ensure(domain: Domain, job: TicketJob, delayMs = 0): Promise<"added" | "revived" | "exists"> {
     const id = jobId(job);
     const f = this.failedJobs.get(id);
     if (f && !f.error.startsWith(PERMANENT)) return (await this.replay(id)) ? "revived" : "exists";
     if (this.known.has(id)) return "exists";
-    await this.add(domain, job);
+    await this.add(domain, job, delayMs);
     return "added";
   }
 

@@ -414,7 +414,7 @@ export class TicketProcessor {
     const updated = await this.d.incidents.update(incident.id, (cur) => {
       const fresh = keys.filter((k) => !cur.timeline.some((e) => "to" in e && e.to === k));
       return fresh.length ? { ...cur, timeline: [...cur.timeline, ...fresh.map((to) => ({ type: "page-skipped" as const, at, to, reason }))] } : undefined;
-    }, incident);
+    }, { basis: incident });
     return updated ?? incident;
   }
 
@@ -483,7 +483,7 @@ export class TicketProcessor {
         const replaced = new Set(claims.map((c) => c.send.key));
         return { ...cur, timeline: [...cur.timeline.filter((e) => !(e.type === "sending" && replaced.has(e.to))), ...added] };
       },
-      incident,
+      { basis: incident },
     );
     if (!claimed) throw new DeliveryError(`incident ${incident.id} not found`, undefined, true);
     for (const { send, reason } of refused) this.d.log.info({ incidentId: incident.id, to: send.key, kind: send.message.kind, reason }, "not sent: no longer wanted");
@@ -570,7 +570,7 @@ export class TicketProcessor {
         const restored = back.flatMap((c) => (c.prior ? [c.prior] : []));
         return { ...cur, timeline: [...cur.timeline.filter((e) => !(e.type === "sending" && keys.has(e.to))), ...restored, ...done] };
       },
-      claimed,
+      { basis: claimed },
     );
   }
 

@@ -304,14 +304,14 @@ describe.each(backends)("$name stores", (backend) => {
     it("an update given a stale basis applies the change to the stored record, not to the basis", async () => {
       const s = backend.incidents();
       const { incident } = await s.create(makeDraft());
-      const fresh = await s.update(incident.id, (i) => delivered(i, "first"), incident);
+      const fresh = await s.update(incident.id, (i) => delivered(i, "first"), { basis: incident });
       expect(fresh).toMatchObject({ rev: 2 });
       // `incident` is rev 1 now: the change must see "first" delivered, and its own "nothing to do" stands only of the stored record.
       const seen: string[][] = [];
-      const second = await s.update(incident.id, (i) => (seen.push(i.timeline.map((e) => ("to" in e ? e.to : e.type))), i.timeline.some((e) => "to" in e && e.to === "first") ? delivered(i, "second") : undefined), incident);
+      const second = await s.update(incident.id, (i) => (seen.push(i.timeline.map((e) => ("to" in e ? e.to : e.type))), i.timeline.some((e) => "to" in e && e.to === "first") ? delivered(i, "second") : undefined), { basis: incident });
       expect(second).toMatchObject({ rev: 3 });
       expect(second!.timeline.filter((e) => e.type === "delivered").map((e) => (e as { to: string }).to)).toEqual(["first", "second"]);
-      expect(await s.update(incident.id, () => undefined, incident)).toEqual(second);
+      expect(await s.update(incident.id, () => undefined, { basis: incident })).toEqual(second);
       expect(await s.get(incident.id)).toEqual(second);
       expect(seen.at(-1)).toContain("first");
     });
@@ -382,6 +382,74 @@ describe.each(backends)("$name stores", (backend) => {
       // an update does not bring a delivered incident back into the outbox
       await s.update(a, (i) => delivered(i, "q"));
       expect((await s.undelivered(at("2026-05-02T00:00:00Z"))).sort()).toEqual([b, c]);
+    });
+  });
+
+  describe("IncidentStore outbox", () => {
+    const T = at("2026-05-01T10:00:00Z");
+    const later = (ms: number) => new Date(T.getTime() + ms);
+    const ack = (i: Incident): Incident => ({ ...i, status: "acknowledged" });
+
+    it("writes the entry with the record, keyed by the stored rev, and hands the stored record to the callback", async () => {
+      const s = backend.incidents();
+      const { incident } = await s.create(makeDraft());
+      let seen: Incident | undefined;
+      const stored = await s.update(incident.id, ack, { outbox: (r) => ((seen = r), `follow ${r.rev} ${r.status}`), at: T });
+      expect(seen).toEqual(stored);
+      expect(await s.outboxDue(later(1))).toEqual([{ id: incident.id, rev: 2, payload: "follow 2 acknowledged" }]);
+    });
+
+    it("writes no entry when the change returns undefined, the callback returns undefined, or the incident is unknown", async () => {
+      const s = backend.incidents();
+      const { incident } = await s.create(makeDraft());
+      let asked = 0;
+      expect(await s.update(incident.id, () => undefined, { outbox: () => (asked++, "never"), at: T })).toEqual(incident);
+      expect(asked).toBe(0);
+      await s.update(incident.id, ack, { outbox: () => undefined, at: T });
+      expect(await s.update("INC-2026-9999", ack, { outbox: () => "never", at: T })).toBeUndefined();
+      expect(await s.outboxDue(later(60_000))).toEqual([]);
+      expect((await s.get(incident.id))!.rev).toBe(2);
+    });
+
+    it("keeps the entry of the attempt it stored when a concurrent writer forces a retry, never one of a lost attempt", async () => {
+      const s = backend.incidents();
+      const { incident } = await s.create(makeDraft());
+      // 10 writers from the same rev: each conflict is retried, each stored version has its own entry.
+      await Promise.all(Array.from({ length: 10 }, (_, n) => s.update(incident.id, (i) => delivered(i, `q${n}`), { outbox: (r) => `${r.rev}:${r.timeline.length}`, at: T })));
+      const due = await s.outboxDue(later(1));
+      expect(due.map((e) => e.rev).sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, n) => n + 2));
+      // A payload computed for an attempt that lost its compare-and-set would name a record never stored.
+      const base = incident.timeline.length;
+      for (const e of due) expect(e.payload).toBe(`${e.rev}:${base + e.rev - 1}`);
+    });
+
+    it("outboxDone removes one entry; unknown entries are no error", async () => {
+      const s = backend.incidents();
+      const a = (await s.create(makeDraft())).incident;
+      const b = (await s.create(makeDraft())).incident;
+      await s.update(a.id, ack, { outbox: () => "a2", at: T });
+      await s.update(a.id, (i) => ({ ...i, status: "resolved" }), { outbox: () => "a3", at: T });
+      await s.update(b.id, ack, { outbox: () => "b2", at: T });
+      await s.outboxDone(a.id, 2);
+      await s.outboxDone(a.id, 99);
+      await s.outboxDone("INC-2026-9999", 2);
+      expect(new Set((await s.outboxDue(later(1))).map((e) => e.payload))).toEqual(new Set(["a3", "b2"]));
+      await s.outboxDone(a.id, 3);
+      await s.outboxDone(b.id, 2);
+      expect(await s.outboxDue(later(1))).toEqual([]);
+    });
+
+    it("outboxDue lists only entries written before the time, oldest first, across shards", async () => {
+      const s = backend.incidents();
+      const ids: string[] = [];
+      for (let n = 0; n < 6; n++) ids.push((await s.create(makeDraft())).incident.id);
+      // Written out of order in time, over incidents spread over the shards.
+      const times = [30, 10, 50, 20, 40, 60].map((sec) => later(sec * 1000));
+      for (let n = 0; n < 6; n++) await s.update(ids[n]!, ack, { outbox: () => `p${n}`, at: times[n]! });
+      expect((await s.outboxDue(later(10_000))).map((e) => e.payload)).toEqual([]);
+      expect((await s.outboxDue(later(40_000))).map((e) => e.payload)).toEqual(["p1", "p3", "p0"]);
+      expect((await s.outboxDue(later(61_000))).map((e) => e.payload)).toEqual(["p1", "p3", "p0", "p4", "p2", "p5"]);
+      expect((await s.outboxDue(later(61_000)))[0]).toEqual({ id: ids[1], rev: 2, payload: "p1" });
     });
   });
 

@@ -7,7 +7,7 @@ import { ManualClock } from "../../src/clock.js";
 import type { Incident } from "../../src/domain/incident.js";
 import { silentLogger } from "../../src/log.js";
 import { MemoryIncidentStore } from "../../src/store/memory.js";
-import type { IncidentStore } from "../../src/store/types.js";
+import type { IncidentStore, UpdateOptions } from "../../src/store/types.js";
 import type { Platform } from "../../src/domain/roster.js";
 import { DeliveryError, type Notifier, type Outbound, type SentRef } from "../../src/tickets/notifier.js";
 import type { TicketJob } from "../../src/tickets/jobs.js";
@@ -21,9 +21,9 @@ function countingStore() {
   const inner = new MemoryIncidentStore();
   const writes: Incident[] = [];
   const store: IncidentStore = Object.assign(Object.create(inner) as IncidentStore, {
-    async update(id: string, change: (cur: Incident) => Incident | undefined, basis?: Incident) {
+    async update(id: string, change: (cur: Incident) => Incident | undefined, opts?: UpdateOptions) {
       const before = (await inner.get(id))?.rev;
-      const out = await inner.update(id, change, basis);
+      const out = await inner.update(id, change, opts);
       if (out && out.rev !== before) writes.push(out);
       return out;
     },
