@@ -3,23 +3,18 @@
 // refuses what Slack refuses (names, invites, pins, unknown methods). The people are invited, the card
 // is posted and pinned there and kept current, and the ticket card links the channel.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { adapterPort } from "../../src/port.js";
-import { createSlackAdapter, createSlackNotifier, type SlackAdapter } from "../../adapters/slack/index.js";
-import { createEmbeddedApp, type App } from "../../src/app.js";
-import { ManualClock } from "../../src/clock.js";
-import { loadConfig } from "../../src/config.js";
+import { createSlackNotifier, type SlackAdapter } from "../../adapters/slack/index.js";
+import type { App } from "../../src/app.js";
 import { roomName } from "../../src/domain/incident-room.js";
 import type { Incident } from "../../src/domain/incident.js";
 import { onCall } from "../../src/domain/roster.js";
-import { silentLogger } from "../../src/log.js";
-import { startWeb, type WebHandle } from "../../src/http.js";
-import { defs } from "../support/defs.js";
 import { FakeSlack, type FakeMessage } from "../support/fake-slack.js";
 import { testRoster } from "../support/roster.js";
 import { SlackRequests, type User } from "../support/slack-sign.js";
 import { walk, buttonsOf, textOf } from "../support/slack-stack.js";
 import { waitFor } from "../support/webhook.js";
 import { HALLUCINATION_REPORT, SAFETY_ANSWERS } from "../support/answers.js";
+import { startEmbeddedSlack, type EmbeddedSlack } from "../support/embedded-slack.js";
 
 const SECRET = "e2e-signing-secret-0123456789";
 const TOKEN = "xoxb-e2e-test-token";
@@ -29,10 +24,10 @@ const SEV1 = SAFETY_ANSWERS;
 /** A typo in a greeting: SEV4, safety. */
 const MILD = { ...SAFETY_ANSWERS, description: "A chatbot answer had a typo in its greeting", harm: [], failureKind: "other" };
 
+let stack: EmbeddedSlack;
 let fake: FakeSlack;
 let app: App;
 let slack: SlackAdapter;
-let web: WebHandle;
 let req: SlackRequests;
 const roster = testRoster({
   destinations: { safety: { slack: { channel: "C0SAFETY" } }, security: { slack: { channel: "C0SECURITY" } } },
@@ -40,20 +35,12 @@ const roster = testRoster({
 });
 
 beforeEach(async () => {
-  fake = await FakeSlack.start(TOKEN, { postLimit: false });
-  const notifier = createSlackNotifier({ botToken: TOKEN, apiUrl: fake.apiUrl, roster });
-  app = createEmbeddedApp(loadConfig({ CHANNEL_POST_INTERVAL_MS: "0", DELIVERY_RETRY_BASE_MS: "50", DELIVERY_RETRY_MAX_MS: "200" }), { notifier, log: silentLogger, clock: new ManualClock(), defs: { ...defs(), roster } });
-  slack = createSlackAdapter(adapterPort(app), { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });
-  web = await startWeb(app, 0, silentLogger, [slack.route]);
-  req = new SlackRequests(`http://127.0.0.1:${web.port}/slack/events`, SECRET, (id) => fake.responseUrl(id));
+  stack = await startEmbeddedSlack({ secret: SECRET, token: TOKEN, roster, env: { DELIVERY_RETRY_BASE_MS: "50", DELIVERY_RETRY_MAX_MS: "200" } });
+  ({ fake, app, slack, req } = stack);
 });
 
 afterEach(async () => {
-  await slack.idle();
-  await web.stop();
-  await slack.stop();
-  await app.close();
-  await fake.stop();
+  await stack?.stop();
 });
 
 /** Files a report from Slack's DM walk-through and waits for every job it set off. */

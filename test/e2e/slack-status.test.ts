@@ -3,18 +3,14 @@
 // card and in its thread, and to each subscriber's DM; "Subscribe" on the card subscribes the clicker;
 // people off the roster are refused and nothing changes; a replayed request or a status job run again sends nothing twice.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { adapterPort } from "../../src/port.js";
-import { createSlackAdapter, createSlackNotifier, type SlackAdapter } from "../../adapters/slack/index.js";
-import { createEmbeddedApp, type App } from "../../src/app.js";
+import type { SlackAdapter } from "../../adapters/slack/index.js";
+import type { App } from "../../src/app.js";
 import { ManualClock } from "../../src/clock.js";
-import { loadConfig } from "../../src/config.js";
-import { silentLogger } from "../../src/log.js";
-import { startWeb, type WebHandle } from "../../src/http.js";
-import { defs } from "../support/defs.js";
 import { fileIncident } from "../support/durable.js";
 import { FakeSlack, type FakeMessage } from "../support/fake-slack.js";
 import { testRoster } from "../support/roster.js";
 import { SlackRequests, commandFields, nowSeconds, type User } from "../support/slack-sign.js";
+import { startEmbeddedSlack, type EmbeddedSlack } from "../support/embedded-slack.js";
 
 const SECRET = "e2e-status-signing-secret-01234";
 const TOKEN = "xoxb-e2e-status-token";
@@ -23,28 +19,20 @@ const MAYA: User = { id: "U0MAYA", name: "maya" }; // a manager: sees every inci
 const RITA: User = { id: "U0RITA", name: "rita" }; // on no roster
 const HEDY: User = { id: "U0HEDY", name: "hedy" }; // security on call: a stranger to safety incidents
 
+let stack: EmbeddedSlack;
 let fake: FakeSlack;
 let app: App;
 let slack: SlackAdapter;
-let web: WebHandle;
 let req: SlackRequests;
 const roster = testRoster({ destinations: { safety: { slack: { channel: "C0SAFETY" } }, security: { slack: { channel: "C0SECURITY" } } } });
 
 beforeEach(async () => {
-  fake = await FakeSlack.start(TOKEN, { postLimit: false });
-  const notifier = createSlackNotifier({ botToken: TOKEN, apiUrl: fake.apiUrl, roster });
-  app = createEmbeddedApp(loadConfig({ CHANNEL_POST_INTERVAL_MS: "0" }), { notifier, log: silentLogger, clock: new ManualClock(Date.parse("2026-12-01T14:05:00Z")), defs: { ...defs(), roster } });
-  slack = createSlackAdapter(adapterPort(app), { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });
-  web = await startWeb(app, 0, silentLogger, [slack.route]);
-  req = new SlackRequests(`http://127.0.0.1:${web.port}/slack/events`, SECRET, (id) => fake.responseUrl(id));
+  stack = await startEmbeddedSlack({ secret: SECRET, token: TOKEN, roster, clock: new ManualClock(Date.parse("2026-12-01T14:05:00Z")) });
+  ({ fake, app, slack, req } = stack);
 });
 
 afterEach(async () => {
-  await slack.idle();
-  await web.stop();
-  await slack.stop();
-  await app.close();
-  await fake.stop();
+  await stack?.stop();
 });
 
 const ok = async (r: Promise<Response>) => {

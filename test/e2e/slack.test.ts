@@ -3,18 +3,17 @@
 // the fake's messages, and buttons are clicked the way Slack sends them.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { adapterPort } from "../../src/port.js";
-import { createSlackAdapter, createSlackNotifier, type SlackAdapter } from "../../adapters/slack/index.js";
-import { createEmbeddedApp, type App } from "../../src/app.js";
+import { createSlackAdapter, type SlackAdapter } from "../../adapters/slack/index.js";
+import type { App } from "../../src/app.js";
 import { ManualClock } from "../../src/clock.js";
-import { loadConfig } from "../../src/config.js";
 import { onCall } from "../../src/domain/roster.js";
 import { silentLogger } from "../../src/log.js";
-import { startWeb, type WebHandle } from "../../src/http.js";
-import { defs } from "../support/defs.js";
+import { startWeb } from "../../src/http.js";
 import { FakeSlack, type FakeMessage } from "../support/fake-slack.js";
 import { testRoster } from "../support/roster.js";
 import { SlackRequests, TEAM, nowSeconds, type User } from "../support/slack-sign.js";
 import { INJECTION_CHOICES as SECURITY, SAFETY_ANSWERS as SAFETY } from "../support/answers.js";
+import { startEmbeddedSlack, type EmbeddedSlack } from "../support/embedded-slack.js";
 
 const SECRET = "e2e-signing-secret-0123456789";
 const TOKEN = "xoxb-e2e-test-token";
@@ -35,32 +34,22 @@ const CROSS: Answers = {
   seriousEffects: [],
 };
 
+let stack: EmbeddedSlack;
 let fake: FakeSlack;
 let app: App;
 let slack: SlackAdapter;
-let web: WebHandle;
 let req: SlackRequests;
 let clock: ManualClock;
 const roster = testRoster({ destinations: { safety: { slack: { channel: "C0SAFETY" } }, security: { slack: { channel: "C0SECURITY" } } } });
 
 beforeEach(async () => {
-  // Clicks here come faster than any person's (several DM posts a second): Slack's per-channel posting
-  // limit and our pacing under it are tested in test/integration/storm.test.ts and delivery.test.ts.
-  fake = await FakeSlack.start(TOKEN, { postLimit: false });
   clock = new ManualClock();
-  const notifier = createSlackNotifier({ botToken: TOKEN, apiUrl: fake.apiUrl, roster });
-  app = createEmbeddedApp(loadConfig({ CHANNEL_POST_INTERVAL_MS: "0" }), { notifier, log: silentLogger, clock, defs: { ...defs(), roster } });
-  slack = createSlackAdapter(adapterPort(app), { signingSecret: SECRET, botToken: TOKEN, apiUrl: fake.apiUrl, botUserId: "U0BOT", botId: "B0BOT" });
-  web = await startWeb(app, 0, silentLogger, [slack.route]);
-  req = new SlackRequests(`http://127.0.0.1:${web.port}/slack/events`, SECRET, (id) => fake.responseUrl(id));
+  stack = await startEmbeddedSlack({ secret: SECRET, token: TOKEN, roster, clock });
+  ({ fake, app, slack, req } = stack);
 });
 
 afterEach(async () => {
-  await slack.idle();
-  await web.stop();
-  await slack.stop();
-  await app.close();
-  await fake.stop();
+  await stack?.stop();
 });
 
 // ---- reading what Slack would show ---------------------------------------------------------------
