@@ -131,6 +131,28 @@ describe("Slack: an incident channel for SEV1 and SEV2", () => {
     expect(textOf(now(ticketCard(i.id)))).toContain("Acknowledged");
   });
 
+  it("a status update (/incident update) is said in the incident channel, shown on the pinned card and the ticket, and sent to a subscriber", async () => {
+    const i = await file(SEV1);
+    const channel = i.rooms![0]!.address;
+    const card = fake.channel(channel)[0]!;
+    const oncall: User = { id: onCall(roster, "safety", 0, new Date("2026-11-24T09:00:00Z")).slack!, name: "oncall" };
+    const maya: User = { id: "U0MAYA", name: "maya" };
+    expect((await req.command(maya, `subscribe ${i.id}`)).status).toBe(200);
+    await slack.idle();
+    await app.idle();
+    expect((await req.command(oncall, `update ${i.id} Rolled back the prompt template`)).status).toBe(200);
+    await slack.idle();
+    await app.idle();
+    const said = (ms: FakeMessage[]) => ms.filter((m) => (m.text ?? "").includes("Rolled back the prompt template"));
+    expect(said(fake.channel(channel))).toHaveLength(1);
+    expect(textOf(now(card))).toContain("Rolled back the prompt template");
+    expect(textOf(now(ticketCard(i.id)))).toContain("Rolled back the prompt template");
+    expect(said(fake.dmOf(maya.id))).toHaveLength(1);
+    // Each send recorded once under the update's key, the room's among them.
+    const keys = (await app.incidents.get(i.id))!.timeline.flatMap((e) => (e.type === "delivered" && e.to.startsWith("st") ? [e.to.replace(/^st\d+:/, "").split(":")[0]] : []));
+    expect(keys.sort()).toEqual(["notify", "room", "update"]);
+  });
+
   it("a button on the pinned card is authorised like the ticket's: the reporter (not on the roster) changes nothing", async () => {
     const i = await file(SEV1);
     const card = fake.channel(i.rooms![0]!.address)[0]!;
