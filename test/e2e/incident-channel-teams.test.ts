@@ -3,7 +3,7 @@
 // channel.id, the card as its first activity), end to end through /api/messages and a fake connector
 // that refuses a missing or unknown channel. The thread's card is kept current, the ticket links it.
 import { describe, expect, it } from "vitest";
-import { channel } from "../support/teams-activity.js";
+import { channel, message } from "../support/teams-activity.js";
 import { TEAM_CHANNELS } from "../support/fake-connector.js";
 import { HALLUCINATION_REPORT } from "../support/answers.js";
 import { ANSWERS, SAFETY, ada, cardOf, click, postsTo, rita, setup, textOf, ticketIn, triage, updatesOf, type Env } from "../support/teams-env.js";
@@ -50,6 +50,18 @@ describe("Teams: an incident channel thread for SEV1 and SEV2", () => {
     const room = incident.rooms![0]!.address;
     const replies = env.fake.calls.filter((c) => c.kind === "reply" && c.conversationId === room && c.activityId === head.id);
     expect(replies.map((c) => c.body.text)).toEqual([`Ada acknowledged ${incident.id}.`]);
+  });
+
+  it("a status update typed to the bot is replied in the thread and shown on the thread's card", async () => {
+    const env = await setup({}, { incidentChannel: { safety: { teams: { channelId: ROOMS } } } });
+    const { incident } = await triage(env, rita, MEDICATION, SEV1);
+    const head = threads(env)[0]!;
+    expect(await env.post(message(channel(env.fake.url, SAFETY), ada, `update ${incident.id} Rolled back the prompt template`))).toBe(200);
+    await env.app.idle();
+    expect(textOf(cardOf(updatesOf(env.fake, head.id).at(-1)!)!)).toMatch(/Status \(\d\d:\d\d, by Ada\): Rolled back the prompt template/);
+    const room = incident.rooms![0]!.address;
+    const replies = env.fake.calls.filter((c) => c.kind === "reply" && c.conversationId === room && String(c.body.text ?? "").includes("Rolled back the prompt template"));
+    expect(replies).toHaveLength(1);
   });
 
   it("a SEV2 gets one too; a SEV3 none", async () => {
