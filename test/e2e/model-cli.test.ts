@@ -12,6 +12,7 @@ import { reroute } from "../../src/domain/incident.js";
 import { RedisIncidentStore } from "../../src/store/redis.js";
 import { makeDraft, samplePretriage } from "../support/fixtures.js";
 import { runCli } from "../support/cli.js";
+import { writeCorpusSample } from "../support/corpus-sample.js";
 import { startRedis, uniquePrefix, type RedisServer } from "../support/redis.js";
 import { testRoster } from "../support/roster.js";
 
@@ -42,10 +43,10 @@ describe("classify in bulk and on long input", () => {
 
   it("reads the first 4,000 characters of a long description and says so", async () => {
     const text = `Someone got the bot to ignore its instructions. ${"and then more text ".repeat(600)}`.slice(0, 10_000);
-    const r = await run(["classify", "--json", text]);
+    // Two independent processes: run side by side (each one's start-up is most of its time).
+    const [r, plain] = await Promise.all([run(["classify", "--json", text]), run(["classify", text])]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ truncated: { read: 4000, of: 10_000 }, inferred: { intent: { value: "deliberate" } } });
-    const plain = await run(["classify", text]);
     expect(plain.out).toContain("read the first 4000 of 10000 characters");
   });
 });
@@ -58,9 +59,10 @@ describe("training and evaluation refuse what they cannot do", () => {
   });
 
   it("eval and train without a corpus say where to get one", async () => {
-    for (const cmd of ["eval", "train"]) {
-      const r = await run([cmd, "--corpus", join(dir, "nowhere")]);
-      expect(r.code, cmd).toBe(2);
+    const cmds = ["eval", "train"];
+    const runs = await Promise.all(cmds.map((cmd) => run([cmd, "--corpus", join(dir, "nowhere")])));
+    for (const [i, r] of runs.entries()) {
+      expect(r.code, cmds[i]).toBe(2);
       expect(r.err).toMatch(/incidents\.csv: not found.*incidentdatabase\.ai/);
     }
   });
@@ -116,14 +118,15 @@ describe("on an organisation's own incidents (real Redis)", () => {
   });
 
   it("eval --since scores the current model on the confirmed incidents, with a confusion matrix", async () => {
-    const r = await run(["eval", "--since", "30d", "--json"], "", { REDIS_URL: redis.url, QUEUE_PREFIX: prefix });
+    const env = { REDIS_URL: redis.url, QUEUE_PREFIX: prefix };
+    // Two read-only processes: run side by side.
+    const [r, text] = await Promise.all([run(["eval", "--since", "30d", "--json"], "", env), run(["eval", "--since", "30d"], "", env)]);
     expect(r.code, r.err).toBe(0);
     const o = JSON.parse(r.out);
     expect(o).toMatchObject({ incidents: 7, confirmed: 7 });
     expect(o.intent.confusion.security.security + o.intent.confusion.security.safety + o.intent.confusion.security.none).toBe(4);
     // What was proposed at filing, kept or changed (samplePretriage: intent changed, asset kept ...).
     expect(o.atFiling).toMatchObject({ intent: { proposed: 1, kept: 0, changed: 1 }, asset: { proposed: 1, kept: 1, changed: 0 } });
-    const text = await run(["eval", "--since", "30d"], "", { REDIS_URL: redis.url, QUEUE_PREFIX: prefix });
     expect(text.out).toContain("7 confirmed of 7 incidents");
     expect(text.out).toContain("confusion (rows: confirmed domain; columns: proposed):");
   });
@@ -133,9 +136,12 @@ describe("on an organisation's own incidents (real Redis)", () => {
     const store = new RedisIncidentStore(client, { prefix: own });
     for (let i = 0; i < 22; i++) await store.create(makeDraft({ domain: i % 2 ? "safety" : "security", createdAt: new Date(Date.now() - (i + 1) * 60_000) }));
     const out = join(dir, "org-model.json");
-    const r = await run(["train", "--org-since", "7d", "--out", out, "--json"], "", { REDIS_URL: redis.url, QUEUE_PREFIX: own });
+    // A third of the public corpus (200 to train on): what is tested here is the organisation's part,
+    // and the whole corpus is trained on above, byte for byte. Training time grows with the corpus.
+    const corpus = writeCorpusSample(join(dir, "corpus-sample"), 150);
+    const r = await run(["train", "--corpus", corpus, "--org-since", "7d", "--out", out, "--json"], "", { REDIS_URL: redis.url, QUEUE_PREFIX: own });
     expect(r.code, r.err).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ organisationItems: 22 });
+    expect(JSON.parse(r.out)).toMatchObject({ organisationItems: 22, publicItems: 200 });
     expect(parseIntentModel(JSON.parse(readFileSync(out, "utf8")), out).model.trainedOn).toMatchObject({ organisationItems: 22 });
   }, 300_000); // training is CPU-bound: generous on a loaded 2-core machine
 

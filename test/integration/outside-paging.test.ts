@@ -78,6 +78,9 @@ function outsideEnv(prefix: string): Record<string, string> {
     DELIVERY_ATTEMPTS: "3",
     DELIVERY_RETRY_BASE_MS: "50",
     DELIVERY_RETRY_MAX_MS: "200",
+    // Unpaced: the fake Slack here takes bursts (postLimit: false) and pacing is tested in the storm and
+    // delivery tests; paced, each ticket, thread note and page in a channel waited up to 1.1 s for its slot.
+    CHANNEL_POST_INTERVAL_MS: "0",
   };
 }
 

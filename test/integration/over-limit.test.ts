@@ -44,7 +44,9 @@ async function fileAs(app: App, n: number, limit: number) {
 describe("over-limit reports", () => {
   it("a storm of 40 reports from one person, two workers: 10 tickets and one grouped message for the other 30, all stored", async () => {
     // One reporter over a limit, not a storm of many: storm grouping (issue 13) is off here.
-    cluster = slackCluster(redis.url, slack, 2, { DELIVERY_RETRY_BASE_MS: "100", DELIVERY_RETRY_MAX_MS: "500", STORM_THRESHOLD: "0" });
+    // Posts paced with the burst of 3 that Slack tolerates (and the fake Slack allows), still 1.1 s apart
+    // after it: eleven posts in one channel and ten in one DM then take about 8.8 s instead of 12.1 s.
+    cluster = slackCluster(redis.url, slack, 2, { DELIVERY_RETRY_BASE_MS: "100", DELIVERY_RETRY_MAX_MS: "500", STORM_THRESHOLD: "0", CHANNEL_POST_BURST: "3" });
     const ids: string[] = [];
     for (let n = 1; n <= 40; n++) ids.push((await fileAs(cluster.app, n, 10)).id);
     const undelivered = async () => (await cluster!.app.incidents.undelivered(new Date(Date.now() + 60_000))).length;

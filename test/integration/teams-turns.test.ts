@@ -156,13 +156,12 @@ const filedIn = (fake: FakeConnector, where: Where, id: string) => fake.calls.fi
 
 describe("Teams conversation steps run by workers", () => {
   it("nine quick typed messages across two workers are answered in the order sent, as if one at a time", async () => {
-    const expected = await sequentially();
-    expect(expected.some((t) => t.includes("Filed INC-"))).toBe(true);
-
     const fake = await connector(RITA);
     const prefix = uniquePrefix();
     const env = teamsEnv(prefix, writeRoster(rosterDoc(fake.url)));
-    const web = await startWeb(env);
+    // The oracle runs in this process while the web process starts: neither touches the other's state.
+    const [expected, web] = await Promise.all([sequentially(), startWeb(env)]);
+    expect(expected.some((t) => t.includes("Filed INC-"))).toBe(true);
     const workers: WorkerProc[] = [];
     try {
       const where = personalChat(fake.url, RITA);
@@ -199,8 +198,9 @@ describe("Teams conversation steps run by workers", () => {
     const fake = await connector(OTTO);
     const prefix = uniquePrefix();
     const env = teamsEnv(prefix, writeRoster(rosterDoc(fake.url)));
-    const web = await startWeb(env);
+    // Started side by side: the worker waits on the queue, not on the web process.
     const worker = spawnWorker(env);
+    const web = await startWeb(env);
     try {
       await worker.ready();
       const where = personalChat(fake.url, OTTO);
@@ -249,8 +249,9 @@ describe("Teams conversation steps run by workers", () => {
     const fake = await connector(RITA);
     const prefix = uniquePrefix();
     const env = teamsEnv(prefix, writeRoster(rosterDoc(fake.url)));
-    const web = await startWeb(env);
+    // Started side by side: the worker waits on the queue, not on the web process.
     const procs: WorkerProc[] = [spawnWorker(env)];
+    const web = await startWeb(env);
     try {
       await procs[0]!.ready();
       const where = personalChat(fake.url, RITA);
@@ -291,8 +292,9 @@ describe("Teams conversation steps run by workers", () => {
     const fake = await connector(OTTO);
     const prefix = uniquePrefix();
     const env = teamsEnv(prefix, writeRoster(rosterDoc(fake.url)));
-    const web = await startWeb(env);
+    // Started side by side: the worker waits on the queue, not on the web process.
     const procs: WorkerProc[] = [spawnWorker(env)];
+    const web = await startWeb(env);
     try {
       await procs[0]!.ready();
       const where = personalChat(fake.url, OTTO);
