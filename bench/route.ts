@@ -67,6 +67,9 @@ async function measure(st: Stack, details: Record<string, unknown>): Promise<Row
   const sentAt = performance.now();
   const acks = await Promise.all(sent);
   const failedAcks = acks.filter((a) => a.status !== 200).length;
+  // What a refused final answer got (0: the connection failed), so a miss can be looked into.
+  const refused = acks.filter((a) => a.status !== 200).slice(0, 5).map((a) => ({ status: a.status, ms: Math.round(a.ms), body: a.body.slice(0, 200) }));
+  if (refused.length) log(`final answers not 200: ${JSON.stringify(refused)}`);
   const arrived = await waitTickets(st, 20 + n, GRACE_S * 1000 - (performance.now() - sentAt), false);
   const drainSeconds = (performance.now() - sentAt) / 1000;
   const cpu = cpuDelta(c0, st.cpu());
@@ -140,6 +143,7 @@ async function measure(st: Stack, details: Record<string, unknown>): Promise<Row
     segments,
     finalAnswerAck: ack,
     finalAnswersNot200: failedAcks,
+    finalAnswersRefused: refused,
     ticketsMissing: missing,
     ticketsArrived: arrived,
     drainSeconds: Math.round(drainSeconds * 10) / 10,

@@ -90,7 +90,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const started: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of started.reverse()) await stop().catch(() => {});
-    s.cleanup();
+    // BENCH_KEEP_LOGS=1 keeps the web, worker and fake-Slack logs to look into a failed request afterwards.
+    if (process.env.BENCH_KEEP_LOGS === "1") process.stderr.write(`  logs kept in ${s.dir}\n`);
+    else s.cleanup();
   };
   try {
     // appendfsync everysec by default: "always" would make every benchmark a disk benchmark on a shared
