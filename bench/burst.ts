@@ -121,8 +121,8 @@ async function measure(st: Stack, details: Record<string, unknown>): Promise<Row
   return [
     { figure: `4 burst: incidents stored once (${RESPONDERS})`, ours: `${stored.incidents} of ${RESPONDERS}`, baseline: "-", ratio: "-", target: "all, once each", pass: allStoredOnce },
     { figure: `4 burst: tickets delivered once`, ours: `${deliveredOnce} of ${RESPONDERS}`, baseline: "-", ratio: "-", target: "all, once each", pass: deliveredOnce === RESPONDERS && deliveredTwice === 0 },
-    { figure: `4 burst: ack p99 (${reqs.length} requests)`, ours: ms(o.p99), baseline: ms(b.p99), ratio: x(o.p99 / b.p99), target: "-", pass: null },
-    { figure: `4 burst: slowest ack`, ours: ms(o.max), baseline: ms(b.max), ratio: x(o.max / b.max), target: "< 3 s", pass: o.max < 3000 && not200 === 0 },
+    { figure: `4 burst: ack p99 (${reqs.length} requests)`, ours: ms(o.p99), baseline: ms(b.p99), ratio: x(o.p99 / b.p99), target: "<= 5x bare (issue 13)", pass: o.p99 <= 5 * b.p99 },
+    { figure: `4 burst: slowest ack`, ours: ms(o.max), baseline: ms(b.max), ratio: x(o.max / b.max), target: "<= 1 s (issue 13; Slack retries after 3 s)", pass: o.max <= 1000 && not200 === 0 },
   ];
 }
 

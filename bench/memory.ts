@@ -30,7 +30,9 @@ interface Mem {
 }
 
 async function main(details: Record<string, unknown>): Promise<Row[]> {
-  return withStack({ web: true, worker: false, memProbe: true }, (st) => measure(st, details));
+  // A worker runs the conversation steps (the web process only enqueues them, issue 13): without one,
+  // nobody answers. RSS and heap are still the web process's.
+  return withStack({ web: true, worker: true, memProbe: true }, (st) => measure(st, details));
 }
 
 async function measure(st: Stack, details: Record<string, unknown>): Promise<Row[]> {
