@@ -12,7 +12,7 @@ import type { IncidentStore } from "../store/types.js";
 import { markReported, setAwareAt, type ClockChange } from "../domain/clocks.js";
 import type { Obligations } from "../domain/obligations-file.js";
 import type { JobQueue } from "./jobs.js";
-import { editIncident, type EditResult, type IncidentEdit } from "../domain/edits.js";
+import { editIncident, type IncidentEdit } from "../domain/edits.js";
 import { setCommander, type CommanderTarget } from "../domain/commander.js";
 import { personByIdentity } from "../domain/roster.js";
 import type { OutsideService } from "../domain/outside.js";
@@ -42,6 +42,11 @@ function staleCard(i: Incident, seenRoute: number | undefined): ActionOutcome | 
   if (seenRoute === undefined || seenRoute === i.routeCount) return undefined;
   return { ok: false, code: "STALE_ROUTE", message: `This card is from before ${i.id} was rerouted to ${i.routing.domain}. Use the ticket in the ${i.routing.domain} channel.` };
 }
+
+/** What a domain transition answers: a changed (or unchanged) record with a message, or a refusal. */
+type Decision = { ok: true; changed: boolean; incident: Incident; message: string } | { ok: false; message: string };
+
+const notFound = (incidentId: string) => ({ ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` }) as const;
 
 /** The longest reroute reason or resolve note kept (the cards' input boxes allow less). */
 export const NOTE_MAX = 2000;
@@ -81,6 +86,27 @@ export class TicketActions {
   }
 
   /**
+   * The shape every change here takes: `decide` on the current record (a pure domain transition),
+   * store a changed result with the follow-ups `plan` gives for it (see store), and answer with the
+   * stored record. Undefined: no such incident.
+   */
+  private async decide<R extends Decision>(incidentId: string, decide: (cur: Incident) => R, plan: (stored: Incident, outcome: Extract<R, { ok: true }>) => FollowUp[]): Promise<R | undefined> {
+    let outcome: R | undefined;
+    const stored = await this.store(
+      incidentId,
+      (cur) => {
+        const r = decide(cur);
+        outcome = r;
+        return r.ok && r.changed ? r.incident : undefined;
+      },
+      (s) => plan(s, outcome as Extract<R, { ok: true }>),
+    );
+    if (!stored || !outcome) return undefined;
+    if (!outcome.ok || !outcome.changed) return outcome;
+    return { ...outcome, incident: stored };
+  }
+
+  /**
    * Marks a reporting obligation reported (initial or complete), with who and when, on the timeline:
    * its clock stops and its reminders find themselves stale. The card is re-rendered by an update job.
    */
@@ -100,18 +126,8 @@ export class TicketActions {
 
   /** `reminders`: the change moved the deadlines, so reminders for the new ones follow (the old are stale). */
   private async changeClock(incidentId: string, change: (cur: Incident) => ClockChange, reminders: boolean): Promise<ClockOutcome> {
-    let outcome: ClockChange | undefined;
-    const stored = await this.store(
-      incidentId,
-      (cur) => {
-        outcome = change(cur);
-        return outcome.ok && outcome.changed ? outcome.incident : undefined;
-      },
-      (s) => clockFollowUps(s, outcome!.ok ? outcome!.message : "", reminders ? reminderFollowUps(this.d.obligations, s, this.d.clock.now()) : []),
-    );
-    if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
-    if (!outcome.ok || !outcome.changed) return outcome;
-    return { ...outcome, incident: stored };
+    const r = await this.decide(incidentId, change, (s, o) => clockFollowUps(s, o.message, reminders ? reminderFollowUps(this.d.obligations, s, this.d.clock.now()) : []));
+    return r ?? notFound(incidentId);
   }
 
   /** Enqueues delivery of an incident's current routing (idempotent: the job id is derived from it). */
@@ -143,23 +159,12 @@ export class TicketActions {
 
   /** `origin`: the outside service the action came from (its webhook): not mirrored back to it. */
   async act(incidentId: string, action: TicketAction, actor: Actor, origin?: OutsideService): Promise<ActionOutcome> {
-    let outcome: ActionOutcome | undefined;
     const words = action.kind === "reroute" ? action.reason : action.kind === "resolve" ? action.note : "";
     if (words.length > NOTE_MAX) return { ok: false, code: "TOO_LONG", message: `That is ${words.length} characters; please keep it under ${NOTE_MAX}.` };
     // Reasons and notes are free text that ends up on the card and in the channel: redacted first.
     const clean = action.kind === "reroute" ? { ...action, reason: redact(action.reason).text } : action.kind === "resolve" ? { ...action, note: redact(action.note).text } : action;
-    const stored = await this.store(
-      incidentId,
-      (cur) => {
-        const r = this.apply(cur, clean, actor);
-        outcome = r;
-        return r.ok && r.changed ? r.incident : undefined;
-      },
-      (s) => actionFollowUps(this.d.roster, s, action.kind, outcome!.message, origin),
-    );
-    if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
-    if (!outcome.ok || !outcome.changed) return outcome;
-    return { ...outcome, incident: stored };
+    const r = await this.decide(incidentId, (cur) => this.apply(cur, clean, actor), (s, o) => actionFollowUps(this.d.roster, s, action.kind, o.message, origin));
+    return r ?? notFound(incidentId);
   }
 
   /**
@@ -168,43 +173,24 @@ export class TicketActions {
    */
   async edit(incidentId: string, edit: IncidentEdit, actor: Actor): Promise<ActionOutcome> {
     const clean: IncidentEdit = edit.kind === "note" ? { ...edit, text: redact(edit.text).text } : { ...edit, reason: redact(edit.reason).text };
-    let outcome: EditResult | undefined;
     let routeBefore = 0;
-    const stored = await this.store(
+    const r = await this.decide(
       incidentId,
       (cur) => {
         routeBefore = cur.routeCount;
-        const r = editIncident(cur, this.d.roster, actor, clean, this.d.clock.now());
-        outcome = r;
-        return r.ok && r.changed ? r.incident : undefined;
+        return editIncident(cur, this.d.roster, actor, clean, this.d.clock.now());
       },
-      (s) => {
-        const o = outcome as Extract<EditResult, { ok: true }>;
-        return editFollowUps(this.d.roster, s, { kind: clean.kind, routeBefore, message: o.message, ...(o.timerDueAt ? { timerDueAt: o.timerDueAt } : {}) });
-      },
+      (s, o) => editFollowUps(this.d.roster, s, { kind: clean.kind, routeBefore, message: o.message, ...(o.timerDueAt ? { timerDueAt: o.timerDueAt } : {}) }),
     );
-    if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
-    if (!outcome.ok || !outcome.changed) return outcome;
-    return { ...outcome, incident: stored };
+    return r ?? notFound(incidentId);
   }
 
   /** Takes (no `to`), assigns or hands over the commander role; the card and thread hear of it. */
   async commander(incidentId: string, to: CommanderTarget | undefined, actor: Actor): Promise<ActionOutcome> {
     const personId = to === undefined ? undefined : "personId" in to ? to.personId : (personByIdentity(this.d.roster, "slack", to.slackUser)?.id ?? `<${to.slackUser}>`);
-    let outcome: ActionOutcome | undefined;
-    const stored = await this.store(
-      incidentId,
-      (cur) => {
-        const r = setCommander(cur, this.d.roster, actor, personId, this.d.clock.now());
-        outcome = r;
-        return r.ok && r.changed ? r.incident : undefined;
-      },
-      // The card hears of it; the new commander is invited to the incident channels.
-      (s) => commanderFollowUps(s, outcome!.message),
-    );
-    if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
-    if (!outcome.ok || !outcome.changed) return outcome;
-    return { ...outcome, incident: stored };
+    // The card hears of it; the new commander is invited to the incident channels.
+    const r = await this.decide(incidentId, (cur) => setCommander(cur, this.d.roster, actor, personId, this.d.clock.now()), (s, o) => commanderFollowUps(s, o.message));
+    return r ?? notFound(incidentId);
   }
 
   /**
@@ -215,19 +201,8 @@ export class TicketActions {
   async status(incidentId: string, text: string, actor: Actor): Promise<ActionOutcome> {
     if (text.length > STATUS_MAX) return { ok: false, code: "TOO_LONG", message: `That is ${text.length} characters; a status update holds at most ${STATUS_MAX}.` };
     const clean = redact(text).text;
-    let outcome: ActionOutcome | undefined;
-    const stored = await this.store(
-      incidentId,
-      (cur) => {
-        const r = postStatus(cur, this.d.roster, actor, clean, this.d.clock.now());
-        outcome = r;
-        return r.ok && r.changed ? r.incident : undefined;
-      },
-      (s) => statusFollowUps(s, actor),
-    );
-    if (!stored || !outcome) return { ok: false, code: "NOT_FOUND", message: `There is no incident ${incidentId}.` };
-    if (!outcome.ok || !outcome.changed) return outcome;
-    return { ...outcome, incident: stored };
+    const r = await this.decide(incidentId, (cur) => postStatus(cur, this.d.roster, actor, clean, this.d.clock.now()), (s) => statusFollowUps(s, actor));
+    return r ?? notFound(incidentId);
   }
 
   /** Whether `actor` may open the "Post update" dialog: asked before they type, with the action's own answer. */
