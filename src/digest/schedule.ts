@@ -3,21 +3,14 @@
 // daylight-saving changes. A local time that does not exist (spring forward) runs shifted by the gap
 // (02:30 → 03:30); one that happens twice (fall back) runs once, at the first.
 import type { DigestConfig } from "../domain/roster.js";
+import { formatterPerZone } from "../domain/zone-format.js";
 
 export type DigestSchedule = DigestConfig["schedule"];
 
 const DAY_MS = 86_400_000;
 const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"] as const;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+const formatter = formatterPerZone("en-US", { hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
 
 /** The local wall-clock fields of instant `t` in `timeZone`. */
 function localFields(t: number, timeZone: string) {

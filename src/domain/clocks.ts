@@ -5,6 +5,7 @@
 import type { Actor, Incident, TimelineEvent } from "./incident.js";
 import { applicableObligations, withinMs, type ApplicableObligation } from "./obligations.js";
 import { Effect, type Facts, type Regime, type ReminderPoint } from "./obligations-file.js";
+import { formatterPerZone } from "./zone-format.js";
 
 const HOUR_MS = 3_600_000;
 
@@ -155,16 +156,8 @@ export function deadlineText(iso: string, timeZone = "UTC"): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${zone}`;
 }
 
-/** One formatter per time zone: constructing Intl.DateTimeFormat costs more than formatting (every ticket card and page shows deadlines). */
-const deadlineFormats = new Map<string, Intl.DateTimeFormat>();
-function deadlineFormat(timeZone: string): Intl.DateTimeFormat {
-  let fmt = deadlineFormats.get(timeZone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "shortOffset" });
-    deadlineFormats.set(timeZone, fmt);
-  }
-  return fmt;
-}
+/** Every ticket card and page shows deadlines. */
+const deadlineFormat = formatterPerZone("en-GB", { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "shortOffset" });
 
 /** What a ticket card shows of one obligation: platform-neutral lines each adapter renders its own way. */
 export interface ObligationLine {

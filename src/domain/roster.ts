@@ -4,6 +4,7 @@ import { z } from "zod";
 import { OutsideTargets } from "./outside.js";
 import { fieldProblems } from "./problems.js";
 import { Domain, Severity } from "./vocabulary.js";
+import { formatterPerZone } from "./zone-format.js";
 
 export const Platform = z.enum(["slack", "teams", "console", "webhook"]);
 export type Platform = z.infer<typeof Platform>;
@@ -184,15 +185,9 @@ function shiftsSinceStart(rot: Rotation, now: Date): number {
   return Math.floor(days / (rot.every === "weekly" ? 7 : 1));
 }
 
-/** One formatter per time zone: constructing Intl.DateTimeFormat is costly on a hot path. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const rotationFormat = formatterPerZone("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 
 function localParts(now: Date, timeZone: string): { y: number; m: number; d: number; hm: string } {
-  let fmt = formatters.get(timeZone);
-  if (!fmt) {
-    fmt = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-    formatters.set(timeZone, fmt);
-  }
-  const parts = Object.fromEntries(fmt.formatToParts(now).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(rotationFormat(timeZone).formatToParts(now).map((p) => [p.type, p.value]));
   return { y: Number(parts.year), m: Number(parts.month), d: Number(parts.day), hm: `${parts.hour}:${parts.minute}` };
 }

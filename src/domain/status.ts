@@ -9,6 +9,7 @@ import type { ActionResult, Actor, Incident } from "./incident.js";
 import { personByIdentity, type Roster } from "./roster.js";
 import { mayView, notVisible } from "./visibility.js";
 import { StatusText, type LatestStatus, type Subscriber } from "./status-record.js";
+import { formatterPerZone } from "./zone-format.js";
 
 const nameOf = (a: Actor) => a.name ?? a.userId;
 
@@ -58,8 +59,10 @@ export function subscribe(i: Incident, roster: Roster, actor: Actor, on: boolean
   };
 }
 
-/** "Status (14:05, by Ada): text", in `timeZone` (the roster's summary zone), for the ticket card. */
+const hourMinute = formatterPerZone("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+
+/** "Status (14:05, by Ada): text", in `timeZone` (the roster's summary zone), for the ticket card (rendered on every update). */
 export function statusLine(s: LatestStatus, timeZone = "UTC"): string {
-  const hm = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(s.at));
+  const hm = hourMinute(timeZone).format(new Date(s.at));
   return `Status (${hm}, by ${s.by.name ?? s.by.userId}): ${s.text}`;
 }
